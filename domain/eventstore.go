@@ -68,8 +68,11 @@ type RecordedEvent struct {
 	Version uint64
 	// Position is the global position of the commit holding the event; all
 	// events of one commit share it. Index orders them within the commit.
-	Position      uint64
-	Index         int
+	Position uint64
+	Index    int
+	// CommitSize is the number of events in the commit; the commit is
+	// complete once the event with Index CommitSize-1 has been seen.
+	CommitSize    int
 	CommandID     uuid.UUID
 	OccurredAt    time.Time
 	RecordedAt    time.Time
