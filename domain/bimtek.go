@@ -1,0 +1,169 @@
+package domain
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// SessionKind is the kind of training session; all kinds count for
+// indicator 20 (Jejak's choice).
+type SessionKind string
+
+const (
+	SessionBimtek      SessionKind = "bimtek"
+	SessionSosialisasi SessionKind = "sosialisasi"
+	SessionWorkshop    SessionKind = "workshop"
+)
+
+// SessionMode is how a session is held.
+type SessionMode string
+
+const (
+	ModeLuring SessionMode = "luring" // in person
+	ModeDaring SessionMode = "daring" // online
+	ModeHybrid SessionMode = "hybrid"
+)
+
+// Participant is one attendee of a session. Region defaults to the
+// session's region.
+type Participant struct {
+	Name   string
+	Unit   string // perangkat daerah / unit; matched to innovations' units
+	Role   string // e.g. "pamong inovasi", "kepala dinas", "camat"
+	Region string
+}
+
+// BimtekPlan is what scheduling a session needs.
+type BimtekPlan struct {
+	Region    string
+	Title     string
+	Kind      SessionKind
+	Date      time.Time
+	Venue     string
+	Organiser string
+	Mode      SessionMode
+	Speakers  []string
+}
+
+// Bimtek is the aggregate of one training session (id: a UUID string).
+type Bimtek struct {
+	changes
+	id        string
+	plan      BimtekPlan
+	attendees []Participant
+	closed    bool
+}
+
+// ScheduleBimtek plans a session; every problem is reported at once.
+func ScheduleBimtek(id string, plan BimtekPlan) (*Bimtek, error) {
+	var p Problems
+	p.Check(id != "", "id", "is required")
+	checkAssessedRegion(&p, "region", plan.Region)
+	p.Check(strings.TrimSpace(plan.Title) != "", "title", "is required")
+	p.Check(plan.Kind == SessionBimtek || plan.Kind == SessionSosialisasi || plan.Kind == SessionWorkshop, "kind", "must be bimtek, sosialisasi or workshop")
+	p.Check(!plan.Date.IsZero(), "date", "is required")
+	p.Check(strings.TrimSpace(plan.Venue) != "" || plan.Mode == ModeDaring, "venue", "is required unless the session is daring")
+	p.Check(strings.TrimSpace(plan.Organiser) != "", "organiser", "is required")
+	p.Check(plan.Mode == ModeLuring || plan.Mode == ModeDaring || plan.Mode == ModeHybrid, "mode", "must be luring, daring or hybrid")
+	for i, s := range plan.Speakers {
+		p.Check(strings.TrimSpace(s) != "", fmt.Sprintf("speakers[%d]", i), "is empty")
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	b := &Bimtek{}
+	record(b, &b.changes, BimtekScheduled{SessionID: id, Region: plan.Region, Title: strings.TrimSpace(plan.Title), Kind: plan.Kind,
+		Date: plan.Date, Venue: strings.TrimSpace(plan.Venue), Organiser: strings.TrimSpace(plan.Organiser), Mode: plan.Mode,
+		Speakers: slices.Clone(plan.Speakers)})
+	return b, nil
+}
+
+// RebuildBimtek rebuilds a session; CodeNotFound for an empty history.
+func RebuildBimtek(id string, history []Event) (*Bimtek, error) {
+	if len(history) == 0 {
+		return nil, Errorf(CodeNotFound, "there is no Bimtek session %s", id)
+	}
+	b := &Bimtek{}
+	rebuild(b, &b.changes, history)
+	return b, nil
+}
+
+func sameParticipant(a, b Participant) bool {
+	return strings.EqualFold(strings.Join(strings.Fields(a.Name), " "), strings.Join(strings.Fields(b.Name), " ")) &&
+		SameUnit(a.Unit, b.Unit) && a.Region == b.Region
+}
+
+// RecordAttendance adds a participant. The same person (name, unit, region)
+// attends a session once (CodeDuplicate); a closed session takes no more
+// attendance (CodeIllegalTransition).
+func (b *Bimtek) RecordAttendance(who Participant) error {
+	if b.closed {
+		return Errorf(CodeIllegalTransition, "the session is closed; allowed next: nothing")
+	}
+	who.Name, who.Unit, who.Role = strings.TrimSpace(who.Name), strings.TrimSpace(who.Unit), strings.TrimSpace(who.Role)
+	if who.Region == "" {
+		who.Region = b.plan.Region
+	}
+	var p Problems
+	p.Check(who.Name != "", "name", "is required")
+	p.Check(who.Unit != "", "unit", "is required")
+	p.Check(who.Role != "", "role", "is required")
+	if who.Region != b.plan.Region {
+		checkAssessedRegion(&p, "region", who.Region)
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	for _, a := range b.attendees {
+		if sameParticipant(a, who) {
+			return Errorf(CodeDuplicate, "%s (%s) is already recorded for this session", who.Name, who.Unit)
+		}
+	}
+	record(b, &b.changes, BimtekAttendanceRecorded{SessionID: b.id, Region: b.plan.Region, SessionDate: b.plan.Date, Participant: who})
+	return nil
+}
+
+// Close closes the attendance list.
+func (b *Bimtek) Close(at time.Time) error {
+	if b.closed {
+		return Errorf(CodeIllegalTransition, "the session is already closed; allowed next: nothing")
+	}
+	record(b, &b.changes, BimtekClosed{SessionID: b.id, Region: b.plan.Region, ClosedAt: at})
+	return nil
+}
+
+func (b *Bimtek) apply(e Event) {
+	switch e := e.(type) {
+	case BimtekScheduled:
+		b.id = e.SessionID
+		b.plan = BimtekPlan{Region: e.Region, Title: e.Title, Kind: e.Kind, Date: e.Date, Venue: e.Venue, Organiser: e.Organiser,
+			Mode: e.Mode, Speakers: slices.Clone(e.Speakers)}
+	case BimtekAttendanceRecorded:
+		b.attendees = append(b.attendees, e.Participant)
+	case BimtekClosed:
+		b.closed = true
+	default:
+		panic(fmt.Sprintf("bimtek: unexpected event %T", e))
+	}
+}
+
+// Region is the session's region.
+func (b *Bimtek) Region() string { return b.plan.Region }
+
+// BimtekView is a read-only snapshot of a session.
+type BimtekView struct {
+	ID        string
+	Plan      BimtekPlan
+	Attendees []Participant
+	Closed    bool
+	Version   uint64
+}
+
+// View returns a snapshot of the session.
+func (b *Bimtek) View() BimtekView {
+	plan := b.plan
+	plan.Speakers = slices.Clone(plan.Speakers)
+	return BimtekView{ID: b.id, Plan: plan, Attendees: slices.Clone(b.attendees), Closed: b.closed, Version: b.version + uint64(len(b.pending))}
+}

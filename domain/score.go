@@ -1,0 +1,331 @@
+package domain
+
+import (
+	"fmt"
+	"math/big"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// IndicatorScore is the breakdown of one indicator: what was claimed, what
+// counts, and the events behind it.
+type IndicatorScore struct {
+	Code      string
+	Name      string
+	Aspect    Aspect
+	Bobot     Milli
+	Mandatory bool
+	Derived   bool
+	// Status is the answer's verification status, "" when unanswered
+	// (derived indicators have none).
+	Status               AnswerStatus
+	Claimed              int // claimed option, 0 if unanswered or derived
+	Parameter            int // verified parameter
+	ProvisionalParameter int // parameter counting pending answers at their claim
+	Points               Milli
+	ProvisionalPoints    Milli
+	EventIDs             []uuid.UUID // the answer's events, or the facts behind a derived value
+	Note                 string      // e.g. "2 sessions", "3 months"
+}
+
+// InnovationScore is the SID breakdown of one innovation (skor kematangan).
+type InnovationScore struct {
+	ID                string
+	Name              string
+	Unit              string
+	Affair            Affair
+	Counted           bool
+	Reason            string // why it counts, or why not
+	Points            Milli
+	ProvisionalPoints Milli
+	Indicators        []IndicatorScore
+}
+
+// Totals are the aggregate figures of one score variant.
+type Totals struct {
+	SPD         Milli
+	SIDSum      Milli // sum of the counted innovations' points
+	Counted     int   // n
+	Divisor     int   // max(MinDivisor, n)
+	Indicator36 Milli
+	SID         *big.Rat // SIDSum / Divisor + Indicator36, exact
+	Total       *big.Rat // SPD + SID, exact
+	IID         Hundredths
+	Predicate   string
+}
+
+// Warning is a mandatory indicator without points.
+type Warning struct {
+	Indicator    string
+	InnovationID string // "" for SPD
+	Message      string
+}
+
+// BasicServiceCoverage is one line of the basic-service checklist.
+type BasicServiceCoverage struct {
+	Affair        Affair
+	Covered       bool
+	InnovationIDs []string // counted innovations of this affair
+}
+
+// ScoreResult is the IID of one region in one year with its explanation.
+type ScoreResult struct {
+	Region           string
+	Year             int
+	CatalogueVersion string
+	// Verified counts only verified answers; Provisional also counts pending
+	// answers at their claimed option, so a region sees what it would get.
+	Verified      Totals
+	Provisional   Totals
+	SPD           []IndicatorScore
+	Innovations   []InnovationScore
+	Warnings      []Warning
+	BasicServices []BasicServiceCoverage
+}
+
+// Score computes the IID of one region-year. It is a pure function: the same
+// catalogue and input give the same result. Points are exact; only the IID is
+// rounded, half-up to two decimals. It returns an *Error with CodeInvalid
+// listing every malformed input (unknown indicator, hand answer to a derived
+// indicator, option out of range, duplicate answer, wrong year).
+func Score(c *Catalogue, in ScoreInput) (ScoreResult, error) {
+	var p Problems
+	p.Check(in.Year == c.Year(), "year", "the catalogue is for %d, not %d", c.Year(), in.Year)
+	p.Check(!in.ClosesAt.IsZero(), "closes_at", "is required")
+	spdAnswers := indexAnswers(&p, c, AspectSPD, "spd", in.SPD)
+	innAnswers := make([]map[string]AnswerInput, len(in.Innovations))
+	for i, inn := range in.Innovations {
+		innAnswers[i] = indexAnswers(&p, c, AspectSID, "innovations["+inn.ID+"]", inn.Answers)
+	}
+	if err := p.Err(); err != nil {
+		return ScoreResult{}, err
+	}
+	r := ScoreResult{Region: in.Region, Year: in.Year, CatalogueVersion: c.Version()}
+	var spd, spdProv Milli
+	for _, ind := range c.IndicatorsOf(AspectSPD) {
+		s := answeredScore(ind, spdAnswers[ind.Code])
+		spd += s.Points
+		spdProv += s.ProvisionalPoints
+		if ind.Mandatory && s.Points == 0 {
+			r.Warnings = append(r.Warnings, Warning{Indicator: ind.Code, Message: mandatoryMessage(s)})
+		}
+		r.SPD = append(r.SPD, s)
+	}
+	var sum, sumProv Milli
+	counted := 0
+	for i, inn := range in.Innovations {
+		s := scoreInnovation(c, in, inn, innAnswers[i])
+		if s.Counted {
+			counted++
+			sum += s.Points
+			sumProv += s.ProvisionalPoints
+			for _, is := range s.Indicators {
+				if is.Mandatory && is.Points == 0 {
+					r.Warnings = append(r.Warnings, Warning{Indicator: is.Code, InnovationID: inn.ID, Message: mandatoryMessage(is)})
+				}
+			}
+		}
+		r.Innovations = append(r.Innovations, s)
+	}
+	r.Verified = totals(c, spd, sum, counted)
+	r.Provisional = totals(c, spdProv, sumProv, counted)
+	r.BasicServices = basicServices(c, r.Innovations)
+	return r, nil
+}
+
+func mandatoryMessage(s IndicatorScore) string {
+	switch {
+	case s.Derived:
+		return fmt.Sprintf("mandatory indicator %q has no points: the events it is derived from are missing", s.Name)
+	case s.Status == "":
+		return fmt.Sprintf("mandatory indicator %q is not answered", s.Name)
+	case s.Status == AnswerPending:
+		return fmt.Sprintf("mandatory indicator %q awaits verification", s.Name)
+	default:
+		return fmt.Sprintf("mandatory indicator %q was rejected", s.Name)
+	}
+}
+
+func indexAnswers(p *Problems, c *Catalogue, aspect Aspect, field string, answers []AnswerInput) map[string]AnswerInput {
+	out := make(map[string]AnswerInput, len(answers))
+	for _, a := range answers {
+		f := field + "." + a.Indicator
+		ind, ok := c.Indicator(a.Indicator)
+		switch {
+		case !ok || ind.Aspect != aspect:
+			p.Add(f, "is not an %s indicator of catalogue %s", aspect, c.Version())
+			continue
+		case ind.IsDerived():
+			p.Add(f, "is derived from events and cannot be answered")
+			continue
+		}
+		_, dup := out[a.Indicator]
+		p.Check(!dup, f, "is answered twice")
+		p.Check(a.Claimed >= 1 && a.Claimed <= 3, f, "claimed option must be 1, 2 or 3")
+		switch a.Status {
+		case AnswerPending, AnswerRejected:
+		case AnswerAccepted:
+			p.Check(a.Verified == a.Claimed, f, "an accepted answer keeps its claimed option")
+		case AnswerLowered:
+			p.Check(a.Verified >= 1 && a.Verified < a.Claimed, f, "a lowered answer needs a smaller option")
+		default:
+			p.Add(f, "unknown status %q", a.Status)
+		}
+		out[a.Indicator] = a
+	}
+	return out
+}
+
+// answeredScore scores one hand-answered indicator ("" status if absent).
+func answeredScore(ind Indicator, a AnswerInput) IndicatorScore {
+	s := baseScore(ind)
+	if a.Indicator == "" {
+		return s
+	}
+	s.Status, s.Claimed, s.EventIDs = a.Status, a.Claimed, slices.Clone(a.EventIDs)
+	switch a.Status {
+	case AnswerAccepted, AnswerLowered:
+		s.Parameter, s.ProvisionalParameter = a.Verified, a.Verified
+	case AnswerPending:
+		s.ProvisionalParameter = a.Claimed
+	}
+	s.Points = ind.Bobot * Milli(s.Parameter)
+	s.ProvisionalPoints = ind.Bobot * Milli(s.ProvisionalParameter)
+	return s
+}
+
+func baseScore(ind Indicator) IndicatorScore {
+	return IndicatorScore{Code: ind.Code, Name: ind.Name, Aspect: ind.Aspect, Bobot: ind.Bobot, Mandatory: ind.Mandatory, Derived: ind.IsDerived()}
+}
+
+func scoreInnovation(c *Catalogue, in ScoreInput, inn InnovationInput, answers map[string]AnswerInput) InnovationScore {
+	s := InnovationScore{ID: inn.ID, Name: inn.Name, Unit: inn.Unit, Affair: inn.Affair}
+	s.Counted, s.Reason = countDecision(c, in, inn)
+	for _, ind := range c.IndicatorsOf(AspectSID) {
+		var is IndicatorScore
+		if ind.IsDerived() {
+			is = derivedScore(c, in, inn, ind)
+		} else {
+			is = answeredScore(ind, answers[ind.Code])
+		}
+		s.Points += is.Points
+		s.ProvisionalPoints += is.ProvisionalPoints
+		s.Indicators = append(s.Indicators, is)
+	}
+	return s
+}
+
+// countDecision applies the counting rules of the catalogue.
+func countDecision(c *Catalogue, in ScoreInput, inn InnovationInput) (bool, string) {
+	rules := c.Counting()
+	from := in.ClosesAt.AddDate(0, -rules.ImplementationWindowMonths, 0)
+	earlier := 0
+	var years []string
+	for _, y := range slices.Compact(slices.Sorted(slices.Values(inn.CountedYears))) {
+		if y < in.Year {
+			earlier++
+			years = append(years, fmt.Sprint(y))
+		}
+	}
+	switch {
+	case inn.Stage == StageWithdrawn:
+		return false, "withdrawn"
+	case inn.Stage != StageImplementation && inn.Stage != StageReplication || inn.ImplementationStartedOn.IsZero():
+		return false, fmt.Sprintf("still in %s: only innovations in penerapan or replikasi count", inn.Stage)
+	case inn.ImplementationStartedOn.After(in.ClosesAt):
+		return false, fmt.Sprintf("implementation started %s, after the period closed on %s", date(inn.ImplementationStartedOn), date(in.ClosesAt))
+	case inn.ImplementationStartedOn.Before(from):
+		return false, fmt.Sprintf("implementation started %s, more than %d months before the period closed on %s", date(inn.ImplementationStartedOn), rules.ImplementationWindowMonths, date(in.ClosesAt))
+	case inn.RejectedForYear:
+		return false, "rejected for the year: " + inn.RejectionReason
+	case earlier >= rules.MaxCountedYears:
+		return false, fmt.Sprintf("already counted in %s (at most %d years)", strings.Join(years, ", "), rules.MaxCountedYears)
+	}
+	return true, fmt.Sprintf("in %s since %s, within %d months before %s", inn.Stage, date(inn.ImplementationStartedOn), rules.ImplementationWindowMonths, date(in.ClosesAt))
+}
+
+func derivedScore(c *Catalogue, in ScoreInput, inn InnovationInput, ind Indicator) IndicatorScore {
+	s := baseScore(ind)
+	var value int
+	switch ind.Derived.Kind {
+	case DerivedBimtekSessions:
+		from := in.ClosesAt.AddDate(0, -c.Counting().BimtekWindowMonths, 0)
+		value, s.EventIDs = distinctFacts(inn.BimtekSessions, from, in.ClosesAt)
+		s.Note = fmt.Sprintf("%d Bimtek sessions attended by %s between %s and %s", value, inn.Unit, date(from), date(in.ClosesAt))
+	case DerivedReplications:
+		value, s.EventIDs = distinctFacts(inn.Replications, time.Time{}, in.ClosesAt)
+		s.Note = fmt.Sprintf("replicated by %d other regions", value)
+	case DerivedCreationMonths:
+		if inn.TrialStartedOn.IsZero() || inn.ProposedOn.IsZero() {
+			s.Note = "no trial yet"
+			return s
+		}
+		value = MonthsBetween(inn.ProposedOn, inn.TrialStartedOn)
+		s.EventIDs = []uuid.UUID{inn.ProposedEventID, inn.TrialEventID}
+		s.Note = fmt.Sprintf("%d months from proposal to trial", value)
+	}
+	s.Parameter = ind.Derived.Parameter(value)
+	s.ProvisionalParameter = s.Parameter
+	s.Points = ind.Bobot * Milli(s.Parameter)
+	s.ProvisionalPoints = s.Points
+	return s
+}
+
+// distinctFacts counts the distinct Refs dated within [from, to] (zero from:
+// no lower bound) and collects their event ids.
+func distinctFacts(facts []DatedFact, from, to time.Time) (int, []uuid.UUID) {
+	seen := map[string]bool{}
+	var ids []uuid.UUID
+	for _, f := range facts {
+		if f.Date.After(to) || (!from.IsZero() && f.Date.Before(from)) {
+			continue
+		}
+		seen[f.Ref] = true
+		ids = append(ids, f.EventIDs...)
+	}
+	return len(seen), ids
+}
+
+// MonthsBetween is the number of whole months from a to b (0 if b is before a).
+func MonthsBetween(a, b time.Time) int {
+	a, b = Day(a), Day(b)
+	m := (b.Year()-a.Year())*12 + int(b.Month()) - int(a.Month())
+	if b.Day() < a.Day() {
+		m--
+	}
+	return max(m, 0)
+}
+
+func totals(c *Catalogue, spd, sum Milli, n int) Totals {
+	rule := c.InnovationCount()
+	t := Totals{SPD: spd, SIDSum: sum, Counted: n, Divisor: max(c.Counting().MinDivisor, n)}
+	t.Indicator36 = rule.PointsPerInnovation * Milli(min(n, rule.MaxInnovations))
+	t.SID = new(big.Rat).Quo(sum.Rat(), big.NewRat(int64(t.Divisor), 1))
+	t.SID.Add(t.SID, t.Indicator36.Rat())
+	t.Total = new(big.Rat).Add(spd.Rat(), t.SID)
+	iid := new(big.Rat).Mul(t.Total, big.NewRat(100, 1))
+	iid.Quo(iid, c.MaxTotal().Rat())
+	t.IID = Round2(iid)
+	t.Predicate = c.Predicate(t.IID)
+	return t
+}
+
+func basicServices(c *Catalogue, innovations []InnovationScore) []BasicServiceCoverage {
+	var out []BasicServiceCoverage
+	for _, a := range c.BasicServiceAffairs() {
+		line := BasicServiceCoverage{Affair: a}
+		for _, s := range innovations {
+			if s.Counted && s.Affair == a {
+				line.InnovationIDs = append(line.InnovationIDs, s.ID)
+			}
+		}
+		line.Covered = len(line.InnovationIDs) > 0
+		out = append(out, line)
+	}
+	return out
+}
+
+func date(t time.Time) string { return t.Format("2006-01-02") }
