@@ -111,7 +111,7 @@ func TestScore(t *testing.T) {
 		for _, w := range r.Warnings {
 			got[w.InnovationID+"/"+w.Indicator] = true
 		}
-		for _, want := range []string{"/12", "/14", "B/32"} {
+		for _, want := range []string{"/12", "/14"} {
 			if !got[want] {
 				t.Errorf("no warning %s in %v", want, r.Warnings)
 			}
