@@ -1,0 +1,14 @@
+// Package eventstore implements domain.EventStore on NATS JetStream.
+//
+// All events live in one stream (JEJAK_EVENTS by default). Each aggregate
+// instance has its own subject, <prefix>.<aggregate-type>.<id-token>, and each
+// commit is exactly one message whose body is a JSON envelope holding the
+// commit's events. The stream sequence of that message is the commit's global
+// Position; optimistic concurrency uses the server's per-subject
+// expected-last-sequence check, and the command id doubles as the message's
+// Nats-Msg-Id. See docs/ARCHITECTURE.md for the reasoning.
+//
+// StartEmbedded runs a nats-server inside the process (the default for a
+// single node); Dial connects to an external server or cluster. Open then
+// creates or updates the stream and returns a *Store.
+package eventstore

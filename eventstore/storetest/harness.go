@@ -1,0 +1,41 @@
+// Package storetest is the behaviour suite every domain.EventStore
+// implementation must pass. An implementation's test calls Run with a
+// Harness that starts fresh backends.
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/jejak-id/jejak/domain"
+)
+
+// StoreOptions are what the suite asks of a store; zero values mean the
+// implementation's defaults.
+type StoreOptions struct {
+	Specs           []domain.EventSpec
+	MaxCommitBytes  int
+	DuplicateWindow time.Duration
+}
+
+// Backend is one isolated, initially empty storage (for JetStream: one
+// embedded server in a temp dir).
+type Backend interface {
+	// Open returns a store over the backend; the backend closes it at the
+	// end of the test.
+	Open(t testing.TB, o StoreOptions) domain.EventStore
+	// Restart stops the backend and starts it again over the same data.
+	// Stores opened before are unusable afterwards; open new ones.
+	Restart(t testing.TB)
+	// ForgetCommand returns once the backend's duplicate window no longer
+	// covers commandID, so that a retry must be recognised from history.
+	// It must wait by polling, never by sleeping a fixed time.
+	ForgetCommand(t testing.TB, commandID uuid.UUID)
+}
+
+// Harness supplies fresh backends to the suite.
+type Harness struct {
+	NewBackend func(t testing.TB) Backend
+}
