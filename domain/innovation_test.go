@@ -1,0 +1,158 @@
+package domain_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jejak-id/jejak/domain"
+)
+
+func details() domain.InnovationDetails {
+	return domain.InnovationDetails{Name: "SI-IDA", Unit: "Brida", Initiator: domain.InitiatorOPD, Form: domain.FormTataKelola,
+		Digital: true, Affair: domain.AffairPenunjang, Problem: "data inovasi tersebar", Solution: "aplikasi SI-IDA", Benefit: "data satu pintu"}
+}
+
+func MustInnovation(tb testing.TB, stage domain.Stage) *domain.Innovation {
+	tb.Helper()
+	in, err := domain.ProposeInnovation("inn-1", "18.01", details(), day(2022, 1, 10), domain.InnovationOrigin{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	steps := []func() error{
+		func() error { return in.StartTrial(day(2022, 3, 1)) },
+		func() error { return in.StartImplementation(day(2022, 9, 1)) },
+		func() error { return in.RecordReplication("18.04", "inn-2", day(2023, 2, 1)) },
+	}
+	for i, st := range []domain.Stage{domain.StageTrial, domain.StageImplementation, domain.StageReplication} {
+		if stage == domain.StageProposed || (stage == domain.StageWithdrawn && i > 0) {
+			break
+		}
+		if err := steps[i](); err != nil {
+			tb.Fatal(err)
+		}
+		if st == stage {
+			break
+		}
+	}
+	if stage == domain.StageWithdrawn {
+		if err := in.Withdraw("tidak dilanjutkan", day(2022, 4, 1)); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return in
+}
+
+func wantCode(tb testing.TB, err error, code domain.Code) {
+	tb.Helper()
+	if !domain.IsCode(err, code) {
+		tb.Fatalf("want %s, got %v", code, err)
+	}
+}
+
+func TestInnovationLifeCycle(t *testing.T) {
+	t.Run("is proposed in inisiatif with an InnovationProposed event", func(t *testing.T) {
+		in := MustInnovation(t, domain.StageProposed)
+		if in.Stage() != domain.StageProposed || len(in.Changes()) != 1 || in.Changes()[0].EventType() != "innovation.proposed" {
+			t.Fatalf("stage %s changes %v", in.Stage(), in.Changes())
+		}
+	})
+	t.Run("lists every invalid attribute at once", func(t *testing.T) {
+		_, err := domain.ProposeInnovation("x", "31.71", domain.InnovationDetails{Initiator: "bupati", Form: "x", Affair: "y"}, time.Time{}, domain.InnovationOrigin{})
+		wantCode(t, err, domain.CodeInvalid)
+		fields := map[string]bool{}
+		for _, p := range err.(*domain.Error).Problems {
+			fields[p.Field] = true
+		}
+		for _, f := range []string{"region", "name", "unit", "initiator", "form", "affair", "problem", "solution", "benefit", "proposed_on"} {
+			if !fields[f] {
+				t.Errorf("no problem for %s in %v", f, err)
+			}
+		}
+	})
+	t.Run("moves through trial, implementation and replication", func(t *testing.T) {
+		in := MustInnovation(t, domain.StageReplication)
+		v := in.View()
+		if v.Stage != domain.StageReplication || len(v.Replications) != 1 || v.ImplementationStartedOn != day(2022, 9, 1) {
+			t.Fatalf("got %+v", v)
+		}
+	})
+	t.Run("rejects implementation before trial, saying what is allowed next", func(t *testing.T) {
+		in := MustInnovation(t, domain.StageProposed)
+		err := in.StartImplementation(day(2022, 5, 1))
+		wantCode(t, err, domain.CodeIllegalTransition)
+		if !strings.Contains(err.Error(), "start the trial") {
+			t.Fatalf("message does not say what is next: %v", err)
+		}
+	})
+	t.Run("rejects a second trial", func(t *testing.T) {
+		wantCode(t, MustInnovation(t, domain.StageTrial).StartTrial(day(2022, 5, 1)), domain.CodeIllegalTransition)
+	})
+	t.Run("rejects replication before implementation", func(t *testing.T) {
+		wantCode(t, MustInnovation(t, domain.StageTrial).RecordReplication("18.04", "x", day(2022, 5, 1)), domain.CodeIllegalTransition)
+	})
+	t.Run("never lets stage dates go backwards", func(t *testing.T) {
+		wantCode(t, MustInnovation(t, domain.StageProposed).StartTrial(day(2021, 12, 31)), domain.CodeIllegalTransition)
+		wantCode(t, MustInnovation(t, domain.StageTrial).StartImplementation(day(2022, 2, 1)), domain.CodeIllegalTransition)
+		wantCode(t, MustInnovation(t, domain.StageImplementation).Withdraw("x", day(2022, 8, 1)), domain.CodeIllegalTransition)
+	})
+	t.Run("does not let a region replicate its own innovation or replicate twice", func(t *testing.T) {
+		in := MustInnovation(t, domain.StageReplication)
+		wantCode(t, in.RecordReplication("18.01", "y", day(2023, 3, 1)), domain.CodeInvalid)
+		wantCode(t, in.RecordReplication("18.04", "y", day(2023, 3, 1)), domain.CodeDuplicate)
+	})
+	t.Run("records the same replication once (idempotent retries)", func(t *testing.T) {
+		in := MustInnovation(t, domain.StageReplication)
+		n := len(in.Changes())
+		if err := in.RecordReplication("18.04", "inn-2", day(2023, 2, 1)); err != nil || len(in.Changes()) != n {
+			t.Fatalf("err %v, %d changes", err, len(in.Changes()))
+		}
+	})
+	t.Run("withdraws at any stage with a reason, and nothing follows", func(t *testing.T) {
+		for _, st := range []domain.Stage{domain.StageProposed, domain.StageTrial, domain.StageImplementation, domain.StageReplication} {
+			in := MustInnovation(t, st)
+			wantCode(t, in.Withdraw(" ", day(2024, 1, 1)), domain.CodeInvalid)
+			if err := in.Withdraw("anggaran dihentikan", day(2024, 1, 1)); err != nil {
+				t.Fatal(err)
+			}
+			if v := in.View(); v.Stage != domain.StageWithdrawn || v.WithdrawnFrom != st {
+				t.Fatalf("got %+v", v)
+			}
+			wantCode(t, in.StartTrial(day(2024, 2, 1)), domain.CodeIllegalTransition)
+			wantCode(t, in.Withdraw("again", day(2024, 2, 1)), domain.CodeIllegalTransition)
+		}
+	})
+	t.Run("is rebuilt from its events to the same state", func(t *testing.T) {
+		in := MustInnovation(t, domain.StageReplication)
+		again, err := domain.RebuildInnovation("inn-1", in.Changes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := in.View()
+		got := again.View()
+		if got.Version != uint64(len(in.Changes())) || got.Stage != want.Stage || got.ImplementationStartedOn != want.ImplementationStartedOn || len(got.Replications) != 1 {
+			t.Fatalf("got %+v want %+v", got, want)
+		}
+	})
+	t.Run("does not exist without history", func(t *testing.T) {
+		_, err := domain.RebuildInnovation("nope", nil)
+		wantCode(t, err, domain.CodeNotFound)
+	})
+}
+
+func TestEventSpecs(t *testing.T) {
+	t.Run("lists every event once at version 1 with dotted names", func(t *testing.T) {
+		seen := map[string]bool{}
+		for _, s := range domain.EventSpecs() {
+			if s.Version != 1 || seen[s.Type] || !strings.Contains(s.Type, ".") || s.New().EventType() != s.Type {
+				t.Errorf("bad spec %+v", s)
+			}
+			seen[s.Type] = true
+		}
+		for _, want := range []string{"innovation.proposed", "innovation.trial_started", "assessment.answer_submitted", "assessment.answer_verified", "bimtek.attendance_recorded"} {
+			if !seen[want] {
+				t.Errorf("missing %s", want)
+			}
+		}
+	})
+}
