@@ -1,0 +1,115 @@
+// Package credentials writes the secrets of a Jejak cluster: the NATS
+// passwords and the Ed25519 key that signs and verifies access tokens.
+//
+// A directory made by Generate holds:
+//
+//	nats.env   NATS_JEJAK_PASSWORD, NATS_SYS_PASSWORD (read by the nats-server configs)
+//	jejak.env  JEJAK_NATS_USER, JEJAK_NATS_PASSWORD  (read by jejak serve)
+//	token.pem  Ed25519 private key, PKCS#8 PEM       (shared by every jejak replica)
+//
+// The directory is private (0700). token.pem is world-readable (0644) because
+// it is bind-mounted into containers that run as uid 10001; the directory's
+// mode is what keeps other host users out.
+package credentials
+
+import (
+	"bufio"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// File names inside a credentials directory.
+const (
+	NATSEnvFile  = "nats.env"
+	JejakEnvFile = "jejak.env"
+	TokenKeyFile = "token.pem"
+)
+
+// JejakUser is the NATS user of the jejak services, in account JEJAK.
+const JejakUser = "jejak"
+
+// Generate writes fresh credentials into dir, creating it. It refuses to
+// replace existing files (which would lock running services out) and returns
+// fs.ErrExist then, unless overwrite is true.
+func Generate(dir string, overwrite bool) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	if !overwrite {
+		for _, name := range []string{NATSEnvFile, JejakEnvFile, TokenKeyFile} {
+			if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+				return fmt.Errorf("credentials: %s: %w", filepath.Join(dir, name), fs.ErrExist)
+			}
+		}
+	}
+	jejakPassword, sysPassword := randomPassword(), randomPassword()
+	key, err := tokenKeyPEM()
+	if err != nil {
+		return err
+	}
+	files := []struct {
+		name string
+		mode os.FileMode
+		data string
+	}{
+		{NATSEnvFile, 0o600, "NATS_JEJAK_PASSWORD=" + jejakPassword + "\nNATS_SYS_PASSWORD=" + sysPassword + "\n"},
+		{JejakEnvFile, 0o600, "JEJAK_NATS_USER=" + JejakUser + "\nJEJAK_NATS_PASSWORD=" + jejakPassword + "\n"},
+		{TokenKeyFile, 0o644, key},
+	}
+	for _, f := range files {
+		path := filepath.Join(dir, f.name)
+		if err := os.WriteFile(path, []byte(f.data), f.mode); err != nil {
+			return err
+		}
+		if err := os.Chmod(path, f.mode); err != nil { // WriteFile keeps the mode of an existing file
+			return err
+		}
+	}
+	return nil
+}
+
+// ReadEnv reads a KEY=VALUE file as written by Generate.
+func ReadEnv(path string) (map[string]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	env := make(map[string]string)
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
+			return nil, fmt.Errorf("credentials: %s: bad line %q", path, line)
+		}
+		env[k] = v
+	}
+	return env, sc.Err()
+}
+
+// randomPassword returns 26 base32 characters (128 bits): safe unquoted in
+// env files, nats-server configs and URLs.
+func randomPassword() string { return rand.Text() }
+
+func tokenKeyPEM() (string, error) {
+	_, priv, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		return "", err
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		return "", err
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})), nil
+}
