@@ -64,7 +64,9 @@ func (m *memoryStore) Load(_ context.Context, typ domain.AggregateType, id strin
 	return out, nil
 }
 
-func (m *memoryStore) Read(context.Context, uint64, func(domain.RecordedEvent) error) error { return nil }
+func (m *memoryStore) Read(context.Context, uint64, func(domain.RecordedEvent) error) error {
+	return nil
+}
 func (m *memoryStore) Subscribe(context.Context, uint64, func(domain.RecordedEvent) error) error {
 	return nil
 }
