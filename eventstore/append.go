@@ -16,11 +16,9 @@ import (
 // aggregate already holds this command, otherwise one version conflict.
 // Safe for concurrent use; blocks for one round trip in the common case.
 func (s *Store) Append(ctx context.Context, c domain.Commit) (domain.CommitResult, error) {
-	ctx, done, err := s.bind(ctx)
-	if err != nil {
-		return domain.CommitResult{}, err
+	if s.closed() {
+		return domain.CommitResult{}, errClosed()
 	}
-	defer done()
 	if err := validateCommit(c); err != nil {
 		return domain.CommitResult{}, err
 	}

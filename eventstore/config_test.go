@@ -60,7 +60,7 @@ func TestStreamConfig(t *testing.T) {
 			t.Fatal(err)
 		}
 		h := msg.Header
-		if h.Get("Jejak-Aggregate") != "region/18.04" || h.Get("Jejak-Type") != "test.note-written,test.note-written" ||
+		if h.Get("Jejak-Type") != "test.note-written,test.note-written" ||
 			h.Get("Jejak-Version") != "2" || h.Get(jetstream.MsgIDHeader) == "" {
 			t.Fatalf("headers %v", h)
 		}

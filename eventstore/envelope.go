@@ -43,7 +43,6 @@ type wireEvent struct {
 // Readable headers, so that `nats stream view` shows what a message is
 // without decoding the body. The store itself reads only the body.
 const (
-	headerAggregate = "Jejak-Aggregate" // "region/18.04"
 	headerTypes     = "Jejak-Type"      // event types, comma separated
 	headerVersion   = "Jejak-Version"   // aggregate version after the commit
 )
@@ -94,14 +93,13 @@ func (e *envelope) message(subject string, body []byte, expectedSubjectSeq uint6
 	for i, ev := range e.Events {
 		types[i] = ev.Type
 	}
-	msg := nats.NewMsg(subject)
-	msg.Data = body
-	msg.Header.Set(jetstream.MsgIDHeader, e.CommandID.String())
-	msg.Header.Set(jetstream.ExpectedLastSubjSeqHeader, strconv.FormatUint(expectedSubjectSeq, 10))
-	msg.Header.Set(headerAggregate, e.AggregateType+"/"+e.AggregateID)
-	msg.Header.Set(headerTypes, strings.Join(types, ","))
-	msg.Header.Set(headerVersion, strconv.FormatUint(e.toVersion(), 10))
-	return msg
+	// Keys are already canonical: no need for Header.Set.
+	return &nats.Msg{Subject: subject, Data: body, Header: nats.Header{
+		jetstream.MsgIDHeader:               {e.CommandID.String()},
+		jetstream.ExpectedLastSubjSeqHeader: {strconv.FormatUint(expectedSubjectSeq, 10)},
+		headerTypes:                         {strings.Join(types, ",")},
+		headerVersion:                       {strconv.FormatUint(e.toVersion(), 10)},
+	}}
 }
 
 // recordedEvents decodes the envelope's events and calls fn for each one with

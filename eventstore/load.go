@@ -11,11 +11,9 @@ import (
 // get for the latest commit, then one per earlier commit still needed.
 // An invalid aggregate reference is CodeInvalid. Safe for concurrent use.
 func (s *Store) Load(ctx context.Context, aggregate domain.AggregateType, id string, afterVersion uint64) ([]domain.RecordedEvent, error) {
-	ctx, done, err := s.bind(ctx)
-	if err != nil {
-		return nil, err
+	if s.closed() {
+		return nil, errClosed()
 	}
-	defer done()
 	if err := validateAggregate(aggregate, id); err != nil {
 		return nil, err
 	}

@@ -88,11 +88,9 @@ func streamConfig(cfg Config, subj subjects) jetstream.StreamConfig {
 
 // Head returns the stream sequence of the latest commit (0 when empty).
 func (s *Store) Head(ctx context.Context) (uint64, error) {
-	ctx, done, err := s.bind(ctx)
-	if err != nil {
-		return 0, err
+	if s.closed() {
+		return 0, errClosed()
 	}
-	defer done()
 	info, err := s.stream.Info(ctx)
 	if err != nil {
 		return 0, s.fail("head", err)
@@ -106,6 +104,10 @@ func (s *Store) Close() error {
 	s.stop()
 	return nil
 }
+
+// closed reports whether Close was called. Short calls (Append, Load,
+// Head) only check this when they start; an in-flight call finishes.
+func (s *Store) closed() bool { return s.life.Err() != nil }
 
 // bind returns ctx, also cancelled when the store closes, or CodeUnavailable
 // if it is closed already.
