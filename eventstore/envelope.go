@@ -43,8 +43,8 @@ type wireEvent struct {
 // Readable headers, so that `nats stream view` shows what a message is
 // without decoding the body. The store itself reads only the body.
 const (
-	headerTypes     = "Jejak-Type"      // event types, comma separated
-	headerVersion   = "Jejak-Version"   // aggregate version after the commit
+	headerTypes   = "Jejak-Type"    // event types, comma separated
+	headerVersion = "Jejak-Version" // aggregate version after the commit
 )
 
 // toVersion is the aggregate version after the commit.
