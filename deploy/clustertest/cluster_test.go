@@ -1,0 +1,262 @@
+package clustertest
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// The event stream as documented by package eventstore: one stream, one
+// subject per aggregate, <prefix>.<aggregate-type>.<id-token>.
+const (
+	eventStream        = "JEJAK_EVENTS"              // eventstore.DefaultStream
+	innovationSubjects = "jejak.events.innovation.>" // eventstore.DefaultSubjectPrefix + domain.AggregateInnovation
+)
+
+func TestCluster(t *testing.T) {
+	if os.Getenv("JEJAK_CLUSTER_TEST") != "1" {
+		t.Skip("set JEJAK_CLUSTER_TEST=1 (or run deploy/cluster-test.sh): needs Docker, the images and a few minutes")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 9*time.Minute)
+	defer cancel()
+
+	began := time.Now()
+	c := MustStartCluster(t)
+	res := Results{Compose: strings.Join(c.compose, " "), Startup: time.Since(began)}
+	token := c.mustIssueToken()
+	clients := []*Client{NewClient(c.JejakURL("jejak1"), token), NewClient(c.JejakURL("jejak2"), token)}
+	baseline := mustCountInnovations(t, ctx, c)
+	runID := strings.ToLower(rand.Text()[:10])
+	load := LoadConfig{RunID: runID, Writers: 4, MaxPerWriter: 1500, MaxDuration: 90 * time.Second,
+		Pace: 20 * time.Millisecond, WriteTimeout: 60 * time.Second}
+
+	var acked []Ack
+	t.Run("survives the loss of a NATS node", func(t *testing.T) {
+		cfg := load
+		cfg.Name = "nodeloss"
+		l := StartLoad(ctx, cfg, clients)
+		if !l.WaitAcked(ctx, 40, 60*time.Second) {
+			r := l.Stop()
+			t.Fatalf("%d writes acknowledged in a minute before any fault; failures: %v", len(r.Acks), firstErrors(r.Failures))
+		}
+		victim := streamLeader(t, ctx, c)
+		killed := time.Now()
+		c.Kill(victim)
+		t.Logf("killed %s (the stream leader) after %d writes", victim, l.Acked())
+		l.WaitAcked(ctx, 100, 30*time.Second) // keep writing on two nodes
+		c.Start(victim)
+		res.NodeRecovery = c.MustWaitNATSHealthy(ctx, victim)
+		res.NodeDown = time.Since(killed)
+		l.WaitAcked(ctx, 100, 30*time.Second) // and on three again
+		r := l.Stop()
+		res.NodeLoss = r
+		res.KilledNode = victim
+		acked = append(acked, r.Acks...)
+		checkLoad(t, r)
+		res.NodeLossConvergence = mustConverge(t, ctx, clients, r)
+		mustReadBack(t, ctx, clients, acked)
+	})
+	if t.Failed() {
+		res.Print(t)
+		return
+	}
+
+	t.Run("rolling restart of Jejak loses no acknowledged write", func(t *testing.T) {
+		cfg := load
+		cfg.Name = "rolling"
+		l := StartLoad(ctx, cfg, clients)
+		l.WaitAcked(ctx, 40, 60*time.Second)
+		for _, s := range jejakServices {
+			began := time.Now()
+			c.Restart(s)
+			c.MustWaitReady(ctx, s)
+			res.ReplicaRestart = max(res.ReplicaRestart, time.Since(began))
+			l.WaitAcked(ctx, 40, 30*time.Second)
+		}
+		r := l.Stop()
+		res.Rolling = r
+		acked = append(acked, r.Acks...)
+		checkLoad(t, r)
+		res.RollingConvergence = mustConverge(t, ctx, clients, r)
+		mustReadBack(t, ctx, clients, acked) // the writes of both phases
+	})
+
+	t.Run("every acknowledged write is stored exactly once", func(t *testing.T) {
+		ids := make(map[string]string, len(acked))
+		keys := make(map[string]bool, len(acked))
+		for _, a := range acked {
+			if keys[a.Key] {
+				t.Errorf("key %s acknowledged twice", a.Key)
+			}
+			keys[a.Key] = true
+			if other, ok := ids[a.ID]; ok {
+				t.Errorf("keys %s and %s got the same id %s", other, a.Key, a.ID)
+			}
+			ids[a.ID] = a.Key
+		}
+		stored := mustCountInnovations(t, ctx, c) - baseline
+		res.Stored = stored
+		if stored != len(acked) {
+			t.Errorf("the stream holds %d new innovations, %d writes were acknowledged: retried writes were stored twice or writes were lost", stored, len(acked))
+		}
+	})
+
+	res.Print(t)
+	if !t.Failed() {
+		res.MustWrite(t, "RESULTS.md")
+	}
+}
+
+// checkLoad fails the test if any write ended without an acknowledgement:
+// the store may or may not hold it, so exactly-once cannot be checked.
+func checkLoad(t *testing.T, r LoadResult) {
+	t.Helper()
+	if len(r.Failures) > 0 {
+		t.Fatalf("%d writes were never acknowledged, first: %v", len(r.Failures), firstErrors(r.Failures))
+	}
+	if len(r.Acks) == 0 {
+		t.Fatal("no write was acknowledged")
+	}
+	t.Logf("%d writes acknowledged in %v (%.0f/s), %d retries, longest stall %v, longest write %v",
+		len(r.Acks), r.Duration.Round(time.Millisecond), r.Throughput(), r.Retries,
+		r.MaxStall.Round(time.Millisecond), r.MaxLatency.Round(time.Millisecond))
+}
+
+// mustConverge polls both replicas until their projections are at the same
+// position, at least that of the last acknowledged write, with the same
+// hashes. It returns how long that took after the load stopped.
+func mustConverge(t *testing.T, ctx context.Context, clients []*Client, r LoadResult) time.Duration {
+	t.Helper()
+	var want uint64
+	for _, a := range r.Acks {
+		want = max(want, a.Position)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	var last []Projections
+	var lastErr error
+	for {
+		last, lastErr = last[:0], nil
+		for _, c := range clients {
+			p, err := c.Projections(ctx)
+			if err != nil {
+				lastErr = err
+				break
+			}
+			last = append(last, p)
+		}
+		if lastErr == nil && last[0].Position >= want && last[0].Same(last[1]) {
+			took := time.Since(r.Stopped)
+			t.Logf("projections converged at position %d, %v after the load stopped", last[0].Position, took.Round(time.Millisecond))
+			return took
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("projections did not converge in 90s (want position >= %d): %+v, last error %v", want, last, lastErr)
+		case <-tick.C:
+		}
+	}
+}
+
+// mustReadBack reads every acknowledged write back by id, alternating
+// replicas, with four readers.
+func mustReadBack(t *testing.T, ctx context.Context, clients []*Client, acks []Ack) {
+	t.Helper()
+	var (
+		mu      sync.Mutex
+		missing []string
+		wg      sync.WaitGroup
+	)
+	next := make(chan int)
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				ok, err := clients[i%len(clients)].InnovationExists(ctx, acks[i].ID)
+				if !ok || err != nil {
+					mu.Lock()
+					missing = append(missing, fmt.Sprintf("%s (key %s): %v", acks[i].ID, acks[i].Key, err))
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for i := range acks {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if len(missing) > 0 {
+		t.Fatalf("%d of %d acknowledged writes cannot be read back, first: %v", len(missing), len(acks), missing[:min(5, len(missing))])
+	}
+}
+
+// natsStream connects to the cluster as the jejak user, straight from the host.
+func natsStream(t *testing.T, ctx context.Context, c *Cluster) (jetstream.Stream, func()) {
+	t.Helper()
+	user, password := c.JejakNATSUser()
+	nc, err := nats.Connect(c.NATSURLs(), nats.UserInfo(user, password), nats.Name("clustertest"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		nc.Close()
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	s, err := js.Stream(ctx, eventStream)
+	if err != nil {
+		nc.Close()
+		t.Fatalf("stream %s: %v", eventStream, err)
+	}
+	return s, nc.Close
+}
+
+// mustCountInnovations counts the innovations in the event stream: one
+// subject per innovation, however many events each has.
+func mustCountInnovations(t *testing.T, ctx context.Context, c *Cluster) int {
+	t.Helper()
+	s, closeConn := natsStream(t, ctx, c)
+	defer closeConn()
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	info, err := s.Info(ctx, jetstream.WithSubjectFilter(innovationSubjects))
+	if err != nil {
+		t.Fatalf("stream info: %v", err)
+	}
+	return len(info.State.Subjects)
+}
+
+// streamLeader names the NATS node leading the event stream: killing it is
+// the worst single-node failure for writers.
+func streamLeader(t *testing.T, ctx context.Context, c *Cluster) string {
+	t.Helper()
+	s, closeConn := natsStream(t, ctx, c)
+	defer closeConn()
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	info, err := s.Info(ctx)
+	if err != nil || info.Cluster == nil || info.Cluster.Leader == "" {
+		t.Logf("stream leader unknown (%v); killing nats2", err)
+		return "nats2"
+	}
+	if n := len(info.Cluster.Replicas) + 1; n != 3 {
+		t.Errorf("stream %s has %d replicas, want 3", eventStream, n)
+	}
+	return info.Cluster.Leader // server_name, which is also the service name
+}
+
+func firstErrors(errs []error) []error { return errs[:min(3, len(errs))] }
