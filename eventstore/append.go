@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
 	"github.com/jejak-id/jejak/domain"
 )
 
@@ -42,7 +45,7 @@ func (s *Store) Append(ctx context.Context, c domain.Commit) (domain.CommitResul
 	if err != nil {
 		return domain.CommitResult{}, err
 	}
-	ack, err := s.js.PublishMsg(ctx, env.message(subject, body, expectedSeq))
+	ack, err := s.publish(ctx, env.message(subject, body, expectedSeq))
 	if err != nil {
 		if err = s.fail("append", err); errors.Is(err, errStaleExpectation) {
 			return s.resolveRejection(ctx, subject, c)
@@ -140,5 +143,24 @@ func resultOf(c *storedCommit, duplicate bool) domain.CommitResult {
 		Version:   c.env.toVersion(),
 		EventIDs:  c.env.eventIDs(),
 		Duplicate: duplicate,
+	}
+}
+
+// publish sends msg and waits for its acknowledgement. It uses the
+// asynchronous publisher so that many concurrent Appends share one ack
+// subscription and pipeline on the connection, instead of each paying for a
+// request/reply round of its own.
+func (s *Store) publish(ctx context.Context, msg *nats.Msg) (*jetstream.PubAck, error) {
+	future, err := s.js.PublishMsgAsync(msg)
+	if err != nil {
+		return nil, err
+	}
+	select {
+	case ack := <-future.Ok():
+		return ack, nil
+	case err := <-future.Err():
+		return nil, err
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
 }
