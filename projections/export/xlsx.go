@@ -1,0 +1,165 @@
+package export
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// fixedEpoch stands in for the document timestamps when the snapshot time is
+// unknown, so that they never come from the wall clock.
+func fixedEpoch() time.Time { return time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC) }
+
+// excelEpoch is day 0 of Excel's 1900 date system as it is used in practice.
+func excelEpoch() time.Time { return time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC) }
+
+// xlsxStyles holds the style IDs of one workbook.
+type xlsxStyles struct{ header, integer, decimal, date int }
+
+// writeXLSX renders the grids as one sheet each, then the Keterangan sheet.
+// Numbers are numeric cells with their exact value (decimals shown with two
+// decimals, integers without), dates are date cells shown as YYYY-MM-DD,
+// empty texts are absent cells. Every sheet has a bold, frozen header row,
+// an autofilter over its table and fixed column widths. The document
+// timestamps are the snapshot time, and the container is rewritten by
+// canonicalZip, so the bytes depend on nothing but the input.
+func writeXLSX(gs []grid, meta grid, m Meta) ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	styles, err := newStyles(f)
+	if err != nil {
+		return nil, err
+	}
+	all := append(append([]grid{}, gs...), meta)
+	for i, g := range all {
+		if i == 0 {
+			err = f.SetSheetName(f.GetSheetName(0), g.sheet)
+		} else {
+			_, err = f.NewSheet(g.sheet)
+		}
+		if err == nil {
+			err = fillSheet(f, g, styles, i < len(gs))
+		}
+		if err != nil {
+			return nil, fmt.Errorf("sheet %s: %w", g.sheet, err)
+		}
+	}
+	f.SetActiveSheet(0)
+	stamp := m.SnapshotTime.UTC()
+	if m.SnapshotTime.IsZero() {
+		stamp = fixedEpoch()
+	}
+	err = f.SetDocProps(&excelize.DocProperties{
+		Title:          fmt.Sprintf("Indeks Inovasi Daerah %d", m.Year),
+		Subject:        "Ekspor data inovasi daerah untuk Kemendagri",
+		Creator:        "Jejak",
+		LastModifiedBy: "Jejak " + m.JejakVersion,
+		Description:    fmt.Sprintf("Snapshot %s pada posisi %d", m.SnapshotHash, m.Position),
+		Language:       "id-ID",
+		Created:        stamp.Format(time.RFC3339),
+		Modified:       stamp.Format(time.RFC3339),
+	})
+	if err != nil {
+		return nil, err
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		return nil, err
+	}
+	return canonicalZip(buf.Bytes(), "[Content_Types].xml")
+}
+
+func newStyles(f *excelize.File) (xlsxStyles, error) {
+	var s xlsxStyles
+	var err error
+	dateFormat := "yyyy-mm-dd"
+	for _, st := range []struct {
+		id    *int
+		style excelize.Style
+	}{
+		{&s.header, excelize.Style{Font: &excelize.Font{Bold: true}}},
+		{&s.integer, excelize.Style{NumFmt: 1}}, // "0"
+		{&s.decimal, excelize.Style{NumFmt: 2}}, // "0.00"
+		{&s.date, excelize.Style{CustomNumFmt: &dateFormat}},
+	} {
+		if *st.id, err = f.NewStyle(&st.style); err != nil {
+			return s, err
+		}
+	}
+	return s, nil
+}
+
+// fillSheet writes g's header and cells; table sheets also get an autofilter.
+func fillSheet(f *excelize.File, g grid, s xlsxStyles, table bool) error {
+	for i, c := range g.columns {
+		name, err := excelize.ColumnNumberToName(i + 1)
+		if err != nil {
+			return err
+		}
+		if err := f.SetCellStr(g.sheet, name+"1", c.header); err != nil {
+			return err
+		}
+		if err := f.SetColWidth(g.sheet, name, name, c.width); err != nil {
+			return err
+		}
+	}
+	for r, row := range g.rows {
+		for i, c := range row {
+			if err := setCell(f, g.sheet, i+1, r+2, c, s); err != nil {
+				return err
+			}
+		}
+	}
+	last, err := excelize.CoordinatesToCellName(len(g.columns), len(g.rows)+1)
+	if err != nil {
+		return err
+	}
+	headerEnd, err := excelize.CoordinatesToCellName(len(g.columns), 1)
+	if err != nil {
+		return err
+	}
+	if err := f.SetCellStyle(g.sheet, "A1", headerEnd, s.header); err != nil {
+		return err
+	}
+	err = f.SetPanes(g.sheet, &excelize.Panes{
+		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}},
+	})
+	if err != nil || !table {
+		return err
+	}
+	return f.AutoFilter(g.sheet, "A1:"+last, nil)
+}
+
+func setCell(f *excelize.File, sheet string, col, row int, c cell, s xlsxStyles) error {
+	ref, err := excelize.CoordinatesToCellName(col, row)
+	if err != nil {
+		return err
+	}
+	switch c.kind {
+	case integerCell, decimalCell:
+		style := s.integer
+		if c.kind == decimalCell {
+			style = s.decimal
+		}
+		if err := f.SetCellFloat(sheet, ref, c.num, -1, 64); err != nil {
+			return err
+		}
+		return f.SetCellStyle(sheet, ref, ref, style)
+	case dateCell:
+		d, err := time.Parse(time.DateOnly, c.text)
+		if err != nil {
+			return err
+		}
+		if err := f.SetCellInt(sheet, ref, int64(d.Sub(excelEpoch())/(24*time.Hour))); err != nil {
+			return err
+		}
+		return f.SetCellStyle(sheet, ref, ref, s.date)
+	default:
+		if c.text == "" {
+			return nil
+		}
+		return f.SetCellStr(sheet, ref, c.text)
+	}
+}
