@@ -9,6 +9,8 @@ VERSION     ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 JEJAK_IMAGE ?= jejak:dev
 NATS_IMAGE  ?= jejak-nats:dev
 CA_CERTS    ?= /etc/ssl/certs/ca-certificates.crt
+# The package built into the jejak image.
+JEJAK_PKG   ?= ./cmd/jejak
 
 BUILD   := deploy/build
 SECRETS := deploy/secrets
@@ -50,7 +52,7 @@ image-nats:
 
 image-jejak:
 	$(call rootfs,$(BUILD)/jejak)
-	$(GOBUILD) -o $(BUILD)/jejak/jejak ./cmd/jejak
+	$(GOBUILD) -o $(BUILD)/jejak/jejak $(JEJAK_PKG)
 	$(GOBUILD) -o $(BUILD)/jejak/probe ./deploy/probe
 	$(DOCKER) build -q -f deploy/Dockerfile.jejak -t $(JEJAK_IMAGE) $(BUILD)/jejak
 

@@ -12,6 +12,7 @@ import (
 // Results are the figures of one run, for docs/BENCHMARKS.md.
 type Results struct {
 	Compose             string
+	Image               string        // the jejak image tested
 	Startup             time.Duration // compose up until both replicas are ready
 	KilledNode          string
 	NodeLoss            LoadResult
@@ -30,14 +31,15 @@ func (r Results) Markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### Cluster test (%s)\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
 	fmt.Fprintf(&b, "Three NATS JetStream nodes (R3) and two Jejak replicas in Docker on one host (%d CPUs, %s), %s. "+
-		"4 writers, round-robin over both replicas, each failed write retried with the same Idempotency-Key.\n\n",
-		runtime.NumCPU(), runtime.GOOS+"/"+runtime.GOARCH, r.Compose)
+		"Image %s. 4 writers, round-robin over both replicas, each failed write retried with the same Idempotency-Key.\n\n",
+		runtime.NumCPU(), runtime.GOOS+"/"+runtime.GOARCH, r.Compose, r.Image)
 	rows := [][2]string{
 		{"cluster start (compose up to both replicas ready)", ms(r.Startup)},
 		{"node loss: writes acknowledged", fmt.Sprintf("%d in %s (%.0f/s), %d retries", len(r.NodeLoss.Acks), ms(r.NodeLoss.Duration), r.NodeLoss.Throughput(), r.NodeLoss.Retries)},
 		{"node loss: NATS node killed", r.KilledNode + " (the stream leader), SIGKILL"},
 		{"node loss: longest write stall (no acknowledgement at all)", ms(r.NodeLoss.MaxStall)},
 		{"node loss: longest single write, retries included", ms(r.NodeLoss.MaxLatency)},
+		{"node loss: killed node down (kill to healthy again)", ms(r.NodeDown)},
 		{"node loss: killed node healthy again after restart", ms(r.NodeRecovery)},
 		{"node loss: projections of both replicas converged after the load", ms(r.NodeLossConvergence)},
 		{"rolling restart: writes acknowledged", fmt.Sprintf("%d in %s (%.0f/s), %d retries", len(r.Rolling.Acks), ms(r.Rolling.Duration), r.Rolling.Throughput(), r.Rolling.Retries)},
