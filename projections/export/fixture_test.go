@@ -30,7 +30,7 @@ func sampleTables() export.Tables {
 			},
 			{
 				Code: "91.01", Name: "Kabupaten \"Fakfak\", Papua Barat", Kind: "kabupaten", Province: "Papua Barat",
-				Clusters: []string{"kabupaten", "daerah perbatasan"},
+				Clusters:  []string{"kabupaten", "daerah perbatasan"},
 				Predicate: "Tidak Dapat Dinilai",
 			},
 		},
