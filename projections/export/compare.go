@@ -79,15 +79,18 @@ func (d Difference) String() string {
 	if d.Detail != "" {
 		fmt.Fprintf(&b, ": %s", d.Detail)
 	}
-	fmt.Fprintf(&b, ": want %q, got %q", d.Want, d.Got)
+	if d.Want != "" || d.Got != "" {
+		fmt.Fprintf(&b, ": want %q, got %q", d.Want, d.Got)
+	}
 	return b.String()
 }
 
 // Compare checks the export in dir against want (as returned by Build) and
 // returns the first difference: first missing files (in the order of want),
 // then extra files (by name; names starting with '.', such as Write's
-// temporary files, are ignored), then the contents file by file in the order
-// of want. CSV files are compared record by record and the first differing
+// temporary files, are ignored), then the contents file by file: CSV files
+// first, as their differences read best, then the others in the order of
+// want, manifest.json last. CSV files are compared record by record and the first differing
 // cell is named; manifest.json is compared field by field; other files by
 // their first differing byte (for a zip, inside the first differing entry).
 //
@@ -118,7 +121,7 @@ func Compare(dir string, want []File) (Difference, error) {
 		slices.Sort(extra)
 		return Difference{Kind: Extra, File: extra[0], Offset: -1}, nil
 	}
-	for _, f := range want {
+	for _, f := range comparisonOrder(want) {
 		got, err := os.ReadFile(filepath.Join(dir, f.Name))
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
@@ -131,6 +134,23 @@ func Compare(dir string, want []File) (Difference, error) {
 		}
 	}
 	return Difference{Kind: Same, Offset: -1}, nil
+}
+
+// comparisonOrder returns want with CSV files first and the manifest last,
+// otherwise in the given order.
+func comparisonOrder(want []File) []File {
+	rank := func(f File) int {
+		switch {
+		case strings.HasSuffix(f.Name, ".csv"):
+			return 0
+		case f.Name == ManifestName:
+			return 2
+		}
+		return 1
+	}
+	out := slices.Clone(want)
+	slices.SortStableFunc(out, func(a, b File) int { return rank(a) - rank(b) })
+	return out
 }
 
 // CompareFile compares one file's expected bytes with got, as Compare does.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // compareCSV finds the first differing cell. It returns false when got is
@@ -24,10 +25,12 @@ func compareCSV(name string, want, got []byte) (Difference, bool) {
 		d := Difference{Kind: Content, File: name, Row: i + 1, Offset: -1}
 		switch {
 		case i >= len(gr):
-			d.Key, d.Detail = first(wr[i]), fmt.Sprintf("row missing (want %d rows, got %d)", len(wr), len(gr))
+			d.Key, d.Want = first(wr[i]), strings.Join(wr[i], ",")
+			d.Detail = fmt.Sprintf("row missing (want %d rows, got %d)", len(wr), len(gr))
 			return d, true
 		case i >= len(wr):
-			d.Key, d.Detail = first(gr[i]), fmt.Sprintf("extra row (want %d rows, got %d)", len(wr), len(gr))
+			d.Key, d.Got = first(gr[i]), strings.Join(gr[i], ",")
+			d.Detail = fmt.Sprintf("extra row (want %d rows, got %d)", len(wr), len(gr))
 			return d, true
 		}
 		d.Key = first(wr[i])
