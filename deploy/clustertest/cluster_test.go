@@ -3,6 +3,7 @@ package clustertest
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -142,9 +143,9 @@ func checkLoad(t *testing.T, r LoadResult) {
 	if len(r.Acks) == 0 {
 		t.Fatal("no write was acknowledged")
 	}
-	t.Logf("%d writes acknowledged in %v (%.0f/s), %d retries, longest stall %v, longest write %v",
+	t.Logf("%d writes acknowledged in %v (%.0f/s), %d retries, longest stall %v (from %v into the load), longest write %v",
 		len(r.Acks), r.Duration.Round(time.Millisecond), r.Throughput(), r.Retries,
-		r.MaxStall.Round(time.Millisecond), r.MaxLatency.Round(time.Millisecond))
+		r.MaxStall.Round(time.Millisecond), r.StallStart.Sub(r.Started).Round(time.Millisecond), r.MaxLatency.Round(time.Millisecond))
 }
 
 // mustConverge polls both replicas until their projections are at the same
@@ -219,8 +220,9 @@ func mustReadBack(t *testing.T, ctx context.Context, clients []*Client, acks []A
 	}
 }
 
-// natsStream connects to the cluster as the jejak user, straight from the host.
-func natsStream(t *testing.T, ctx context.Context, c *Cluster) (jetstream.Stream, func()) {
+// natsStream connects to the cluster as the jejak user, straight from the
+// host. It returns jetstream.ErrStreamNotFound if the stream does not exist.
+func natsStream(t *testing.T, ctx context.Context, c *Cluster) (jetstream.Stream, func(), error) {
 	t.Helper()
 	user, password := c.JejakNATSUser()
 	nc, err := nats.Connect(c.NATSURLs(), nats.UserInfo(user, password), nats.Name("clustertest"))
@@ -237,16 +239,23 @@ func natsStream(t *testing.T, ctx context.Context, c *Cluster) (jetstream.Stream
 	s, err := js.Stream(ctx, eventStream)
 	if err != nil {
 		nc.Close()
-		t.Fatalf("stream %s: %v", eventStream, err)
+		return nil, nil, fmt.Errorf("stream %s: %w", eventStream, err)
 	}
-	return s, nc.Close
+	return s, nc.Close, nil
 }
 
 // mustCountInnovations counts the innovations in the event stream: one
-// subject per innovation, however many events each has.
+// subject per innovation, however many events each has. A stream not
+// created yet holds none.
 func mustCountInnovations(t *testing.T, ctx context.Context, c *Cluster) int {
 	t.Helper()
-	s, closeConn := natsStream(t, ctx, c)
+	s, closeConn, err := natsStream(t, ctx, c)
+	if errors.Is(err, jetstream.ErrStreamNotFound) {
+		return 0
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer closeConn()
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -261,7 +270,10 @@ func mustCountInnovations(t *testing.T, ctx context.Context, c *Cluster) int {
 // the worst single-node failure for writers.
 func streamLeader(t *testing.T, ctx context.Context, c *Cluster) string {
 	t.Helper()
-	s, closeConn := natsStream(t, ctx, c)
+	s, closeConn, err := natsStream(t, ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer closeConn()
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()

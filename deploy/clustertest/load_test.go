@@ -146,6 +146,7 @@ type LoadResult struct {
 	Failures   []error
 	Retries    int
 	Duration   time.Duration
+	Started    time.Time
 	Stopped    time.Time
 	MaxStall   time.Duration // longest time with no acknowledgement at all
 	StallStart time.Time     // when that stall began
@@ -159,7 +160,7 @@ func (l *Load) Stop() LoadResult {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	r := LoadResult{Acks: slices.Clone(l.acks), Failures: slices.Clone(l.failures), Retries: l.retries,
-		Stopped: time.Now(), Duration: time.Since(l.start)}
+		Started: l.start, Stopped: time.Now(), Duration: time.Since(l.start)}
 	slices.SortFunc(r.Acks, func(a, b Ack) int { return a.At.Compare(b.At) })
 	prev := l.start
 	for _, a := range r.Acks {
