@@ -19,6 +19,10 @@ type ConnConfig struct {
 	CredsFile string
 	// NKeyFile is an nkey seed file (nkey auth).
 	NKeyFile string
+	// User and Password authenticate with a user of the server's accounts
+	// block (simple auth, as the docker-compose cluster uses).
+	User     string
+	Password string
 	// TLS: CAFile verifies the server; CertFile and KeyFile (both or neither)
 	// authenticate this client.
 	CAFile   string
@@ -65,6 +69,9 @@ func Dial(cfg ConnConfig) (*nats.Conn, error) {
 	}
 	if cfg.CredsFile != "" {
 		opts = append(opts, nats.UserCredentials(cfg.CredsFile))
+	}
+	if cfg.User != "" {
+		opts = append(opts, nats.UserInfo(cfg.User, cfg.Password))
 	}
 	if cfg.NKeyFile != "" {
 		opt, err := nats.NkeyOptionFromSeed(cfg.NKeyFile)
