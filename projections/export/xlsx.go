@@ -21,7 +21,8 @@ type xlsxStyles struct{ header, integer, decimal, date int }
 // Numbers are numeric cells with their exact value (decimals shown with two
 // decimals, integers without), dates are date cells shown as YYYY-MM-DD,
 // empty texts are absent cells. Every sheet has a bold, frozen header row,
-// an autofilter over its table and fixed column widths. The document
+// an autofilter over its table, fixed column widths and a landscape print
+// layout one page wide. The document
 // timestamps are the snapshot time, and the container is rewritten by
 // canonicalZip, so the bytes depend on nothing but the input.
 func writeXLSX(gs []grid, meta grid, m Meta) ([]byte, error) {
@@ -78,7 +79,7 @@ func newStyles(f *excelize.File) (xlsxStyles, error) {
 		id    *int
 		style excelize.Style
 	}{
-		{&s.header, excelize.Style{Font: &excelize.Font{Bold: true}}},
+		{&s.header, excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
 		{&s.integer, excelize.Style{NumFmt: 1}}, // "0"
 		{&s.decimal, excelize.Style{NumFmt: 2}}, // "0.00"
 		{&s.date, excelize.Style{CustomNumFmt: &dateFormat}},
@@ -126,10 +127,30 @@ func fillSheet(f *excelize.File, g grid, s xlsxStyles, table bool) error {
 		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
 		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}},
 	})
-	if err != nil || !table {
+	if err != nil {
 		return err
 	}
-	return f.AutoFilter(g.sheet, "A1:"+last, nil)
+	if table {
+		if err := f.AutoFilter(g.sheet, "A1:"+last, nil); err != nil {
+			return err
+		}
+	}
+	// After AutoFilter, which replaces the sheet properties.
+	return setPrintLayout(f, g.sheet)
+}
+
+// setPrintLayout prints a sheet on landscape A4, one page wide, with the
+// header row repeated on every page.
+func setPrintLayout(f *excelize.File, sheet string) error {
+	fit, wide, tall, a4, landscape := true, 1, 0, 9, "landscape"
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall})
+	if err != nil {
+		return err
+	}
+	return f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sheet + "'!$1:$1", Scope: sheet})
 }
 
 func setCell(f *excelize.File, sheet string, col, row int, c cell, s xlsxStyles) error {

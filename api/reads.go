@@ -1,0 +1,544 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jejak-id/jejak/domain"
+	"github.com/jejak-id/jejak/projections"
+)
+
+type regionJSON struct {
+	Code         string           `json:"code"`
+	Name         string           `json:"name"`
+	Kind         string           `json:"kind"`
+	ProvinceCode string           `json:"province_code"`
+	Province     string           `json:"province"`
+	Autonomous   bool             `json:"autonomous"`
+	Tertinggal   bool             `json:"tertinggal"`
+	Perbatasan   bool             `json:"perbatasan"`
+	OfficeName   string           `json:"office_name,omitempty"`
+	OfficeKind   string           `json:"office_kind,omitempty"`
+	Clusters     []domain.Cluster `json:"clusters"`
+}
+
+func (s *Server) regionDTO(ix *projections.Index, g domain.Region) regionJSON {
+	perbatasan, office, kind := ix.RegionProfile(g.Code)
+	out := regionJSON{Code: g.Code, Name: g.Name, Kind: string(g.Kind), ProvinceCode: g.ProvinceCode,
+		Autonomous: g.Autonomous, Tertinggal: g.Tertinggal, Perbatasan: perbatasan, OfficeName: office,
+		OfficeKind: string(kind), Clusters: domain.Clusters(g, perbatasan)}
+	if p, ok := domain.LookupRegion(g.ProvinceCode); ok {
+		out.Province = p.Name
+	}
+	return out
+}
+
+// requireSignedIn refuses the public role.
+func requireSignedIn(r *http.Request) error {
+	if actorFrom(r.Context()).Role == domain.RolePublic {
+		return domain.Errorf(codeUnauthenticated, "sign in with a token to read this")
+	}
+	return nil
+}
+
+// requirePublished lets the public read only published years.
+func requirePublished(r *http.Request, ix *projections.Index, year int) error {
+	if actorFrom(r.Context()).Role != domain.RolePublic {
+		return nil
+	}
+	for _, p := range ix.Years() {
+		if p.Year == year && p.Phase == domain.PhasePublished {
+			return nil
+		}
+	}
+	return domain.Errorf(domain.CodeForbidden, "the results of %d are not published yet; sign in to see them", year)
+}
+
+// index resolves the read options to the index at that instant.
+func (s *Server) index(r *http.Request) (*projections.Index, uint64, error) {
+	opts, err := s.parseRead(r)
+	if err != nil {
+		return nil, 0, err
+	}
+	return s.views.IndexAt(r.Context(), opts.AsOf)
+}
+
+func (s *Server) listRegions(w http.ResponseWriter, r *http.Request) error {
+	q := newQuery(r)
+	kind, province, text := q.str("kind"), q.region("province"), strings.ToLower(q.str("q"))
+	ix, pos, err := s.index(r)
+	if err != nil {
+		return err
+	}
+	if err := q.err(); err != nil {
+		return err
+	}
+	var out []regionJSON
+	for _, g := range domain.MustRegions().All() {
+		if (kind != "" && string(g.Kind) != kind) || (province != "" && g.ProvinceCode != province) {
+			continue
+		}
+		if text != "" && !strings.Contains(strings.ToLower(g.Name), text) && !strings.HasPrefix(g.Code, text) {
+			continue
+		}
+		out = append(out, s.regionDTO(ix, g))
+	}
+	writeJSON(w, http.StatusOK, paginate(newQuery(r), out, pos))
+	return nil
+}
+
+func (s *Server) getRegion(w http.ResponseWriter, r *http.Request) error {
+	g, err := pathRegion(r, "code")
+	if err != nil {
+		return err
+	}
+	ix, _, err := s.index(r)
+	if err != nil {
+		return err
+	}
+	view, err := s.service.Region(r.Context(), g.Code)
+	if err == nil {
+		setETag(w, view.Version)
+	}
+	writeJSON(w, http.StatusOK, s.regionDTO(ix, g))
+	return nil
+}
+
+// regionScores is a region's IID over the years.
+func (s *Server) regionScores(w http.ResponseWriter, r *http.Request) error {
+	g, err := pathRegion(r, "code")
+	if err != nil {
+		return err
+	}
+	ix, pos, err := s.index(r)
+	if err != nil {
+		return err
+	}
+	type yearScore struct {
+		Year        int          `json:"year"`
+		Phase       domain.Phase `json:"phase"`
+		IID         float64      `json:"iid"`
+		IIDText     string       `json:"iid_text"`
+		Predicate   string       `json:"predicate"`
+		Provisional float64      `json:"provisional_iid"`
+		Published   bool         `json:"published"`
+		NotAssessed bool         `json:"not_assessed"`
+	}
+	out := []yearScore{}
+	public := actorFrom(r.Context()).Role == domain.RolePublic
+	for _, p := range ix.Years() {
+		if public && p.Phase != domain.PhasePublished {
+			continue
+		}
+		rs, err := ix.Score(p.Year, g.Code)
+		if err != nil {
+			return err
+		}
+		ys := yearScore{Year: p.Year, Phase: p.Phase, NotAssessed: rs.NotAssessed,
+			IID: rs.Result.Verified.IID.Float64(), IIDText: rs.Result.Verified.IID.String(),
+			Predicate: rs.Result.Verified.Predicate, Provisional: rs.Result.Provisional.IID.Float64()}
+		if rs.Frozen != nil {
+			ys.IID, ys.IIDText, ys.Predicate, ys.Published = rs.Frozen.IID.Float64(), rs.Frozen.IID.String(), rs.Frozen.Predicate, true
+		}
+		out = append(out, ys)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"region": s.regionDTO(ix, g), "position": pos, "years": out})
+	return nil
+}
+
+func (s *Server) getScore(w http.ResponseWriter, r *http.Request) error {
+	year, err := pathYear(r)
+	if err != nil {
+		return err
+	}
+	g, err := pathRegion(r, "region")
+	if err != nil {
+		return err
+	}
+	ix, pos, err := s.index(r)
+	if err != nil {
+		return err
+	}
+	if err := requirePublished(r, ix, year); err != nil {
+		return err
+	}
+	rs, err := ix.Score(year, g.Code)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, scoreDTO(g, rs, pos, s.regionDTO(ix, g)))
+	return nil
+}
+
+type rankRowJSON struct {
+	Rank        int              `json:"rank"`
+	Region      string           `json:"region"`
+	Name        string           `json:"name"`
+	Kind        string           `json:"kind"`
+	Province    string           `json:"province"`
+	Clusters    []domain.Cluster `json:"clusters"`
+	IID         float64          `json:"iid"`
+	IIDText     string           `json:"iid_text"`
+	Predicate   string           `json:"predicate"`
+	SPD         string           `json:"spd"`
+	SID         string           `json:"sid"`
+	Total       string           `json:"total"`
+	Provisional float64          `json:"provisional_iid"`
+	Counted     int              `json:"counted_innovations"`
+	Published   bool             `json:"published"`
+	Movement    *int             `json:"movement,omitempty"`
+}
+
+func (s *Server) getRankings(w http.ResponseWriter, r *http.Request) error {
+	year, err := pathYear(r)
+	if err != nil {
+		return err
+	}
+	q := newQuery(r)
+	cluster := domain.Cluster(q.str("cluster"))
+	if cluster == "" {
+		cluster = projections.ClusterNational
+	}
+	province, text := q.region("province"), strings.ToLower(q.str("q"))
+	since := q.date("since")
+	if err := q.err(); err != nil {
+		return err
+	}
+	ix, pos, err := s.index(r)
+	if err != nil {
+		return err
+	}
+	if err := requirePublished(r, ix, year); err != nil {
+		return err
+	}
+	ranking, err := ix.Rankings(year, cluster)
+	if err != nil {
+		return err
+	}
+	var movement map[string]int
+	if !since.IsZero() {
+		then, _, err := s.views.IndexAt(r.Context(), projections.AsOf{Time: since.Add(24*time.Hour - time.Nanosecond)})
+		if err != nil {
+			return err
+		}
+		before, err := then.Rankings(year, cluster)
+		if err != nil && !domain.IsCode(err, domain.CodeNotFound) {
+			return err
+		}
+		movement = projections.Movement(before, ranking)
+	}
+	rows := []rankRowJSON{}
+	for _, row := range ranking.Rows {
+		if province != "" && row.Region.ProvinceCode != province && row.Region.Code != province {
+			continue
+		}
+		if text != "" && !strings.Contains(strings.ToLower(row.Region.Name), text) {
+			continue
+		}
+		rr := rankRowJSON{Rank: row.Rank, Region: row.Region.Code, Name: row.Region.Name, Kind: string(row.Region.Kind),
+			Province: row.Province, Clusters: row.Clusters, IID: row.IID.Float64(), IIDText: row.IID.String(),
+			Predicate: row.Predicate, SPD: row.SPD.String(), SID: decimal(row.SID), Total: decimal(row.Total),
+			Provisional: row.Provisional.Float64(), Counted: row.Counted, Published: row.Published}
+		if m, ok := movement[row.Region.Code]; ok {
+			rr.Movement = &m
+		}
+		rows = append(rows, rr)
+	}
+	p := paginate(q, rows, pos)
+	if err := q.err(); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"year": year, "cluster": cluster, "phase": ranking.Phase,
+		"tie_rule": projections.TieRule, "position": pos, "total": p.Total, "limit": p.Limit, "offset": p.Offset, "items": p.Items})
+	return nil
+}
+
+// overview is the national picture of a year (Beranda).
+func (s *Server) getOverview(w http.ResponseWriter, r *http.Request) error {
+	year, err := pathYear(r)
+	if err != nil {
+		return err
+	}
+	ix, pos, err := s.index(r)
+	if err != nil {
+		return err
+	}
+	if err := requirePublished(r, ix, year); err != nil {
+		return err
+	}
+	ranking, err := ix.Rankings(year, projections.ClusterNational)
+	if err != nil {
+		return err
+	}
+	predicates := map[string]int{}
+	var sum float64
+	for _, row := range ranking.Rows {
+		predicates[row.Predicate]++
+		sum += row.IID.Float64()
+	}
+	avg := 0.0
+	if len(ranking.Rows) > 0 {
+		avg = sum / float64(len(ranking.Rows))
+	}
+	stats := ix.Stats("", year)
+	writeJSON(w, http.StatusOK, map[string]any{"year": year, "phase": ranking.Phase, "position": pos,
+		"regions_assessed": len(ranking.Rows), "predicates": predicates, "average_iid": float64(int(avg*100+0.5)) / 100,
+		"stages": stats.Stages, "innovations": stats.Innovations})
+	return nil
+}
+
+func (s *Server) listPeriods(w http.ResponseWriter, r *http.Request) error {
+	ix, pos, err := s.index(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"position": pos, "items": ix.Years()})
+	return nil
+}
+
+func (s *Server) getPeriod(w http.ResponseWriter, r *http.Request) error {
+	year, err := pathYear(r)
+	if err != nil {
+		return err
+	}
+	view, err := s.service.Period(r.Context(), year)
+	if err != nil {
+		return err
+	}
+	setETag(w, view.Version)
+	type window struct {
+		Phase domain.Phase `json:"phase"`
+		Start string       `json:"start"`
+		End   string       `json:"end"`
+	}
+	sched := []window{}
+	for _, wd := range view.Schedule {
+		sched = append(sched, window{wd.Phase, wd.Start.Format(time.DateOnly), wd.End.Format(time.DateOnly)})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"year": view.Year, "catalogue_version": view.CatalogueVersion,
+		"phase": view.Phase, "schedule": sched, "closes_at": view.ClosesAt.Format(time.DateOnly), "frozen": view.Frozen,
+		"version": view.Version})
+	return nil
+}
+
+func (s *Server) listInnovations(w http.ResponseWriter, r *http.Request) error {
+	if err := requireSignedIn(r); err != nil {
+		return err
+	}
+	q := newQuery(r)
+	f := projections.InnovationFilter{Region: q.region("region"), Stage: domain.Stage(q.str("stage")), Query: q.str("q")}
+	if err := q.err(); err != nil {
+		return err
+	}
+	ix, pos, err := s.index(r)
+	if err != nil {
+		return err
+	}
+	p := paginate(q, ix.Innovations(f), pos)
+	if err := q.err(); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func (s *Server) getInnovation(w http.ResponseWriter, r *http.Request) error {
+	if err := requireSignedIn(r); err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	ix, _, err := s.index(r)
+	if err != nil {
+		return err
+	}
+	d, err := ix.Innovation(id, s.now())
+	if err != nil {
+		return err
+	}
+	if view, err := s.service.Innovation(r.Context(), id); err == nil {
+		setETag(w, view.Version)
+	}
+	writeJSON(w, http.StatusOK, d)
+	return nil
+}
+
+func (s *Server) listAnswers(w http.ResponseWriter, r *http.Request) error {
+	if err := requireSignedIn(r); err != nil {
+		return err
+	}
+	year, err := pathYear(r)
+	if err != nil {
+		return err
+	}
+	g, err := pathRegion(r, "region")
+	if err != nil {
+		return err
+	}
+	ix, pos, err := s.index(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, paginate(newQuery(r), ix.Answers(year, g.Code, s.now()), pos))
+	return nil
+}
+
+func (s *Server) getQueue(w http.ResponseWriter, r *http.Request) error {
+	if err := requireSignedIn(r); err != nil {
+		return err
+	}
+	q := newQuery(r)
+	f := projections.QueueFilter{Year: q.int("year", 0, 2000, 2100), Region: q.region("region"), Status: domain.AnswerStatus(q.str("status"))}
+	if f.Status != "" && !slices.Contains([]domain.AnswerStatus{domain.AnswerPending, domain.AnswerAccepted, domain.AnswerLowered, domain.AnswerRejected}, f.Status) {
+		q.p.Add("status", "must be pending, accepted, lowered or rejected")
+	}
+	if err := q.err(); err != nil {
+		return err
+	}
+	ix, pos, err := s.index(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, paginate(q, ix.Queue(f, s.now()), pos))
+	return nil
+}
+
+func (s *Server) listSessions(w http.ResponseWriter, r *http.Request) error {
+	if err := requireSignedIn(r); err != nil {
+		return err
+	}
+	q := newQuery(r)
+	region, year := q.region("region"), q.int("year", 0, 2000, 2100)
+	if err := q.err(); err != nil {
+		return err
+	}
+	ix, pos, err := s.index(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, paginate(q, ix.Sessions(region, year), pos))
+	return nil
+}
+
+func (s *Server) getSession(w http.ResponseWriter, r *http.Request) error {
+	if err := requireSignedIn(r); err != nil {
+		return err
+	}
+	ix, _, err := s.index(r)
+	if err != nil {
+		return err
+	}
+	sess, err := ix.Session(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if view, err := s.service.Bimtek(r.Context(), sess.ID); err == nil {
+		setETag(w, view.Version)
+	}
+	writeJSON(w, http.StatusOK, sess)
+	return nil
+}
+
+func (s *Server) getStats(w http.ResponseWriter, r *http.Request) error {
+	if err := requireSignedIn(r); err != nil {
+		return err
+	}
+	q := newQuery(r)
+	region, year := q.region("region"), q.int("year", 0, 2000, 2100)
+	if err := q.err(); err != nil {
+		return err
+	}
+	ix, pos, err := s.index(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"position": pos, "stats": ix.Stats(region, year)})
+	return nil
+}
+
+func (s *Server) getAudit(w http.ResponseWriter, r *http.Request) error {
+	actor := actorFrom(r.Context())
+	if actor.Role != domain.RoleAuditor && actor.Role != domain.RoleAdmin && actor.Role != domain.RoleCoordinator {
+		return domain.Errorf(domain.CodeForbidden, "role %s may not read the audit history", actor.Role)
+	}
+	opts, err := s.parseRead(r)
+	if err != nil {
+		return err
+	}
+	q := newQuery(r)
+	aq := projections.AuditQuery{Region: q.region("region"), Actor: q.str("actor"), From: q.date("from"), To: q.date("to")}
+	if entity := q.str("entity"); entity != "" {
+		typ, id, ok := strings.Cut(entity, "/")
+		if !ok || !slices.Contains([]domain.AggregateType{domain.AggregateInnovation, domain.AggregateRegion,
+			domain.AggregateBimtek, domain.AggregateAssessment, domain.AggregatePeriod}, domain.AggregateType(typ)) {
+			q.p.Add("entity", "must be type/id with type innovation, region, bimtek, assessment or period")
+		}
+		aq.EntityType, aq.EntityID = domain.AggregateType(typ), id
+	}
+	if t := q.str("type"); t != "" {
+		aq.Types = strings.Split(t, ",")
+	}
+	if !aq.To.IsZero() && len(q.str("to")) == len(time.DateOnly) {
+		aq.To = aq.To.Add(24*time.Hour - time.Nanosecond)
+	}
+	if err := q.err(); err != nil {
+		return err
+	}
+	aq.AsOf = s.views.Position(opts.AsOf)
+	entries, err := s.views.Audit.History(r.Context(), aq)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, paginate(q, entries, aq.AsOf))
+	return nil
+}
+
+func (s *Server) recentEvents(w http.ResponseWriter, r *http.Request) error {
+	if err := requireSignedIn(r); err != nil {
+		return err
+	}
+	q := newQuery(r)
+	limit := q.int("limit", 20, 1, 50)
+	if err := q.err(); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"position": s.runner.Position(), "items": s.views.Audit.Recent(limit)})
+	return nil
+}
+
+// projectionsState reports the position and state hash of each projection,
+// so replicas can be compared.
+func (s *Server) projectionsState(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	for range 3 { // the hash must describe one position: retry if it moved
+		before := s.runner.Position()
+		hash, err := projections.StateHash(s.views.Index)
+		if err != nil {
+			return err
+		}
+		if s.runner.Position() == before {
+			writeJSON(w, http.StatusOK, map[string]any{"position": before, "hashes": map[string]string{"index": hash}})
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	return domain.Errorf(domain.CodeUnavailable, "projections are busy; try again")
+}
+
+func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
+	a := actorFrom(r.Context())
+	writeJSON(w, http.StatusOK, map[string]string{"user": a.UserID, "role": string(a.Role), "region": a.Region})
+	return nil
+}
+
+func (s *Server) stream(w http.ResponseWriter, r *http.Request) error {
+	return s.hub.serveSSE(w, r, actorFrom(r.Context()).Role != domain.RolePublic)
+}
+
+func setETag(w http.ResponseWriter, version uint64) {
+	w.Header().Set("ETag", fmt.Sprintf(`"%d"`, version))
+}

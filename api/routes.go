@@ -1,0 +1,51 @@
+package api
+
+// apiRoutes is the table of /api/v1 endpoints; openapi.json documents each
+// (a test checks that they agree).
+func (s *Server) apiRoutes() []route {
+	const v1 = "/api/v1"
+	return []route{
+		{method: "GET", pattern: v1 + "/openapi.json", public: true, fn: s.openAPI},
+		{method: "GET", pattern: v1 + "/me", public: true, fn: s.me},
+		{method: "GET", pattern: v1 + "/stream", public: true, fn: s.stream},
+		{method: "GET", pattern: v1 + "/projections", public: true, fn: s.projectionsState},
+		{method: "GET", pattern: v1 + "/catalogue/{year}", public: true, fn: s.getCatalogue},
+
+		{method: "GET", pattern: v1 + "/regions", public: true, fn: s.listRegions},
+		{method: "GET", pattern: v1 + "/regions/{code}", public: true, fn: s.getRegion},
+		{method: "PATCH", pattern: v1 + "/regions/{code}", fn: s.updateRegion},
+		{method: "GET", pattern: v1 + "/regions/{code}/scores", public: true, fn: s.regionScores},
+
+		{method: "GET", pattern: v1 + "/periods", public: true, fn: s.listPeriods},
+		{method: "POST", pattern: v1 + "/periods", fn: s.openPeriod},
+		{method: "GET", pattern: v1 + "/periods/{year}", public: true, fn: s.getPeriod},
+		{method: "POST", pattern: v1 + "/periods/{year}/advance", fn: s.advancePhase},
+
+		{method: "GET", pattern: v1 + "/index/{year}", public: true, fn: s.getOverview},
+		{method: "GET", pattern: v1 + "/index/{year}/{region}", public: true, fn: s.getScore},
+		{method: "GET", pattern: v1 + "/rankings/{year}", public: true, fn: s.getRankings},
+
+		{method: "GET", pattern: v1 + "/innovations", fn: s.listInnovations},
+		{method: "POST", pattern: v1 + "/innovations", fn: s.proposeInnovation},
+		{method: "GET", pattern: v1 + "/innovations/{id}", fn: s.getInnovation},
+		{method: "POST", pattern: v1 + "/innovations/{id}/stage", fn: s.advanceStage},
+		{method: "POST", pattern: v1 + "/innovations/{id}/withdraw", fn: s.withdrawInnovation},
+		{method: "POST", pattern: v1 + "/innovations/{id}/replications", fn: s.recordReplication},
+
+		{method: "GET", pattern: v1 + "/assessments/{year}/{region}/answers", fn: s.listAnswers},
+		{method: "POST", pattern: v1 + "/assessments/{year}/{region}/answers", fn: s.submitAnswer},
+		{method: "POST", pattern: v1 + "/assessments/{year}/{region}/verifications", fn: s.verifyAnswer},
+		{method: "POST", pattern: v1 + "/assessments/{year}/rejections", fn: s.rejectInnovation},
+		{method: "GET", pattern: v1 + "/verification-queue", fn: s.getQueue},
+
+		{method: "GET", pattern: v1 + "/bimtek", fn: s.listSessions},
+		{method: "POST", pattern: v1 + "/bimtek", fn: s.scheduleBimtek},
+		{method: "GET", pattern: v1 + "/bimtek/{id}", fn: s.getSession},
+		{method: "POST", pattern: v1 + "/bimtek/{id}/attendance", fn: s.recordAttendance},
+		{method: "POST", pattern: v1 + "/bimtek/{id}/close", fn: s.closeBimtek},
+
+		{method: "GET", pattern: v1 + "/stats", fn: s.getStats},
+		{method: "GET", pattern: v1 + "/audit", fn: s.getAudit},
+		{method: "GET", pattern: v1 + "/events/recent", fn: s.recentEvents},
+	}
+}

@@ -1,0 +1,152 @@
+package api
+
+import (
+	"math/big"
+
+	"github.com/google/uuid"
+
+	"github.com/jejak-id/jejak/domain"
+	"github.com/jejak-id/jejak/projections"
+)
+
+// totalsJSON are score totals. Points are decimal strings ("29.75") so that
+// exact values survive JSON; iid is a number with two decimals.
+type totalsJSON struct {
+	SPD         string  `json:"spd"`
+	SIDSum      string  `json:"sid_sum"`
+	Counted     int     `json:"counted_innovations"`
+	Divisor     int     `json:"divisor"`
+	Indicator36 string  `json:"indicator_36"`
+	SID         string  `json:"sid"`
+	Total       string  `json:"total"`
+	IID         float64 `json:"iid"`
+	IIDText     string  `json:"iid_text"`
+	Predicate   string  `json:"predicate"`
+}
+
+type indicatorJSON struct {
+	Code                 string              `json:"code"`
+	Name                 string              `json:"name"`
+	Aspect               domain.Aspect       `json:"aspect"`
+	Bobot                string              `json:"bobot"`
+	Mandatory            bool                `json:"mandatory"`
+	Derived              bool                `json:"derived"`
+	Status               domain.AnswerStatus `json:"status,omitempty"`
+	Claimed              int                 `json:"claimed_option"`
+	Parameter            int                 `json:"parameter"`
+	ProvisionalParameter int                 `json:"provisional_parameter"`
+	Points               string              `json:"points"`
+	ProvisionalPoints    string              `json:"provisional_points"`
+	EventIDs             []uuid.UUID         `json:"event_ids"`
+	Note                 string              `json:"note,omitempty"`
+}
+
+type innovationScoreJSON struct {
+	ID                string          `json:"id"`
+	Name              string          `json:"name"`
+	Unit              string          `json:"unit"`
+	Affair            string          `json:"affair"`
+	Counted           bool            `json:"counted"`
+	Reason            string          `json:"reason"`
+	Points            string          `json:"points"`
+	ProvisionalPoints string          `json:"provisional_points"`
+	Indicators        []indicatorJSON `json:"indicators"`
+}
+
+type scoreJSON struct {
+	Region            regionJSON            `json:"region"`
+	Year              int                   `json:"year"`
+	CatalogueVersion  string                `json:"catalogue_version"`
+	Phase             domain.Phase          `json:"phase"`
+	Position          uint64                `json:"position"`
+	NotAssessed       bool                  `json:"not_assessed"`
+	Verified          totalsJSON            `json:"verified"`
+	Provisional       totalsJSON            `json:"provisional"`
+	Published         *publishedJSON        `json:"published,omitempty"`
+	SPD               []indicatorJSON       `json:"spd"`
+	Innovations       []innovationScoreJSON `json:"innovations"`
+	Warnings          []warningJSON         `json:"warnings"`
+	BasicServices     []basicServiceJSON    `json:"basic_services"`
+	ChangedSincePleno bool                  `json:"changed_since_pleno"`
+}
+
+type publishedJSON struct {
+	IID       float64 `json:"iid"`
+	IIDText   string  `json:"iid_text"`
+	Predicate string  `json:"predicate"`
+}
+
+type warningJSON struct {
+	Indicator    string `json:"indicator"`
+	InnovationID string `json:"innovation_id,omitempty"`
+	Message      string `json:"message"`
+}
+
+type basicServiceJSON struct {
+	Affair        string   `json:"affair"`
+	Covered       bool     `json:"covered"`
+	InnovationIDs []string `json:"innovation_ids"`
+}
+
+// decimal renders an exact rational with up to three decimals.
+func decimal(r *big.Rat) string {
+	if r == nil {
+		return "0"
+	}
+	s := r.FloatString(3)
+	for len(s) > 1 && s[len(s)-1] == '0' {
+		s = s[:len(s)-1]
+	}
+	if s[len(s)-1] == '.' {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+func totals(t domain.Totals) totalsJSON {
+	return totalsJSON{SPD: t.SPD.String(), SIDSum: t.SIDSum.String(), Counted: t.Counted, Divisor: t.Divisor,
+		Indicator36: t.Indicator36.String(), SID: decimal(t.SID), Total: decimal(t.Total),
+		IID: t.IID.Float64(), IIDText: t.IID.String(), Predicate: t.Predicate}
+}
+
+func indicators(in []domain.IndicatorScore) []indicatorJSON {
+	out := make([]indicatorJSON, 0, len(in))
+	for _, s := range in {
+		ids := s.EventIDs
+		if ids == nil {
+			ids = []uuid.UUID{}
+		}
+		out = append(out, indicatorJSON{Code: s.Code, Name: s.Name, Aspect: s.Aspect, Bobot: s.Bobot.String(),
+			Mandatory: s.Mandatory, Derived: s.Derived, Status: s.Status, Claimed: s.Claimed, Parameter: s.Parameter,
+			ProvisionalParameter: s.ProvisionalParameter, Points: s.Points.String(),
+			ProvisionalPoints: s.ProvisionalPoints.String(), EventIDs: ids, Note: s.Note})
+	}
+	return out
+}
+
+func scoreDTO(g domain.Region, rs projections.RegionScore, position uint64, region regionJSON) scoreJSON {
+	r := rs.Result
+	out := scoreJSON{Region: region, Year: r.Year, CatalogueVersion: r.CatalogueVersion, Phase: rs.Phase,
+		Position: position, NotAssessed: rs.NotAssessed, Verified: totals(r.Verified), Provisional: totals(r.Provisional),
+		SPD: indicators(r.SPD), Innovations: []innovationScoreJSON{}, Warnings: []warningJSON{}, BasicServices: []basicServiceJSON{},
+		ChangedSincePleno: rs.ChangedSincePleno}
+	if rs.Frozen != nil {
+		out.Published = &publishedJSON{IID: rs.Frozen.IID.Float64(), IIDText: rs.Frozen.IID.String(), Predicate: rs.Frozen.Predicate}
+	}
+	for _, inn := range r.Innovations {
+		out.Innovations = append(out.Innovations, innovationScoreJSON{ID: inn.ID, Name: inn.Name, Unit: inn.Unit,
+			Affair: string(inn.Affair), Counted: inn.Counted, Reason: inn.Reason, Points: inn.Points.String(),
+			ProvisionalPoints: inn.ProvisionalPoints.String(), Indicators: indicators(inn.Indicators)})
+	}
+	for _, w := range r.Warnings {
+		out.Warnings = append(out.Warnings, warningJSON{Indicator: w.Indicator, InnovationID: w.InnovationID, Message: w.Message})
+	}
+	for _, b := range r.BasicServices {
+		ids := b.InnovationIDs
+		if ids == nil {
+			ids = []string{}
+		}
+		out.BasicServices = append(out.BasicServices, basicServiceJSON{Affair: string(b.Affair), Covered: b.Covered, InnovationIDs: ids})
+	}
+	return out
+}

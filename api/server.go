@@ -1,0 +1,257 @@
+// Package api is Jejak's HTTP interface: JSON under /api/v1, errors as RFC
+// 9457 problem documents, Server-Sent Events for live updates, and the
+// dashboard. Handlers translate requests into domain commands and read the
+// projections; they hold no state of their own.
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jejak-id/jejak/domain"
+	"github.com/jejak-id/jejak/projections"
+)
+
+// Config wires the server to the rest of Jejak.
+type Config struct {
+	Store   domain.EventStore
+	Service *domain.Service
+	Views   *projections.Views
+	Tokens  *Tokens
+	Hub     *Hub
+	// Now is the clock (time.Now when nil).
+	Now     func() time.Time
+	Logger  *slog.Logger
+	Version string
+
+	// MaxBodyBytes bounds request bodies (default 1 MiB).
+	MaxBodyBytes int64
+	// WaitTimeout bounds how long a read waits for min_position (default 5s).
+	WaitTimeout time.Duration
+}
+
+// Validate reports every missing or wrong setting at once.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Store == nil {
+		errs = append(errs, errors.New("api: Store is required"))
+	}
+	if c.Views == nil {
+		errs = append(errs, errors.New("api: Views is required"))
+	}
+	if c.Service == nil {
+		errs = append(errs, errors.New("api: Service is required"))
+	}
+	if c.Tokens == nil {
+		errs = append(errs, errors.New("api: Tokens is required"))
+	}
+	if c.MaxBodyBytes < 0 {
+		errs = append(errs, errors.New("api: MaxBodyBytes must not be negative"))
+	}
+	return errors.Join(errs...)
+}
+
+// Server serves the HTTP API. It is safe for concurrent use.
+type Server struct {
+	cfg     Config
+	store   domain.EventStore
+	service *domain.Service
+	views   *projections.Views
+	runner  *projections.Runner
+	hub     *Hub
+	now     func() time.Time
+	tokens  *Tokens
+	log     *slog.Logger
+	metrics *metrics
+	handler http.Handler
+}
+
+// New returns a server for cfg.
+func New(cfg Config) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.WaitTimeout == 0 {
+		cfg.WaitTimeout = 5 * time.Second
+	}
+	if cfg.Hub == nil {
+		cfg.Hub = NewHub()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Server{cfg: cfg, store: cfg.Store, service: cfg.Service, views: cfg.Views, runner: cfg.Views.Runner,
+		hub: cfg.Hub, now: cfg.Now, tokens: cfg.Tokens, log: cfg.Logger, metrics: newMetrics()}
+	mux := http.NewServeMux()
+	for _, rt := range s.routes() {
+		mux.Handle(rt.method+" "+rt.pattern, s.handle(rt))
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, domain.Errorf(codeRouteNotFound, "no endpoint %s %s; see /api/v1/openapi.json", r.Method, r.URL.Path), s.log)
+	})
+	s.handler = s.observe(s.authenticate(mux))
+	return s, nil
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// route is one endpoint. Handlers return an error instead of writing one.
+type route struct {
+	method  string
+	pattern string
+	// public routes answer anonymous callers; the others need a token.
+	public bool
+	fn     func(w http.ResponseWriter, r *http.Request) error
+}
+
+func (s *Server) handle(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !rt.public && actorFrom(r.Context()).Role == domain.RolePublic {
+			writeError(w, r, domain.Errorf(codeUnauthenticated, "sign in with a token to use %s", rt.pattern), s.log)
+			return
+		}
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+		}
+		if err := rt.fn(w, r); err != nil {
+			if domain.IsCode(err, domain.CodeVersionConflict) {
+				s.metrics.observeConflict()
+			}
+			writeError(w, r, err, s.log)
+		}
+	})
+}
+
+func (s *Server) routes() []route {
+	rs := []route{
+		{method: "GET", pattern: "/healthz", public: true, fn: s.healthz},
+		{method: "GET", pattern: "/readyz", public: true, fn: s.readyz},
+		{method: "GET", pattern: "/metrics", public: true, fn: s.metricsz},
+	}
+	return append(rs, s.apiRoutes()...)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "version": s.cfg.Version})
+	return nil
+}
+
+// readyz answers 200 once the store answers and the projections have caught
+// up with the head as it was at start-up.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	head, err := s.store.Head(ctx)
+	if err != nil {
+		return err
+	}
+	pos := s.runner.Position()
+	status := http.StatusOK
+	state := "ready"
+	if pos < head && head-pos > 1000 {
+		status, state = http.StatusServiceUnavailable, "catching up"
+	}
+	writeJSON(w, status, map[string]any{"status": state, "head": head, "position": pos})
+	return nil
+}
+
+func (s *Server) metricsz(w http.ResponseWriter, r *http.Request) error {
+	head, _ := s.store.Head(r.Context())
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+	s.metrics.write(w, head, s.runner.Position())
+	return nil
+}
+
+// decodeJSON reads exactly one JSON object into v, refusing unknown fields,
+// wrong types, trailing data and oversize bodies with clear problems.
+func decodeJSON(r *http.Request, v any) error {
+	// Bodies are always JSON; a form or file upload is refused, other
+	// content types (curl's default among them) are read as JSON.
+	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "multipart/") {
+		return domain.Errorf(codeMalformed, "send the body as application/json, not %q", ct)
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil && dec.More() {
+		err = errors.New("trailing data after the JSON object")
+	}
+	if err == nil {
+		if _, tail := dec.Token(); tail != io.EOF {
+			err = errors.New("trailing data after the JSON object")
+		}
+	}
+	if err == nil {
+		return nil
+	}
+	var tooBig *http.MaxBytesError
+	var syntax *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &tooBig):
+		return domain.Errorf(domain.CodeTooLarge, "the request body is larger than %d bytes", tooBig.Limit)
+	case errors.Is(err, io.EOF):
+		return domain.Errorf(codeMalformed, "the request body is empty; send a JSON object")
+	case errors.As(err, &syntax):
+		return domain.Errorf(codeMalformed, "the body is not valid JSON (at byte %d)", syntax.Offset)
+	case errors.As(err, &typeErr):
+		return &domain.Error{Code: codeMalformed, Message: "a field has the wrong type",
+			Problems: []domain.FieldProblem{{Field: typeErr.Field, Message: fmt.Sprintf("must be %s, not %s", typeErr.Type, typeErr.Value)}}}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return &domain.Error{Code: codeMalformed, Message: "the body has a field this endpoint does not know",
+			Problems: []domain.FieldProblem{{Field: field, Message: "unknown field"}}}
+	default:
+		return domain.Errorf(codeMalformed, "the body could not be read as JSON")
+	}
+}
+
+// readOptions are the query parameters every read accepts.
+type readOptions struct {
+	AsOf projections.AsOf
+}
+
+// parseRead reads as_of and min_position and waits for min_position.
+func (s *Server) parseRead(r *http.Request) (readOptions, error) {
+	var opts readOptions
+	q := r.URL.Query()
+	var p domain.Problems
+	if v := q.Get("as_of"); v != "" {
+		asOf, err := projections.ParseAsOf(v)
+		if err != nil {
+			p.Add("as_of", "must be an RFC 3339 time (2025-08-06T00:00:00+07:00), a date (2025-08-06) or a stream position")
+		}
+		opts.AsOf = asOf
+	}
+	var minPos uint64
+	if v := q.Get("min_position"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			p.Add("min_position", "must be a non-negative integer position")
+		}
+		minPos = n
+	}
+	if err := p.Err(); err != nil {
+		return opts, err
+	}
+	if minPos > 0 {
+		if err := s.runner.WaitFor(r.Context(), minPos, s.cfg.WaitTimeout); err != nil {
+			return opts, err
+		}
+	}
+	return opts, nil
+}

@@ -1,0 +1,250 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/jejak-id/jejak/api"
+	"github.com/jejak-id/jejak/domain"
+	"github.com/jejak-id/jejak/eventstore"
+	"github.com/jejak-id/jejak/projections"
+)
+
+// Config is everything a running Jejak needs; flags and environment fill it.
+type Config struct {
+	Addr    string // HTTP listen address
+	DataDir string // embedded NATS storage, signing key
+	Demo    bool   // load demo data into an empty store
+
+	NATS       eventstore.ConnConfig // URL empty: embedded server
+	NATSListen string                // embedded server's optional client port
+	Replicas   int
+	TokenKey   string // Ed25519 PEM; default <data>/keys/token-ed25519.pem
+
+	Logger *slog.Logger
+	Now    func() time.Time
+}
+
+// Validate reports every problem at once.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Addr == "" {
+		errs = append(errs, errors.New("--addr is required"))
+	}
+	if c.NATS.URL == "" && c.DataDir == "" {
+		errs = append(errs, errors.New("--data is required for the embedded server"))
+	}
+	if c.Replicas < 1 || c.Replicas > 5 {
+		errs = append(errs, errors.New("--replicas must be 1 to 5"))
+	}
+	if c.NATS.URL != "" {
+		if err := c.NATS.Validate(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// App is a running Jejak: the store, the projections and the HTTP server.
+// End-to-end tests start one with Start and stop it with Close.
+type App struct {
+	cfg      Config
+	log      *slog.Logger
+	embedded *eventstore.Embedded
+	conn     *nats.Conn
+	Store    *eventstore.Store
+	Service  *domain.Service
+	Views    *projections.Views
+	Tokens   *api.Tokens
+	Server   *api.Server
+	Hub      *api.Hub
+
+	listener net.Listener
+	http     *http.Server
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	runErr   chan error
+}
+
+// Start opens the store (starting the embedded server when no URL is
+// given), loads demo data when asked, starts the projections and listens.
+func Start(ctx context.Context, cfg Config) (*App, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	a := &App{cfg: cfg, log: cfg.Logger, runErr: make(chan error, 1)}
+	if err := a.open(ctx); err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) open(ctx context.Context) error {
+	cfg := a.cfg
+	var err error
+	if cfg.NATS.URL == "" {
+		a.embedded, err = eventstore.StartEmbedded(eventstore.EmbeddedConfig{
+			DataDir: filepath.Join(cfg.DataDir, "nats"), ListenAddr: cfg.NATSListen})
+		if err != nil {
+			return err
+		}
+		a.conn = a.embedded.Conn()
+		if u := a.embedded.ClientURL(); u != "" {
+			a.log.Info("embedded NATS listening", "url", u)
+		}
+	} else {
+		cfg.NATS.Logger = a.log
+		if a.conn, err = eventstore.Dial(cfg.NATS); err != nil {
+			return err
+		}
+	}
+	codec, err := eventstore.NewCodec(domain.EventSpecs())
+	if err != nil {
+		return err
+	}
+	a.Store, err = eventstore.Open(ctx, a.conn, eventstore.Config{Replicas: cfg.Replicas, Codec: codec})
+	if err != nil {
+		return err
+	}
+	a.Service = domain.NewService(a.Store, cfg.Now)
+	keyPath := cfg.TokenKey
+	if keyPath == "" {
+		keyPath = filepath.Join(cfg.DataDir, "keys", "token-ed25519.pem")
+	}
+	key, err := api.LoadOrCreateKey(keyPath)
+	if err != nil {
+		return fmt.Errorf("token signing key: %w", err)
+	}
+	a.Tokens = api.NewTokens(key, cfg.Now)
+
+	if cfg.Demo {
+		if err := a.loadDemo(ctx); err != nil {
+			return err
+		}
+	}
+
+	a.Views = projections.NewViews(a.Store)
+	a.Hub = api.NewHub()
+	a.Views.Runner.OnApplied(func(ev domain.RecordedEvent) { a.Hub.Publish(api.NoticeFor(ev)) })
+	a.Server, err = api.New(api.Config{Store: a.Store, Service: a.Service, Views: a.Views, Tokens: a.Tokens,
+		Hub: a.Hub, Logger: a.log, Version: version, Now: cfg.Now})
+	if err != nil {
+		return err
+	}
+	runCtx, cancel := context.WithCancel(context.Background())
+	a.cancel = cancel
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		if err := a.Views.Runner.Run(runCtx); err != nil {
+			a.log.Error("projections stopped", "err", err)
+			a.runErr <- err
+		}
+	}()
+	if err := a.catchUp(ctx); err != nil {
+		return err
+	}
+
+	a.listener, err = net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	a.http = &http.Server{Handler: a.Server, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		IdleTimeout: 120 * time.Second, ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		if err := a.http.Serve(a.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.runErr <- err
+		}
+	}()
+	return nil
+}
+
+// catchUp waits until the projections have applied what the store held at
+// start-up, logging progress on long replays.
+func (a *App) catchUp(ctx context.Context) error {
+	head, err := a.Store.Head(ctx)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	for {
+		err := a.Views.Runner.WaitFor(ctx, head, 5*time.Second)
+		if err == nil {
+			a.log.Info("projections caught up", "position", head, "took", time.Since(start).Round(time.Millisecond))
+			return nil
+		}
+		if !domain.IsCode(err, domain.CodeTimeout) {
+			return err
+		}
+		a.log.Info("projections catching up", "position", a.Views.Runner.Position(), "head", head)
+	}
+}
+
+// URL is the base URL the server listens on.
+func (a *App) URL() string { return "http://" + a.listener.Addr().String() }
+
+// Wait blocks until ctx is done or a component fails.
+func (a *App) Wait(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return nil
+	case err := <-a.runErr:
+		return err
+	}
+}
+
+// Close shuts down gracefully: stop accepting requests, finish those in
+// flight (appends complete or fail; nothing half-written), stop the
+// projections, then the store and the embedded server.
+func (a *App) Close() error {
+	if a.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_ = a.http.Shutdown(ctx)
+		cancel()
+	}
+	if a.cancel != nil {
+		a.cancel()
+	}
+	a.wg.Wait()
+	if a.Store != nil {
+		_ = a.Store.Close()
+	}
+	if a.embedded != nil {
+		a.embedded.Shutdown()
+	} else if a.conn != nil {
+		_ = a.conn.Drain()
+	}
+	return nil
+}
+
+func (a *App) loadDemo(ctx context.Context) error {
+	head, err := a.Store.Head(ctx)
+	if err != nil {
+		return err
+	}
+	if head != 0 {
+		a.log.Info("store is not empty; demo data not loaded again", "head", head)
+		return nil
+	}
+	fmt.Fprintln(os.Stderr, "memuat data contoh (loading demo data)...")
+	return loadDemo(ctx, a)
+}

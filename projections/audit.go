@@ -1,0 +1,311 @@
+package projections
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/jejak-id/jejak/domain"
+)
+
+// AuditVersion is the version of the audit projection.
+const AuditVersion = 1
+
+// aggregateRef names one aggregate.
+type aggregateRef struct {
+	Type domain.AggregateType
+	ID   string
+}
+
+// Audit answers "who did what, when": per entity, region or actor. It keeps
+// only an index from regions and actors to the aggregates they touched, and
+// reads the events themselves from the store when asked, so the history it
+// shows is exactly what is stored. Safe for concurrent use.
+type Audit struct {
+	store domain.EventStore
+
+	mu       sync.RWMutex
+	byRegion map[string]map[aggregateRef]bool
+	byActor  map[string]map[aggregateRef]bool
+	recent   []AuditEntry // the latest events, newest last
+}
+
+const recentSize = 50
+
+// NewAudit returns an empty audit projection reading events from store.
+func NewAudit(store domain.EventStore) *Audit {
+	return &Audit{store: store, byRegion: map[string]map[aggregateRef]bool{}, byActor: map[string]map[aggregateRef]bool{}}
+}
+
+func (a *Audit) Name() string { return "audit" }
+func (a *Audit) Version() int { return AuditVersion }
+
+// Apply indexes one event.
+func (a *Audit) Apply(ev domain.RecordedEvent) error {
+	ref := aggregateRef{ev.AggregateType, ev.AggregateID}
+	region := EventRegion(ev.Data)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if region != "" {
+		add(a.byRegion, region, ref)
+	}
+	add(a.byActor, ev.Actor.UserID, ref)
+	a.recent = append(a.recent, entry(ev, nil))
+	if len(a.recent) > recentSize {
+		a.recent = slices.Delete(a.recent, 0, len(a.recent)-recentSize)
+	}
+	return nil
+}
+
+func add(m map[string]map[aggregateRef]bool, k string, ref aggregateRef) {
+	if m[k] == nil {
+		m[k] = map[aggregateRef]bool{}
+	}
+	m[k][ref] = true
+}
+
+// EventRegion returns the region an event belongs to (its Region field), "" for
+// national events.
+func EventRegion(e domain.Event) string {
+	v := reflect.ValueOf(e)
+	if v.Kind() == reflect.Pointer {
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return ""
+	}
+	f := v.FieldByName("Region")
+	if f.IsValid() && f.Kind() == reflect.String {
+		return f.String()
+	}
+	return ""
+}
+
+// AuditEntry is one event in an audit trail.
+type AuditEntry struct {
+	Position      uint64               `json:"position"`
+	Index         int                  `json:"index"`
+	EventID       uuid.UUID            `json:"event_id"`
+	Type          string               `json:"type"`
+	SchemaVersion int                  `json:"schema_version"`
+	AggregateType domain.AggregateType `json:"aggregate_type"`
+	AggregateID   string               `json:"aggregate_id"`
+	Version       uint64               `json:"version"`
+	Region        string               `json:"region,omitempty"`
+	OccurredAt    time.Time            `json:"occurred_at"`
+	RecordedAt    time.Time            `json:"recorded_at"`
+	Actor         ActorJSON            `json:"actor"`
+	CommandID     uuid.UUID            `json:"command_id"`
+	CorrelationID string               `json:"correlation_id,omitempty"`
+	CausationID   string               `json:"causation_id,omitempty"`
+	Changes       []FieldChange        `json:"changes,omitempty"`
+}
+
+// ActorJSON is an actor as the API shows it.
+type ActorJSON struct {
+	User   string      `json:"user"`
+	Role   domain.Role `json:"role"`
+	Region string      `json:"region,omitempty"`
+}
+
+// FieldChange is one field an event changed, with its value before (null
+// when the entity had no value yet) and after.
+type FieldChange struct {
+	Field  string `json:"field"`
+	Before any    `json:"before"`
+	After  any    `json:"after"`
+}
+
+func entry(ev domain.RecordedEvent, changes []FieldChange) AuditEntry {
+	return AuditEntry{Position: ev.Position, Index: ev.Index, EventID: ev.ID, Type: ev.Type, SchemaVersion: ev.SchemaVersion,
+		AggregateType: ev.AggregateType, AggregateID: ev.AggregateID, Version: ev.Version, Region: EventRegion(ev.Data),
+		OccurredAt: ev.OccurredAt, RecordedAt: ev.RecordedAt,
+		Actor:     ActorJSON{User: ev.Actor.UserID, Role: ev.Actor.Role, Region: ev.Actor.Region},
+		CommandID: ev.CommandID, CorrelationID: ev.CorrelationID, CausationID: ev.CausationID, Changes: changes}
+}
+
+// Recent returns the latest events, newest first.
+func (a *Audit) Recent(limit int) []AuditEntry {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	out := make([]AuditEntry, 0, min(limit, len(a.recent)))
+	for i := len(a.recent) - 1; i >= 0 && len(out) < limit; i-- {
+		out = append(out, a.recent[i])
+	}
+	return out
+}
+
+// AuditQuery selects an audit trail. Exactly one of Entity, Region or Actor
+// is set.
+type AuditQuery struct {
+	EntityType domain.AggregateType
+	EntityID   string
+	Region     string
+	Actor      string
+	Types      []string  // event types to keep; all when empty
+	From, To   time.Time // occurred-at bounds, inclusive; zero = open
+	AsOf       uint64    // only events at or before this position; 0 = all
+}
+
+// History reads the trail from the store, oldest first, with the fields each
+// event changed.
+func (a *Audit) History(ctx context.Context, q AuditQuery) ([]AuditEntry, error) {
+	var refs []aggregateRef
+	a.mu.RLock()
+	switch {
+	case q.EntityID != "":
+		refs = []aggregateRef{{q.EntityType, q.EntityID}}
+	case q.Region != "":
+		refs = keysOf(a.byRegion[q.Region])
+	case q.Actor != "":
+		refs = keysOf(a.byActor[q.Actor])
+	}
+	a.mu.RUnlock()
+	if len(refs) == 0 && q.EntityID == "" && q.Region == "" && q.Actor == "" {
+		return nil, &domain.Error{Code: domain.CodeInvalid, Message: "say whose history to show",
+			Problems: []domain.FieldProblem{{Field: "entity", Message: "give an entity (type/id), a region or an actor"}}}
+	}
+	var out []AuditEntry
+	for _, ref := range refs {
+		evs, err := a.store.Load(ctx, ref.Type, ref.ID, 0)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, trail(evs, q)...)
+	}
+	slices.SortFunc(out, func(x, y AuditEntry) int {
+		if x.Position != y.Position {
+			return compareUint(x.Position, y.Position)
+		}
+		return x.Index - y.Index
+	})
+	return out, nil
+}
+
+func compareUint(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func keysOf(m map[aggregateRef]bool) []aggregateRef {
+	out := make([]aggregateRef, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// trail turns one aggregate's events into entries with before/after values,
+// keeping those q selects. Values are compared per scope: an answer's fields
+// against the previous submission of the same answer, an attendee's against
+// nothing, everything else against the aggregate's earlier events.
+func trail(evs []domain.RecordedEvent, q AuditQuery) []AuditEntry {
+	last := map[string]map[string]any{}
+	var out []AuditEntry
+	for _, ev := range evs {
+		scope := changeScope(ev.Data)
+		fields := eventFields(ev.Data)
+		before := last[scope]
+		if before == nil {
+			before = map[string]any{}
+			last[scope] = before
+		}
+		var changes []FieldChange
+		for _, name := range sortedKeys(fields) {
+			after := fields[name]
+			prev, had := before[name]
+			if had && jsonEqual(prev, after) {
+				continue
+			}
+			var b any
+			if had {
+				b = prev
+			}
+			changes = append(changes, FieldChange{Field: name, Before: b, After: after})
+			before[name] = after
+		}
+		if !keep(ev, q) {
+			continue
+		}
+		out = append(out, entry(ev, changes))
+	}
+	return out
+}
+
+func keep(ev domain.RecordedEvent, q AuditQuery) bool {
+	if q.AsOf != 0 && ev.Position > q.AsOf {
+		return false
+	}
+	if len(q.Types) > 0 && !slices.Contains(q.Types, ev.Type) {
+		return false
+	}
+	if !q.From.IsZero() && ev.OccurredAt.Before(q.From) {
+		return false
+	}
+	if !q.To.IsZero() && ev.OccurredAt.After(q.To) {
+		return false
+	}
+	if q.Actor != "" && ev.Actor.UserID != q.Actor {
+		return false
+	}
+	if q.Region != "" {
+		if r := EventRegion(ev.Data); r != "" && r != q.Region {
+			return false
+		}
+	}
+	return true
+}
+
+// changeScope names what an event's fields describe, so before/after
+// compares like with like.
+func changeScope(e domain.Event) string {
+	switch e := e.(type) {
+	case domain.AnswerSubmitted:
+		return "answer/" + answerKey(e.InnovationID, e.Indicator)
+	case domain.AnswerVerified:
+		return "answer/" + answerKey(e.InnovationID, e.Indicator)
+	case domain.BimtekAttendanceRecorded:
+		return fmt.Sprintf("attendee/%s/%s", e.Participant.Name, e.Participant.Unit)
+	case domain.InnovationRejected:
+		return "rejection/" + e.InnovationID
+	default:
+		return "aggregate"
+	}
+}
+
+// eventFields lists an event's top-level fields as JSON-ready values.
+func eventFields(e domain.Event) map[string]any {
+	out := map[string]any{}
+	v := reflect.ValueOf(e)
+	if v.Kind() == reflect.Pointer {
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return out
+	}
+	t := v.Type()
+	for i := range t.NumField() {
+		if !t.Field(i).IsExported() {
+			continue
+		}
+		out[t.Field(i).Name] = v.Field(i).Interface()
+	}
+	return out
+}
+
+func jsonEqual(a, b any) bool {
+	x, err1 := json.Marshal(a)
+	y, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && string(x) == string(y)
+}

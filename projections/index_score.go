@@ -1,0 +1,187 @@
+package projections
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/jejak-id/jejak/domain"
+)
+
+// Score returns the IID of region in year with its full explanation: every
+// point names the events behind it. For a year frozen at pleno, Frozen holds
+// the published figures.
+func (x *Index) Score(year int, region string) (RegionScore, error) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	p, ok := x.state.Periods[year]
+	if !ok {
+		return RegionScore{}, domain.Errorf(domain.CodeNotFound, "no assessment period for %d", year)
+	}
+	if _, ok := domain.LookupRegion(region); !ok {
+		return RegionScore{}, domain.Errorf(domain.CodeNotFound, "no region with code %q", region)
+	}
+	res, err := x.score(year, region)
+	if err != nil {
+		return RegionScore{}, err
+	}
+	rs := RegionScore{Result: res, Phase: p.Phase}
+	if _, assessed := x.state.Assessments[domain.AssessmentID(year, region)]; !assessed {
+		rs.NotAssessed = true
+	}
+	if fr, ok := p.Results[region]; ok {
+		rs.Frozen = fr
+		rs.ChangedSincePleno = fr.IID != res.Verified.IID
+	}
+	return rs, nil
+}
+
+// RegionScore is a score with its publication state.
+type RegionScore struct {
+	Result *domain.ScoreResult
+	Phase  domain.Phase
+	// NotAssessed is true when the region entered nothing that year.
+	NotAssessed bool
+	// Frozen is the result published at pleno, nil before.
+	Frozen *frozenResult
+	// ChangedSincePleno is true when facts recorded after pleno (a late
+	// withdrawal, a back-dated session) would change the frozen result.
+	ChangedSincePleno bool
+}
+
+// score computes (or returns the cached) result; the caller holds x.mu.
+func (x *Index) score(year int, region string) (*domain.ScoreResult, error) {
+	id := domain.AssessmentID(year, region)
+	x.cacheMu.Lock()
+	cached, ok := x.scores[id]
+	x.cacheMu.Unlock()
+	if ok {
+		return cached, nil
+	}
+	p := x.state.Periods[year]
+	cat, err := domain.CatalogueByVersion(p.CatalogueVersion)
+	if err != nil {
+		return nil, err
+	}
+	in := x.scoreInput(p, region)
+	res, err := domain.Score(cat, in)
+	if err != nil {
+		return nil, fmt.Errorf("score %s: %w", id, err)
+	}
+	x.cacheMu.Lock()
+	x.scores[id] = &res
+	x.cacheMu.Unlock()
+	return &res, nil
+}
+
+// scoreInput gathers what the score of region in p's year depends on.
+func (x *Index) scoreInput(p *periodState, region string) domain.ScoreInput {
+	closes := p.closesAt()
+	in := domain.ScoreInput{Region: region, Year: p.Year, ClosesAt: closes}
+	a := x.state.Assessments[domain.AssessmentID(p.Year, region)]
+	byInnovation := map[string][]domain.AnswerInput{}
+	if a != nil {
+		for _, k := range sortedKeys(a.Answers) {
+			ans := a.Answers[k]
+			if ans.InnovationID == "" {
+				in.SPD = append(in.SPD, ans.input())
+			} else {
+				byInnovation[ans.InnovationID] = append(byInnovation[ans.InnovationID], ans.input())
+			}
+		}
+	}
+	sessions := x.sessionsByUnit(region)
+	counted := x.countedYears(p.Year, region)
+	for _, inn := range x.byRegion[region] {
+		if !closes.IsZero() && dayOf(inn.ProposedOn).After(closes) {
+			continue // did not exist yet when the period closed
+		}
+		ii := domain.InnovationInput{
+			ID: inn.ID, Name: inn.Name, Unit: inn.Unit, Affair: inn.Affair, Stage: inn.Stage,
+			ProposedOn: inn.ProposedOn, TrialStartedOn: inn.TrialStartedOn, ImplementationStartedOn: inn.ImplementationStartedOn,
+			ProposedEventID: inn.ProposedEventID, TrialEventID: inn.TrialEventID,
+			CountedYears: counted[inn.ID], Answers: byInnovation[inn.ID],
+			BimtekSessions: sessions[normUnit(inn.Unit)], Replications: inn.Replications,
+		}
+		if a != nil {
+			if reason, rejected := a.Rejected[inn.ID]; rejected {
+				ii.RejectedForYear, ii.RejectionReason = true, reason
+			}
+		}
+		in.Innovations = append(in.Innovations, ii)
+	}
+	return in
+}
+
+// sessionsByUnit lists, per normalised unit name, the region's sessions
+// attended by someone from that unit (indicator 20's facts).
+func (x *Index) sessionsByUnit(region string) map[string][]domain.DatedFact {
+	out := map[string][]domain.DatedFact{}
+	for _, s := range x.sessionsBy[region] {
+		seen := map[string]int{} // unit -> index in out[unit]
+		for _, att := range s.Attendees {
+			u := normUnit(att.Unit)
+			if u == "" {
+				continue
+			}
+			if i, ok := seen[u]; ok {
+				out[u][i].EventIDs = append(out[u][i].EventIDs, att.EventID)
+				continue
+			}
+			seen[u] = len(out[u])
+			out[u] = append(out[u], domain.DatedFact{Ref: s.ID, Date: s.Date, EventIDs: []uuid.UUID{att.EventID}})
+		}
+	}
+	return out
+}
+
+// countedYears returns, per innovation, the earlier frozen years in which it
+// counted (an innovation may enter the award at most twice).
+func (x *Index) countedYears(year int, region string) map[string][]int {
+	out := map[string][]int{}
+	for _, y := range sortedKeys(x.state.Periods) {
+		if y >= year {
+			break
+		}
+		if fr, ok := x.state.Periods[y].Results[region]; ok {
+			for _, id := range fr.Counted {
+				out[id] = append(out[id], y)
+			}
+		}
+	}
+	return out
+}
+
+// freeze records the results of every assessed region of a year; called
+// under the write lock when the period reaches pleno.
+func (x *Index) freeze(p *periodState, position uint64) error {
+	p.FrozenAt = position
+	p.Results = map[string]*frozenResult{}
+	regions := slices.Clone(x.assessedRegions[p.Year])
+	slices.Sort(regions)
+	for _, region := range regions {
+		res, err := x.score(p.Year, region)
+		if err != nil {
+			return err
+		}
+		fr := &frozenResult{SPD: res.Verified.SPD, SID: res.Verified.SID.RatString(), Total: res.Verified.Total.RatString(),
+			IID: res.Verified.IID, Predicate: res.Verified.Predicate, ProvisionalIID: res.Provisional.IID}
+		for _, inn := range res.Innovations {
+			if inn.Counted {
+				fr.Counted = append(fr.Counted, inn.ID)
+			}
+		}
+		p.Results[region] = fr
+	}
+	return nil
+}
+
+// frozenPhase reports whether ph freezes results (pleno or later).
+func frozenPhase(ph domain.Phase) bool {
+	return ph == domain.PhasePleno || ph == domain.PhasePublished
+}
+
+// affairLabel is a readable label for an affair code.
+func affairLabel(a domain.Affair) string { return strings.ReplaceAll(string(a), "_", " ") }

@@ -1,0 +1,162 @@
+package projections
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/jejak-id/jejak/domain"
+)
+
+// Timeline maps instants to positions for time travel: it remembers when
+// each commit occurred. Occurred-at times are made monotonic (a commit that
+// claims an earlier time than its predecessor is placed at the
+// predecessor's), so "as of T" is always a prefix of the stream.
+type Timeline struct {
+	mu        sync.RWMutex
+	positions []uint64
+	times     []int64 // unix nanoseconds, non-decreasing
+}
+
+func (t *Timeline) Name() string { return "timeline" }
+func (t *Timeline) Version() int { return 1 }
+
+// Apply records the first event of each commit.
+func (t *Timeline) Apply(ev domain.RecordedEvent) error {
+	if ev.Index != 0 {
+		return nil
+	}
+	at := ev.OccurredAt.UnixNano()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if n := len(t.times); n > 0 && at < t.times[n-1] {
+		at = t.times[n-1]
+	}
+	t.positions = append(t.positions, ev.Position)
+	t.times = append(t.times, at)
+	return nil
+}
+
+// PositionAt returns the last position that occurred at or before at (0 when
+// none did).
+func (t *Timeline) PositionAt(at time.Time) uint64 {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	n := at.UnixNano()
+	i := sort.Search(len(t.times), func(i int) bool { return t.times[i] > n })
+	if i == 0 {
+		return 0
+	}
+	return t.positions[i-1]
+}
+
+// Views owns the live projections and answers reads as of any instant.
+// Safe for concurrent use.
+type Views struct {
+	store    domain.EventStore
+	Index    *Index
+	Audit    *Audit
+	Timeline *Timeline
+	Runner   *Runner
+
+	mu    sync.Mutex
+	cache []*pastIndex // most recent first
+}
+
+type pastIndex struct {
+	position uint64
+	ready    chan struct{}
+	index    *Index
+	err      error
+}
+
+const pastCacheSize = 3
+
+// NewViews returns the live projections, fed by a runner from position 0.
+func NewViews(store domain.EventStore) *Views {
+	v := &Views{store: store, Index: NewIndex(), Audit: NewAudit(store), Timeline: &Timeline{}}
+	v.Runner = NewRunner(store, 0, v.Index, v.Audit, v.Timeline)
+	return v
+}
+
+// Position resolves asOf to a stream position; "now" is the live position.
+func (v *Views) Position(asOf AsOf) uint64 {
+	live := v.Runner.Position()
+	switch {
+	case asOf.IsZero():
+		return live
+	case asOf.Position != 0:
+		return min(asOf.Position, live)
+	default:
+		return v.Timeline.PositionAt(asOf.Time)
+	}
+}
+
+// IndexAt returns the index as it was at asOf, and the position it reflects.
+// The live index answers "now" and any position it has reached; past states
+// are replayed from the store (and kept for the next reads).
+func (v *Views) IndexAt(ctx context.Context, asOf AsOf) (*Index, uint64, error) {
+	pos := v.Position(asOf)
+	if pos >= v.Runner.Position() {
+		return v.Index, pos, nil
+	}
+	v.mu.Lock()
+	for i, c := range v.cache {
+		if c.position == pos {
+			v.cache = append(append([]*pastIndex{c}, v.cache[:i]...), v.cache[i+1:]...)
+			v.mu.Unlock()
+			select {
+			case <-c.ready:
+				return c.index, pos, c.err
+			case <-ctx.Done():
+				return nil, 0, ctx.Err()
+			}
+		}
+	}
+	c := &pastIndex{position: pos, ready: make(chan struct{}), index: NewIndex()}
+	v.cache = append([]*pastIndex{c}, v.cache...)
+	if len(v.cache) > pastCacheSize {
+		v.cache = v.cache[:pastCacheSize]
+	}
+	v.mu.Unlock()
+
+	c.err = Replay(context.WithoutCancel(ctx), v.store, pos, c.index)
+	if c.err != nil {
+		v.mu.Lock()
+		for i := range v.cache {
+			if v.cache[i] == c {
+				v.cache = append(v.cache[:i], v.cache[i+1:]...)
+				break
+			}
+		}
+		v.mu.Unlock()
+	}
+	close(c.ready)
+	return c.index, pos, c.err
+}
+
+var errReached = errors.New("reached the target position")
+
+// Replay applies every event up to and including position to ps.
+func Replay(ctx context.Context, store domain.EventStore, position uint64, ps ...Projection) error {
+	if position == 0 {
+		return nil
+	}
+	err := store.Read(ctx, 0, func(ev domain.RecordedEvent) error {
+		if ev.Position > position {
+			return errReached
+		}
+		for _, p := range ps {
+			if err := p.Apply(ev); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, errReached) {
+		return nil
+	}
+	return err
+}
