@@ -53,6 +53,9 @@ func NewClient(base, token string) *Client {
 type Created struct {
 	ID       string `json:"id"`
 	Position uint64 `json:"position"`
+	// Replayed is set when the API recognised a retry of a write it had
+	// already stored (header Idempotent-Replayed: true).
+	Replayed bool `json:"-"`
 }
 
 // errRetryable marks a failure after which the same request may be sent
@@ -84,6 +87,7 @@ func (c *Client) Propose(ctx context.Context, key string) (Created, error) {
 		if err := json.Unmarshal(body, &created); err != nil || created.ID == "" {
 			return Created{}, fmt.Errorf("POST %s: %s with an answer without id: %.200s", c.base, resp.Status, body)
 		}
+		created.Replayed = resp.Header.Get("Idempotent-Replayed") == "true"
 		return created, nil
 	case retryableStatus(resp.StatusCode):
 		return Created{}, fmt.Errorf("%w: POST %s: %s: %.200s", errRetryable, c.base, resp.Status, body)

@@ -143,9 +143,8 @@ func checkLoad(t *testing.T, r LoadResult) {
 	if len(r.Acks) == 0 {
 		t.Fatal("no write was acknowledged")
 	}
-	t.Logf("%d writes acknowledged in %v (%.0f/s), %d retries, longest stall %v (from %v into the load), longest write %v",
-		len(r.Acks), r.Duration.Round(time.Millisecond), r.Throughput(), r.Retries,
-		r.MaxStall.Round(time.Millisecond), r.StallStart.Sub(r.Started).Round(time.Millisecond), r.MaxLatency.Round(time.Millisecond))
+	t.Logf("writes acknowledged: %s; longest stall %v (from %v into the load), longest write %v",
+		writes(r), r.MaxStall.Round(time.Millisecond), r.StallStart.Sub(r.Started).Round(time.Millisecond), r.MaxLatency.Round(time.Millisecond))
 }
 
 // mustConverge polls both replicas until their projections are at the same

@@ -28,6 +28,7 @@ type Ack struct {
 	At       time.Time     // when the successful answer arrived
 	Latency  time.Duration // from the first attempt, retries included
 	Attempts int
+	Replayed bool // the answer was an idempotent replay of an earlier attempt
 }
 
 // Load is a running write load spread over several replicas. Every writer
@@ -96,7 +97,7 @@ func (l *Load) write(ctx context.Context, key string, replica int) bool {
 		if err == nil {
 			l.mu.Lock()
 			l.acks = append(l.acks, Ack{Key: key, ID: created.ID, Position: created.Position,
-				At: time.Now(), Latency: time.Since(first), Attempts: attempt})
+				At: time.Now(), Latency: time.Since(first), Attempts: attempt, Replayed: created.Replayed})
 			l.retries += attempt - 1
 			l.mu.Unlock()
 			return true
@@ -151,6 +152,7 @@ type LoadResult struct {
 	MaxStall   time.Duration // longest time with no acknowledgement at all
 	StallStart time.Time     // when that stall began
 	MaxLatency time.Duration // longest single write, retries included
+	Replays    int           // acknowledgements that were idempotent replays
 }
 
 // Stop lets in-flight writes finish, then returns the results.
@@ -169,6 +171,9 @@ func (l *Load) Stop() LoadResult {
 		}
 		prev = a.At
 		r.MaxLatency = max(r.MaxLatency, a.Latency)
+		if a.Replayed {
+			r.Replays++
+		}
 	}
 	return r
 }

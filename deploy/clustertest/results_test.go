@@ -35,14 +35,14 @@ func (r Results) Markdown() string {
 		runtime.NumCPU(), runtime.GOOS+"/"+runtime.GOARCH, r.Compose, r.Image)
 	rows := [][2]string{
 		{"cluster start (compose up to both replicas ready)", ms(r.Startup)},
-		{"node loss: writes acknowledged", fmt.Sprintf("%d in %s (%.0f/s), %d retries", len(r.NodeLoss.Acks), ms(r.NodeLoss.Duration), r.NodeLoss.Throughput(), r.NodeLoss.Retries)},
+		{"node loss: writes acknowledged", writes(r.NodeLoss)},
 		{"node loss: NATS node killed", r.KilledNode + " (the stream leader), SIGKILL"},
 		{"node loss: longest write stall (no acknowledgement at all)", ms(r.NodeLoss.MaxStall)},
 		{"node loss: longest single write, retries included", ms(r.NodeLoss.MaxLatency)},
 		{"node loss: killed node down (kill to healthy again)", ms(r.NodeDown)},
 		{"node loss: killed node healthy again after restart", ms(r.NodeRecovery)},
 		{"node loss: projections of both replicas converged after the load", ms(r.NodeLossConvergence)},
-		{"rolling restart: writes acknowledged", fmt.Sprintf("%d in %s (%.0f/s), %d retries", len(r.Rolling.Acks), ms(r.Rolling.Duration), r.Rolling.Throughput(), r.Rolling.Retries)},
+		{"rolling restart: writes acknowledged", writes(r.Rolling)},
 		{"rolling restart: longest write stall", ms(r.Rolling.MaxStall)},
 		{"rolling restart: longest single write, retries included", ms(r.Rolling.MaxLatency)},
 		{"rolling restart: longest replica restart until ready", ms(r.ReplicaRestart)},
@@ -54,6 +54,11 @@ func (r Results) Markdown() string {
 		fmt.Fprintf(&b, "| %s | %s |\n", row[0], row[1])
 	}
 	return b.String()
+}
+
+func writes(l LoadResult) string {
+	return fmt.Sprintf("%d in %s (%.0f/s); %d retries, %d answered as idempotent replays",
+		len(l.Acks), l.Duration.Round(time.Millisecond), l.Throughput(), l.Retries, l.Replays)
 }
 
 // Print logs the figures.
