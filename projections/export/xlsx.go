@@ -123,6 +123,10 @@ func fillSheet(f *excelize.File, g grid, s xlsxStyles, table bool) error {
 	if err := f.SetCellStyle(g.sheet, "A1", headerEnd, s.header); err != nil {
 		return err
 	}
+	// Room for headers wrapped onto two lines; not every reader fits rows.
+	if err := f.SetRowHeight(g.sheet, 1, 30); err != nil {
+		return err
+	}
 	err = f.SetPanes(g.sheet, &excelize.Panes{
 		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
 		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}},
