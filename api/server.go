@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jejak-id/jejak/api/dashboard"
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/projections"
 )
@@ -100,7 +101,14 @@ func New(cfg Config) (*Server, error) {
 	for _, rt := range s.routes() {
 		mux.Handle(rt.method+" "+rt.pattern, s.handle(rt))
 	}
+	// Everything outside /api is the dashboard; unknown API paths stay
+	// problem+json 404s.
+	dash := dashboard.Handler()
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/api" && !strings.HasPrefix(r.URL.Path, "/api/") {
+			dash.ServeHTTP(w, r)
+			return
+		}
 		writeError(w, r, domain.Errorf(codeRouteNotFound, "no endpoint %s %s; see /api/v1/openapi.json", r.Method, r.URL.Path), s.log)
 	})
 	s.handler = s.observe(s.authenticate(mux))

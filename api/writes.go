@@ -380,7 +380,7 @@ func (s *Server) closeBimtek(w http.ResponseWriter, r *http.Request) error {
 }
 
 type periodRequest struct {
-	Year             int `json:"year"`
+	Year             int    `json:"year"`
 	CatalogueVersion string `json:"catalogue_version"`
 	Schedule         []struct {
 		Phase string `json:"phase"`

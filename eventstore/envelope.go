@@ -126,6 +126,7 @@ func recordedEvents(codec *Codec, env *envelope, seq uint64, at time.Time, after
 			Version:       version,
 			Position:      seq,
 			Index:         i,
+			CommitSize:    len(env.Events),
 			CommandID:     env.CommandID,
 			OccurredAt:    env.OccurredAt,
 			RecordedAt:    at,

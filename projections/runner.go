@@ -42,6 +42,11 @@ type Runner struct {
 	store       domain.EventStore
 	projections []Projection
 
+	// applyMu is held while a commit is being applied, so Exclusive sees
+	// the projections only between commits.
+	applyMu  sync.Mutex
+	inCommit bool // applyMu is held by the applying goroutine
+
 	mu       sync.Mutex
 	position uint64        // last complete commit applied
 	changed  chan struct{} // closed and replaced whenever position moves
@@ -85,15 +90,30 @@ func (r *Runner) CatchUp(ctx context.Context) error {
 }
 
 func (r *Runner) apply(ev domain.RecordedEvent) error {
+	last := ev.Index >= ev.CommitSize-1
+	if !r.inCommit {
+		r.applyMu.Lock()
+		r.inCommit = true
+	}
+	if last {
+		defer func() {
+			r.inCommit = false
+			r.applyMu.Unlock()
+		}()
+	}
 	for _, p := range r.projections {
 		if err := p.Apply(ev); err != nil {
+			if !last {
+				r.inCommit = false
+				r.applyMu.Unlock()
+			}
 			return fmt.Errorf("projection %s at position %d (%s): %w", p.Name(), ev.Position, ev.Type, err)
 		}
 	}
 	if r.listener != nil {
 		r.listener(ev)
 	}
-	if ev.Index == ev.CommitSize-1 || ev.CommitSize == 0 {
+	if last {
 		r.mu.Lock()
 		r.position = ev.Position
 		close(r.changed)
@@ -136,4 +156,19 @@ func (r *Runner) WaitFor(ctx context.Context, position uint64, timeout time.Dura
 			return ctx.Err()
 		}
 	}
+}
+
+// Exclusive runs fn while no commit is being applied, with the position the
+// projections are at: a consistent moment to snapshot them.
+func (r *Runner) Exclusive(fn func(position uint64) error) error {
+	r.applyMu.Lock()
+	defer r.applyMu.Unlock()
+	return fn(r.Position())
+}
+
+// resetTo sets the start position (after restoring a checkpoint).
+func (r *Runner) resetTo(position uint64) {
+	r.mu.Lock()
+	r.position = position
+	r.mu.Unlock()
 }

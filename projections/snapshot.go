@@ -5,7 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/jejak-id/jejak/domain"
 )
 
 // Snapshotter is a projection whose state can be serialised
@@ -52,5 +57,86 @@ func (x *Index) Restore(data []byte) error {
 	defer x.mu.Unlock()
 	x.state = st
 	x.reindex()
+	return nil
+}
+
+// auditState is the audit projection's serialised form.
+type auditState struct {
+	ByRegion map[string][]string // region -> sorted "type/id"
+	ByActor  map[string][]string
+	Recent   []AuditEntry
+}
+
+func refsOut(m map[string]map[aggregateRef]bool) map[string][]string {
+	out := make(map[string][]string, len(m))
+	for k, refs := range m {
+		list := make([]string, 0, len(refs))
+		for r := range refs {
+			list = append(list, string(r.Type)+"/"+r.ID)
+		}
+		slices.Sort(list)
+		out[k] = list
+	}
+	return out
+}
+
+func refsIn(m map[string][]string) map[string]map[aggregateRef]bool {
+	out := make(map[string]map[aggregateRef]bool, len(m))
+	for k, list := range m {
+		refs := make(map[aggregateRef]bool, len(list))
+		for _, s := range list {
+			typ, id, _ := strings.Cut(s, "/")
+			refs[aggregateRef{domain.AggregateType(typ), id}] = true
+		}
+		out[k] = refs
+	}
+	return out
+}
+
+// Snapshot serialises the audit index deterministically.
+func (a *Audit) Snapshot() ([]byte, error) {
+	a.mu.RLock()
+	st := auditState{ByRegion: refsOut(a.byRegion), ByActor: refsOut(a.byActor), Recent: a.recent}
+	data, err := json.Marshal(st)
+	a.mu.RUnlock()
+	return data, err
+}
+
+// Restore replaces the audit index with a snapshot.
+func (a *Audit) Restore(data []byte) error {
+	var st auditState
+	if err := json.Unmarshal(data, &st); err != nil {
+		return fmt.Errorf("audit restore: %w", err)
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.byRegion, a.byActor, a.recent = refsIn(st.ByRegion), refsIn(st.ByActor), st.Recent
+	return nil
+}
+
+type timelineState struct {
+	Positions []uint64
+	Times     []int64
+}
+
+// Snapshot serialises the timeline.
+func (t *Timeline) Snapshot() ([]byte, error) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return json.Marshal(timelineState{Positions: t.positions, Times: t.times})
+}
+
+// Restore replaces the timeline with a snapshot.
+func (t *Timeline) Restore(data []byte) error {
+	var st timelineState
+	if err := json.Unmarshal(data, &st); err != nil {
+		return fmt.Errorf("timeline restore: %w", err)
+	}
+	if len(st.Positions) != len(st.Times) {
+		return errors.New("timeline restore: positions and times differ in length")
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.positions, t.times = st.Positions, st.Times
 	return nil
 }

@@ -30,6 +30,9 @@ type Config struct {
 	NATSListen string                // embedded server's optional client port
 	Replicas   int
 	TokenKey   string // Ed25519 PEM; default <data>/keys/token-ed25519.pem
+	// CheckpointEvery is how often the projections' state is saved so a
+	// restart resumes instead of replaying everything (default 30s).
+	CheckpointEvery time.Duration
 
 	Logger *slog.Logger
 	Now    func() time.Time
@@ -69,6 +72,8 @@ type App struct {
 	Server   *api.Server
 	Hub      *api.Hub
 
+	checkpoints *eventstore.Blobs
+
 	listener net.Listener
 	http     *http.Server
 	cancel   context.CancelFunc
@@ -87,6 +92,9 @@ func Start(ctx context.Context, cfg Config) (*App, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.CheckpointEvery <= 0 {
+		cfg.CheckpointEvery = 30 * time.Second
 	}
 	a := &App{cfg: cfg, log: cfg.Logger, runErr: make(chan error, 1)}
 	if err := a.open(ctx); err != nil {
@@ -141,6 +149,19 @@ func (a *App) open(ctx context.Context) error {
 	}
 
 	a.Views = projections.NewViews(a.Store)
+	a.checkpoints, err = eventstore.OpenBlobs(ctx, a.conn, eventstore.CheckpointBucket, cfg.Replicas)
+	if err != nil {
+		return err
+	}
+	switch pos, err := a.Views.RestoreCheckpoint(ctx, a.checkpoints); {
+	case errors.Is(err, projections.ErrStaleCheckpoint):
+		a.log.Warn("projection versions changed; rebuilding from the stream", "reason", err)
+		a.Views = projections.NewViews(a.Store)
+	case err != nil:
+		return err
+	case pos > 0:
+		a.log.Info("projections restored from checkpoint", "position", pos)
+	}
 	a.Hub = api.NewHub()
 	a.Views.Runner.OnApplied(func(ev domain.RecordedEvent) { a.Hub.Publish(api.NoticeFor(ev)) })
 	a.Server, err = api.New(api.Config{Store: a.Store, Service: a.Service, Views: a.Views, Tokens: a.Tokens,
@@ -157,6 +178,13 @@ func (a *App) open(ctx context.Context) error {
 			a.log.Error("projections stopped", "err", err)
 			a.runErr <- err
 		}
+	}()
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		a.Views.RunCheckpoints(runCtx, a.checkpoints, cfg.CheckpointEvery, cfg.Now, func(err error) {
+			a.log.Warn("checkpoint not saved", "err", err)
+		})
 	}()
 	if err := a.catchUp(ctx); err != nil {
 		return err

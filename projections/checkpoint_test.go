@@ -1,0 +1,93 @@
+package projections_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/jejak-id/jejak/domain"
+	"github.com/jejak-id/jejak/eventstore"
+	"github.com/jejak-id/jejak/projections"
+)
+
+func TestCheckpoint(t *testing.T) {
+	s := mustStack(t)
+	scenario(t, s)
+	ctx := context.Background()
+	blobs, err := eventstore.OpenBlobs(ctx, s.embedded.Conn(), eventstore.CheckpointBucket, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := caughtUp(t, s.store)
+	saved, err := first.SaveCheckpoint(ctx, blobs, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Three more commits after the checkpoint.
+	_, err = s.svc.VerifyAnswer(ctx, domain.VerifyAnswerCommand{CommandMeta: s.meta(verifier), Year: 2025,
+		Region: "18.04", Indicator: "12", Decision: domain.DecisionAccept, Reason: "piagam ada"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb := operator("18.04")
+	_, session, err := s.svc.ScheduleBimtek(ctx, domain.ScheduleBimtekCommand{CommandMeta: s.meta(lb), Plan: domain.BimtekPlan{
+		Region: "18.04", Title: "Bimtek Inovasi Daerah 2025", Kind: domain.SessionBimtek, Date: day("2025-08-06"),
+		Venue: "Aula Kagungan", Organiser: "Bappeda Lampung Barat", Mode: domain.ModeHybrid}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.svc.RecordAttendance(ctx, domain.RecordAttendanceCommand{CommandMeta: s.meta(lb), SessionID: session,
+		Participant: domain.Participant{Name: "Peserta Contoh", Unit: "Dinas Kependudukan dan Pencatatan Sipil", Role: "pamong inovasi"}}); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("resumes after the checkpoint without replaying everything", func(t *testing.T) {
+		head, err := s.store.Head(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		restarted := projections.NewViews(s.store)
+		pos, err := restarted.RestoreCheckpoint(ctx, blobs)
+		if err != nil || pos != saved {
+			t.Fatalf("restored at %d (%v), want %d", pos, err, saved)
+		}
+		var reread int
+		restarted.Runner.OnApplied(func(domain.RecordedEvent) { reread++ })
+		if err := restarted.Runner.CatchUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if want := int(head - saved); reread != want {
+			t.Fatalf("re-read %d events after the checkpoint, want %d (head %d, checkpoint %d)", reread, want, head, saved)
+		}
+		rebuilt := caughtUp(t, s.store)
+		if a, b := hash(t, restarted.Index), hash(t, rebuilt.Index); a != b {
+			t.Fatalf("resumed index %s != rebuilt %s", a, b)
+		}
+		if a, b := hash(t, restarted.Timeline), hash(t, rebuilt.Timeline); a != b {
+			t.Fatalf("resumed timeline %s != rebuilt %s", a, b)
+		}
+	})
+
+	t.Run("starts from zero when there is no checkpoint", func(t *testing.T) {
+		other, err := eventstore.OpenBlobs(ctx, s.embedded.Conn(), "EMPTY_CHECKPOINTS", 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pos, err := projections.NewViews(s.store).RestoreCheckpoint(ctx, other)
+		if err != nil || pos != 0 {
+			t.Fatalf("RestoreCheckpoint = %d, %v; want 0, nil", pos, err)
+		}
+	})
+
+	t.Run("refuses a checkpoint of another projection version", func(t *testing.T) {
+		if err := blobs.Put(ctx, "projections-checkpoint", []byte(`{"Position":3,"Projections":{"index":{"Version":0,"State":{}}}}`)); err != nil {
+			t.Fatal(err)
+		}
+		_, err := projections.NewViews(s.store).RestoreCheckpoint(ctx, blobs)
+		if !errors.Is(err, projections.ErrStaleCheckpoint) {
+			t.Fatalf("err = %v, want ErrStaleCheckpoint", err)
+		}
+	})
+}
