@@ -48,7 +48,6 @@ func (s *stack) meta(actor domain.Actor) domain.CommandMeta {
 	return domain.CommandMeta{CommandID: uuid.NewSHA1(uuid.NameSpaceOID, []byte{byte(s.seq >> 8), byte(s.seq)}), Actor: actor}
 }
 
-
 var (
 	admin    = domain.Actor{UserID: "admin", Role: domain.RoleAdmin}
 	verifier = domain.Actor{UserID: "verifikator", Role: domain.RoleVerifier}
@@ -107,7 +106,7 @@ func scenario(tb testing.TB, s *stack) map[string]uint64 {
 
 	answer := func(actor domain.Actor, region, innovation, indicator string, option int) {
 		tb.Helper()
-		step("answer "+region+" "+indicator)(s.svc.SubmitAnswer(ctx, domain.SubmitAnswerCommand{CommandMeta: s.meta(actor),
+		step("answer " + region + " " + indicator)(s.svc.SubmitAnswer(ctx, domain.SubmitAnswerCommand{CommandMeta: s.meta(actor),
 			Year: 2025, Region: region, Indicator: indicator, InnovationID: innovation, Option: option,
 			Evidence: domain.Evidence{DocumentRef: "bukti-" + indicator, Note: "data contoh"}}))
 	}
@@ -123,7 +122,7 @@ func scenario(tb testing.TB, s *stack) map[string]uint64 {
 	step("pengukuran")(s.svc.AdvancePhase(ctx, domain.AdvancePhaseCommand{CommandMeta: s.meta(admin), Year: 2025, To: domain.PhasePengukuran}))
 	verify := func(region, innovation, indicator string, d domain.Decision, option int) {
 		tb.Helper()
-		step("verify "+region+" "+indicator)(s.svc.VerifyAnswer(ctx, domain.VerifyAnswerCommand{CommandMeta: s.meta(verifier),
+		step("verify " + region + " " + indicator)(s.svc.VerifyAnswer(ctx, domain.VerifyAnswerCommand{CommandMeta: s.meta(verifier),
 			Year: 2025, Region: region, Indicator: indicator, InnovationID: innovation, Decision: d, Option: option,
 			Reason: "bukti sesuai"}))
 	}
