@@ -123,6 +123,11 @@ func (s *Server) observe(next http.Handler) http.Handler {
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := r.Header.Get("Authorization")
+		// EventSource cannot send headers: the live stream alone also takes
+		// the token as ?access_token=.
+		if qt := r.URL.Query().Get("access_token"); h == "" && qt != "" && r.URL.Path == "/api/v1/stream" {
+			h = "Bearer " + qt
+		}
 		if h == "" {
 			next.ServeHTTP(w, r)
 			return

@@ -1,0 +1,356 @@
+// Shared helpers: DOM building, the API client, Indonesian formatting and
+// forms that show problem+json errors next to their fields.
+
+// h builds an element. attrs: plain attributes, plus "on*" handlers, "class",
+// "dataset"; children: nodes, strings, numbers, arrays, null (skipped).
+// Text always goes in as text, never as HTML.
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else if (k === 'style') el.style.cssText = v; // CSSOM: allowed by the CSP, unlike a style attribute
+    else if (k === 'value' && 'value' in el) el.value = v;
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  append(el, children);
+  return el;
+}
+
+// s builds an SVG element.
+export function s(tag, attrs, ...children) {
+  const el = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v !== null && v !== undefined) el.setAttribute(k, String(v));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const c of children.flat(Infinity)) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+}
+
+// --- session and API ---------------------------------------------------
+
+const tokenKey = 'jejak.token';
+export const session = {
+  token: sessionStorage.getItem(tokenKey) || '',
+  me: { user: 'anonymous', role: 'public', region: '' },
+  setToken(t) {
+    this.token = t;
+    if (t) sessionStorage.setItem(tokenKey, t);
+    else sessionStorage.removeItem(tokenKey);
+  },
+};
+
+// can tells what the signed-in role may do; what it may not is not offered.
+export const can = {
+  signedIn: () => session.me.role !== 'public',
+  write: (region) => {
+    const { role, region: own } = session.me;
+    if (role === 'admin' || role === 'coordinator') return true;
+    return role === 'operator' && (!region || region === own);
+  },
+  verify: () => ['admin', 'verifier'].includes(session.me.role),
+  audit: () => ['admin', 'auditor', 'coordinator'].includes(session.me.role),
+  export: () => ['admin', 'coordinator', 'auditor'].includes(session.me.role),
+};
+
+// ApiError carries an RFC 9457 problem document.
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem || {};
+  }
+}
+
+// api fetches a JSON endpoint with the session's token. It throws ApiError
+// for any non-2xx answer.
+export async function api(path, { method = 'GET', body, headers = {}, raw = false } = {}) {
+  const hs = { Accept: 'application/json, application/problem+json', ...headers };
+  if (session.token) hs.Authorization = 'Bearer ' + session.token;
+  if (body !== undefined) hs['Content-Type'] = 'application/json';
+  const res = await fetch(path, { method, headers: hs, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (raw && res.ok) return res;
+  const text = await res.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch { data = null; }
+  if (!res.ok) throw new ApiError(res.status, data || { detail: `HTTP ${res.status}` });
+  return data;
+}
+
+// withQuery appends the defined, non-empty params to path.
+export function withQuery(path, params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params || {})) if (v !== undefined && v !== null && v !== '') q.set(k, v);
+  const qs = q.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+// --- formatting (Bahasa Indonesia) ---------------------------------------
+
+const months = ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember'];
+
+// fmtNum formats a number the Indonesian way: 1.234,5 (fixed decimals when given).
+export function fmtNum(n, decimals) {
+  if (n === null || n === undefined || n === '' || Number.isNaN(Number(n))) return '–';
+  const x = Number(n);
+  const str = decimals === undefined ? String(Math.round(x * 1000) / 1000) : x.toFixed(decimals);
+  return groupDecimal(str);
+}
+
+// fmtDec formats an exact decimal string from the API ("29.75") without
+// going through floating point: "29,75".
+export function fmtDec(str) {
+  if (str === null || str === undefined || str === '') return '–';
+  return groupDecimal(String(str));
+}
+
+function groupDecimal(str) {
+  let [int, frac] = str.split('.');
+  const neg = int.startsWith('-');
+  if (neg) int = int.slice(1);
+  int = int.replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+  return (neg ? '-' : '') + int + (frac ? ',' + frac : '');
+}
+
+// fmtIID formats an IID with two decimals: 32,37.
+export const fmtIID = (n) => fmtNum(n, 2);
+
+// fmtDate formats "2025-08-06" or an RFC 3339 time as "6 Agustus 2025".
+// Date-only values are calendar days; times are shown in WIB (UTC+7).
+export function fmtDate(v) {
+  if (!v) return '–';
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  if (m) return `${Number(m[3])} ${months[Number(m[2]) - 1]} ${m[1]}`;
+  const d = wib(v);
+  if (!d) return String(v);
+  return `${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+// fmtDateTime: "6 Agustus 2025 09.30 WIB".
+export function fmtDateTime(v) {
+  const d = wib(v);
+  if (!d) return '–';
+  const hh = String(d.getUTCHours()).padStart(2, '0');
+  const mm = String(d.getUTCMinutes()).padStart(2, '0');
+  return `${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()} ${hh}.${mm} WIB`;
+}
+
+function wib(v) {
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) return null;
+  return new Date(t + 7 * 3600 * 1000);
+}
+
+// fmtMonth: "2025-08" -> "Agustus 2025".
+export function fmtMonth(v) {
+  const m = /^(\d{4})-(\d{2})$/.exec(v || '');
+  return m ? `${months[Number(m[2]) - 1]} ${m[1]}` : v;
+}
+
+// today is the date in WIB as YYYY-MM-DD.
+export function today() {
+  return new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10);
+}
+
+export const stageLabel = {
+  inisiatif: 'Inisiatif', uji_coba: 'Uji coba', penerapan: 'Penerapan', replikasi: 'Replikasi', ditarik: 'Ditarik',
+};
+export const stageOrder = ['inisiatif', 'uji_coba', 'penerapan', 'replikasi', 'ditarik'];
+export const phaseLabel = {
+  penjaringan: 'Penjaringan', pengukuran: 'Pengukuran', presentasi: 'Presentasi', validasi_lapangan: 'Validasi lapangan',
+  pleno: 'Pleno', published: 'Diumumkan',
+};
+export const statusLabel = { pending: 'Menunggu verifikasi', accepted: 'Diterima', lowered: 'Diturunkan', rejected: 'Ditolak' };
+export const clusterLabel = {
+  nasional: 'Nasional', provinsi: 'Provinsi', kabupaten: 'Kabupaten', kota: 'Kota',
+  daerah_tertinggal: 'Daerah tertinggal', daerah_perbatasan: 'Daerah perbatasan',
+};
+export const roleLabel = {
+  admin: 'Admin', coordinator: 'Koordinator', operator: 'Operator', verifier: 'Verifikator', auditor: 'Auditor', public: 'Publik',
+};
+export const predicates = ['Sangat Inovatif', 'Inovatif', 'Kurang Inovatif', 'Tidak Dapat Dinilai'];
+export const eventLabel = {
+  'innovation.proposed': 'Inovasi diusulkan', 'innovation.trial_started': 'Uji coba dimulai',
+  'innovation.implementation_started': 'Penerapan dimulai', 'innovation.replicated': 'Inovasi direplikasi',
+  'innovation.withdrawn': 'Inovasi ditarik', 'assessment.started': 'Penilaian dimulai',
+  'assessment.answer_submitted': 'Jawaban indikator dikirim', 'assessment.answer_verified': 'Jawaban diverifikasi',
+  'assessment.innovation_rejected': 'Inovasi ditolak', 'bimtek.scheduled': 'Bimtek dijadwalkan',
+  'bimtek.attendance_recorded': 'Kehadiran dicatat', 'bimtek.closed': 'Bimtek ditutup',
+  'period.opened': 'Periode penilaian dibuka', 'period.phase_advanced': 'Tahap periode maju',
+  'region.profile_updated': 'Profil daerah diubah', 'region.border_flag_set': 'Status perbatasan diubah',
+};
+export const affairLabel = (a) => (a || '').replaceAll('_', ' ');
+
+// predicateClass maps a predicate to a CSS modifier.
+export function predicateClass(p) {
+  return { 'Sangat Inovatif': 'p-si', Inovatif: 'p-i', 'Kurang Inovatif': 'p-ki' }[p] || 'p-tdd';
+}
+
+export function badge(predicate) {
+  return h('span', { class: `badge ${predicateClass(predicate)}` }, predicate || 'Belum dinilai');
+}
+
+// shortId shows the first 8 characters of an id, with the whole id as title.
+export function shortId(id) {
+  return h('code', { class: 'id', title: id }, String(id).slice(0, 8));
+}
+
+// --- page furniture ------------------------------------------------------
+
+export function loading() {
+  return h('p', { class: 'muted', role: 'status' }, 'Memuat…');
+}
+
+// problemBox shows an error from the API; 401/403 say what to do.
+export function problemBox(err) {
+  const st = err instanceof ApiError ? err.status : 0;
+  let title = 'Terjadi kesalahan';
+  if (st === 401) title = 'Perlu masuk';
+  else if (st === 403) title = 'Tidak diizinkan';
+  else if (st === 404) title = 'Tidak ditemukan';
+  return h('div', { class: 'notice error', role: 'alert' },
+    h('strong', {}, title + ': '), err.message,
+    st === 401 || (st === 403 && !can.signedIn()) ? [' ', h('a', { href: '#/masuk' }, 'Masuk dengan token')] : null);
+}
+
+export function section(title, ...children) {
+  const id = 'sec-' + title.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  return h('section', { class: 'card', 'aria-labelledby': id }, h('h2', { id }, title), ...children);
+}
+
+// table builds an accessible table. cols: [{label, num, cls}], rows: arrays of cells.
+export function table(caption, cols, rows, attrs = {}) {
+  return h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': caption },
+    h('table', attrs,
+      h('caption', { class: 'sr-only' }, caption),
+      h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col', class: cellClass(c) }, c.label)))),
+      h('tbody', {}, rows.length ? rows.map((r) => h('tr', {}, r.map((cell, i) =>
+        cell instanceof Node && cell.tagName === 'TD' ? cell : h('td', { class: cellClass(cols[i]) }, cell))))
+        : h('tr', {}, h('td', { colspan: cols.length, class: 'muted' }, 'Tidak ada data.')))));
+}
+
+function cellClass(c) {
+  return [c?.num ? 'num' : '', c?.cls || ''].join(' ').trim() || null;
+}
+
+// --- forms ----------------------------------------------------------------
+
+function newKey() {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+// field builds a labelled input. opts: {name, label, type, required, options:[[value,label]], hint, value}.
+export function field({ name, label, type = 'text', required = false, options, hint, value, attrs = {} }) {
+  const id = 'f-' + name.replace(/[^a-z0-9]/gi, '-') + '-' + Math.random().toString(36).slice(2, 7);
+  const describedBy = hint ? id + '-hint' : null;
+  let input;
+  if (options) {
+    input = h('select', { id, name, required, 'aria-describedby': describedBy, ...attrs },
+      options.map(([v, l]) => h('option', { value: v, selected: String(v) === String(value ?? '') }, l)));
+  } else if (type === 'textarea') {
+    input = h('textarea', { id, name, required, rows: 3, 'aria-describedby': describedBy, ...attrs }, value ?? '');
+  } else if (type === 'checkbox') {
+    input = h('input', { id, name, type, checked: !!value, ...attrs });
+    return h('div', { class: 'field check' }, input, h('label', { for: id }, label));
+  } else {
+    input = h('input', { id, name, type, required, value: value ?? '', 'aria-describedby': describedBy, ...attrs });
+  }
+  return h('div', { class: 'field' },
+    h('label', { for: id }, label, required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null),
+    input,
+    hint ? h('p', { class: 'hint', id: id + '-hint' }, hint) : null);
+}
+
+// apiForm wires a form to a write endpoint. build(data) returns {path, body}
+// from the form's values; onDone(result) runs after success. The
+// Idempotency-Key is random per submission and reused when the same
+// submission is retried after a failure the server may not have seen.
+export function apiForm(form, build, onDone) {
+  const status = h('div', { class: 'form-status', role: 'status', 'aria-live': 'polite' });
+  form.append(status);
+  let key = null;
+  let lastBody = null;
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearErrors(form, status);
+    const data = Object.fromEntries(new FormData(form).entries());
+    for (const cb of form.querySelectorAll('input[type=checkbox]')) data[cb.name] = cb.checked;
+    let req;
+    try {
+      req = build(data);
+    } catch (err) {
+      status.append(h('p', { class: 'error' }, err.message));
+      return;
+    }
+    const bodyText = JSON.stringify(req);
+    if (bodyText !== lastBody) key = newKey(); // a changed form is a new submission
+    lastBody = bodyText;
+    const btn = form.querySelector('button[type=submit]');
+    if (btn) btn.disabled = true;
+    form.setAttribute('aria-busy', 'true');
+    try {
+      const res = await api(req.path, { method: req.method || 'POST', body: req.body, headers: { 'Idempotency-Key': key } });
+      key = null;
+      lastBody = null;
+      status.append(h('p', { class: 'ok' }, req.success || 'Tersimpan.'));
+      if (onDone) onDone(res, data);
+    } catch (err) {
+      showProblem(form, status, err);
+      if (!(err instanceof ApiError) || err.status >= 500 || err.status === 0) {
+        status.append(h('p', { class: 'hint' }, 'Kirim lagi untuk mencoba ulang; permintaan yang sama tidak tercatat dua kali.'));
+      } else {
+        key = null; // the server answered: a resubmission is a new request
+        lastBody = null;
+      }
+    } finally {
+      if (btn) btn.disabled = false;
+      form.removeAttribute('aria-busy');
+    }
+  });
+  return form;
+}
+
+function clearErrors(form, status) {
+  status.replaceChildren();
+  for (const el of form.querySelectorAll('.field-error')) el.remove();
+  for (const el of form.querySelectorAll('[aria-invalid]')) {
+    el.removeAttribute('aria-invalid');
+    const ids = (el.getAttribute('aria-describedby') || '').split(' ').filter((x) => !x.endsWith('-err'));
+    if (ids.length) el.setAttribute('aria-describedby', ids.join(' '));
+    else el.removeAttribute('aria-describedby');
+  }
+}
+
+// showProblem puts the problem's detail at the top and each errors[] entry
+// next to the field of that name (or in the list when no field matches).
+function showProblem(form, status, err) {
+  const p = err instanceof ApiError ? err.problem : { detail: 'Tidak dapat menghubungi server: ' + err.message };
+  const box = h('div', { class: 'notice error', role: 'alert', tabindex: -1 }, h('strong', {}, 'Gagal: '), p.detail || err.message);
+  const loose = [];
+  let first = null;
+  for (const fe of p.errors || []) {
+    const input = form.querySelector(`[name="${CSS.escape(fe.field)}"]`);
+    if (!input) {
+      loose.push(fe);
+      continue;
+    }
+    const id = input.id + '-err';
+    input.setAttribute('aria-invalid', 'true');
+    input.setAttribute('aria-describedby', [input.getAttribute('aria-describedby'), id].filter(Boolean).join(' '));
+    input.closest('.field').append(h('p', { class: 'field-error', id }, fe.message));
+    first ||= input;
+  }
+  if (loose.length) box.append(h('ul', {}, loose.map((fe) => h('li', {}, h('code', {}, fe.field), ': ', fe.message))));
+  status.append(box);
+  (first || box).focus?.();
+}

@@ -1,0 +1,60 @@
+// Antrian verifikasi: pending evidence with its age; verifiers accept, lower
+// or reject each answer with a reason.
+import { h, api, can, withQuery, field, table, loading, problemBox, fmtNum, fmtDateTime, statusLabel } from '../lib.js';
+import { loadYears, regionLink } from './common.js';
+import { verifyForm, catalogue } from './forms.js';
+import { evidence } from './inovasi.js';
+
+export const title = 'Antrian verifikasi';
+export const allowed = () => can.verify();
+
+export function page(ctx) {
+  const controls = h('form', { class: 'toolbar', 'aria-label': 'Saring antrian' });
+  const body = h('div', {}, loading());
+  const el = h('div', {}, h('h1', {}, 'Antrian verifikasi'), controls, body);
+  let built = false;
+
+  async function refresh() {
+    const q = ctx.query;
+    if (!built) {
+      const years = await loadYears();
+      controls.replaceChildren(
+        field({ name: 'year', label: 'Tahun', value: q.get('year') || '', options: [['', 'Semua'], ...years.map((p) => [p.year, String(p.year)])] }),
+        field({ name: 'region', label: 'Kode daerah', value: q.get('region') || '', attrs: { placeholder: '64.03', size: 8 } }),
+        field({ name: 'status', label: 'Status', value: q.get('status') || 'pending', options: Object.entries(statusLabel) }),
+        h('div', { class: 'field' }, h('button', { type: 'submit' }, 'Terapkan')));
+      controls.addEventListener('submit', (e) => {
+        e.preventDefault();
+        ctx.setQuery(Object.fromEntries(new FormData(controls).entries()));
+        refresh();
+      });
+      built = true;
+    }
+    let res;
+    try {
+      res = await api(withQuery('/api/v1/verification-queue', { year: q.get('year'), region: q.get('region'), status: q.get('status'), limit: 200 }));
+    } catch (err) {
+      body.replaceChildren(problemBox(err));
+      return;
+    }
+    const cats = {};
+    for (const a of res.items) {
+      if (!cats[a.year]) {
+        try { cats[a.year] = Object.fromEntries((await catalogue(a.year)).indicators.map((i) => [i.code, i])); } catch { cats[a.year] = {}; }
+      }
+    }
+    const status = q.get('status') || 'pending';
+    body.replaceChildren(h('p', { class: 'muted', id: 'queue-count' }, `${fmtNum(res.total)} jawaban ${statusLabel[status].toLowerCase()}.`),
+      table('Antrian verifikasi', [{ label: 'Umur', num: true }, { label: 'Daerah' }, { label: 'Indikator' }, { label: 'Opsi diklaim', num: true },
+        { label: 'Bukti dukung' }, { label: 'Dikirim', cls: 'hide-sm' }, { label: 'Keputusan' }],
+      res.items.map((a) => {
+        const ind = cats[a.year]?.[a.indicator];
+        return [status === 'pending' ? `${a.age_days} hari` : '–', [regionLink(a.region), ` · ${a.year}`],
+          [`${a.indicator}. ${ind?.name || ''}`, a.innovation_id ? [h('br'), h('a', { href: `#/inovasi/${a.innovation_id}` }, a.innovation_id)] : ''],
+          [String(a.claimed_option), ind ? h('span', { class: 'hint' }, ` ${ind.parameters[a.claimed_option - 1] || ''}`) : ''],
+          evidence(a.evidence), `${fmtDateTime(a.submitted_at)} oleh ${a.submitted_by}`,
+          status === 'pending' ? verifyForm(a, ind?.parameters, refresh) : [statusLabel[a.status], a.reason ? `: ${a.reason}` : '']];
+      }), { id: 'queue-table' }));
+  }
+  return { el, refresh };
+}

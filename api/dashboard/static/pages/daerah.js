@@ -1,0 +1,210 @@
+// Profil daerah: a region's IID with the explainable breakdown, funnel,
+// Bimtek, score over time, an "as of" date, and the operator's write forms.
+import { h, api, can, withQuery, field, table, section, loading, problemBox, badge, fmtIID, fmtDec, fmtNum,
+  fmtDate, today, stageLabel, stageOrder, statusLabel, affairLabel, shortId } from '../lib.js';
+import { bars, lineChart } from '../chart.js';
+import { loadYears, pickYear, yearSelect } from './common.js';
+import { proposeForm, bimtekForm, attendanceForm, answerForm } from './forms.js';
+
+export const title = 'Profil daerah';
+
+export function page(ctx) {
+  const code = ctx.parts[0];
+  if (!code) return searchPage(ctx);
+  const heading = h('h1', {}, 'Profil daerah ', code);
+  const controls = h('form', { class: 'toolbar', 'aria-label': 'Tahun dan tanggal' });
+  const asOfNote = h('div', { 'aria-live': 'polite' });
+  const scoreBox = h('div', {}, loading());
+  const chartBox = h('div');
+  const funnelBox = h('div');
+  const innBox = h('div');
+  const bimtekBox = h('div');
+  const actions = h('div');
+  const el = h('div', {}, heading, controls, asOfNote, scoreBox, h('div', { class: 'grid' }, chartBox, funnelBox), innBox, bimtekBox, actions);
+  let built = false;
+
+  async function refresh() {
+    const q = ctx.query;
+    const years = await loadYears();
+    const year = pickYear(years, q.get('year'));
+    const asOf = q.get('as_of') || '';
+    if (!built) {
+      const asOfField = field({ name: 'as_of', label: 'Per tanggal (as of)', type: 'date', value: asOf, attrs: { max: today() },
+        hint: 'Kosongkan untuk keadaan terkini' });
+      controls.replaceChildren(yearSelect(years, year, () => {}), asOfField,
+        h('div', { class: 'field' }, h('button', { type: 'submit' }, 'Tampilkan')),
+        h('div', { class: 'field' }, h('button', { type: 'button', class: 'secondary', onclick: () => {
+          controls.querySelector('[name=as_of]').value = '';
+          controls.requestSubmit();
+        } }, 'Terkini')));
+      controls.addEventListener('submit', (e) => {
+        e.preventDefault();
+        const d = Object.fromEntries(new FormData(controls).entries());
+        ctx.setQuery({ year: d.year, as_of: d.as_of });
+        refresh();
+      });
+      built = true;
+    }
+    const read = (path, params = {}) => api(withQuery(path, { ...params, as_of: asOf })).catch((e) => e);
+    const signed = can.signedIn();
+    const [region, score, hist, stats, sessions, inns] = await Promise.all([
+      read(`/api/v1/regions/${code}`),
+      years.length ? read(`/api/v1/index/${year}/${code}`) : null,
+      read(`/api/v1/regions/${code}/scores`),
+      signed ? read('/api/v1/stats', { region: code, year }) : null,
+      signed ? read('/api/v1/bimtek', { region: code, limit: 200 }) : null,
+      signed ? read('/api/v1/innovations', { region: code, limit: 500 }) : null,
+    ]);
+    if (region instanceof Error) {
+      scoreBox.replaceChildren(problemBox(region));
+      return;
+    }
+    heading.replaceChildren(region.name, h('span', { class: 'muted' }, ` · ${code}`));
+    document.title = `${region.name} · Jejak`;
+    asOfNote.replaceChildren(asOf ? h('p', { class: 'notice warn', id: 'as-of-note' },
+      `Menampilkan keadaan per ${fmtDate(asOf)}. Peristiwa sesudah tanggal itu tidak dihitung.`) : '');
+    scoreBox.replaceChildren(...scoreView(region, score, year));
+    chartBox.replaceChildren(history(hist));
+    funnelBox.replaceChildren(signed ? funnel(stats) : signInHint('Tahapan inovasi'));
+    innBox.replaceChildren(signed ? innovationList(inns) : '');
+    bimtekBox.replaceChildren(signed ? bimtekList(sessions, code, refresh) : signInHint('Bimtek dan kehadiran'));
+    if (!actions.dataset.built) {
+      actions.replaceChildren(...(can.write(code) ? await operatorActions(code, years, year, refresh) : []));
+      actions.dataset.built = '1';
+    }
+  }
+  return { el, refresh };
+}
+
+function signInHint(title) {
+  return section(title, h('p', { class: 'muted' }, h('a', { href: '#/masuk' }, 'Masuk'), ' untuk melihat bagian ini.'));
+}
+
+function scoreView(region, score, year) {
+  const info = h('p', { class: 'muted' }, `${region.kind === 'provinsi' ? 'Provinsi' : region.kind === 'kota' ? 'Kota' : 'Kabupaten'}`,
+    region.province && region.kind !== 'provinsi' ? ` di ${region.province}` : '',
+    region.office_name ? ` · ${region.office_name}` : '',
+    ' · klaster: ', (region.clusters || []).join(', ').replaceAll('_', ' '));
+  if (!score) return [info, h('p', { class: 'notice info' }, 'Belum ada periode penilaian yang dapat ditampilkan.')];
+  if (score instanceof Error) return [info, problemBox(score)];
+  const v = score.verified, p = score.provisional;
+  const shown = score.published || v;
+  return [info,
+    h('div', { class: 'stats', id: 'score-summary' },
+      h('div', { class: 'stat big' }, h('span', { class: 'label' }, `IID ${year}`, score.published ? ' (diumumkan)' : ''),
+        h('span', { class: 'value', id: 'region-iid' }, fmtIID(shown.iid)), badge(shown.predicate)),
+      h('div', { class: 'stat' }, h('span', { class: 'label' }, 'IID sementara'), h('span', { class: 'value' }, fmtIID(p.iid)),
+        h('span', { class: 'hint' }, 'termasuk jawaban yang menunggu verifikasi')),
+      h('div', { class: 'stat' }, h('span', { class: 'label' }, 'SPD'), h('span', { class: 'value' }, fmtDec(v.spd))),
+      h('div', { class: 'stat' }, h('span', { class: 'label' }, 'SID'), h('span', { class: 'value' }, fmtDec(v.sid)),
+        h('span', { class: 'hint' }, `(${fmtDec(v.sid_sum)} ÷ ${v.divisor}) + ${fmtDec(v.indicator_36)}`)),
+      h('div', { class: 'stat' }, h('span', { class: 'label' }, 'Skor total'), h('span', { class: 'value' }, fmtDec(v.total)),
+        h('span', { class: 'hint' }, `${v.counted_innovations} inovasi dihitung`))),
+    score.not_assessed ? h('p', { class: 'notice info' }, 'Daerah ini belum mengirim jawaban pada tahun ini.') : null,
+    score.changed_since_pleno ? h('p', { class: 'notice warn' }, 'Ada perubahan sesudah pleno; angka yang diumumkan tetap berlaku.') : null,
+    score.warnings?.length ? section('Peringatan', h('ul', { id: 'warnings' }, score.warnings.map((w) => h('li', {},
+      h('strong', {}, `Indikator ${w.indicator}`), w.innovation_id ? [' (', h('a', { href: `#/inovasi/${w.innovation_id}` }, w.innovation_id), ')'] : '',
+      ': ', w.message)))) : null,
+    section('Urusan pelayanan dasar', h('ul', { class: 'checklist', id: 'basic-services' }, (score.basic_services || []).map((b) =>
+      h('li', {}, b.covered ? h('span', { class: 'yes' }, '✓ ') : h('span', { class: 'no' }, '✗ '),
+        h('span', { class: 'sr-only' }, b.covered ? 'tercakup: ' : 'belum tercakup: '), affairLabel(b.affair),
+        b.innovation_ids.length ? h('span', { class: 'muted' }, ` (${b.innovation_ids.length} inovasi)`) : '')))),
+    section('Rincian SPD (Satuan Pemerintahan Daerah)', indicatorTable('Indikator SPD', score.spd)),
+    section('Rincian SID (Satuan Inovasi Daerah) per inovasi',
+      score.innovations.length ? score.innovations.map((inn) => h('details', { class: 'form-box sid' },
+        h('summary', {}, inn.name, ' · ', inn.counted ? h('span', { class: 'yes' }, 'dihitung') : h('span', { class: 'no' }, 'tidak dihitung'),
+          ` · ${fmtDec(inn.points)} poin`, inn.provisional_points !== inn.points ? ` (sementara ${fmtDec(inn.provisional_points)})` : ''),
+        h('p', {}, h('a', { href: `#/inovasi/${inn.id}` }, inn.id), ` · ${inn.unit} · ${affairLabel(inn.affair)}`),
+        h('p', { class: inn.counted ? 'muted' : 'notice warn' }, 'Alasan: ', inn.reason || '–'),
+        indicatorTable(`Indikator SID ${inn.name}`, inn.indicators)))
+        : h('p', { class: 'muted' }, 'Belum ada inovasi.')),
+  ];
+}
+
+function indicatorTable(caption, rows) {
+  const cols = [{ label: 'Kode' }, { label: 'Indikator' }, { label: 'Bobot', num: true, cls: 'hide-sm' }, { label: 'Status' },
+    { label: 'Opsi diklaim', num: true, cls: 'hide-sm' }, { label: 'Parameter', num: true }, { label: 'Poin', num: true },
+    { label: 'Poin sementara', num: true, cls: 'hide-sm' }, { label: 'Bukti (event)' }];
+  return table(caption, cols, rows.map((r) => [
+    r.code,
+    [r.name, r.mandatory ? h('span', { class: 'muted' }, ' (wajib)') : '', r.derived ? h('span', { class: 'muted' }, ' (turunan)') : '',
+      r.note ? [h('br'), h('span', { class: 'hint' }, r.note)] : ''],
+    fmtDec(r.bobot),
+    r.derived ? 'Dihitung dari peristiwa' : (statusLabel[r.status] || (r.status ? r.status : 'Belum dijawab')),
+    r.claimed_option || '–', r.parameter || '–', fmtDec(r.points), fmtDec(r.provisional_points),
+    r.event_ids.length ? r.event_ids.map((id) => [shortId(id), ' ']) : h('span', { class: 'muted' }, '–'),
+  ]), { class: 'indicators' });
+}
+
+function history(res) {
+  if (res instanceof Error) return section('Skor dari tahun ke tahun', problemBox(res));
+  const pts = res.years.filter((y) => !y.not_assessed).map((y) => ({ x: y.year, y: y.iid,
+    title: `${y.year}: ${fmtIID(y.iid)} (${y.predicate})${y.published ? '' : ', belum diumumkan'}` }));
+  if (!pts.length) return section('Skor dari tahun ke tahun', h('p', { class: 'muted' }, 'Belum ada skor.'));
+  return section('Skor dari tahun ke tahun',
+    lineChart(pts, { label: 'IID per tahun: ' + pts.map((p) => `${p.x} ${fmtIID(p.y)}`).join(', ') }),
+    h('details', {}, h('summary', {}, 'Tabel skor'), table('Skor per tahun', [{ label: 'Tahun' }, { label: 'IID', num: true }, { label: 'Predikat' }],
+      res.years.map((y) => [String(y.year), y.not_assessed ? '–' : fmtIID(y.iid), y.not_assessed ? 'Belum dinilai' : y.predicate]))));
+}
+
+function funnel(res) {
+  if (res instanceof Error) return section('Tahapan inovasi', problemBox(res));
+  const st = res.stats;
+  return section('Tahapan inovasi', h('div', { id: 'funnel' },
+    bars(stageOrder.map((s) => ({ label: stageLabel[s], value: st.stages?.[s] || 0 })), { label: 'Inovasi per tahapan', total: st.innovations })),
+    h('p', { class: 'muted' }, `${fmtNum(st.innovations)} inovasi.`));
+}
+
+function innovationList(res) {
+  if (!res) return '';
+  if (res instanceof Error) return section('Inovasi', problemBox(res));
+  return section('Inovasi', table('Daftar inovasi', [{ label: 'Nama' }, { label: 'Perangkat daerah', cls: 'hide-sm' }, { label: 'Tahapan' },
+    { label: 'Diusulkan', cls: 'hide-sm' }],
+  res.items.map((i) => [h('a', { href: `#/inovasi/${i.id}` }, i.name), i.unit, stageLabel[i.stage] || i.stage, fmtDate(i.proposed_on)]),
+  { id: 'innovation-table' }));
+}
+
+function bimtekList(res, code, refresh) {
+  if (res instanceof Error) return section('Bimtek dan kehadiran', problemBox(res));
+  const kinds = { bimtek: 'Bimtek', sosialisasi: 'Sosialisasi', workshop: 'Workshop' };
+  const modes = { luring: 'luring', daring: 'daring', hybrid: 'hibrida' };
+  return section('Bimtek dan kehadiran', res.items.length ? h('ul', { class: 'events', id: 'bimtek-list' }, res.items.map((s) => h('li', {},
+    h('strong', {}, s.title), ` · ${kinds[s.kind] || s.kind}, ${modes[s.mode] || s.mode || ''}`, h('br'),
+    `${fmtDate(s.date)}${s.venue ? ', ' + s.venue : ''} · `, h('span', { class: 'attendance' }, `${fmtNum(s.attendance)} peserta dari ${fmtNum(s.units)} unit`),
+    s.closed ? h('span', { class: 'muted' }, ' · ditutup') : '',
+    can.write(code) && !s.closed ? attendanceForm(s, refresh) : null)))
+    : h('p', { class: 'muted' }, 'Belum ada Bimtek.'));
+}
+
+async function operatorActions(code, years, year, refresh) {
+  const open = years.filter((p) => p.phase === 'penjaringan');
+  return [section('Tindakan operator',
+    h('p', { class: 'muted' }, 'Formulir di bawah mencatat peristiwa baru untuk daerah ini.'),
+    proposeForm(code, refresh),
+    bimtekForm(code, refresh),
+    open.length ? await answerForm(code, open, null, refresh) : h('p', { class: 'muted' }, 'Tidak ada periode penjaringan yang terbuka untuk menjawab indikator.'))];
+}
+
+function searchPage(ctx) {
+  const results = h('div', { 'aria-live': 'polite' });
+  const form = h('form', { role: 'search', class: 'toolbar', 'aria-label': 'Cari daerah' },
+    field({ name: 'q', label: 'Nama atau kode daerah', type: 'search', value: ctx.query.get('q') || '' }),
+    h('div', { class: 'field' }, h('button', { type: 'submit' }, 'Cari')));
+  async function refresh() {
+    const q = ctx.query.get('q') || '';
+    if (!q) {
+      results.replaceChildren(h('p', { class: 'muted' }, 'Contoh: Berau, Lampung Barat, 18.04.'));
+      return;
+    }
+    const res = await api(withQuery('/api/v1/regions', { q, limit: 50 }));
+    results.replaceChildren(res.items.length ? h('ul', {}, res.items.map((r) => h('li', {},
+      h('a', { href: `#/daerah/${r.code}` }, r.name), h('span', { class: 'muted' }, ` · ${r.code}${r.province && r.kind !== 'provinsi' ? ' · ' + r.province : ''}`))))
+      : h('p', {}, 'Tidak ada daerah yang cocok.'));
+  }
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    ctx.setQuery({ q: new FormData(form).get('q') });
+    refresh();
+  });
+  return { el: h('div', {}, h('h1', {}, 'Profil daerah'), form, results), refresh };
+}

@@ -1,0 +1,76 @@
+// Ekspor: start a Kemendagri export of a year and download its files. The
+// export API (POST /api/v1/exports, GET /api/v1/exports,
+// GET /api/v1/exports/{id}/download) may not exist on this server yet: a 404
+// shows "belum tersedia".
+import { h, api, can, field, table, loading, problemBox, apiForm, fmtDateTime, ApiError } from '../lib.js';
+import { loadYears } from './common.js';
+
+export const title = 'Ekspor';
+export const allowed = () => can.export();
+
+const statusText = { queued: 'Dalam antrean', pending: 'Dalam antrean', running: 'Sedang dibuat', done: 'Selesai', ready: 'Selesai', failed: 'Gagal' };
+
+export function page() {
+  const formBox = h('div');
+  const body = h('div', { 'aria-live': 'polite' }, loading());
+  const el = h('div', {}, h('h1', {}, 'Ekspor Kemendagri'),
+    h('p', { class: 'muted' }, 'Ekspor berisi tabel Daerah, Inovasi dan Bimtek (XLSX, CSV, JSON) dengan manifest SHA-256, dapat dibuat ulang persis dari peristiwa.'),
+    formBox, body);
+  let built = false;
+
+  async function refresh() {
+    let res;
+    try {
+      res = await api('/api/v1/exports');
+    } catch (err) {
+      if (err instanceof ApiError && (err.status === 404 || err.status === 405)) {
+        formBox.replaceChildren();
+        body.replaceChildren(h('div', { class: 'notice info', id: 'export-unavailable', role: 'status' },
+          h('strong', {}, 'Ekspor belum tersedia'), ' di server ini. Fitur ini sedang dibangun; coba lagi setelah pembaruan Jejak.'));
+        return;
+      }
+      body.replaceChildren(problemBox(err));
+      return;
+    }
+    if (!built) {
+      const years = await loadYears();
+      const form = h('form', { id: 'form-export', class: 'card', novalidate: true }, h('h2', {}, 'Buat ekspor'),
+        h('div', { class: 'form-grid' },
+          field({ name: 'year', label: 'Tahun', options: years.map((p) => [p.year, String(p.year)]) }),
+          field({ name: 'as_of', label: 'Per tanggal (opsional)', type: 'date' })),
+        h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Mulai ekspor')));
+      apiForm(form, (d) => ({ path: '/api/v1/exports', success: 'Ekspor dimulai.',
+        body: d.as_of ? { year: Number(d.year), as_of: d.as_of } : { year: Number(d.year) } }), () => refresh());
+      formBox.replaceChildren(form);
+      built = true;
+    }
+    const items = res.items || [];
+    body.replaceChildren(table('Daftar ekspor', [{ label: 'Dibuat' }, { label: 'Tahun' }, { label: 'Status' }, { label: 'Unduh' }],
+      items.map((x) => [fmtDateTime(x.created_at || x.requested_at), String(x.year ?? '–'),
+        [statusText[x.status] || x.status || '–', x.error ? h('span', { class: 'hint' }, ` ${x.error}`) : ''],
+        ['done', 'ready', 'completed'].includes(x.status) || x.download_url ? downloadButton(x) : '–']), { id: 'export-table' }));
+  }
+  return { el, refresh };
+}
+
+// downloadButton fetches the file with the token (a plain link cannot send
+// the Authorization header) and saves it.
+function downloadButton(x) {
+  const url = x.download_url || `/api/v1/exports/${encodeURIComponent(x.id)}/download`;
+  const msg = h('span', { role: 'status' });
+  return [h('button', { type: 'button', class: 'secondary', onclick: async () => {
+    msg.textContent = ' Mengunduh…';
+    try {
+      const res = await api(url, { raw: true });
+      const blob = await res.blob();
+      const name = /filename="?([^";]+)/.exec(res.headers.get('Content-Disposition') || '')?.[1] || `jejak-ekspor-${x.year}-${x.id}.zip`;
+      const a = h('a', { href: URL.createObjectURL(blob), download: name });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      msg.textContent = ' Selesai.';
+    } catch (err) {
+      msg.textContent = ' Gagal: ' + err.message;
+    }
+  } }, 'Unduh'), msg];
+}

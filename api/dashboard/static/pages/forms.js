@@ -1,0 +1,143 @@
+// The operator's and verifier's write forms. Each posts to one endpoint with
+// an Idempotency-Key and shows problem+json errors next to the fields.
+import { h, api, field, apiForm, today, stageLabel } from '../lib.js';
+
+const affairs = [
+  ['pendidikan', 'Pendidikan'], ['kesehatan', 'Kesehatan'], ['sosial', 'Sosial'], ['pupr', 'Pekerjaan umum dan penataan ruang'],
+  ['perumahan_rakyat', 'Perumahan rakyat'], ['trantibumlinmas', 'Trantibumlinmas'], ['administrasi_kependudukan_pencatatan_sipil', 'Administrasi kependudukan'],
+  ['pemberdayaan_masyarakat_desa', 'Pemberdayaan masyarakat desa'], ['komunikasi_informatika', 'Komunikasi dan informatika'],
+  ['pertanian', 'Pertanian'], ['pariwisata', 'Pariwisata'], ['lingkungan_hidup', 'Lingkungan hidup'],
+  ['penunjang_urusan_pemerintahan', 'Penunjang urusan pemerintahan'], ['lainnya', 'Lainnya'],
+];
+
+function box(title, form, open = false) {
+  return h('details', { class: 'form-box', open }, h('summary', {}, title), form);
+}
+
+// proposeForm: POST /api/v1/innovations.
+export function proposeForm(region, onDone) {
+  const result = h('div');
+  const form = h('form', { id: 'form-propose', novalidate: true },
+    h('div', { class: 'form-grid' },
+      field({ name: 'name', label: 'Nama inovasi', required: true }),
+      field({ name: 'unit', label: 'Perangkat daerah (OPD)', required: true, hint: 'Misalnya: Dinas Kesehatan' }),
+      field({ name: 'initiator', label: 'Inisiator', options: [['opd', 'Perangkat daerah'], ['asn', 'ASN'], ['kepala_daerah', 'Kepala daerah'], ['dprd', 'Anggota DPRD'], ['masyarakat', 'Masyarakat']] }),
+      field({ name: 'form', label: 'Bentuk', options: [['pelayanan_publik', 'Pelayanan publik'], ['tata_kelola_pemerintahan', 'Tata kelola pemerintahan'], ['lainnya', 'Lainnya']] }),
+      field({ name: 'affair', label: 'Urusan', options: affairs }),
+      field({ name: 'proposed_on', label: 'Tanggal usulan', type: 'date', required: true, value: today(), attrs: { max: today() } })),
+    field({ name: 'digital', label: 'Inovasi digital', type: 'checkbox', value: true }),
+    field({ name: 'problem', label: 'Masalah yang diatasi', type: 'textarea' }),
+    field({ name: 'solution', label: 'Solusi', type: 'textarea' }),
+    field({ name: 'benefit', label: 'Manfaat', type: 'textarea' }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Usulkan inovasi')), result);
+  apiForm(form, (d) => ({ path: '/api/v1/innovations', success: 'Inovasi diusulkan.',
+    body: { region, name: d.name, unit: d.unit, initiator: d.initiator, form: d.form, digital: d.digital, affair: d.affair,
+      problem: d.problem, solution: d.solution, benefit: d.benefit, proposed_on: d.proposed_on } }),
+  (res) => {
+    result.replaceChildren(h('p', { id: 'propose-result' }, 'Inovasi baru: ', h('a', { href: `#/inovasi/${res.id}` }, res.id)));
+    form.querySelector('[name=name]').value = '';
+    onDone?.();
+  });
+  return box('Usulkan inovasi', form);
+}
+
+// stageForm: POST /api/v1/innovations/{id}/stage.
+export function stageForm(inn, onDone) {
+  const next = { inisiatif: 'uji_coba', uji_coba: 'penerapan' }[inn.stage];
+  if (!next) return null;
+  const form = h('form', { id: 'form-stage', novalidate: true },
+    h('input', { type: 'hidden', name: 'to', value: next }),
+    h('p', {}, `Tahap berikutnya: ${stageLabel[next]}. Tahapan tidak dapat dilompati dan tanggal tidak boleh mundur.`),
+    field({ name: 'on', label: `Tanggal mulai ${stageLabel[next].toLowerCase()}`, type: 'date', required: true, value: today(), attrs: { max: today() } }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, `Mulai ${stageLabel[next].toLowerCase()}`)));
+  apiForm(form, (d) => ({ path: `/api/v1/innovations/${encodeURIComponent(inn.id)}/stage`, body: { to: d.to, on: d.on },
+    success: `Tahap ${stageLabel[next]} dicatat.` }), () => onDone?.());
+  return box(`Naikkan tahap ke ${stageLabel[next]}`, form);
+}
+
+// bimtekForm: POST /api/v1/bimtek.
+export function bimtekForm(region, onDone) {
+  const form = h('form', { id: 'form-bimtek', novalidate: true },
+    h('div', { class: 'form-grid' },
+      field({ name: 'title', label: 'Judul', required: true }),
+      field({ name: 'kind', label: 'Jenis', options: [['bimtek', 'Bimtek'], ['sosialisasi', 'Sosialisasi'], ['workshop', 'Workshop']] }),
+      field({ name: 'date', label: 'Tanggal', type: 'date', required: true, value: today() }),
+      field({ name: 'mode', label: 'Cara', options: [['luring', 'Luring (tatap muka)'], ['daring', 'Daring'], ['hybrid', 'Hibrida']] }),
+      field({ name: 'venue', label: 'Tempat', hint: 'Wajib kecuali daring' }),
+      field({ name: 'organiser', label: 'Penyelenggara', required: true, hint: 'Misalnya: Brida' }),
+      field({ name: 'speakers', label: 'Narasumber', hint: 'Pisahkan dengan koma' })),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Jadwalkan')));
+  apiForm(form, (d) => ({ path: '/api/v1/bimtek', success: 'Bimtek dijadwalkan.',
+    body: { region, title: d.title, kind: d.kind, date: d.date, mode: d.mode, venue: d.venue, organiser: d.organiser,
+      speakers: d.speakers ? d.speakers.split(',').map((x) => x.trim()).filter(Boolean) : [] } }), () => onDone?.());
+  return box('Jadwalkan Bimtek', form);
+}
+
+// attendanceForm: POST /api/v1/bimtek/{id}/attendance.
+export function attendanceForm(session, onDone) {
+  const form = h('form', { class: 'form-attendance', novalidate: true },
+    h('div', { class: 'form-grid' },
+      field({ name: 'name', label: 'Nama peserta', required: true }),
+      field({ name: 'unit', label: 'Perangkat daerah', required: true }),
+      field({ name: 'role', label: 'Peran', required: true, value: 'pamong inovasi' })),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Catat kehadiran')));
+  apiForm(form, (d) => ({ path: `/api/v1/bimtek/${encodeURIComponent(session.id)}/attendance`, body: { name: d.name, unit: d.unit, role: d.role },
+    success: 'Kehadiran dicatat.' }), () => onDone?.());
+  return box('Catat kehadiran', form);
+}
+
+const catalogues = {};
+export async function catalogue(year) {
+  catalogues[year] ||= api(`/api/v1/catalogue/${year}`);
+  return catalogues[year];
+}
+
+// answerForm: POST /api/v1/assessments/{year}/{region}/answers. Without an
+// innovation it answers SPD indicators, with one the SID indicators.
+export async function answerForm(region, openYears, innovationID, onDone) {
+  const year = openYears[0].year;
+  const cat = await catalogue(year);
+  const aspect = innovationID ? 'SID' : 'SPD';
+  const inds = cat.indicators.filter((i) => i.aspect === aspect && !i.derived);
+  const optionsBox = h('div');
+  const indField = field({ name: 'indicator', label: 'Indikator', required: true, options: inds.map((i) => [i.code, `${i.code}. ${i.name}`]) });
+  const showOptions = () => {
+    const ind = inds.find((i) => i.code === indField.querySelector('select').value);
+    optionsBox.replaceChildren(field({ name: 'option', label: 'Parameter (opsi)', required: true,
+      options: (ind?.parameters || []).map((p, i) => [i + 1, `${i + 1}: ${p}`]) }));
+  };
+  indField.querySelector('select').addEventListener('change', showOptions);
+  showOptions();
+  const form = h('form', { id: innovationID ? 'form-answer-sid' : 'form-answer-spd', novalidate: true },
+    field({ name: 'year', label: 'Tahun', options: openYears.map((p) => [p.year, String(p.year)]) }),
+    indField, optionsBox,
+    h('fieldset', {}, h('legend', {}, 'Bukti dukung (isi salah satu)'),
+      h('div', { class: 'form-grid' },
+        field({ name: 'evidence.document_ref', label: 'Nomor dokumen' }),
+        field({ name: 'evidence.link', label: 'Tautan', type: 'url', hint: 'https://…' }),
+        field({ name: 'evidence.note', label: 'Catatan' }))),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Kirim jawaban')));
+  apiForm(form, (d) => ({ path: `/api/v1/assessments/${d.year}/${region}/answers`, success: 'Jawaban terkirim; menunggu verifikasi.',
+    body: { indicator: d.indicator, innovation_id: innovationID || '', option: Number(d.option),
+      evidence: { document_ref: d['evidence.document_ref'], link: d['evidence.link'], note: d['evidence.note'] } } }), () => onDone?.());
+  return box(innovationID ? 'Jawab indikator SID inovasi ini' : 'Jawab indikator SPD', form);
+}
+
+// verifyForm: POST /api/v1/assessments/{year}/{region}/verifications.
+export function verifyForm(ans, parameters, onDone) {
+  const opt = field({ name: 'option', label: 'Opsi yang diterima (untuk diturunkan)',
+    options: Array.from({ length: Math.max(0, ans.claimed_option - 1) }, (_, i) => [i + 1, `${i + 1}: ${parameters?.[i] || ''}`]) });
+  const form = h('form', { class: 'form-verify', novalidate: true },
+    h('fieldset', {}, h('legend', {}, 'Keputusan'),
+      ['accepted', 'lowered', 'rejected'].map((d, i) => h('label', { class: 'radio' },
+        h('input', { type: 'radio', name: 'decision', value: d, checked: i === 0 }), ' ',
+        { accepted: 'Diterima', lowered: 'Diturunkan', rejected: 'Ditolak' }[d], ' '))),
+    ans.claimed_option > 1 ? opt : null,
+    field({ name: 'reason', label: 'Alasan', type: 'textarea', required: true }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Simpan keputusan')));
+  apiForm(form, (d) => ({ path: `/api/v1/assessments/${ans.year}/${ans.region}/verifications`, success: 'Keputusan tersimpan.',
+    body: { indicator: ans.indicator, innovation_id: ans.innovation_id || '', decision: d.decision,
+      option: d.decision === 'lowered' ? Number(d.option || 0) : d.decision === 'accepted' ? ans.claimed_option : 0, reason: d.reason } }),
+  () => onDone?.());
+  return box('Putuskan', form);
+}
