@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/google/uuid"
 
@@ -177,7 +179,7 @@ func (a *Audit) History(ctx context.Context, q AuditQuery) ([]AuditEntry, error)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, trail(evs, q)...)
+		out = append(out, AuditTrail(evs, q)...)
 	}
 	slices.SortFunc(out, func(x, y AuditEntry) int {
 		if x.Position != y.Position {
@@ -206,44 +208,60 @@ func keysOf(m map[aggregateRef]bool) []aggregateRef {
 	return out
 }
 
-// trail turns one aggregate's events into entries with before/after values,
-// keeping those q selects. Values are compared per scope: an answer's fields
-// against the previous submission of the same answer, an attendee's against
-// nothing, everything else against the aggregate's earlier events.
-func trail(evs []domain.RecordedEvent, q AuditQuery) []AuditEntry {
-	last := map[string]map[string]any{}
+// AuditTrail turns events (in commit order, of one or many aggregates) into
+// entries with before/after values, keeping those q selects.
+func AuditTrail(evs []domain.RecordedEvent, q AuditQuery) []AuditEntry {
+	var tr Trailer
 	var out []AuditEntry
 	for _, ev := range evs {
-		scope := changeScope(ev.Data)
-		fields := eventFields(ev.Data)
-		before := last[scope]
-		if before == nil {
-			before = map[string]any{}
-			last[scope] = before
+		e := tr.Entry(ev)
+		if Keep(ev, q) {
+			out = append(out, e)
 		}
-		var changes []FieldChange
-		for _, name := range sortedKeys(fields) {
-			after := fields[name]
-			prev, had := before[name]
-			if had && jsonEqual(prev, after) {
-				continue
-			}
-			var b any
-			if had {
-				b = prev
-			}
-			changes = append(changes, FieldChange{Field: name, Before: b, After: after})
-			before[name] = after
-		}
-		if !keep(ev, q) {
-			continue
-		}
-		out = append(out, entry(ev, changes))
 	}
 	return out
 }
 
-func keep(ev domain.RecordedEvent, q AuditQuery) bool {
+// Trailer computes audit entries one event at a time, remembering the last
+// value of every field per scope: an answer's fields are compared with the
+// previous submission of the same answer, an attendee's with nothing, and
+// everything else with the aggregate's earlier events. Feed it every event of
+// the aggregates you report on, in commit order. The zero value is ready.
+type Trailer struct {
+	last map[string]map[string]any
+}
+
+// Entry returns ev as an audit entry with the fields it changed.
+func (t *Trailer) Entry(ev domain.RecordedEvent) AuditEntry {
+	if t.last == nil {
+		t.last = map[string]map[string]any{}
+	}
+	scope := string(ev.AggregateType) + "/" + ev.AggregateID + "/" + changeScope(ev.Data)
+	before := t.last[scope]
+	if before == nil {
+		before = map[string]any{}
+		t.last[scope] = before
+	}
+	fields := eventFields(ev.Data)
+	var changes []FieldChange
+	for _, name := range sortedKeys(fields) {
+		after := fields[name]
+		prev, had := before[name]
+		if had && jsonEqual(prev, after) {
+			continue
+		}
+		var b any
+		if had {
+			b = prev
+		}
+		changes = append(changes, FieldChange{Field: name, Before: b, After: after})
+		before[name] = after
+	}
+	return entry(ev, changes)
+}
+
+// Keep reports whether q selects ev.
+func Keep(ev domain.RecordedEvent, q AuditQuery) bool {
 	if q.AsOf != 0 && ev.Position > q.AsOf {
 		return false
 	}
@@ -299,7 +317,7 @@ func eventFields(e domain.Event) map[string]any {
 		if !t.Field(i).IsExported() {
 			continue
 		}
-		out[t.Field(i).Name] = v.Field(i).Interface()
+		out[snake(t.Field(i).Name)] = v.Field(i).Interface()
 	}
 	return out
 }
@@ -308,4 +326,19 @@ func jsonEqual(a, b any) bool {
 	x, err1 := json.Marshal(a)
 	y, err2 := json.Marshal(b)
 	return err1 == nil && err2 == nil && string(x) == string(y)
+}
+
+// snake turns a Go field name into the API's snake_case: InnovationID ->
+// innovation_id, ProposedOn -> proposed_on.
+func snake(name string) string {
+	var b strings.Builder
+	runes := []rune(name)
+	for i, r := range runes {
+		upper := unicode.IsUpper(r)
+		if upper && i > 0 && (unicode.IsLower(runes[i-1]) || (i+1 < len(runes) && unicode.IsLower(runes[i+1]))) {
+			b.WriteByte('_')
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
 }

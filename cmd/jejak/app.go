@@ -61,16 +61,16 @@ func (c Config) Validate() error {
 // App is a running Jejak: the store, the projections and the HTTP server.
 // End-to-end tests start one with Start and stop it with Close.
 type App struct {
-	cfg      Config
-	log      *slog.Logger
-	embedded *eventstore.Embedded
-	conn     *nats.Conn
-	Store    *eventstore.Store
-	Service  *domain.Service
-	Views    *projections.Views
-	Tokens   *api.Tokens
-	Server   *api.Server
-	Hub      *api.Hub
+	cfg     Config
+	log     *slog.Logger
+	opened  *openedStore
+	conn    *nats.Conn
+	Store   *eventstore.Store
+	Service *domain.Service
+	Views   *projections.Views
+	Tokens  *api.Tokens
+	Server  *api.Server
+	Hub     *api.Hub
 
 	checkpoints *eventstore.Blobs
 
@@ -107,30 +107,13 @@ func Start(ctx context.Context, cfg Config) (*App, error) {
 func (a *App) open(ctx context.Context) error {
 	cfg := a.cfg
 	var err error
-	if cfg.NATS.URL == "" {
-		a.embedded, err = eventstore.StartEmbedded(eventstore.EmbeddedConfig{
-			DataDir: filepath.Join(cfg.DataDir, "nats"), ListenAddr: cfg.NATSListen})
-		if err != nil {
-			return err
-		}
-		a.conn = a.embedded.Conn()
-		if u := a.embedded.ClientURL(); u != "" {
-			a.log.Info("embedded NATS listening", "url", u)
-		}
-	} else {
-		cfg.NATS.Logger = a.log
-		if a.conn, err = eventstore.Dial(cfg.NATS); err != nil {
-			return err
-		}
-	}
-	codec, err := eventstore.NewCodec(domain.EventSpecs())
+	cfg.NATS.Logger = a.log
+	a.opened, err = openStore(ctx, storeFlags{DataDir: cfg.DataDir, NATS: cfg.NATS, Listen: cfg.NATSListen, Replicas: cfg.Replicas},
+		func(msg string, args ...any) { a.log.Info(msg, args...) })
 	if err != nil {
 		return err
 	}
-	a.Store, err = eventstore.Open(ctx, a.conn, eventstore.Config{Replicas: cfg.Replicas, Codec: codec})
-	if err != nil {
-		return err
-	}
+	a.Store, a.conn = a.opened.Store, a.opened.Conn
 	a.Service = domain.NewService(a.Store, cfg.Now)
 	keyPath := cfg.TokenKey
 	if keyPath == "" {
@@ -253,13 +236,8 @@ func (a *App) Close() error {
 		a.cancel()
 	}
 	a.wg.Wait()
-	if a.Store != nil {
-		_ = a.Store.Close()
-	}
-	if a.embedded != nil {
-		a.embedded.Shutdown()
-	} else if a.conn != nil {
-		_ = a.conn.Drain()
+	if a.opened != nil {
+		a.opened.Close()
 	}
 	return nil
 }

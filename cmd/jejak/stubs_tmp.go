@@ -6,7 +6,6 @@ import (
 	"io"
 )
 
-func runAudit(context.Context, []string, io.Writer, io.Writer) error    { return errors.New("not yet") }
 func runGenerate(context.Context, []string, io.Writer, io.Writer) error { return errors.New("not yet") }
 func runBench(context.Context, []string, io.Writer, io.Writer) error    { return errors.New("not yet") }
 func loadDemo(context.Context, *App) error                              { return nil }

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/jejak-id/jejak/domain"
+	"github.com/jejak-id/jejak/projections"
+)
+
+func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("audit (--entity TYPE/ID | --region KODE | --actor USER) [flags]",
+		`Replay the history of an entity, a region or an actor: who did what, when,
+under which correlation id, and which fields changed (before -> after).
+
+Examples:
+  jejak audit --region 64.03 --as-of 2024-12-31
+  jejak audit --entity innovation/0193... --format json
+  jejak audit --actor operator.berau --type assessment.answer_submitted`, stderr)
+	var sf storeFlags
+	sf.register(fs)
+	entity := fs.String("entity", "", "entity as type/id: innovation/<uuid>, bimtek/<uuid>, assessment/2025-64.03, region/64.03, period/2025")
+	region := fs.String("region", "", "Kemendagri code of a region: every event of its innovations, sessions and assessments")
+	actor := fs.String("actor", "", "user name: every event this user recorded")
+	asOf := fs.String("as-of", "", "show history up to this date (2025-08-06), RFC 3339 time or stream position")
+	types := fs.String("type", "", "only these event types, comma separated (e.g. innovation.trial_started)")
+	from := fs.String("from", "", "only events that occurred on or after this date")
+	to := fs.String("to", "", "only events that occurred on or before this date")
+	format := fs.String("format", "table", "output: table or json")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	q, until, err := auditQuery(*entity, *region, *actor, *asOf, *types, *from, *to)
+	if err == nil && *format != "table" && *format != "json" {
+		err = errors.New("--format must be table or json")
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "jejak audit:", err)
+		return errUsage
+	}
+	o, err := openStore(ctx, sf, nil)
+	if err != nil {
+		return err
+	}
+	defer o.Close()
+
+	var entries []projections.AuditEntry
+	keep := func(ev domain.RecordedEvent) bool { return until.Includes(ev) && projections.Keep(ev, q) }
+	if q.EntityID != "" {
+		evs, err := o.Store.Load(ctx, q.EntityType, q.EntityID, 0)
+		if err != nil {
+			return err
+		}
+		var tr projections.Trailer
+		for _, ev := range evs {
+			if e := tr.Entry(ev); keep(ev) {
+				entries = append(entries, e)
+			}
+		}
+	} else if entries, err = replayAudit(ctx, o, q, keep, stderr); err != nil {
+		return err
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if entries == nil {
+			entries = []projections.AuditEntry{}
+		}
+		return enc.Encode(entries)
+	}
+	printAudit(stdout, entries)
+	return nil
+}
+
+// replayAudit reads the whole stream once, with a progress bar, keeping the
+// entries q selects. Before/after values need every earlier event of an
+// aggregate, so the trail follows all of them.
+func replayAudit(ctx context.Context, o *openedStore, q projections.AuditQuery, keep func(domain.RecordedEvent) bool, stderr io.Writer) ([]projections.AuditEntry, error) {
+	head, err := o.Store.Head(ctx)
+	if err != nil {
+		return nil, err
+	}
+	bar := newProgress(stderr, "memutar ulang riwayat")
+	var tr projections.Trailer
+	var out []projections.AuditEntry
+	err = o.Store.Read(ctx, 0, func(ev domain.RecordedEvent) error {
+		if q.Region != "" && projections.EventRegion(ev.Data) != q.Region {
+			bar.Update(int(ev.Position), int(head))
+			return nil // other regions' aggregates never hold this region's events
+		}
+		if e := tr.Entry(ev); keep(ev) {
+			out = append(out, e)
+		}
+		bar.Update(int(ev.Position), int(head))
+		return nil
+	})
+	bar.Done(int(head), int(head))
+	return out, err
+}
+
+func auditQuery(entity, region, actor, asOf, types, from, to string) (projections.AuditQuery, projections.AsOf, error) {
+	var q projections.AuditQuery
+	var until projections.AsOf
+	set := 0
+	for _, v := range []string{entity, region, actor} {
+		if v != "" {
+			set++
+		}
+	}
+	if set != 1 {
+		return q, until, errors.New("give exactly one of --entity, --region or --actor")
+	}
+	if entity != "" {
+		typ, id, ok := strings.Cut(entity, "/")
+		if !ok || id == "" || !slices.Contains([]domain.AggregateType{domain.AggregateInnovation, domain.AggregateBimtek,
+			domain.AggregateAssessment, domain.AggregateRegion, domain.AggregatePeriod}, domain.AggregateType(typ)) {
+			return q, until, fmt.Errorf("--entity %q: use type/id with type innovation, bimtek, assessment, region or period", entity)
+		}
+		q.EntityType, q.EntityID = domain.AggregateType(typ), id
+	}
+	if region != "" {
+		if _, ok := domain.LookupRegion(region); !ok {
+			return q, until, fmt.Errorf("--region: no region with Kemendagri code %q", region)
+		}
+		q.Region = region
+	}
+	q.Actor = actor
+	if types != "" {
+		q.Types = strings.Split(types, ",")
+	}
+	var err error
+	if asOf != "" {
+		if until, err = projections.ParseAsOf(asOf); err != nil {
+			return q, until, fmt.Errorf("--as-of %q: use a date (2025-08-06), an RFC 3339 time or a position", asOf)
+		}
+	}
+	for _, d := range []struct {
+		flag, v string
+		dst     *time.Time
+		end     bool
+	}{{"--from", from, &q.From, false}, {"--to", to, &q.To, true}} {
+		if d.v == "" {
+			continue
+		}
+		a, err := projections.ParseAsOf(d.v)
+		if err != nil || a.Time.IsZero() {
+			return q, until, fmt.Errorf("%s %q: use a date (2025-08-06) or an RFC 3339 time", d.flag, d.v)
+		}
+		*d.dst = a.Time
+		if !d.end && len(d.v) == len(time.DateOnly) {
+			*d.dst = a.Time.Add(-24*time.Hour + time.Nanosecond) // start of that day
+		}
+	}
+	return q, until, nil
+}
+
+func printAudit(w io.Writer, entries []projections.AuditEntry) {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "POSISI\tWAKTU (UTC)\tPELAKU\tPERISTIWA\tENTITAS\tPERUBAHAN\tKORELASI")
+	for _, e := range entries {
+		var changes []string
+		for _, c := range e.Changes {
+			if c.Before == nil {
+				changes = append(changes, fmt.Sprintf("%s=%s", c.Field, short(c.After)))
+			} else {
+				changes = append(changes, fmt.Sprintf("%s: %s -> %s", c.Field, short(c.Before), short(c.After)))
+			}
+		}
+		fmt.Fprintf(tw, "%d.%d\t%s\t%s (%s)\t%s\t%s/%s\t%s\t%s\n", e.Position, e.Index, e.OccurredAt.UTC().Format("2006-01-02 15:04"),
+			e.Actor.User, e.Actor.Role, e.Type, e.AggregateType, e.AggregateID, strings.Join(changes, "; "), e.CorrelationID)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "%d peristiwa\n", len(entries))
+}
+
+// short renders a value for the table, cut to 40 characters.
+func short(v any) string {
+	var s string
+	switch v := v.(type) {
+	case string:
+		s = v
+	case time.Time:
+		s = v.UTC().Format(time.DateOnly)
+	default:
+		b, _ := json.Marshal(v)
+		s = string(b)
+	}
+	if len([]rune(s)) > 40 {
+		s = string([]rune(s)[:39]) + "…"
+	}
+	return s
+}
