@@ -26,9 +26,9 @@ export function proposeForm(region, onDone) {
       field({ name: 'affair', label: 'Urusan', options: affairs }),
       field({ name: 'proposed_on', label: 'Tanggal usulan', type: 'date', required: true, value: today(), attrs: { max: today() } })),
     field({ name: 'digital', label: 'Inovasi digital', type: 'checkbox', value: true }),
-    field({ name: 'problem', label: 'Masalah yang diatasi', type: 'textarea' }),
-    field({ name: 'solution', label: 'Solusi', type: 'textarea' }),
-    field({ name: 'benefit', label: 'Manfaat', type: 'textarea' }),
+    field({ name: 'problem', required: true, label: 'Masalah yang diatasi', type: 'textarea' }),
+    field({ name: 'solution', required: true, label: 'Solusi', type: 'textarea' }),
+    field({ name: 'benefit', required: true, label: 'Manfaat', type: 'textarea' }),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Usulkan inovasi')), result);
   apiForm(form, (d) => ({ path: '/api/v1/innovations', success: 'Inovasi diusulkan.',
     body: { region, name: d.name, unit: d.unit, initiator: d.initiator, form: d.form, digital: d.digital, affair: d.affair,

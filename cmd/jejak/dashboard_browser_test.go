@@ -1,0 +1,495 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/jejak-id/jejak/domain"
+)
+
+// The dashboard's acceptance tests drive headless Chromium against a real
+// Jejak. Without Chromium they skip, except under CI, where they fail.
+// JEJAK_SCREENSHOTS=1 also writes docs/screenshots/*.png.
+
+// chromiumPath finds a Chromium binary, or "" when there is none.
+func chromiumPath() string {
+	if p := os.Getenv("JEJAK_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "headless-shell"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// dashboardEnv is a running Jejak with seeded data and a browser.
+type dashboardEnv struct {
+	t      *testing.T
+	app    *App
+	base   string
+	tokens map[string]string // role -> token
+	alloc  context.Context
+}
+
+func startDashboardEnv(t *testing.T) *dashboardEnv {
+	t.Helper()
+	chrome := chromiumPath()
+	if chrome == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI: no Chromium found (install the chromium package or set JEJAK_CHROMIUM)")
+		}
+		t.Skip("no Chromium found: install chromium (apt-get install chromium) or set JEJAK_CHROMIUM to run the dashboard browser tests")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	app, err := Start(ctx, Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Replicas: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = app.Close() })
+	e := &dashboardEnv{t: t, app: app, base: app.URL(), tokens: map[string]string{}}
+	for _, a := range []domain.Actor{
+		{UserID: "admin-uji", Role: domain.RoleAdmin},
+		{UserID: "op-berau", Role: domain.RoleOperator, Region: "64.03"},
+		{UserID: "verifikator-uji", Role: domain.RoleVerifier},
+		{UserID: "auditor-uji", Role: domain.RoleAuditor},
+	} {
+		tok, err := app.Tokens.Issue(a, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.tokens[string(a.Role)] = tok
+	}
+	e.seed()
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox,
+		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-dev-shm-usage", true), chromedp.WindowSize(1280, 800),
+		chromedp.Flag("lang", "id-ID"))
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	e.alloc = alloc
+	return e
+}
+
+// call sends a JSON request as role ("" = anonymous) and decodes the answer
+// into out; any status other than want fails the test.
+// as returns the environment reporting to t (a subtest).
+func (e *dashboardEnv) as(t *testing.T) *dashboardEnv {
+	c := *e
+	c.t = t
+	return &c
+}
+
+func (e *dashboardEnv) call(role, method, path string, body, out any, want int) {
+	e.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, e.base+path, rd)
+	req.Header.Set("Content-Type", "application/json")
+	if role != "" {
+		req.Header.Set("Authorization", "Bearer "+e.tokens[role])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	data, _ := io.ReadAll(res.Body)
+	if res.StatusCode != want {
+		e.t.Fatalf("%s %s: status %d, want %d: %s", method, path, res.StatusCode, want, data)
+	}
+	if out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			e.t.Fatalf("%s %s: %v", method, path, err)
+		}
+	}
+}
+
+func (e *dashboardEnv) post(role, path string, body any) map[string]any {
+	e.t.Helper()
+	var out map[string]any
+	e.call(role, "POST", path, body, &out, statusFor(path))
+	return out
+}
+
+func statusFor(path string) int {
+	if path == "/api/v1/innovations" || path == "/api/v1/bimtek" || path == "/api/v1/periods" || strings.HasSuffix(path, "/replications") {
+		return http.StatusCreated
+	}
+	return http.StatusOK
+}
+
+func schedule(year int) []map[string]string {
+	y := func(md string) string { return fmt.Sprintf("%d-%s", year, md) }
+	return []map[string]string{
+		{"phase": "penjaringan", "start": y("06-20"), "end": y("08-18")},
+		{"phase": "pengukuran", "start": y("08-19"), "end": y("09-19")},
+		{"phase": "presentasi", "start": y("09-20"), "end": y("10-10")},
+		{"phase": "validasi_lapangan", "start": y("10-11"), "end": y("11-10")},
+		{"phase": "pleno", "start": y("11-11"), "end": y("11-20")},
+		{"phase": "published", "start": y("11-21"), "end": y("12-31")},
+	}
+}
+
+// seed writes, through the API, a small published 2024 for four regions and
+// an open 2025 with answers waiting for verification.
+func (e *dashboardEnv) seed() {
+	e.post("admin", "/api/v1/periods", map[string]any{"year": 2024, "catalogue_version": "iid-2024.1", "schedule": schedule(2024)})
+	regions := []struct {
+		code, unit string
+		names      []string
+		opt        int
+	}{
+		{"64.03", "Bapelitbang", []string{"Sistem Informasi Perencanaan Berau", "Layanan Kesehatan Keliling"}, 1},
+		{"18.04", "Dinas Kesehatan", []string{"Posyandu Digital", "Sekolah Ramah Inovasi", "Desa Cerdas Lambar"}, 3},
+		{"18.01", "Brida", []string{"Bang Radin 2.0", "SI-IDA"}, 3},
+		{"35.08", "Bappeda", []string{"Lumajang Sehat"}, 2},
+	}
+	affairs := []string{"kesehatan", "pendidikan", "pemberdayaan_masyarakat_desa"}
+	type answer struct{ region, indicator, innovation string }
+	var answers []answer
+	for _, r := range regions {
+		for i, name := range r.names {
+			res := e.post("admin", "/api/v1/innovations", map[string]any{"region": r.code, "name": name, "unit": r.unit,
+				"initiator": "opd", "form": "pelayanan_publik", "digital": true, "affair": affairs[i%len(affairs)],
+				"problem": "data contoh", "solution": "data contoh", "benefit": "data contoh", "proposed_on": "2023-01-10"})
+			id := res["id"].(string)
+			e.post("admin", "/api/v1/innovations/"+id+"/stage", map[string]any{"to": "uji_coba", "on": "2023-03-01"})
+			e.post("admin", "/api/v1/innovations/"+id+"/stage", map[string]any{"to": "penerapan", "on": "2023-07-01"})
+			for _, ind := range []string{"16", "17", "33", "35"} {
+				e.post("admin", "/api/v1/assessments/2024/"+r.code+"/answers", map[string]any{"indicator": ind, "innovation_id": id,
+					"option": r.opt, "evidence": map[string]string{"document_ref": "DOK-" + ind}})
+				answers = append(answers, answer{r.code, ind, id})
+			}
+		}
+		for _, ind := range []string{"1", "2a", "8", "9", "12", "14"} {
+			e.post("admin", "/api/v1/assessments/2024/"+r.code+"/answers", map[string]any{"indicator": ind, "option": r.opt,
+				"evidence": map[string]string{"link": "https://contoh.example/bukti/" + ind}})
+			answers = append(answers, answer{r.code, ind, ""})
+		}
+	}
+	e.post("admin", "/api/v1/periods/2024/advance", map[string]any{"to": "pengukuran"})
+	for _, a := range answers {
+		e.post("verifier", "/api/v1/assessments/2024/"+a.region+"/verifications", map[string]any{"indicator": a.indicator,
+			"innovation_id": a.innovation, "decision": "accepted", "reason": "bukti lengkap"})
+	}
+	for _, to := range []string{"presentasi", "validasi_lapangan", "pleno", "published"} {
+		e.post("admin", "/api/v1/periods/2024/advance", map[string]any{"to": to})
+	}
+
+	e.post("admin", "/api/v1/periods", map[string]any{"year": 2025, "catalogue_version": "iid-2025.1", "schedule": schedule(2025)})
+	for _, ind := range []string{"1", "6", "8"} {
+		e.post("operator", "/api/v1/assessments/2025/64.03/answers", map[string]any{"indicator": ind, "option": 2,
+			"evidence": map[string]string{"document_ref": "Perbup 39/2024", "note": "data contoh"}})
+	}
+	b := e.post("admin", "/api/v1/bimtek", map[string]any{"region": "18.04", "title": "Bimtek Inovasi Daerah 2025", "kind": "bimtek",
+		"date": "2025-08-06", "venue": "Aula Kagungan", "organiser": "Bappeda Lampung Barat", "mode": "hybrid", "speakers": []string{"Drs. Nukman, M.M."}})
+	for _, p := range [][2]string{{"Ani", "Dinas Kesehatan"}, {"Budi", "Dinas Pendidikan"}, {"Citra", "Dinas Kesehatan"}} {
+		e.post("admin", "/api/v1/bimtek/"+b["id"].(string)+"/attendance", map[string]any{"name": p[0], "unit": p[1], "role": "pamong inovasi"})
+	}
+	e.post("operator", "/api/v1/bimtek", map[string]any{"region": "64.03", "title": "Sosialisasi dan Bimtek IID 2025", "kind": "sosialisasi",
+		"date": "2025-07-08", "venue": "Kantor Bupati Berau", "organiser": "Bapelitbang", "mode": "luring", "speakers": []string{"Gamalis"}})
+}
+
+// tab opens a browser tab bounded by timeout. role "" browses anonymously;
+// otherwise the token goes into sessionStorage before the app starts.
+func (e *dashboardEnv) tab(role string, timeout time.Duration) context.Context {
+	e.t.Helper()
+	ctx, cancel := chromedp.NewContext(e.alloc)
+	e.t.Cleanup(cancel)
+	ctx, cancelT := context.WithTimeout(ctx, timeout)
+	e.t.Cleanup(cancelT)
+	must(e.t, chromedp.Do(ctx, chromedp.Navigate(e.base+"/#/"), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`))))
+	if role != "" {
+		must(e.t, chromedp.Do(ctx,
+			chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`sessionStorage.setItem('jejak.token', %q)`, e.tokens[role])),
+			chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`))))
+	}
+	return ctx
+}
+
+// open shows a hash route and waits until sel is visible.
+func (e *dashboardEnv) open(ctx context.Context, route, sel string) {
+	e.t.Helper()
+	must(e.t, chromedp.Do(ctx, chromedp.Navigate(e.base+"/"+route), chromedp.WaitVisible(chromedp.CSS(sel))), route)
+}
+
+// poll waits until the JavaScript expression is true.
+func poll(expr string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Poll[bool](expr)(ctx, t)
+		return err
+	})
+}
+
+func must(t *testing.T, err error, what ...any) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(append(what, err)...)
+	}
+}
+
+// idNumber formats like the dashboard: two decimals with a comma.
+func idNumber(v float64) string { return strings.Replace(fmt.Sprintf("%.2f", v), ".", ",", 1) }
+
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	must(t, err, sel)
+	return strings.TrimSpace(s)
+}
+
+func count(t *testing.T, ctx context.Context, sel string) int {
+	t.Helper()
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](fmt.Sprintf(`document.querySelectorAll(%q).length`, sel)))
+	must(t, err, sel)
+	return n
+}
+
+func TestDashboardInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test; not in -short")
+	}
+	e := startDashboardEnv(t)
+
+	t.Run("serves the dashboard at / and keeps API 404s as problem+json", func(t *testing.T) {
+		e := e.as(t)
+		res, err := http.Get(e.base + "/")
+		must(t, err)
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+			t.Fatalf("GET /: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		res, err = http.Get(e.base + "/api/v1/nothing")
+		must(t, err)
+		res.Body.Close()
+		if res.StatusCode != 404 || res.Header.Get("Content-Type") != "application/problem+json" {
+			t.Fatalf("GET /api/v1/nothing: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+		}
+	})
+
+	t.Run("Beranda shows the national figures of the API", func(t *testing.T) {
+		e := e.as(t)
+		ctx := e.tab("", 30*time.Second)
+		var ov struct {
+			Regions int     `json:"regions_assessed"`
+			Average float64 `json:"average_iid"`
+		}
+		e.call("", "GET", "/api/v1/index/2024", nil, &ov, 200)
+		e.open(ctx, "#/?year=2024", "#average-iid")
+		if got, want := text(t, ctx, "#average-iid"), idNumber(ov.Average); got != want {
+			t.Errorf("average IID shown %q, API %q", got, want)
+		}
+		if got := text(t, ctx, "#regions-assessed"); got != fmt.Sprint(ov.Regions) {
+			t.Errorf("regions assessed shown %q, API %d", got, ov.Regions)
+		}
+	})
+
+	t.Run("Peringkat shows the API's ranking and tie rule", func(t *testing.T) {
+		e := e.as(t)
+		ctx := e.tab("", 30*time.Second)
+		var rk struct {
+			Items []struct {
+				IID  float64 `json:"iid"`
+				Name string  `json:"name"`
+			} `json:"items"`
+		}
+		e.call("", "GET", "/api/v1/rankings/2024?cluster=kabupaten", nil, &rk, 200)
+		e.open(ctx, "#/peringkat?year=2024&cluster=kabupaten", "#rank-table tbody td.iid")
+		if got, want := text(t, ctx, "#rank-table tbody tr:first-child td.iid"), idNumber(rk.Items[0].IID); got != want {
+			t.Errorf("first IID shown %q, API %q", got, want)
+		}
+		if n := count(t, ctx, "#rank-table tbody tr"); n != len(rk.Items) {
+			t.Errorf("%d rows shown, API has %d", n, len(rk.Items))
+		}
+		if n := count(t, ctx, "#tie-rule"); n != 1 {
+			t.Error("the tie rule is not shown")
+		}
+		// search narrows the table
+		must(t, chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(`input[name=q]`), "berau"), chromedp.Click(chromedp.CSS(`form.toolbar button[type=submit]`)),
+			poll(`document.querySelectorAll('#rank-table tbody tr').length === 1`)))
+		if got := text(t, ctx, "#rank-table tbody tr:first-child"); !strings.Contains(got, "Berau") {
+			t.Errorf("search for berau shows %q", got)
+		}
+	})
+
+	t.Run("a public visitor sees no write controls, queue or audit", func(t *testing.T) {
+		e := e.as(t)
+		ctx := e.tab("", 30*time.Second)
+		var sc struct {
+			Published struct {
+				IID float64 `json:"iid"`
+			} `json:"published"`
+		}
+		e.call("", "GET", "/api/v1/index/2024/64.03", nil, &sc, 200)
+		e.open(ctx, "#/daerah/64.03?year=2024", "#region-iid")
+		if got, want := text(t, ctx, "#region-iid"), idNumber(sc.Published.IID); got != want {
+			t.Errorf("Berau IID shown %q, API %q", got, want)
+		}
+		if n := count(t, ctx, "main form[id^=form-], main button[type=submit]:not(.toolbar button)"); n != 0 {
+			t.Errorf("public sees %d write controls", n)
+		}
+		nav := text(t, ctx, "#nav-list")
+		if strings.Contains(nav, "Antrian") || strings.Contains(nav, "audit") || strings.Contains(nav, "Ekspor") {
+			t.Errorf("public navigation offers %q", nav)
+		}
+	})
+
+	t.Run("an operator signs in, proposes an innovation and sees problems next to fields", func(t *testing.T) {
+		e := e.as(t)
+		ctx := e.tab("", 40*time.Second)
+		e.open(ctx, "#/masuk", "#form-signin textarea")
+		must(t, chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS("#form-signin textarea"), e.tokens["operator"]),
+			chromedp.Click(chromedp.CSS(`#form-signin button[type=submit]`)), poll(`document.querySelector('#form-propose') !== null`),
+			chromedp.Click(chromedp.CSS(`details:has(#form-propose) > summary`))))
+		// an empty name: the API's problem shows next to the field
+		must(t, chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(`#form-propose [name=unit]`), "Dinas Kesehatan"),
+			chromedp.Click(chromedp.CSS(`#form-propose button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`#form-propose [name=name][aria-invalid=true]`))))
+		if n := count(t, ctx, "#form-propose .field-error"); n == 0 {
+			t.Error("no field error shown")
+		}
+		must(t, chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(`#form-propose [name=name]`), "Inovasi Uji Peramban"),
+			chromedp.SetValue(chromedp.CSS(`#form-propose [name=problem]`), "Antrean layanan panjang"),
+			chromedp.SetValue(chromedp.CSS(`#form-propose [name=solution]`), "Pendaftaran daring"),
+			chromedp.SetValue(chromedp.CSS(`#form-propose [name=benefit]`), "Waktu tunggu lebih singkat"),
+			chromedp.Click(chromedp.CSS(`#form-propose button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`#propose-result a`))))
+		id := strings.TrimSpace(text(t, ctx, "#propose-result a"))
+		var inn struct {
+			Name, Region, Stage string
+		}
+		e.call("admin", "GET", "/api/v1/innovations/"+id, nil, &inn, 200)
+		if inn.Name != "Inovasi Uji Peramban" || inn.Region != "64.03" || inn.Stage != "inisiatif" {
+			t.Errorf("API has %+v", inn)
+		}
+		must(t, chromedp.Do(ctx, poll(`document.querySelector('#innovation-table').textContent.includes('Inovasi Uji Peramban')`)))
+		if n := count(t, ctx, "#form-answer-spd"); n != 1 {
+			t.Error("operator is not offered the answer form")
+		}
+		// another region's profile offers no write controls
+		e.open(ctx, "#/daerah/18.04?year=2024", "#region-iid")
+		if n := count(t, ctx, "#form-propose, #form-bimtek"); n != 0 {
+			t.Error("operator of 64.03 is offered writes for 18.04")
+		}
+	})
+
+	t.Run("live updates arrive over SSE without a reload", func(t *testing.T) {
+		e := e.as(t)
+		ctx := e.tab("admin", 40*time.Second)
+		e.open(ctx, "#/daerah/64.03?year=2025", "#innovation-table")
+		must(t, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("#live-badge.on")),
+			chromedp.Evaluate[chromedp.Void](`window.__marker = 'same page'`)))
+		e.post("operator", "/api/v1/innovations", map[string]any{"region": "64.03", "name": "Inovasi Datang Langsung", "unit": "Bapelitbang",
+			"initiator": "asn", "form": "lainnya", "affair": "lainnya", "proposed_on": "2025-01-02",
+			"problem": "data contoh", "solution": "data contoh", "benefit": "data contoh"})
+		must(t, chromedp.Do(ctx, poll(`document.querySelector('#innovation-table').textContent.includes('Inovasi Datang Langsung')`)))
+		marker, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.__marker`))
+		must(t, err)
+		if marker != "same page" {
+			t.Error("the page was reloaded")
+		}
+	})
+
+	t.Run("a verifier gets the queue", func(t *testing.T) {
+		e := e.as(t)
+		ctx := e.tab("verifier", 30*time.Second)
+		var q struct {
+			Total int `json:"total"`
+		}
+		e.call("verifier", "GET", "/api/v1/verification-queue", nil, &q, 200)
+		e.open(ctx, "#/antrian", "#queue-table")
+		if n := count(t, ctx, "#queue-table tbody tr .form-verify"); n != q.Total || n == 0 {
+			t.Errorf("queue shows %d decisions, API has %d pending", n, q.Total)
+		}
+		if n := count(t, ctx, "#form-propose"); n != 0 {
+			t.Error("verifier is offered operator writes")
+		}
+	})
+
+	t.Run("an auditor reads the audit trail and writes nothing", func(t *testing.T) {
+		e := e.as(t)
+		ctx := e.tab("auditor", 30*time.Second)
+		var a struct {
+			Total int `json:"total"`
+		}
+		e.call("auditor", "GET", "/api/v1/audit?region=18.04", nil, &a, 200)
+		e.open(ctx, "#/audit?region=18.04", "#audit-table")
+		if n := count(t, ctx, "#audit-table tbody tr"); n != a.Total {
+			t.Errorf("audit shows %d rows, API has %d", n, a.Total)
+		}
+		e.open(ctx, "#/daerah/18.04?year=2024", "#region-iid")
+		if n := count(t, ctx, "main form[id^=form-]"); n != 0 {
+			t.Errorf("auditor is offered %d write forms", n)
+		}
+	})
+
+	t.Run("Ekspor says when the export API is not there yet", func(t *testing.T) {
+		e := e.as(t)
+		ctx := e.tab("admin", 30*time.Second)
+		e.open(ctx, "#/ekspor", "#export-unavailable, #form-export")
+	})
+
+	if os.Getenv("JEJAK_SCREENSHOTS") != "" {
+		t.Run("screenshots", func(t *testing.T) { e.screenshots(t) })
+	}
+}
+
+// screenshots writes each page at desktop and phone width.
+func (e *dashboardEnv) screenshots(t *testing.T) {
+	e = e.as(t)
+	dir := filepath.Join("..", "..", "docs", "screenshots")
+	must(t, os.MkdirAll(dir, 0o755))
+	var innID string
+	var list struct {
+		Items []struct{ ID, Name string } `json:"items"`
+	}
+	e.call("admin", "GET", "/api/v1/innovations?region=18.01", nil, &list, 200)
+	innID = list.Items[0].ID
+	shots := []struct{ name, role, route, wait string }{
+		{"beranda", "admin", "#/?year=2024", "#recent-events"},
+		{"peringkat", "", "#/peringkat?year=2024&cluster=kabupaten&since=2024-01-01", "#rank-table"},
+		{"profil-daerah", "operator", "#/daerah/64.03?year=2024", "#innovation-table"},
+		{"profil-daerah-publik", "", "#/daerah/18.04?year=2024", "#region-iid"},
+		{"inovasi", "admin", "#/inovasi/" + innID, "#timeline"},
+		{"antrian-verifikasi", "verifier", "#/antrian", "#queue-table"},
+		{"jejak-audit", "auditor", "#/audit?region=64.03", "#audit-table"},
+		{"ekspor", "admin", "#/ekspor", "#export-unavailable, #form-export"},
+		{"masuk", "", "#/masuk", "#form-signin"},
+	}
+	sizes := []struct {
+		suffix string
+		w, h   int64
+		mobile bool
+	}{{"desktop", 1280, 800, false}, {"ponsel", 390, 844, true}}
+	for _, sz := range sizes {
+		for _, s := range shots {
+			ctx := e.tab(s.role, 40*time.Second)
+			vp := []chromedp.EmulateViewportOption{chromedp.EmulateScale(1)}
+			if sz.mobile {
+				vp = append(vp, chromedp.EmulateMobile)
+			}
+			must(t, chromedp.Do(ctx, chromedp.EmulateViewport(sz.w, sz.h, vp...)), s.name)
+			e.open(ctx, s.route, s.wait)
+			must(t, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.activeElement.blur(); window.scrollTo(0,0)`)), s.name)
+			buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+			must(t, err, s.name)
+			must(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%s.png", s.name, sz.suffix)), buf, 0o644))
+		}
+	}
+}
