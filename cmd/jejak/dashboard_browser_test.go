@@ -468,7 +468,7 @@ func (e *dashboardEnv) screenshots(t *testing.T) {
 		{"profil-daerah-publik", "", "#/daerah/18.04?year=2024", "#region-iid"},
 		{"inovasi", "admin", "#/inovasi/" + innID, "#timeline"},
 		{"antrian-verifikasi", "verifier", "#/antrian", "#queue-table"},
-		{"jejak-audit", "auditor", "#/audit?region=64.03", "#audit-table"},
+		{"jejak-audit", "auditor", "#/audit?entity=innovation/" + innID, "#audit-table"},
 		{"ekspor", "admin", "#/ekspor", "#export-unavailable, #form-export"},
 		{"masuk", "", "#/masuk", "#form-signin"},
 	}

@@ -1,6 +1,6 @@
 // Jejak dashboard: hash routes, sign-in, navigation by role and live
 // updates over Server-Sent Events.
-import { h, api, session, can, roleLabel, problemBox } from './lib.js';
+import { h, fill, api, session, can, roleLabel, problemBox } from './lib.js';
 import * as beranda from './pages/beranda.js';
 import * as peringkat from './pages/peringkat.js';
 import * as daerah from './pages/daerah.js';
@@ -38,14 +38,14 @@ function renderNav() {
   const { parts } = parseHash();
   const here = '#/' + (parts[0] || '');
   const ul = document.getElementById('nav-list');
-  ul.replaceChildren(...nav.filter(([, , ok]) => ok()).map(([href, label]) =>
+  fill(ul, ...nav.filter(([, , ok]) => ok()).map(([href, label]) =>
     h('li', {}, h('a', { href, 'aria-current': (href === here || (href === '#/' && here === '#/')) ? 'page' : null }, label))));
   const who = document.getElementById('who');
-  who.replaceChildren(can.signedIn()
+  fill(who, ...(can.signedIn()
     ? [h('span', { class: 'role' }, `${roleLabel[session.me.role] || session.me.role}: ${session.me.user}`,
         session.me.region ? ` (${session.me.region})` : ''),
       h('button', { type: 'button', class: 'link', onclick: signOut }, 'Keluar')]
-    : h('a', { href: '#/masuk', class: 'button' }, 'Masuk'));
+    : [h('a', { href: '#/masuk', class: 'button' }, 'Masuk')]));
 }
 
 async function loadMe() {
@@ -81,7 +81,7 @@ async function route() {
   const { parts, query } = parseHash();
   const mod = routes[parts[0] || ''] || null;
   renderNav();
-  main.replaceChildren();
+  fill(main);
   if (!mod) {
     main.append(h('h1', { tabindex: -1 }, 'Halaman tidak ditemukan'), h('p', {}, h('a', { href: '#/' }, 'Kembali ke Beranda')));
     current = null;
@@ -182,7 +182,7 @@ function offerUpdate(n) {
     bar = h('div', { id: 'update-bar', class: 'notice info' });
     main.prepend(bar);
   }
-  bar.replaceChildren(`Ada ${n} peristiwa baru. `, h('button', { type: 'button', class: 'secondary', onclick: async () => {
+  fill(bar, `Ada ${n} peristiwa baru. `, h('button', { type: 'button', class: 'secondary', onclick: async () => {
     bar.remove();
     await current?.refresh({ live: true });
     live.textContent = 'Diperbarui.';

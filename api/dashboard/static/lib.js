@@ -28,6 +28,13 @@ export function s(tag, attrs, ...children) {
   return el;
 }
 
+// fill replaces el's children; like h, it skips null and flattens arrays.
+export function fill(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
 function append(el, children) {
   for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
@@ -198,10 +205,14 @@ export function badge(predicate) {
   return h('span', { class: `badge ${predicateClass(predicate)}` }, predicate || 'Belum dinilai');
 }
 
-// shortId shows the first 8 characters of an id, with the whole id as title.
+// shortId shows the last 8 characters of an id (UUIDv7 ids share their
+// time-based start), with the whole id as title.
 export function shortId(id) {
-  return h('code', { class: 'id', title: id }, String(id).slice(0, 8));
+  return h('code', { class: 'id', title: id }, '…' + String(id).slice(-8));
 }
+
+export const initiatorLabel = { opd: 'Perangkat daerah', asn: 'ASN', kepala_daerah: 'Kepala daerah', dprd: 'Anggota DPRD', masyarakat: 'Masyarakat' };
+export const formLabel = { pelayanan_publik: 'Pelayanan publik', tata_kelola_pemerintahan: 'Tata kelola pemerintahan', lainnya: 'Lainnya' };
 
 // --- page furniture ------------------------------------------------------
 

@@ -1,6 +1,6 @@
 // Antrian verifikasi: pending evidence with its age; verifiers accept, lower
 // or reject each answer with a reason.
-import { h, api, can, withQuery, field, table, loading, problemBox, fmtNum, fmtDateTime, statusLabel } from '../lib.js';
+import { h, fill, api, can, withQuery, field, table, loading, problemBox, fmtNum, fmtDateTime, statusLabel } from '../lib.js';
 import { loadYears, regionLink } from './common.js';
 import { verifyForm, catalogue } from './forms.js';
 import { evidence } from './inovasi.js';
@@ -18,7 +18,7 @@ export function page(ctx) {
     const q = ctx.query;
     if (!built) {
       const years = await loadYears();
-      controls.replaceChildren(
+      fill(controls, 
         field({ name: 'year', label: 'Tahun', value: q.get('year') || '', options: [['', 'Semua'], ...years.map((p) => [p.year, String(p.year)])] }),
         field({ name: 'region', label: 'Kode daerah', value: q.get('region') || '', attrs: { placeholder: '64.03', size: 8 } }),
         field({ name: 'status', label: 'Status', value: q.get('status') || 'pending', options: Object.entries(statusLabel) }),
@@ -34,7 +34,7 @@ export function page(ctx) {
     try {
       res = await api(withQuery('/api/v1/verification-queue', { year: q.get('year'), region: q.get('region'), status: q.get('status'), limit: 200 }));
     } catch (err) {
-      body.replaceChildren(problemBox(err));
+      fill(body, problemBox(err));
       return;
     }
     const cats = {};
@@ -44,7 +44,7 @@ export function page(ctx) {
       }
     }
     const status = q.get('status') || 'pending';
-    body.replaceChildren(h('p', { class: 'muted', id: 'queue-count' }, `${fmtNum(res.total)} jawaban ${statusLabel[status].toLowerCase()}.`),
+    fill(body, h('p', { class: 'muted', id: 'queue-count' }, `${fmtNum(res.total)} jawaban ${statusLabel[status].toLowerCase()}.`),
       table('Antrian verifikasi', [{ label: 'Umur', num: true }, { label: 'Daerah' }, { label: 'Indikator' }, { label: 'Opsi diklaim', num: true },
         { label: 'Bukti dukung' }, { label: 'Dikirim', cls: 'hide-sm' }, { label: 'Keputusan' }],
       res.items.map((a) => {

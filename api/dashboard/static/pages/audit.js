@@ -1,6 +1,6 @@
 // Jejak audit: the event timeline of an entity, a region or an actor, with
 // who, when, what changed (before/after) and the correlation id.
-import { h, api, can, withQuery, field, table, loading, problemBox, fmtDateTime, eventLabel, roleLabel, shortId } from '../lib.js';
+import { h, fill, api, can, withQuery, field, table, loading, problemBox, fmtDateTime, eventLabel, roleLabel, shortId } from '../lib.js';
 import { regionLink } from './common.js';
 
 export const title = 'Jejak audit';
@@ -28,15 +28,15 @@ export function page(ctx) {
   async function refresh() {
     const params = { entity: q.get('entity'), region: q.get('region'), actor: q.get('actor'), type: q.get('type'), from: q.get('from'), to: q.get('to'), limit: 500 };
     if (!params.entity && !params.region && !params.actor) {
-      body.replaceChildren(h('p', { class: 'muted' }, 'Pilih daerah, entitas atau pelaku untuk melihat jejaknya.'));
+      fill(body, h('p', { class: 'muted' }, 'Pilih daerah, entitas atau pelaku untuk melihat jejaknya.'));
       return;
     }
-    body.replaceChildren(loading());
+    fill(body, loading());
     let res;
     try {
       res = await api(withQuery('/api/v1/audit', params));
     } catch (err) {
-      body.replaceChildren(problemBox(err));
+      fill(body, problemBox(err));
       return;
     }
     const hl = q.get('event');
@@ -54,7 +54,7 @@ export function page(ctx) {
     if (hl) {
       t.querySelectorAll('tbody tr').forEach((tr, i) => { if (res.items[i]?.event_id === hl) tr.classList.add('highlight'); });
     }
-    body.replaceChildren(h('p', { class: 'muted' }, `${res.total} peristiwa, terlama di atas.`), t);
+    fill(body, h('p', { class: 'muted' }, `${res.total} peristiwa, terlama di atas.`), t);
   }
   return { el, refresh };
 }

@@ -1,5 +1,5 @@
 // Beranda: the national overview of a year and the latest events.
-import { h, api, can, section, loading, problemBox, fmtIID, fmtNum, fmtDateTime, predicates, predicateClass,
+import { h, fill, api, can, section, loading, problemBox, fmtIID, fmtNum, fmtDateTime, predicates, predicateClass,
   stageLabel, stageOrder, eventLabel, phaseLabel, shortId } from '../lib.js';
 import { bars } from '../chart.js';
 import { loadYears, pickYear, yearSelect, regionLink } from './common.js';
@@ -14,12 +14,12 @@ export function page(ctx) {
   async function refresh() {
     const years = await loadYears();
     if (!years.length) {
-      body.replaceChildren(h('p', { class: 'notice info' }, can.signedIn()
+      fill(body, h('p', { class: 'notice info' }, can.signedIn()
         ? 'Belum ada periode penilaian.' : 'Belum ada hasil penilaian yang diumumkan. Masuk untuk melihat periode yang sedang berjalan.'));
       return;
     }
     const year = pickYear(years, ctx.query.get('year'));
-    controls.replaceChildren(yearSelect(years, year, (y) => { ctx.setQuery({ year: y }); refresh(); }));
+    fill(controls, yearSelect(years, year, (y) => { ctx.setQuery({ year: y }); refresh(); }));
     const [ov, recent] = await Promise.all([
       api(`/api/v1/index/${year}`).catch((e) => e),
       can.signedIn() ? api('/api/v1/events/recent?limit=12').catch((e) => e) : null,
@@ -28,7 +28,7 @@ export function page(ctx) {
     if (ov instanceof Error) parts.push(problemBox(ov));
     else parts.push(overview(ov));
     if (recent) parts.push(recentEvents(recent));
-    body.replaceChildren(...parts);
+    fill(body, ...parts);
   }
   return { el, refresh };
 }

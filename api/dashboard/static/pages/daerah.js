@@ -1,6 +1,6 @@
 // Profil daerah: a region's IID with the explainable breakdown, funnel,
 // Bimtek, score over time, an "as of" date, and the operator's write forms.
-import { h, api, can, withQuery, field, table, section, loading, problemBox, badge, fmtIID, fmtDec, fmtNum,
+import { h, fill, api, can, withQuery, field, table, section, loading, problemBox, badge, fmtIID, fmtDec, fmtNum,
   fmtDate, today, stageLabel, stageOrder, statusLabel, affairLabel, shortId } from '../lib.js';
 import { bars, lineChart } from '../chart.js';
 import { loadYears, pickYear, yearSelect } from './common.js';
@@ -31,7 +31,7 @@ export function page(ctx) {
     if (!built) {
       const asOfField = field({ name: 'as_of', label: 'Per tanggal (as of)', type: 'date', value: asOf, attrs: { max: today() },
         hint: 'Kosongkan untuk keadaan terkini' });
-      controls.replaceChildren(yearSelect(years, year, () => {}), asOfField,
+      fill(controls, yearSelect(years, year, () => {}), asOfField,
         h('div', { class: 'field' }, h('button', { type: 'submit' }, 'Tampilkan')),
         h('div', { class: 'field' }, h('button', { type: 'button', class: 'secondary', onclick: () => {
           controls.querySelector('[name=as_of]').value = '';
@@ -56,20 +56,20 @@ export function page(ctx) {
       signed ? read('/api/v1/innovations', { region: code, limit: 500 }) : null,
     ]);
     if (region instanceof Error) {
-      scoreBox.replaceChildren(problemBox(region));
+      fill(scoreBox, problemBox(region));
       return;
     }
-    heading.replaceChildren(region.name, h('span', { class: 'muted' }, ` · ${code}`));
+    fill(heading, region.name, h('span', { class: 'muted' }, ` · ${code}`));
     document.title = `${region.name} · Jejak`;
-    asOfNote.replaceChildren(asOf ? h('p', { class: 'notice warn', id: 'as-of-note' },
+    fill(asOfNote, asOf ? h('p', { class: 'notice warn', id: 'as-of-note' },
       `Menampilkan keadaan per ${fmtDate(asOf)}. Peristiwa sesudah tanggal itu tidak dihitung.`) : '');
-    scoreBox.replaceChildren(...scoreView(region, score, year));
-    chartBox.replaceChildren(history(hist));
-    funnelBox.replaceChildren(signed ? funnel(stats) : signInHint('Tahapan inovasi'));
-    innBox.replaceChildren(signed ? innovationList(inns) : '');
-    bimtekBox.replaceChildren(signed ? bimtekList(sessions, code, refresh) : signInHint('Bimtek dan kehadiran'));
+    fill(scoreBox, ...scoreView(region, score, year).filter(Boolean));
+    fill(chartBox, history(hist));
+    fill(funnelBox, signed ? funnel(stats) : signInHint('Tahapan inovasi'));
+    fill(innBox, signed ? innovationList(inns) : '');
+    fill(bimtekBox, signed ? bimtekList(sessions, code, refresh) : signInHint('Bimtek dan kehadiran'));
     if (!actions.dataset.built) {
-      actions.replaceChildren(...(can.write(code) ? await operatorActions(code, years, year, refresh) : []));
+      fill(actions, ...(can.write(code) ? await operatorActions(code, years, year, refresh) : []));
       actions.dataset.built = '1';
     }
   }
@@ -193,11 +193,11 @@ function searchPage(ctx) {
   async function refresh() {
     const q = ctx.query.get('q') || '';
     if (!q) {
-      results.replaceChildren(h('p', { class: 'muted' }, 'Contoh: Berau, Lampung Barat, 18.04.'));
+      fill(results, h('p', { class: 'muted' }, 'Contoh: Berau, Lampung Barat, 18.04.'));
       return;
     }
     const res = await api(withQuery('/api/v1/regions', { q, limit: 50 }));
-    results.replaceChildren(res.items.length ? h('ul', {}, res.items.map((r) => h('li', {},
+    fill(results, res.items.length ? h('ul', {}, res.items.map((r) => h('li', {},
       h('a', { href: `#/daerah/${r.code}` }, r.name), h('span', { class: 'muted' }, ` · ${r.code}${r.province && r.kind !== 'provinsi' ? ' · ' + r.province : ''}`))))
       : h('p', {}, 'Tidak ada daerah yang cocok.'));
   }

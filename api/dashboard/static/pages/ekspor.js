@@ -2,7 +2,7 @@
 // export API (POST /api/v1/exports, GET /api/v1/exports,
 // GET /api/v1/exports/{id}/download) may not exist on this server yet: a 404
 // shows "belum tersedia".
-import { h, api, can, field, table, loading, problemBox, apiForm, fmtDateTime, ApiError } from '../lib.js';
+import { h, fill, api, can, field, table, loading, problemBox, apiForm, fmtDateTime, ApiError } from '../lib.js';
 import { loadYears } from './common.js';
 
 export const title = 'Ekspor';
@@ -24,12 +24,12 @@ export function page() {
       res = await api('/api/v1/exports');
     } catch (err) {
       if (err instanceof ApiError && (err.status === 404 || err.status === 405)) {
-        formBox.replaceChildren();
-        body.replaceChildren(h('div', { class: 'notice info', id: 'export-unavailable', role: 'status' },
+        fill(formBox);
+        fill(body, h('div', { class: 'notice info', id: 'export-unavailable', role: 'status' },
           h('strong', {}, 'Ekspor belum tersedia'), ' di server ini. Fitur ini sedang dibangun; coba lagi setelah pembaruan Jejak.'));
         return;
       }
-      body.replaceChildren(problemBox(err));
+      fill(body, problemBox(err));
       return;
     }
     if (!built) {
@@ -41,11 +41,11 @@ export function page() {
         h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Mulai ekspor')));
       apiForm(form, (d) => ({ path: '/api/v1/exports', success: 'Ekspor dimulai.',
         body: d.as_of ? { year: Number(d.year), as_of: d.as_of } : { year: Number(d.year) } }), () => refresh());
-      formBox.replaceChildren(form);
+      fill(formBox, form);
       built = true;
     }
     const items = res.items || [];
-    body.replaceChildren(table('Daftar ekspor', [{ label: 'Dibuat' }, { label: 'Tahun' }, { label: 'Status' }, { label: 'Unduh' }],
+    fill(body, table('Daftar ekspor', [{ label: 'Dibuat' }, { label: 'Tahun' }, { label: 'Status' }, { label: 'Unduh' }],
       items.map((x) => [fmtDateTime(x.created_at || x.requested_at), String(x.year ?? '–'),
         [statusText[x.status] || x.status || '–', x.error ? h('span', { class: 'hint' }, ` ${x.error}`) : ''],
         ['done', 'ready', 'completed'].includes(x.status) || x.download_url ? downloadButton(x) : '–']), { id: 'export-table' }));

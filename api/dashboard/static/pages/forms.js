@@ -1,6 +1,6 @@
 // The operator's and verifier's write forms. Each posts to one endpoint with
 // an Idempotency-Key and shows problem+json errors next to the fields.
-import { h, api, field, apiForm, today, stageLabel } from '../lib.js';
+import { h, fill, api, field, apiForm, today, stageLabel } from '../lib.js';
 
 const affairs = [
   ['pendidikan', 'Pendidikan'], ['kesehatan', 'Kesehatan'], ['sosial', 'Sosial'], ['pupr', 'Pekerjaan umum dan penataan ruang'],
@@ -34,7 +34,7 @@ export function proposeForm(region, onDone) {
     body: { region, name: d.name, unit: d.unit, initiator: d.initiator, form: d.form, digital: d.digital, affair: d.affair,
       problem: d.problem, solution: d.solution, benefit: d.benefit, proposed_on: d.proposed_on } }),
   (res) => {
-    result.replaceChildren(h('p', { id: 'propose-result' }, 'Inovasi baru: ', h('a', { href: `#/inovasi/${res.id}` }, res.id)));
+    fill(result, h('p', { id: 'propose-result' }, 'Inovasi baru: ', h('a', { href: `#/inovasi/${res.id}` }, res.id)));
     form.querySelector('[name=name]').value = '';
     onDone?.();
   });
@@ -103,7 +103,7 @@ export async function answerForm(region, openYears, innovationID, onDone) {
   const indField = field({ name: 'indicator', label: 'Indikator', required: true, options: inds.map((i) => [i.code, `${i.code}. ${i.name}`]) });
   const showOptions = () => {
     const ind = inds.find((i) => i.code === indField.querySelector('select').value);
-    optionsBox.replaceChildren(field({ name: 'option', label: 'Parameter (opsi)', required: true,
+    fill(optionsBox, field({ name: 'option', label: 'Parameter (opsi)', required: true,
       options: (ind?.parameters || []).map((p, i) => [i + 1, `${i + 1}: ${p}`]) }));
   };
   indField.querySelector('select').addEventListener('change', showOptions);

@@ -1,7 +1,7 @@
 // Inovasi: one innovation's stage timeline, answers, evidence and
 // verification state; operators advance its stage and answer SID indicators.
-import { h, api, can, section, table, loading, problemBox, fmtDate, fmtDateTime, stageLabel, statusLabel,
-  affairLabel, shortId } from '../lib.js';
+import { h, fill, api, can, section, table, loading, problemBox, fmtDate, fmtDateTime, stageLabel, statusLabel,
+  affairLabel, shortId, initiatorLabel, formLabel } from '../lib.js';
 import { loadYears, regionLink } from './common.js';
 import { stageForm, answerForm, catalogue } from './forms.js';
 
@@ -17,32 +17,33 @@ export function page(ctx) {
 
   async function refresh() {
     if (!id) {
-      body.replaceChildren(h('p', {}, 'Pilih inovasi dari ', h('a', { href: '#/daerah' }, 'profil daerah'), '.'));
+      fill(body, h('p', {}, 'Pilih inovasi dari ', h('a', { href: '#/daerah' }, 'profil daerah'), '.'));
       return;
     }
     let inn;
     try {
       inn = await api(`/api/v1/innovations/${encodeURIComponent(id)}`);
     } catch (err) {
-      body.replaceChildren(problemBox(err));
+      fill(body, problemBox(err));
       return;
     }
-    heading.replaceChildren(inn.name);
+    fill(heading, inn.name);
     document.title = `${inn.name} · Jejak`;
+    const regionName = await api(`/api/v1/regions/${inn.region}`).then((r) => `${r.name} (${r.code})`, () => inn.region);
     const names = {};
     for (const a of inn.answers) {
       if (!names[a.year]) {
         try { names[a.year] = Object.fromEntries((await catalogue(a.year)).indicators.map((i) => [i.code, i])); } catch { names[a.year] = {}; }
       }
     }
-    body.replaceChildren(
+    fill(body, 
       section('Ringkasan', h('dl', { class: 'kv', id: 'innovation-summary' },
-        h('dt', {}, 'Daerah'), h('dd', {}, regionLink(inn.region)),
+        h('dt', {}, 'Daerah'), h('dd', {}, regionLink(inn.region, regionName)),
         h('dt', {}, 'Perangkat daerah'), h('dd', {}, inn.unit),
         h('dt', {}, 'Tahapan'), h('dd', { id: 'innovation-stage' }, stageLabel[inn.stage] || inn.stage),
         h('dt', {}, 'Urusan'), h('dd', {}, affairLabel(inn.affair)),
-        h('dt', {}, 'Bentuk'), h('dd', {}, affairLabel(inn.form), inn.digital ? ', digital' : ', non-digital'),
-        h('dt', {}, 'Inisiator'), h('dd', {}, affairLabel(inn.initiator)),
+        h('dt', {}, 'Bentuk'), h('dd', {}, formLabel[inn.form] || inn.form, inn.digital ? ', digital' : ', non-digital'),
+        h('dt', {}, 'Inisiator'), h('dd', {}, initiatorLabel[inn.initiator] || inn.initiator),
         inn.origin_innovation_id ? [h('dt', {}, 'Replikasi dari'), h('dd', {}, h('a', { href: `#/inovasi/${inn.origin_innovation_id}` }, inn.origin_innovation_id))] : null,
         inn.replicated_by?.length ? [h('dt', {}, 'Direplikasi oleh'), h('dd', {}, inn.replicated_by.join(', '))] : null,
         inn.withdrawn_on ? [h('dt', {}, 'Ditarik'), h('dd', {}, fmtDate(inn.withdrawn_on), ': ', inn.withdraw_reason)] : null),
@@ -61,7 +62,7 @@ export function page(ctx) {
       { id: 'answers-table' })));
     if (!actions.dataset.built && can.write(inn.region)) {
       const open = (await loadYears()).filter((p) => p.phase === 'penjaringan');
-      actions.replaceChildren(section('Tindakan operator', stageForm(inn, refresh),
+      fill(actions, section('Tindakan operator', stageForm(inn, refresh),
         open.length ? await answerForm(inn.region, open, inn.id, refresh) : h('p', { class: 'muted' }, 'Tidak ada periode penjaringan yang terbuka.')));
       actions.dataset.built = '1';
     } else if (actions.dataset.built && inn.stage !== actions.dataset.stage) {

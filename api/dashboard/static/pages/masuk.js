@@ -1,5 +1,5 @@
 // Masuk: sign in by pasting a token issued with `jejak token issue`.
-import { h, api, session, field, roleLabel } from '../lib.js';
+import { h, fill, api, session, field, roleLabel } from '../lib.js';
 
 export const title = 'Masuk';
 
@@ -12,7 +12,7 @@ export function page(ctx) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const token = new FormData(form).get('token').trim();
-    status.replaceChildren();
+    fill(status);
     if (!token) {
       status.append(h('p', { class: 'field-error' }, 'Tempel token terlebih dahulu.'));
       return;

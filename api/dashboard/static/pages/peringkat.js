@@ -1,5 +1,5 @@
 // Peringkat: rankings per cluster with search, province filter and movement.
-import { h, api, withQuery, field, table, loading, problemBox, badge, fmtIID, fmtDec, fmtNum, fmtDate,
+import { h, fill, api, withQuery, field, table, loading, problemBox, badge, fmtIID, fmtDec, fmtNum, fmtDate,
   clusterLabel } from '../lib.js';
 import { loadYears, pickYear, yearSelect, regionLink } from './common.js';
 
@@ -27,7 +27,7 @@ export function page(ctx) {
     const text = field({ name: 'q', label: 'Cari daerah', type: 'search', value: q.get('q') || '' });
     const since = field({ name: 'since', label: 'Pergerakan sejak', type: 'date', value: q.get('since') || '',
       hint: 'Bandingkan dengan peringkat pada tanggal ini' });
-    controls.replaceChildren(yearSelect(years, year, () => {}), cluster, prov, text, since,
+    fill(controls, yearSelect(years, year, () => {}), cluster, prov, text, since,
       h('div', { class: 'field' }, h('button', { type: 'submit' }, 'Terapkan')));
     const apply = () => {
       const data = Object.fromEntries(new FormData(controls).entries());
@@ -45,7 +45,7 @@ export function page(ctx) {
     const year = pickYear(years, q.get('year'));
     if (!built) await buildControls(years, year);
     if (!years.length) {
-      body.replaceChildren(h('p', { class: 'notice info' }, 'Belum ada hasil penilaian yang diumumkan.'));
+      fill(body, h('p', { class: 'notice info' }, 'Belum ada hasil penilaian yang diumumkan.'));
       return;
     }
     const cluster = q.get('cluster') || 'nasional';
@@ -54,7 +54,7 @@ export function page(ctx) {
       res = await api(withQuery(`/api/v1/rankings/${year}`, {
         cluster, province: q.get('province'), q: q.get('q'), since: q.get('since'), limit: 1000 }));
     } catch (err) {
-      body.replaceChildren(problemBox(err));
+      fill(body, problemBox(err));
       return;
     }
     const since = q.get('since');
@@ -74,7 +74,7 @@ export function page(ctx) {
       { label: 'SPD', num: true, cls: 'hide-sm' }, { label: 'SID', num: true, cls: 'hide-sm' },
       { label: 'Inovasi dihitung', num: true, cls: 'hide-sm' }].filter(Boolean);
     const t = table(`Peringkat ${clusterLabel[cluster]} ${year}`, cols, rows, { id: 'rank-table' });
-    body.replaceChildren(
+    fill(body, 
       h('p', { class: 'muted' }, `${fmtNum(res.total)} daerah · klaster ${clusterLabel[cluster]} · tahun ${year}`,
         res.phase !== 'published' ? ' · hasil sementara (belum diumumkan)' : '',
         since ? ` · pergerakan dibanding ${fmtDate(since)}` : ''),
