@@ -93,7 +93,7 @@ func problemFor(r *http.Request, err error, log *slog.Logger) Problem {
 	for _, f := range de.Problems {
 		p.Errors = append(p.Errors, ProblemField{Field: f.Field, Message: f.Message})
 	}
-	if de.Code == domain.CodeVersionConflict {
+	if de.Code == domain.CodeVersionConflict || de.Code == codePreconditionFailed {
 		v := de.CurrentVersion
 		p.CurrentVersion = &v
 	}
