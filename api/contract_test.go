@@ -84,7 +84,9 @@ func (c *contract) validate(tb testing.TB, s *apitest.Stack, req apitest.Request
 	}
 	route, params, err := c.router.FindRoute(r)
 	if err != nil {
-		tb.Errorf("%s %s: not in openapi.json: %v", req.Method, req.Path, err)
+		if res.Status != http.StatusNotFound { // unknown routes answer 404 route_not_found
+			tb.Errorf("%s %s: not in openapi.json: %v", req.Method, req.Path, err)
+		}
 		return
 	}
 	in := &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route,

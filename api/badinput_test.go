@@ -1,0 +1,177 @@
+package api_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jejak-id/jejak/api/apitest"
+)
+
+// TestBadInput: every refused request answers a problem document with the
+// right status and code, and appends nothing.
+func TestBadInput(t *testing.T) {
+	c := mustContract(t)
+	s := apitest.StartWith(t, apitest.Options{WaitTimeout: 200 * time.Millisecond})
+	p := tokens(s)
+	s.MustDo(apitest.Request{Method: "POST", Path: "/api/v1/periods", Token: p.coordinator, Body: periodBody(2025)})
+	id := propose(t, s, p.operator, own, "Puskesmas Daring", "2024-01-10")
+	good := innovationBody(own, "Inovasi Baru", "2025-01-02")
+	withField := func(k string, v any) map[string]any {
+		m := map[string]any{}
+		for key, val := range good {
+			m[key] = val
+		}
+		m[k] = v
+		return m
+	}
+	stage := "/api/v1/innovations/" + id + "/stage"
+	huge := `{"region":"` + own + `","name":"` + strings.Repeat("x", 1<<20+10) + `"}`
+
+	cases := []struct {
+		name   string
+		req    apitest.Request
+		status int
+		code   string
+		field  string // the field errors must name, if any
+	}{
+		{"malformed JSON", apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Body: `{"region":`}, 400, "malformed_request", ""},
+		{"an unknown field", apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Body: withField("colour", "red")}, 400, "malformed_request", "colour"},
+		{"a field of the wrong type", apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Body: withField("digital", "ya")}, 400, "malformed_request", "digital"},
+		{"an empty body", apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Body: ""}, 400, "malformed_request", ""},
+		{"a JSON array instead of an object", apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Body: `[]`}, 400, "malformed_request", ""},
+		{"a body over 1 MiB", apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Body: huge}, 413, "too_large", ""},
+		{"trailing data after the object", apitest.Request{Method: "POST", Path: stage, Token: p.operator, Body: `{"to":"uji_coba"} {}`}, 400, "malformed_request", ""},
+		{"trailing garbage after the object", apitest.Request{Method: "POST", Path: stage, Token: p.operator, Body: `{"to":"uji_coba"}x`}, 400, "malformed_request", ""},
+		{"an illegal stage transition", apitest.Request{Method: "POST", Path: stage, Token: p.operator, Body: map[string]string{"to": "penerapan"}}, 409, "illegal_transition", ""},
+		{"a stage that cannot be reached this way", apitest.Request{Method: "POST", Path: stage, Token: p.operator, Body: map[string]string{"to": "replikasi"}}, 422, "invalid", "to"},
+		{"an illegal phase transition", apitest.Request{Method: "POST", Path: "/api/v1/periods/2025/advance", Token: p.coordinator, Body: map[string]string{"to": "pleno"}}, 409, "illegal_transition", ""},
+		{"verification outside pengukuran", apitest.Request{Method: "POST", Path: "/api/v1/assessments/2025/" + own + "/verifications", Token: p.verifier,
+			Body: map[string]any{"indicator": "1", "decision": "accepted", "reason": "x"}}, 409, "phase_closed", ""},
+		{"opening a period twice", apitest.Request{Method: "POST", Path: "/api/v1/periods", Token: p.coordinator, Body: periodBody(2025)}, 409, "already_exists", ""},
+		{"an unknown region code in the body", apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.coordinator, Body: withField("region", "99.99")}, 422, "invalid", "region"},
+		{"an unknown region code in the path", apitest.Request{Method: "POST", Path: "/api/v1/assessments/2025/99.99/answers", Token: p.coordinator, Body: answerBody("1", "", 3, "x")}, 404, "not_found", ""},
+		{"a region that is not autonomous", apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.coordinator, Body: withField("region", "31.71")}, 422, "invalid", "region"},
+		{"an unknown innovation", apitest.Request{Method: "POST", Path: "/api/v1/innovations/nope/stage", Token: p.operator, Body: map[string]string{"to": "uji_coba"}}, 404, "not_found", ""},
+		{"an invalid date", apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Body: withField("proposed_on", "2025-13-01")}, 422, "invalid", "proposed_on"},
+		{"a date in the future", apitest.Request{Method: "POST", Path: stage, Token: p.operator, Body: map[string]string{"to": "uji_coba", "on": "2030-01-01"}}, 422, "invalid", "on"},
+		{"an invalid year in the path", apitest.Request{Method: "GET", Path: "/api/v1/periods/20x5", Token: p.operator}, 422, "invalid", "year"},
+		{"an answer option out of range", apitest.Request{Method: "POST", Path: "/api/v1/assessments/2025/" + own + "/answers", Token: p.operator, Body: answerBody("1", "", 4, "x")}, 422, "invalid", "option"},
+		{"an Idempotency-Key with a space", apitest.Request{Method: "POST", Path: stage, Token: p.operator, Body: map[string]string{"to": "uji_coba"}, Header: map[string]string{"Idempotency-Key": "a b"}}, 422, "invalid", "Idempotency-Key"},
+		{"an Idempotency-Key over 255 characters", apitest.Request{Method: "POST", Path: stage, Token: p.operator, Body: map[string]string{"to": "uji_coba"}, Header: map[string]string{"Idempotency-Key": strings.Repeat("k", 256)}}, 422, "invalid", "Idempotency-Key"},
+		{"a stale If-Match", apitest.Request{Method: "POST", Path: stage, Token: p.operator, Body: map[string]string{"to": "uji_coba"}, Header: map[string]string{"If-Match": `"7"`}}, 412, "precondition_failed", ""},
+		{"a malformed If-Match", apitest.Request{Method: "POST", Path: stage, Token: p.operator, Body: map[string]string{"to": "uji_coba"}, Header: map[string]string{"If-Match": "versi-1"}}, 400, "precondition_required", ""},
+		{"an unknown route", apitest.Request{Method: "GET", Path: "/api/v1/nothing-here", Token: p.operator}, 404, "route_not_found", ""},
+		{"a bad as_of", apitest.Request{Method: "GET", Path: "/api/v1/periods?as_of=kemarin"}, 422, "invalid", "as_of"},
+		{"a negative min_position", apitest.Request{Method: "GET", Path: "/api/v1/periods?min_position=-1"}, 422, "invalid", "min_position"},
+		{"a min_position beyond the head", apitest.Request{Method: "GET", Path: "/api/v1/periods?min_position=999999"}, 504, "timeout", ""},
+		{"a limit out of range", apitest.Request{Method: "GET", Path: "/api/v1/innovations?limit=0", Token: p.operator}, 422, "invalid", "limit"},
+		{"an unknown region filter", apitest.Request{Method: "GET", Path: "/api/v1/innovations?region=99.99", Token: p.operator}, 422, "invalid", "region"},
+		{"an invalid token", apitest.Request{Method: "GET", Path: "/api/v1/me", Token: "not-a-jwt"}, 401, "unauthenticated", ""},
+		{"a token signed by another key", apitest.Request{Method: "GET", Path: "/api/v1/me", Token: apitest.Start(t).Token("admin-1", "admin", "")}, 401, "unauthenticated", ""},
+		{"an Authorization header that is not Bearer", apitest.Request{Method: "GET", Path: "/api/v1/periods", Header: map[string]string{"Authorization": "Basic YWRtaW46YWRtaW4="}}, 401, "unauthenticated", ""},
+		{"an audit query without a subject", apitest.Request{Method: "GET", Path: "/api/v1/audit", Token: p.auditor}, 422, "invalid", "entity"},
+	}
+	for _, tc := range cases {
+		t.Run(fmt.Sprintf("refuses %s with %d %s", tc.name, tc.status, tc.code), func(t *testing.T) {
+			before := s.Head()
+			res := s.Do(tc.req)
+			c.validate(t, s, tc.req, res)
+			pr := problemOf(t, res)
+			if res.Status != tc.status || pr.Code != tc.code {
+				t.Fatalf("got %d %s (%s), want %d %s", res.Status, pr.Code, pr.Detail, tc.status, tc.code)
+			}
+			if tc.field != "" && (len(pr.Errors) == 0 || pr.Errors[0].Field != tc.field) {
+				t.Errorf("errors = %+v, want field %q", pr.Errors, tc.field)
+			}
+			if after := s.Head(); after != before {
+				t.Errorf("appended %d commits", after-before)
+			}
+		})
+	}
+
+	t.Run("tells a stale If-Match the current version", func(t *testing.T) {
+		res := s.Do(apitest.Request{Method: "POST", Path: stage, Token: p.operator, Body: map[string]string{"to": "uji_coba"}, Header: map[string]string{"If-Match": `"7"`}})
+		if pr := problemOf(t, res); pr.CurrentVersion == nil || *pr.CurrentVersion != 1 {
+			t.Errorf("current_version = %v, want 1", pr.CurrentVersion)
+		}
+	})
+
+	t.Run("accepts the current If-Match", func(t *testing.T) {
+		other := propose(t, s, p.operator, own, "Inovasi If-Match", "2025-01-02")
+		etag := s.MustDo(apitest.Request{Method: "GET", Path: "/api/v1/innovations/" + other, Token: p.operator}).Header.Get("ETag")
+		req := apitest.Request{Method: "POST", Path: "/api/v1/innovations/" + other + "/stage", Token: p.operator,
+			Body: map[string]string{"to": "uji_coba"}, Header: map[string]string{"If-Match": etag}}
+		res := s.Do(req)
+		c.validate(t, s, req, res)
+		if res.Status != http.StatusOK || res.Header.Get("ETag") != `"2"` {
+			t.Errorf("If-Match %s: %d ETag %s", etag, res.Status, res.Header.Get("ETag"))
+		}
+	})
+
+	t.Run("replays a repeated Idempotency-Key without appending", func(t *testing.T) {
+		req := apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Body: good,
+			Header: map[string]string{"Idempotency-Key": "usulan-42"}}
+		first := s.Do(req)
+		c.validate(t, s, req, first)
+		if first.Status != http.StatusCreated || first.Header.Get("Idempotent-Replayed") != "" {
+			t.Fatalf("first: %d replayed=%q", first.Status, first.Header.Get("Idempotent-Replayed"))
+		}
+		before := s.Head()
+		again := s.Do(req)
+		c.validate(t, s, req, again)
+		if again.Status != http.StatusCreated || again.Header.Get("Idempotent-Replayed") != "true" {
+			t.Errorf("retry: %d replayed=%q", again.Status, again.Header.Get("Idempotent-Replayed"))
+		}
+		if string(again.Body) != string(first.Body) {
+			t.Errorf("retry answered %s, first %s", again.Body, first.Body)
+		}
+		if after := s.Head(); after != before {
+			t.Errorf("the retry appended %d commits", after-before)
+		}
+	})
+
+	t.Run("refuses an expired token", func(t *testing.T) {
+		tok := s.Token("op-own", "operator", own)
+		now := s.Clock.Now()
+		s.Clock.Set(now.Add(48 * time.Hour))
+		defer s.Clock.Set(now)
+		res := s.Do(apitest.Request{Method: "GET", Path: "/api/v1/me", Token: tok})
+		if pr := problemOf(t, res); res.Status != 401 || pr.Code != "unauthenticated" || !strings.Contains(pr.Detail, "expired") {
+			t.Errorf("got %d %s %q", res.Status, pr.Code, pr.Detail)
+		}
+	})
+}
+
+// TestUnavailableStore: when the store is gone, errors are problem
+// documents that say nothing of the internals.
+func TestUnavailableStore(t *testing.T) {
+	c := mustContract(t)
+	s := apitest.Start(t)
+	p := tokens(s)
+	if err := s.Store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, req := range []apitest.Request{
+		{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Body: innovationBody(own, "X", "2025-01-02")},
+		{Method: "GET", Path: "/api/v1/periods/2025", Token: p.operator},
+		{Method: "GET", Path: "/readyz"},
+	} {
+		res := s.Do(req)
+		c.validate(t, s, req, res)
+		pr := problemOf(t, res)
+		if res.Status < 500 {
+			t.Errorf("%s %s: %d %s, want a 5xx", req.Method, req.Path, res.Status, pr.Code)
+		}
+		for _, internal := range []string{"nats", "jetstream", "JEJAK_EVENTS", "context", "go:", ".go"} {
+			if strings.Contains(strings.ToLower(pr.Detail), strings.ToLower(internal)) {
+				t.Errorf("%s %s: detail leaks %q: %s", req.Method, req.Path, internal, pr.Detail)
+			}
+		}
+		if res.Status == http.StatusInternalServerError && pr.Detail != "an unexpected error occurred; it has been logged" {
+			t.Errorf("%s %s: a 500 says %q", req.Method, req.Path, pr.Detail)
+		}
+	}
+}
