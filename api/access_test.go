@@ -115,6 +115,20 @@ func TestAccess(t *testing.T) {
 			return apitest.Request{Method: "GET", Path: "/api/v1/innovations", Token: tok}
 		}},
 	}
+	t.Run("a verifier who submitted the answer under another role → 403 four_eyes", func(t *testing.T) {
+		// The same user id as the operator who answered indicator 1.
+		req := apitest.Request{Method: "POST", Path: "/api/v1/assessments/2025/" + own + "/verifications",
+			Token: s.Token("op-own", "verifier", ""), Body: map[string]any{"indicator": "1", "decision": "accepted", "reason": "sesuai"}}
+		before := s.Head()
+		res := s.Do(req)
+		c.validate(t, s, req, res)
+		if pr := problemOf(t, res); res.Status != 403 || pr.Code != "four_eyes" {
+			t.Errorf("got %d %s, want 403 four_eyes", res.Status, pr.Code)
+		}
+		if s.Head() != before {
+			t.Errorf("a refused verification appended")
+		}
+	})
 	for _, a := range actions {
 		t.Run(a.name, func(t *testing.T) {
 			for i, who := range callers {
