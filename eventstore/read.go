@@ -22,7 +22,7 @@ func (s *Store) Read(ctx context.Context, after uint64, fn func(domain.RecordedE
 	if err != nil || head <= after {
 		return err
 	}
-	return s.consume(ctx, after, head, fn)
+	return s.consume(ctx, s.subjects.all(), after, head, 0, fn)
 }
 
 // Subscribe calls fn for every event with Position > after: the history,
@@ -30,19 +30,20 @@ func (s *Store) Read(ctx context.Context, after uint64, fn func(domain.RecordedE
 // fn fails (that error), the store closes or the server is gone for good
 // (CodeUnavailable). fn is never called concurrently.
 func (s *Store) Subscribe(ctx context.Context, after uint64, fn func(domain.RecordedEvent) error) error {
-	return s.consume(ctx, after, 0, fn)
+	return s.consume(ctx, s.subjects.all(), after, 0, 0, fn)
 }
 
-// consume delivers events after the given position; it stops after the
+// consume delivers the events on subjects matching filter after the given
+// position (and, within an aggregate, after afterVersion); it stops after the
 // commit at stop, or never when stop is 0.
-func (s *Store) consume(ctx context.Context, after, stop uint64, fn func(domain.RecordedEvent) error) error {
+func (s *Store) consume(ctx context.Context, filter string, after, stop, afterVersion uint64, fn func(domain.RecordedEvent) error) error {
 	bound, done, err := s.bind(ctx)
 	if err != nil {
 		return err
 	}
 	defer done()
 	consumer, err := s.stream.OrderedConsumer(bound, jetstream.OrderedConsumerConfig{
-		FilterSubjects:    []string{s.subjects.all()},
+		FilterSubjects:    []string{filter},
 		DeliverPolicy:     jetstream.DeliverByStartSequencePolicy,
 		OptStartSeq:       after + 1,
 		InactiveThreshold: 30 * time.Second,
@@ -73,7 +74,7 @@ func (s *Store) consume(ctx context.Context, after, stop uint64, fn func(domain.
 		if err := json.Unmarshal(msg.Data(), &env); err != nil {
 			return decodeError(seq, err)
 		}
-		if err := recordedEvents(s.codec, &env, seq, meta.Timestamp, 0, fn); err != nil {
+		if err := recordedEvents(s.codec, &env, seq, meta.Timestamp, afterVersion, fn); err != nil {
 			return err
 		}
 		if stop != 0 && seq >= stop {
