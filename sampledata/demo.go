@@ -13,7 +13,7 @@ import (
 // DemoOptions configures LoadDemo.
 type DemoOptions struct {
 	// OtherRegions is how many generated regions join the four seed
-	// regions (default 40; negative: none).
+	// regions (default 12; negative: none).
 	OtherRegions int
 	// Concurrency is how many regions write at once within a day (default 4).
 	Concurrency int
@@ -38,7 +38,7 @@ const (
 // only recognises duplicates). The first error stops it.
 func LoadDemo(ctx context.Context, svc *domain.Service, opts DemoOptions) (Summary, error) {
 	if opts.OtherRegions == 0 {
-		opts.OtherRegions = 40
+		opts.OtherRegions = 12
 	}
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = 4
@@ -333,7 +333,7 @@ func planDemoOthers(p *plan, n int) error {
 	years := []int{2021, 2022, 2023, 2024, 2025}
 	border := 0
 	for i, r := range picked {
-		g := &randomRegion{region: r, quality: 0.2 + 0.75*rnd.Float64(), extra: 0.15, perYear: map[int]int{}, years: years,
+		g := &randomRegion{region: r, quality: 0.2 + 0.75*rnd.Float64(), extra: 0.05, perYear: map[int]int{}, years: years,
 			rnd: rand.New(rand.NewPCG(2025, uint64(100+i)))}
 		for _, y := range years {
 			if rnd.IntN(10) > 0 {

@@ -37,9 +37,12 @@ type engine struct {
 
 // tracked is an aggregate and how many of its changes were sent already.
 type tracked struct {
-	typ  domain.AggregateType
-	id   string
-	agg  interface{ Version() uint64; Changes() []domain.Event }
+	typ domain.AggregateType
+	id  string
+	agg interface {
+		Version() uint64
+		Changes() []domain.Event
+	}
 	sent int
 }
 

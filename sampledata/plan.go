@@ -139,7 +139,9 @@ func bimtekID(cmd uuid.UUID) string { return uuid.NewSHA1(cmd, []byte("bimtek"))
 func adopterID(cmd uuid.UUID) string { return uuid.NewSHA1(cmd, []byte("adopter-innovation")).String() }
 
 // answerCommand is the command id of one answer of a multi-answer action.
-func answerCommand(a *action, indicator string) uuid.UUID { return uuid.NewSHA1(a.id, []byte(indicator)) }
+func answerCommand(a *action, indicator string) uuid.UUID {
+	return uuid.NewSHA1(a.id, []byte(indicator))
+}
 
 // groups splits sorted actions into runs that may execute together: each
 // run is either one action that must run alone, or consecutive actions of

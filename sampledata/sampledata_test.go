@@ -90,8 +90,8 @@ func TestLoadDemo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(rk.Rows) < 20 {
-			t.Errorf("2024 kabupaten ranking has %d rows, want at least 20", len(rk.Rows))
+		if len(rk.Rows) < 8 {
+			t.Errorf("2024 kabupaten ranking has %d rows, want at least 8", len(rk.Rows))
 		}
 	})
 

@@ -11,7 +11,9 @@ import (
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
 // at is a moment on a day: hh:mm UTC (WIB is UTC+7).
-func at(d time.Time, hour, minute int) time.Time { return domain.Day(d).Add(time.Duration(hour)*time.Hour + time.Duration(minute)*time.Minute) }
+func at(d time.Time, hour, minute int) time.Time {
+	return domain.Day(d).Add(time.Duration(hour)*time.Hour + time.Duration(minute)*time.Minute)
+}
 
 // schedules are the assessment periods. 2023-2025 follow the published
 // schedules (DOMAIN.md §5); the dates not published there, and all of 2021
