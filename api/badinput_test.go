@@ -131,6 +131,22 @@ func TestBadInput(t *testing.T) {
 		if after := s.Head(); after != before {
 			t.Errorf("the retry appended %d commits", after-before)
 		}
+		other := req
+		other.Body = map[string]any{"region": own, "name": "Inovasi lain", "unit": "Dinas Kesehatan"}
+		reused := s.Do(other)
+		if pr := problemOf(t, reused); reused.Status != 422 || pr.Code != "idempotency_key_reused" {
+			t.Errorf("reused key for another body: %d %s", reused.Status, pr.Code)
+		}
+		if after := s.Head(); after != before {
+			t.Errorf("the reused key appended %d commits", after-before)
+		}
+	})
+
+	t.Run("answers 405 with Allow for a known path and a wrong method", func(t *testing.T) {
+		res := s.Do(apitest.Request{Method: "DELETE", Path: "/api/v1/innovations", Token: p.operator})
+		if pr := problemOf(t, res); res.Status != 405 || pr.Code != "method_not_allowed" || res.Header.Get("Allow") != "GET, POST" {
+			t.Errorf("got %d %s Allow=%q", res.Status, pr.Code, res.Header.Get("Allow"))
+		}
 	})
 
 	t.Run("refuses an expired token", func(t *testing.T) {

@@ -28,6 +28,9 @@ type Config struct {
 	Views   *projections.Views
 	Tokens  *Tokens
 	Hub     *Hub
+	// Idempotency remembers Idempotency-Keys to refuse a reused key; nil
+	// only replays retries (same key, same endpoint) without that check.
+	Idempotency IdempotencyKeys
 	// Now is the clock (time.Now when nil).
 	Now     func() time.Time
 	Logger  *slog.Logger
@@ -104,9 +107,23 @@ func New(cfg Config) (*Server, error) {
 	// Everything outside /api is the dashboard; unknown API paths stay
 	// problem+json 404s.
 	dash := dashboard.Handler()
+	// paths answers which methods a known path allows, for 405s.
+	paths := http.NewServeMux()
+	allowed := map[string][]string{}
+	for _, rt := range s.routes() {
+		if allowed[rt.pattern] == nil {
+			paths.Handle(rt.pattern, http.NotFoundHandler())
+		}
+		allowed[rt.pattern] = append(allowed[rt.pattern], rt.method)
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/api" && !strings.HasPrefix(r.URL.Path, "/api/") {
 			dash.ServeHTTP(w, r)
+			return
+		}
+		if _, pattern := paths.Handler(r); allowed[pattern] != nil {
+			w.Header().Set("Allow", strings.Join(allowed[pattern], ", "))
+			writeError(w, r, domain.Errorf(codeMethodNotAllowed, "%s does not allow %s; use %s", r.URL.Path, r.Method, strings.Join(allowed[pattern], " or ")), s.log)
 			return
 		}
 		writeError(w, r, domain.Errorf(codeRouteNotFound, "no endpoint %s %s; see /api/v1/openapi.json", r.Method, r.URL.Path), s.log)
@@ -134,6 +151,10 @@ func (s *Server) handle(rt route) http.Handler {
 		}
 		if r.Body != nil {
 			r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+		}
+		if err := s.checkIdempotencyKey(r); err != nil {
+			writeError(w, r, err, s.log)
+			return
 		}
 		if err := rt.fn(w, r); err != nil {
 			if domain.IsCode(err, domain.CodeVersionConflict) {

@@ -111,8 +111,12 @@ func StartWith(tb testing.TB, opts Options) *Stack {
 	}
 	s.Tokens = api.NewTokens(key, s.Clock.Now)
 	s.Views = projections.NewViews(s.Store)
+	idem, err := eventstore.OpenIdempotencyKeys(ctx, emb.Conn(), 1, time.Hour)
+	if err != nil {
+		tb.Fatalf("apitest: idempotency keys: %v", err)
+	}
 	s.Server, err = api.New(api.Config{Store: s.Store, Service: s.Service, Views: s.Views, Tokens: s.Tokens,
-		Now: s.Clock.Now, Version: "test", WaitTimeout: opts.WaitTimeout, MaxBodyBytes: opts.MaxBodyBytes})
+		Idempotency: idem, Now: s.Clock.Now, Version: "test", WaitTimeout: opts.WaitTimeout, MaxBodyBytes: opts.MaxBodyBytes})
 	if err != nil {
 		tb.Fatalf("apitest: api: %v", err)
 	}

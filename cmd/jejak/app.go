@@ -147,8 +147,12 @@ func (a *App) open(ctx context.Context) error {
 	}
 	a.Hub = api.NewHub()
 	a.Views.Runner.OnApplied(func(ev domain.RecordedEvent) { a.Hub.Publish(api.NoticeFor(ev)) })
+	idem, err := eventstore.OpenIdempotencyKeys(ctx, a.conn, cfg.Replicas, 48*time.Hour)
+	if err != nil {
+		return err
+	}
 	a.Server, err = api.New(api.Config{Store: a.Store, Service: a.Service, Views: a.Views, Tokens: a.Tokens,
-		Hub: a.Hub, Logger: a.log, Version: version, Now: cfg.Now})
+		Hub: a.Hub, Idempotency: idem, Logger: a.log, Version: version, Now: cfg.Now})
 	if err != nil {
 		return err
 	}
