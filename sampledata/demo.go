@@ -13,10 +13,13 @@ import (
 // DemoOptions configures LoadDemo.
 type DemoOptions struct {
 	// OtherRegions is how many generated regions join the four seed
-	// regions (default 12; negative: none).
+	// regions (default 40; negative: none).
 	OtherRegions int
-	// Concurrency is how many regions write at once within a day (default 4).
+	// Concurrency is how many regions write at once within a day when the
+	// demo goes through the service (default 4).
 	Concurrency int
+	// Progress, if set, is told how far an empty-store load has got.
+	Progress func(done, total int)
 }
 
 // The seed regions (Kemendagri codes).
@@ -38,7 +41,7 @@ const (
 // only recognises duplicates). The first error stops it.
 func LoadDemo(ctx context.Context, svc *domain.Service, opts DemoOptions) (Summary, error) {
 	if opts.OtherRegions == 0 {
-		opts.OtherRegions = 12
+		opts.OtherRegions = 40
 	}
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = 4
@@ -49,10 +52,50 @@ func LoadDemo(ctx context.Context, svc *domain.Service, opts DemoOptions) (Summa
 	}
 	actions := p.sorted()
 	sum := summarise(actions)
+	head, err := svc.Store.Head(ctx)
+	if err != nil {
+		return Summary{}, err
+	}
+	if head == 0 {
+		// An empty store: decide with the aggregates in memory and append
+		// directly, as Generate does (every domain rule still applies).
+		e := newEngine(svc.Store, "sampledata-demo", 16, 1024)
+		err = e.run(ctx, actions, opts.Progress)
+		sum.Commits, sum.Events = e.commits, e.events
+		return sum, err
+	}
+	if loaded, err := demoLoaded(ctx, svc.Store, actions); err != nil || loaded {
+		sum.Commits, sum.Events = 0, 0
+		return sum, err
+	}
+	// A store with other history, or a demo cut off part-way: go through
+	// the service, which recognises the commands already appended.
 	r := &serviceRunner{base: svc, correlation: "sampledata-demo", workers: opts.Concurrency}
 	err = r.run(ctx, actions)
 	sum.Commits, sum.Events = int(r.commits.Load()), int(r.events.Load())
 	return sum, err
+}
+
+// demoLoaded reports whether the demo's last period command is already in
+// the store, which means the whole demo was appended before.
+func demoLoaded(ctx context.Context, store domain.EventStore, actions []*action) (bool, error) {
+	for i := len(actions) - 1; i >= 0; i-- {
+		a := actions[i]
+		if a.kind != actOpenPeriod && a.kind != actAdvancePhase {
+			continue
+		}
+		evs, err := store.Load(ctx, domain.AggregatePeriod, domain.PeriodID(a.year), 0)
+		if err != nil {
+			return false, err
+		}
+		for _, ev := range evs {
+			if ev.CommandID == a.id {
+				return true, nil
+			}
+		}
+		return false, nil
+	}
+	return false, nil
 }
 
 // planDemo plans the whole demo.
