@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"time"
+
+	"github.com/jejak-id/jejak/eventstore/storebench"
+	"github.com/jejak-id/jejak/projections/projbench"
+)
+
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	usage := `Usage: jejak bench store|projections [flags]
+
+Measure Jejak against raw JetStream doing the same work, in one run on one
+embedded server (file storage in a temp dir), and print medians and ratios.
+Absolute numbers move with the machine; the ratios are what to compare.
+
+  store         append with concurrency check, 64 concurrent writers, replay
+  projections   national-scale rebuild, append-to-visible, query latency`
+	if len(args) == 0 || (args[0] != "store" && args[0] != "projections") {
+		fmt.Fprintln(stderr, usage)
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			return nil
+		}
+		return errUsage
+	}
+	fmt.Fprintf(stdout, "machine: %d CPUs, %s %s/%s, %s\n", runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH,
+		time.Now().UTC().Format(time.RFC3339))
+	if args[0] == "store" {
+		fs := newFlags("bench store [flags]", "Event store against raw JetStream.", stderr)
+		var o storebench.Options
+		fs.IntVar(&o.Rounds, "rounds", 5, "rounds per side, interleaved; the median is reported")
+		fs.IntVar(&o.AppendOps, "appends", 2000, "sequential appends per round")
+		fs.IntVar(&o.Writers, "writers", 64, "concurrent writers")
+		fs.IntVar(&o.ConcurrentOps, "concurrent-appends", 20000, "appends per round, all writers together")
+		fs.IntVar(&o.ReplayEvents, "events", 1_000_000, "events replayed per round")
+		if err := parseFlags(fs, args[1:]); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "jejak bench store --rounds %d --appends %d --writers %d --concurrent-appends %d --events %d\n",
+			o.Rounds, o.AppendOps, o.Writers, o.ConcurrentOps, o.ReplayEvents)
+		_, err := storebench.Run(ctx, o, stdout)
+		return err
+	}
+	fs := newFlags("bench projections [flags]", "Projections at national scale against raw JetStream.", stderr)
+	var o projbench.Options
+	fs.Float64Var(&o.Scale, "scale", 1, "generated data, 1 = national (about 1M events)")
+	fs.IntVar(&o.Rounds, "rounds", 5, "rebuild rounds per side, interleaved; the median is reported")
+	fs.IntVar(&o.Writers, "writers", 64, "concurrent writers for append-to-visible")
+	fs.IntVar(&o.Appends, "appends", 6400, "appends measured for append-to-visible")
+	fs.IntVar(&o.Queries, "queries", 2000, "queries per kind")
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "jejak bench projections --scale %g --rounds %d --writers %d --appends %d --queries %d\n",
+		o.Scale, o.Rounds, o.Writers, o.Appends, o.Queries)
+	bar := newProgress(stderr, "membuat data")
+	var total int
+	o.Progress = func(done, t int) { total = t; bar.Update(done, t) }
+	rep, err := projbench.Run(ctx, o, stdout)
+	_ = total
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\nsummary: rebuild ratio %.2fx (target 0.70x), rebuild %.1fs (target <= 20s), RSS %.0f MiB (target <= 1024), "+
+		"append-to-visible p99 %s (target <= 50ms), ranking p99 %s, region p99 %s (target <= 5ms)\n",
+		rep.RebuildRatio, rep.RebuildSecs, rep.RSSMiB, rep.VisibleP99, rep.RankingP99, rep.RegionP99)
+	return nil
+}
