@@ -109,3 +109,16 @@ func (b *Blobs) List(ctx context.Context) ([]BlobInfo, error) {
 func blobInfo(i *jetstream.ObjectInfo) BlobInfo {
 	return BlobInfo{Name: i.Name, Size: i.Size, Modified: i.ModTime, Digest: i.Digest, Metadata: i.Metadata}
 }
+
+// Metadata returns the metadata of every blob, by name.
+func (b *Blobs) Metadata(ctx context.Context) (map[string]map[string]string, error) {
+	infos, err := b.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]map[string]string, len(infos))
+	for _, i := range infos {
+		out[i.Name] = i.Metadata
+	}
+	return out, nil
+}

@@ -160,3 +160,14 @@ func Replay(ctx context.Context, store domain.EventStore, position uint64, ps ..
 	}
 	return err
 }
+
+// TimeAt returns when the commit at position occurred (zero if unknown).
+func (t *Timeline) TimeAt(position uint64) time.Time {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	i := sort.Search(len(t.positions), func(i int) bool { return t.positions[i] >= position })
+	if i == len(t.positions) || t.positions[i] != position {
+		return time.Time{}
+	}
+	return time.Unix(0, t.times[i]).UTC()
+}
