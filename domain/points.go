@@ -37,6 +37,18 @@ func ParseMilli(s string) (Milli, error) {
 	return m, nil
 }
 
+// MarshalJSON writes m as an exact JSON number of points ("29.75"), the
+// form UnmarshalJSON reads.
+func (m Milli) MarshalJSON() ([]byte, error) {
+	sign, v := "", int64(m)
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	s := fmt.Sprintf("%s%d.%03d", sign, v/1000, v%1000)
+	s = strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
+	return []byte(s), nil
+}
+
 // UnmarshalJSON reads a JSON number exactly (no float rounding).
 func (m *Milli) UnmarshalJSON(b []byte) error {
 	v, err := ParseMilli(string(b))

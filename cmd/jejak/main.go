@@ -32,6 +32,9 @@ func commands() []command {
 		{"token", "issue signed access tokens (jejak token issue --role R ...)", runToken},
 		{"audit", "replay the history of an entity or region, as of any date", runAudit},
 		{"generate", "append deterministic national-scale sample data", runGenerate},
+		{"snapshot", "create, list or show snapshots of the index", runSnapshot},
+		{"export", "write the Kemendagri export of a year (XLSX, CSV, JSON, manifest)", runExport},
+		{"verify", "check an export against the event history", runVerify},
 		{"bench", "measure Jejak against raw JetStream (store, projections)", runBench},
 		{"version", "print the version", func(_ context.Context, _ []string, stdout, _ io.Writer) error {
 			fmt.Fprintln(stdout, "jejak", version)
