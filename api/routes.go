@@ -44,6 +44,11 @@ func (s *Server) apiRoutes() []route {
 		{method: "POST", pattern: v1 + "/bimtek/{id}/attendance", fn: s.recordAttendance},
 		{method: "POST", pattern: v1 + "/bimtek/{id}/close", fn: s.closeBimtek},
 
+		{method: "GET", pattern: v1 + "/exports", fn: s.listExports},
+		{method: "POST", pattern: v1 + "/exports", fn: s.startExport},
+		{method: "GET", pattern: v1 + "/exports/{id}", fn: s.getExport},
+		{method: "GET", pattern: v1 + "/exports/{id}/download", fn: s.downloadExport},
+
 		{method: "GET", pattern: v1 + "/stats", fn: s.getStats},
 		{method: "GET", pattern: v1 + "/audit", fn: s.getAudit},
 		{method: "GET", pattern: v1 + "/events/recent", fn: s.recentEvents},

@@ -28,6 +28,10 @@ type Config struct {
 	Views   *projections.Views
 	Tokens  *Tokens
 	Hub     *Hub
+	// Snapshots and ExportBlobs serve the Kemendagri exports; nil turns
+	// the export endpoints off (503).
+	Snapshots   *projections.Snapshots
+	ExportBlobs projections.SnapshotBlobs
 	// Idempotency remembers Idempotency-Keys to refuse a reused key; nil
 	// only replays retries (same key, same endpoint) without that check.
 	Idempotency IdempotencyKeys
@@ -71,6 +75,7 @@ type Server struct {
 	views   *projections.Views
 	runner  *projections.Runner
 	hub     *Hub
+	exports exportJobs
 	now     func() time.Time
 	tokens  *Tokens
 	log     *slog.Logger
@@ -99,7 +104,8 @@ func New(cfg Config) (*Server, error) {
 		cfg.Now = time.Now
 	}
 	s := &Server{cfg: cfg, store: cfg.Store, service: cfg.Service, views: cfg.Views, runner: cfg.Views.Runner,
-		hub: cfg.Hub, now: cfg.Now, tokens: cfg.Tokens, log: cfg.Logger, metrics: newMetrics()}
+		hub: cfg.Hub, now: cfg.Now, tokens: cfg.Tokens, log: cfg.Logger, metrics: newMetrics(),
+		exports: exportJobs{jobs: map[string]*exportJob{}}}
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		mux.Handle(rt.method+" "+rt.pattern, s.handle(rt))

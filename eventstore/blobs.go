@@ -15,6 +15,7 @@ import (
 const (
 	CheckpointBucket = "JEJAK_CHECKPOINTS"
 	SnapshotBucket   = "JEJAK_SNAPSHOTS"
+	ExportBucket     = "JEJAK_EXPORTS"
 )
 
 // Blobs stores named blobs (projection checkpoints, snapshots) in a

@@ -115,8 +115,16 @@ func StartWith(tb testing.TB, opts Options) *Stack {
 	if err != nil {
 		tb.Fatalf("apitest: idempotency keys: %v", err)
 	}
+	snapBlobs, err := eventstore.OpenBlobs(ctx, emb.Conn(), eventstore.SnapshotBucket, 1)
+	if err != nil {
+		tb.Fatalf("apitest: snapshots: %v", err)
+	}
+	exportBlobs, err := eventstore.OpenBlobs(ctx, emb.Conn(), eventstore.ExportBucket, 1)
+	if err != nil {
+		tb.Fatalf("apitest: exports: %v", err)
+	}
 	s.Server, err = api.New(api.Config{Store: s.Store, Service: s.Service, Views: s.Views, Tokens: s.Tokens,
-		Idempotency: idem, Now: s.Clock.Now, Version: "test", WaitTimeout: opts.WaitTimeout, MaxBodyBytes: opts.MaxBodyBytes})
+		Snapshots: projections.NewSnapshots(snapBlobs, s.Views), ExportBlobs: exportBlobs, Idempotency: idem, Now: s.Clock.Now, Version: "test", WaitTimeout: opts.WaitTimeout, MaxBodyBytes: opts.MaxBodyBytes})
 	if err != nil {
 		tb.Fatalf("apitest: api: %v", err)
 	}

@@ -33,6 +33,9 @@ type Config struct {
 	// CheckpointEvery is how often the projections' state is saved so a
 	// restart resumes instead of replaying everything (default 30s).
 	CheckpointEvery time.Duration
+	// SnapshotEvery is how often a snapshot of the index is stored (0: only
+	// on demand).
+	SnapshotEvery time.Duration
 
 	Logger *slog.Logger
 	Now    func() time.Time
@@ -73,6 +76,7 @@ type App struct {
 	Hub     *api.Hub
 
 	checkpoints *eventstore.Blobs
+	Snapshots   *projections.Snapshots
 
 	listener net.Listener
 	http     *http.Server
@@ -151,8 +155,18 @@ func (a *App) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	snapshotBlobs, err := eventstore.OpenBlobs(ctx, a.conn, eventstore.SnapshotBucket, cfg.Replicas)
+	if err != nil {
+		return err
+	}
+	exportBlobs, err := eventstore.OpenBlobs(ctx, a.conn, eventstore.ExportBucket, cfg.Replicas)
+	if err != nil {
+		return err
+	}
+	a.Snapshots = projections.NewSnapshots(snapshotBlobs, a.Views)
 	a.Server, err = api.New(api.Config{Store: a.Store, Service: a.Service, Views: a.Views, Tokens: a.Tokens,
-		Hub: a.Hub, Idempotency: idem, Logger: a.log, Version: version, Now: cfg.Now})
+		Hub: a.Hub, Idempotency: idem, Snapshots: a.Snapshots, ExportBlobs: exportBlobs, Logger: a.log,
+		Version: version, Now: cfg.Now})
 	if err != nil {
 		return err
 	}
@@ -173,6 +187,13 @@ func (a *App) open(ctx context.Context) error {
 			a.log.Warn("checkpoint not saved", "err", err)
 		})
 	}()
+	if cfg.SnapshotEvery > 0 {
+		a.wg.Add(1)
+		go func() {
+			defer a.wg.Done()
+			a.snapshotOnSchedule(runCtx, cfg.SnapshotEvery)
+		}()
+	}
 	if err := a.catchUp(ctx); err != nil {
 		return err
 	}
@@ -257,4 +278,27 @@ func (a *App) loadDemo(ctx context.Context) error {
 	}
 	fmt.Fprintln(os.Stderr, "memuat data contoh (loading demo data)...")
 	return loadDemo(ctx, a)
+}
+
+// snapshotOnSchedule stores a snapshot every interval while the index moves.
+func (a *App) snapshotOnSchedule(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	var last uint64
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if pos := a.Views.Runner.Position(); pos != last {
+				info, err := a.Snapshots.Create(ctx, projections.AsOf{})
+				if err != nil {
+					a.log.Warn("scheduled snapshot failed", "err", err)
+					continue
+				}
+				last = info.Position
+				a.log.Info("snapshot stored", "name", info.Name, "sha256", info.SHA256)
+			}
+		}
+	}
 }

@@ -28,6 +28,7 @@ external server or cluster.`, stderr)
 	fs.StringVar(&cfg.NATSListen, "nats-listen", "", "let the embedded server also listen here (e.g. 127.0.0.1:4222) for the nats CLI")
 	fs.IntVar(&cfg.Replicas, "replicas", 1, "stream replicas (1 embedded, 3 in a cluster)")
 	fs.StringVar(&cfg.TokenKey, "token-key", "", "Ed25519 token signing key (PEM); default <data>/keys/token-ed25519.pem, created on first run")
+	fs.DurationVar(&cfg.SnapshotEvery, "snapshot-every", 6*time.Hour, "store a snapshot of the index this often (0: only on demand)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	if err := parseFlags(fs, args); err != nil {
 		return err
