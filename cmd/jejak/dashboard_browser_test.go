@@ -45,7 +45,11 @@ type dashboardEnv struct {
 	alloc  context.Context
 }
 
-func startDashboardEnv(t *testing.T) *dashboardEnv {
+func startDashboardEnv(t *testing.T) *dashboardEnv { return startDashboardEnvWith(t, false) }
+
+// startDashboardEnvWith starts Jejak for the browser; demo loads the demo
+// data (data contoh) instead of the test's own seed.
+func startDashboardEnvWith(t *testing.T, demo bool) *dashboardEnv {
 	t.Helper()
 	chrome := chromiumPath()
 	if chrome == "" {
@@ -56,7 +60,7 @@ func startDashboardEnv(t *testing.T) *dashboardEnv {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	app, err := Start(ctx, Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Replicas: 1})
+	app, err := Start(ctx, Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Replicas: 1, Demo: demo})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +78,9 @@ func startDashboardEnv(t *testing.T) *dashboardEnv {
 		}
 		e.tokens[string(a.Role)] = tok
 	}
-	e.seed()
+	if !demo {
+		e.seed()
+	}
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox,
 		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-dev-shm-usage", true), chromedp.WindowSize(1280, 800),
@@ -492,4 +498,45 @@ func (e *dashboardEnv) screenshots(t *testing.T) {
 			must(t, os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%s.png", s.name, sz.suffix)), buf, 0o644))
 		}
 	}
+}
+
+// TestDashboardWithDemoData opens the dashboard as `jejak serve --demo`
+// shows it: the published rankings and Berau's profile with its real index.
+func TestDashboardWithDemoData(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test; not in -short")
+	}
+	e := startDashboardEnvWith(t, true)
+
+	t.Run("Peringkat 2024 shows the API's kabupaten ranking", func(t *testing.T) {
+		e := e.as(t)
+		ctx := e.tab("", 30*time.Second)
+		var rk struct {
+			Items []struct {
+				IID  float64 `json:"iid"`
+				Name string  `json:"name"`
+			} `json:"items"`
+		}
+		e.call("", "GET", "/api/v1/rankings/2024?cluster=kabupaten", nil, &rk, 200)
+		e.open(ctx, "#/peringkat?year=2024&cluster=kabupaten", "#rank-table tbody td.iid")
+		if got, want := text(t, ctx, "#rank-table tbody tr:first-child td.iid"), idNumber(rk.Items[0].IID); got != want {
+			t.Errorf("first IID shown %q, API %q (%s)", got, want, rk.Items[0].Name)
+		}
+		if n := count(t, ctx, "#rank-table tbody tr"); n != len(rk.Items) || n < 20 {
+			t.Errorf("%d rows shown, API has %d (want a meaningful ranking)", n, len(rk.Items))
+		}
+	})
+
+	t.Run("Berau's profile shows its published 32,37 for 2024", func(t *testing.T) {
+		e := e.as(t)
+		ctx := e.tab("", 30*time.Second)
+		e.open(ctx, "#/daerah/64.03?year=2024", "#region-iid")
+		if got := text(t, ctx, "#region-iid"); got != "32,37" {
+			t.Errorf("Berau's IID shown %q, want 32,37", got)
+		}
+		must(t, chromedp.Do(ctx, poll(`document.body.innerText.includes('Kurang Inovatif')`)))
+		if !strings.Contains(text(t, ctx, "body"), "data contoh") && !strings.Contains(text(t, ctx, "body"), "Data contoh") {
+			t.Error("the demo is not labelled as sample data")
+		}
+	})
 }
