@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -67,7 +68,7 @@ type Assessment struct {
 }
 
 // AssessmentID is the aggregate id of a region's assessment in a year.
-func AssessmentID(year int, region string) string { return fmt.Sprintf("%d-%s", year, region) }
+func AssessmentID(year int, region string) string { return strconv.Itoa(year) + "-" + region }
 
 // RebuildAssessment rebuilds an assessment from its history, which may be
 // empty (nothing answered yet). The region must be assessed (CodeInvalid).

@@ -35,7 +35,8 @@ type Audit struct {
 	mu       sync.RWMutex
 	byRegion map[string]map[aggregateRef]bool
 	byActor  map[string]map[aggregateRef]bool
-	recent   []AuditEntry // the latest events, newest last
+	recent   []domain.RecordedEvent // the latest events, newest last
+	restored []AuditEntry           // latest entries from a checkpoint, before recent
 }
 
 const recentSize = 50
@@ -58,10 +59,10 @@ func (a *Audit) Apply(ev domain.RecordedEvent) error {
 		add(a.byRegion, region, ref)
 	}
 	add(a.byActor, ev.Actor.UserID, ref)
-	a.recent = append(a.recent, entry(ev, nil))
-	if len(a.recent) > recentSize {
-		a.recent = slices.Delete(a.recent, 0, len(a.recent)-recentSize)
+	if len(a.recent) >= 2*recentSize { // trim now and then, not on every event
+		a.recent = append(a.recent[:0], a.recent[len(a.recent)-recentSize+1:]...)
 	}
+	a.recent = append(a.recent, ev)
 	return nil
 }
 
@@ -82,12 +83,23 @@ func EventRegion(e domain.Event) string {
 	if v.Kind() != reflect.Struct {
 		return ""
 	}
-	f := v.FieldByName("Region")
-	if f.IsValid() && f.Kind() == reflect.String {
-		return f.String()
+	i, ok := regionFields.Load(v.Type())
+	if !ok {
+		i = -1
+		if f, found := v.Type().FieldByName("Region"); found && f.Type.Kind() == reflect.String && len(f.Index) == 1 {
+			i = f.Index[0]
+		}
+		regionFields.Store(v.Type(), i)
 	}
-	return ""
+	if i.(int) < 0 {
+		return ""
+	}
+	return v.Field(i.(int)).String()
 }
+
+// regionFields caches, per event type, the index of its Region field (-1:
+// none). It only ever memoises facts about types.
+var regionFields sync.Map
 
 // AuditEntry is one event in an audit trail.
 type AuditEntry struct {
@@ -137,8 +149,11 @@ func (a *Audit) Recent(limit int) []AuditEntry {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
 	out := make([]AuditEntry, 0, min(limit, len(a.recent)))
-	for i := len(a.recent) - 1; i >= 0 && len(out) < limit; i-- {
-		out = append(out, a.recent[i])
+	for _, e := range a.latest() {
+		if len(out) == limit {
+			break
+		}
+		out = append(out, e)
 	}
 	return out
 }
@@ -341,4 +356,17 @@ func snake(name string) string {
 		b.WriteRune(unicode.ToLower(r))
 	}
 	return b.String()
+}
+
+// latest returns up to recentSize latest entries, newest first; the caller
+// holds a.mu.
+func (a *Audit) latest() []AuditEntry {
+	var out []AuditEntry
+	for i := len(a.recent) - 1; i >= 0 && len(out) < recentSize; i-- {
+		out = append(out, entry(a.recent[i], nil))
+	}
+	for i := len(a.restored) - 1; i >= 0 && len(out) < recentSize; i-- {
+		out = append(out, a.restored[i])
+	}
+	return out
 }

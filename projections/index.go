@@ -30,7 +30,7 @@ type Index struct {
 	assessedRegions map[int][]string
 
 	cacheMu sync.Mutex
-	scores  map[string]*domain.ScoreResult // key: assessment id
+	scores  map[scoreKey]*domain.ScoreResult
 }
 
 // NewIndex returns an empty index.
@@ -59,7 +59,7 @@ func (x *Index) reindex() {
 		a := x.state.Assessments[id]
 		x.assessedRegions[a.Year] = append(x.assessedRegions[a.Year], a.Region)
 	}
-	x.scores = map[string]*domain.ScoreResult{}
+	x.scores = map[scoreKey]*domain.ScoreResult{}
 }
 
 // Apply folds one event into the index.
@@ -79,12 +79,15 @@ func (x *Index) Apply(ev domain.RecordedEvent) error {
 func (x *Index) invalidate(region string) {
 	x.cacheMu.Lock()
 	defer x.cacheMu.Unlock()
+	if len(x.scores) == 0 {
+		return
+	}
 	if region == "" {
 		clear(x.scores)
 		return
 	}
 	for year := range x.state.Periods {
-		delete(x.scores, domain.AssessmentID(year, region))
+		delete(x.scores, scoreKey{year, region})
 	}
 }
 
@@ -249,6 +252,12 @@ func (x *Index) assessment(year int, region string) *assessmentState {
 		x.assessedRegions[year] = append(x.assessedRegions[year], region)
 	}
 	return a
+}
+
+// scoreKey names a cached score.
+type scoreKey struct {
+	year   int
+	region string
 }
 
 // dayOf truncates t to its calendar day in UTC.

@@ -54,8 +54,9 @@ type RegionScore struct {
 // score computes (or returns the cached) result; the caller holds x.mu.
 func (x *Index) score(year int, region string) (*domain.ScoreResult, error) {
 	id := domain.AssessmentID(year, region)
+	key := scoreKey{year, region}
 	x.cacheMu.Lock()
-	cached, ok := x.scores[id]
+	cached, ok := x.scores[key]
 	x.cacheMu.Unlock()
 	if ok {
 		return cached, nil
@@ -71,7 +72,7 @@ func (x *Index) score(year int, region string) (*domain.ScoreResult, error) {
 		return nil, fmt.Errorf("score %s: %w", id, err)
 	}
 	x.cacheMu.Lock()
-	x.scores[id] = &res
+	x.scores[key] = &res
 	x.cacheMu.Unlock()
 	return &res, nil
 }

@@ -96,7 +96,8 @@ func refsIn(m map[string][]string) map[string]map[aggregateRef]bool {
 // Snapshot serialises the audit index deterministically.
 func (a *Audit) Snapshot() ([]byte, error) {
 	a.mu.RLock()
-	st := auditState{ByRegion: refsOut(a.byRegion), ByActor: refsOut(a.byActor), Recent: a.recent}
+	st := auditState{ByRegion: refsOut(a.byRegion), ByActor: refsOut(a.byActor), Recent: a.latest()}
+	slices.Reverse(st.Recent) // oldest first
 	data, err := json.Marshal(st)
 	a.mu.RUnlock()
 	return data, err
@@ -110,7 +111,8 @@ func (a *Audit) Restore(data []byte) error {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.byRegion, a.byActor, a.recent = refsIn(st.ByRegion), refsIn(st.ByActor), st.Recent
+	a.byRegion, a.byActor = refsIn(st.ByRegion), refsIn(st.ByActor)
+	a.restored, a.recent = st.Recent, nil
 	return nil
 }
 
