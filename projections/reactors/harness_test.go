@@ -1,0 +1,174 @@
+package reactors_test
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/jejak-id/jejak/domain"
+	"github.com/jejak-id/jejak/eventstore"
+	"github.com/jejak-id/jejak/projections/reactors"
+)
+
+// harness is a real event store on an embedded nats-server with file
+// storage, the domain service writing to it, and the reactors' buckets and
+// dead letters.
+type harness struct {
+	embedded    *eventstore.Embedded
+	store       *eventstore.Store
+	svc         *domain.Service
+	deadLetters *eventstore.DeadLetters
+	seq         atomic.Int32
+}
+
+func mustHarness(tb testing.TB) *harness {
+	tb.Helper()
+	e, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: tb.TempDir()})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(e.Shutdown)
+	codec, err := eventstore.NewCodec(domain.EventSpecs())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx := context.Background()
+	store, err := eventstore.Open(ctx, e.Conn(), eventstore.Config{Codec: codec})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { store.Close() })
+	dl, err := eventstore.OpenDeadLetters(ctx, e.Conn(), 1)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	now := time.Date(2025, 6, 25, 9, 0, 0, 0, time.UTC)
+	h := &harness{embedded: e, store: store, deadLetters: dl}
+	h.svc = domain.NewService(store, func() time.Time { return now })
+	_, err = h.svc.OpenPeriod(ctx, domain.OpenPeriodCommand{CommandMeta: h.meta(admin), Year: 2025,
+		CatalogueVersion: "iid-2025.1", Schedule: schedule2025()})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return h
+}
+
+var admin = domain.Actor{UserID: "admin", Role: domain.RoleAdmin}
+
+func (h *harness) meta(actor domain.Actor) domain.CommandMeta {
+	return domain.CommandMeta{CommandID: uuid.New(), Actor: actor}
+}
+
+func (h *harness) records(tb testing.TB, bucket string) *eventstore.Records {
+	tb.Helper()
+	r, err := eventstore.OpenRecords(context.Background(), h.embedded.Conn(), bucket, 1)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
+// submit has region's operator submit evidence for an SPD indicator.
+func (h *harness) submit(tb testing.TB, region, indicator string) domain.CommitResult {
+	tb.Helper()
+	op := domain.Actor{UserID: "operator." + region, Role: domain.RoleOperator, Region: region}
+	res, err := h.svc.SubmitAnswer(context.Background(), domain.SubmitAnswerCommand{CommandMeta: h.meta(op),
+		Year: 2025, Region: region, Indicator: indicator, Option: 2,
+		Evidence: domain.Evidence{DocumentRef: "bukti-" + indicator, Note: "data contoh"}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return res
+}
+
+// run starts a router with the reactors on a fresh subscriber, with tiny
+// backoff and two retries (three tries), and returns a function stopping
+// it (also called at cleanup) and the subscriber.
+func (h *harness) run(tb testing.TB, rs ...reactors.Reactor) (stop func(), sub *eventstore.EventSubscriber) {
+	tb.Helper()
+	sub, err := eventstore.NewEventSubscriber(h.store, eventstore.SubscriberConfig{NakDelay: time.Millisecond})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	router, err := reactors.NewRouter(reactors.Config{Subscriber: sub, Decode: sub.Decode, DeadLetters: h.deadLetters,
+		MaxRetries: 2, RetryInitial: time.Millisecond, RetryMax: 2 * time.Millisecond}, rs...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- router.Run(ctx) }()
+	select {
+	case <-router.Running():
+	case err := <-done:
+		tb.Fatalf("router stopped: %v", err)
+	}
+	var stopped atomic.Bool
+	stop = func() {
+		if stopped.Swap(true) {
+			return
+		}
+		cancel()
+		if err := <-done; err != nil {
+			tb.Errorf("router: %v", err)
+		}
+	}
+	tb.Cleanup(stop)
+	return stop, sub
+}
+
+// waitAcked polls until the consumer has acked every commit up to pos.
+func waitAcked(tb testing.TB, sub *eventstore.EventSubscriber, consumer string, pos uint64) {
+	tb.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	poll := time.NewTicker(5 * time.Millisecond)
+	defer poll.Stop()
+	for {
+		acked, err := sub.AckedThrough(context.Background(), consumer)
+		if err != nil && !domain.IsCode(err, domain.CodeNotFound) {
+			tb.Fatal(err)
+		}
+		if acked >= pos {
+			return
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("consumer %s acked through %d, want %d", consumer, acked, pos)
+		}
+		<-poll.C
+	}
+}
+
+// counted wraps a reactor, counting its calls.
+func counted(r reactors.Reactor, calls *atomic.Int32) reactors.Reactor {
+	react := r.React
+	r.React = func(ctx context.Context, events []domain.RecordedEvent) error {
+		calls.Add(1)
+		return react(ctx, events)
+	}
+	return r
+}
+
+var errBoom = errors.New("boom")
+
+func day(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func schedule2025() []domain.PhaseWindow {
+	return []domain.PhaseWindow{
+		{Phase: domain.PhasePenjaringan, Start: day("2025-06-20"), End: day("2025-08-23")},
+		{Phase: domain.PhasePengukuran, Start: day("2025-09-01"), End: day("2025-10-31")},
+		{Phase: domain.PhasePresentasi, Start: day("2025-11-04"), End: day("2025-11-06")},
+		{Phase: domain.PhaseValidasiLapangan, Start: day("2025-11-11"), End: day("2025-11-21")},
+		{Phase: domain.PhasePleno, Start: day("2025-11-26"), End: day("2025-11-26")},
+		{Phase: domain.PhasePublished, Start: day("2025-12-09"), End: day("2025-12-31")},
+	}
+}
