@@ -37,7 +37,10 @@ type BlobInfo struct {
 
 // OpenBlobs creates or opens the object store bucket.
 func OpenBlobs(ctx context.Context, nc *nats.Conn, bucket string, replicas int) (*Blobs, error) {
-	js, err := jetstream.New(nc)
+	// Large objects (national-scale snapshots) go out as hundreds of
+	// chunks: bound what is in flight and give acks time.
+	js, err := jetstream.New(nc, jetstream.WithDefaultTimeout(time.Minute),
+		jetstream.WithPublishAsyncMaxPending(64), jetstream.WithPublishAsyncTimeout(time.Minute))
 	if err != nil {
 		return nil, fmt.Errorf("eventstore: %w", err)
 	}

@@ -26,13 +26,14 @@ type Export struct {
 // (taking the snapshot when there is none yet). The same snapshot always
 // gives the same bytes. progress, if set, is told how far the build is.
 func (s *Snapshots) Export(ctx context.Context, year int, asOf AsOf, jejakVersion string, progress func(done, total int)) (Export, error) {
-	info, err := s.Create(ctx, asOf)
+	info, ix, err := s.create(ctx, asOf)
 	if err != nil {
 		return Export{}, err
 	}
-	ix, err := s.Load(ctx, info)
-	if err != nil {
-		return Export{}, err
+	if ix == nil { // an existing snapshot: build from it
+		if ix, err = s.Load(ctx, info); err != nil {
+			return Export{}, err
+		}
 	}
 	files, man, err := buildExport(ix, year, info.SHA256, info.Position, info.Time, jejakVersion, asOf.String(), progress)
 	return Export{Files: files, Manifest: man, Snapshot: info}, err

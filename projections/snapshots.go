@@ -1,10 +1,13 @@
 package projections
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,7 +25,8 @@ type SnapshotBlobs interface {
 	Metadata(ctx context.Context) (map[string]map[string]string, error)
 }
 
-// SnapshotInfo describes a stored snapshot of the index.
+// SnapshotInfo describes a stored snapshot of the index. SHA256 and Size
+// are of the serialised state; the stored object is that, gzip-compressed.
 type SnapshotInfo struct {
 	Name         string    `json:"name"`
 	Position     uint64    `json:"position"`
@@ -52,17 +56,24 @@ func snapshotName(position uint64) string { return fmt.Sprintf("index-%020d", po
 // Create stores a snapshot of the index at asOf (an existing snapshot of
 // that position is reused) and returns its description.
 func (s *Snapshots) Create(ctx context.Context, asOf AsOf) (SnapshotInfo, error) {
+	info, _, err := s.create(ctx, asOf)
+	return info, err
+}
+
+// create stores a snapshot and also returns the index restored from it (nil
+// when an existing snapshot was reused).
+func (s *Snapshots) create(ctx context.Context, asOf AsOf) (SnapshotInfo, *Index, error) {
 	pos := s.views.Position(asOf)
 	if info, ok, err := s.Info(ctx, snapshotName(pos)); err != nil || ok {
-		return info, err
+		return info, nil, err
 	}
 	data, pos, err := s.take(ctx, pos)
 	if err != nil {
-		return SnapshotInfo{}, err
+		return SnapshotInfo{}, nil, err
 	}
 	ix := NewIndex()
 	if err := ix.Restore(data); err != nil {
-		return SnapshotInfo{}, err
+		return SnapshotInfo{}, nil, err
 	}
 	sum := sha256.Sum256(data)
 	info := SnapshotInfo{Name: snapshotName(pos), Position: pos, Time: s.views.Timeline.TimeAt(pos),
@@ -73,7 +84,33 @@ func (s *Snapshots) Create(ctx context.Context, asOf AsOf) (SnapshotInfo, error)
 	meta := map[string]string{"position": strconv.FormatUint(pos, 10), "time": info.Time.Format(time.RFC3339Nano),
 		"sha256": info.SHA256, "size": strconv.Itoa(len(data)), "index_version": strconv.Itoa(IndexVersion),
 		"catalogues": strings.Join(info.Catalogues, ",")}
-	return info, s.blobs.PutMeta(ctx, info.Name, data, meta)
+	packed, err := gzipBytes(data)
+	if err != nil {
+		return SnapshotInfo{}, nil, err
+	}
+	meta["encoding"] = "gzip"
+	if err := s.blobs.PutMeta(ctx, info.Name, packed, meta); err != nil {
+		return SnapshotInfo{}, nil, fmt.Errorf("store snapshot %s (%d bytes compressed from %d): %w", info.Name, len(packed), len(data), err)
+	}
+	return info, ix, nil
+}
+
+// gzipBytes compresses deterministically (no name, no time in the header):
+// the snapshot's JSON shrinks about tenfold, which keeps national-scale
+// snapshots a few dozen MiB in the object store.
+func gzipBytes(data []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(data); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // take serialises the index at pos: the live index between two commits
@@ -151,6 +188,13 @@ func (s *Snapshots) Load(ctx context.Context, info SnapshotInfo) (*Index, error)
 	}
 	if !ok {
 		return nil, domain.Errorf(domain.CodeNotFound, "no snapshot %s", info.Name)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("snapshot %s: %w", info.Name, err)
+	}
+	if data, err = io.ReadAll(zr); err != nil {
+		return nil, fmt.Errorf("snapshot %s: %w", info.Name, err)
 	}
 	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != info.SHA256 {
 		return nil, fmt.Errorf("snapshot %s does not match its SHA-256", info.Name)
