@@ -18,6 +18,7 @@ import (
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/eventstore"
 	"github.com/jejak-id/jejak/projections"
+	"github.com/jejak-id/jejak/projections/reactors"
 )
 
 // Config is everything a running Jejak needs; flags and environment fill it.
@@ -36,6 +37,8 @@ type Config struct {
 	// SnapshotEvery is how often a snapshot of the index is stored (0: only
 	// on demand).
 	SnapshotEvery time.Duration
+	// Webhooks is a JSON file of webhook subscribers ([{id,url,secret,types}]); empty: none.
+	Webhooks string
 
 	Logger *slog.Logger
 	Now    func() time.Time
@@ -76,7 +79,11 @@ type App struct {
 	Hub     *api.Hub
 
 	checkpoints *eventstore.Blobs
-	Snapshots   *projections.Snapshots
+
+	Reactors      *reactors.Router
+	Notifications *reactors.Notifications
+	DeadLetters   *eventstore.DeadLetters
+	Snapshots     *projections.Snapshots
 
 	listener net.Listener
 	http     *http.Server
@@ -187,6 +194,9 @@ func (a *App) open(ctx context.Context) error {
 			a.log.Warn("checkpoint not saved", "err", err)
 		})
 	}()
+	if err := a.startReactors(ctx, runCtx); err != nil {
+		return err
+	}
 	if cfg.SnapshotEvery > 0 {
 		a.wg.Add(1)
 		go func() {
@@ -301,4 +311,51 @@ func (a *App) snapshotOnSchedule(ctx context.Context, every time.Duration) {
 			}
 		}
 	}
+}
+
+// startReactors runs the side effects (verifier notifications, webhooks) on
+// their own durable consumers; they never hold up the projections.
+func (a *App) startReactors(ctx, runCtx context.Context) error {
+	var subs []reactors.WebhookSubscriber
+	if a.cfg.Webhooks != "" {
+		var err error
+		if subs, err = reactors.LoadWebhookSubscribers(a.cfg.Webhooks); err != nil {
+			return err
+		}
+	}
+	notes, err := eventstore.OpenRecords(ctx, a.conn, eventstore.NotificationBucket, a.cfg.Replicas)
+	if err != nil {
+		return err
+	}
+	deliveries, err := eventstore.OpenRecords(ctx, a.conn, eventstore.WebhookDeliveryBucket, a.cfg.Replicas)
+	if err != nil {
+		return err
+	}
+	if a.DeadLetters, err = eventstore.OpenDeadLetters(ctx, a.conn, a.cfg.Replicas); err != nil {
+		return err
+	}
+	sub, err := eventstore.NewEventSubscriber(a.Store, eventstore.SubscriberConfig{Logger: a.log})
+	if err != nil {
+		return err
+	}
+	a.Notifications = reactors.NewNotifications(notes)
+	rs := append([]reactors.Reactor{a.Notifications.Reactor()},
+		reactors.NewWebhooks(deliveries, nil, a.cfg.Now).Reactors(subs)...)
+	a.Reactors, err = reactors.NewRouter(reactors.Config{Subscriber: sub, Decode: sub.Decode,
+		DeadLetters: a.DeadLetters, Logger: a.log}, rs...)
+	if err != nil {
+		return err
+	}
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		if err := a.Reactors.Run(runCtx); err != nil {
+			a.log.Error("reactors stopped", "err", err)
+			select { // runErr holds one error; the projections may have sent theirs
+			case a.runErr <- err:
+			default:
+			}
+		}
+	}()
+	return nil
 }

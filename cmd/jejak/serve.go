@@ -29,6 +29,7 @@ external server or cluster.`, stderr)
 	fs.IntVar(&cfg.Replicas, "replicas", 1, "stream replicas (1 embedded, 3 in a cluster)")
 	fs.StringVar(&cfg.TokenKey, "token-key", "", "Ed25519 token signing key (PEM); default <data>/keys/token-ed25519.pem, created on first run")
 	fs.DurationVar(&cfg.SnapshotEvery, "snapshot-every", 6*time.Hour, "store a snapshot of the index this often (0: only on demand)")
+	fs.StringVar(&cfg.Webhooks, "webhooks", "", "JSON file of webhook subscribers ([{id, url, secret, types}]); empty: none")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	if err := parseFlags(fs, args); err != nil {
 		return err
