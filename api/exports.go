@@ -56,9 +56,23 @@ type exportRequest struct {
 	AsOf string `json:"as_of"`
 }
 
+// EnableExports turns the export endpoints on once their object stores are
+// open (the server may start serving before that).
+func (s *Server) EnableExports(snapshots *projections.Snapshots, blobs projections.SnapshotBlobs) {
+	s.exportsMu.Lock()
+	defer s.exportsMu.Unlock()
+	s.snapshots, s.exportBlobs = snapshots, blobs
+}
+
+func (s *Server) exportDeps() (*projections.Snapshots, projections.SnapshotBlobs) {
+	s.exportsMu.RLock()
+	defer s.exportsMu.RUnlock()
+	return s.snapshots, s.exportBlobs
+}
+
 func (s *Server) requireExports() error {
-	if s.cfg.Snapshots == nil || s.cfg.ExportBlobs == nil {
-		return domain.Errorf(domain.CodeUnavailable, "exports are not configured on this server")
+	if snaps, blobs := s.exportDeps(); snaps == nil || blobs == nil {
+		return domain.Errorf(domain.CodeUnavailable, "exports are not available on this server yet; try again shortly")
 	}
 	return nil
 }
@@ -106,7 +120,8 @@ func (s *Server) runExport(id string, year int, asOf projections.AsOf) {
 	defer cancel()
 	publish := func(job exportJob) { s.hub.Publish(Notice{Kind: "export", Data: job}) }
 	publish(s.exports.update(id, func(j *exportJob) { j.Status = "running" }))
-	ex, err := s.cfg.Snapshots.Export(ctx, year, asOf, s.cfg.Version, func(done, total int) {
+	snaps, blobs := s.exportDeps()
+	ex, err := snaps.Export(ctx, year, asOf, s.cfg.Version, func(done, total int) {
 		publish(s.exports.update(id, func(j *exportJob) { j.Done, j.Total = done, total }))
 	})
 	var archive []byte
@@ -120,7 +135,7 @@ func (s *Server) runExport(id string, year int, asOf projections.AsOf) {
 		job := *s.exports.jobs[id]
 		s.exports.mu.Unlock()
 		meta["as_of"], meta["created_at"], meta["requested_by"] = job.AsOf, job.CreatedAt.Format(time.RFC3339Nano), job.RequestedBy
-		err = s.cfg.ExportBlobs.PutMeta(ctx, exportBlobName(id), archive, meta)
+		err = blobs.PutMeta(ctx, exportBlobName(id), archive, meta)
 	}
 	publish(s.exports.update(id, func(j *exportJob) {
 		if err != nil {
@@ -158,7 +173,8 @@ func zipFiles(files []export.File, at time.Time) ([]byte, error) {
 // jobsList merges this replica's jobs with the finished exports in the
 // blob store, newest first.
 func (s *Server) jobsList(ctx context.Context) ([]exportJob, error) {
-	metas, err := s.cfg.ExportBlobs.Metadata(ctx)
+	_, blobs := s.exportDeps()
+	metas, err := blobs.Metadata(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +237,8 @@ func (s *Server) downloadExport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id := r.PathValue("id")
-	data, ok, err := s.cfg.ExportBlobs.Get(r.Context(), exportBlobName(id))
+	_, blobs := s.exportDeps()
+	data, ok, err := blobs.Get(r.Context(), exportBlobName(id))
 	if err != nil {
 		return err
 	}

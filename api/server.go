@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jejak-id/jejak/api/dashboard"
@@ -76,11 +77,15 @@ type Server struct {
 	runner  *projections.Runner
 	hub     *Hub
 	exports exportJobs
-	now     func() time.Time
-	tokens  *Tokens
-	log     *slog.Logger
-	metrics *metrics
-	handler http.Handler
+
+	exportsMu   sync.RWMutex
+	snapshots   *projections.Snapshots
+	exportBlobs projections.SnapshotBlobs
+	now         func() time.Time
+	tokens      *Tokens
+	log         *slog.Logger
+	metrics     *metrics
+	handler     http.Handler
 }
 
 // New returns a server for cfg.
@@ -105,7 +110,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, store: cfg.Store, service: cfg.Service, views: cfg.Views, runner: cfg.Views.Runner,
 		hub: cfg.Hub, now: cfg.Now, tokens: cfg.Tokens, log: cfg.Logger, metrics: newMetrics(),
-		exports: exportJobs{jobs: map[string]*exportJob{}}}
+		exports: exportJobs{jobs: map[string]*exportJob{}}, snapshots: cfg.Snapshots, exportBlobs: cfg.ExportBlobs}
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		mux.Handle(rt.method+" "+rt.pattern, s.handle(rt))

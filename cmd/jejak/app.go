@@ -83,7 +83,9 @@ type App struct {
 	Reactors      *reactors.Router
 	Notifications *reactors.Notifications
 	DeadLetters   *eventstore.DeadLetters
-	Snapshots     *projections.Snapshots
+
+	extrasMu  sync.Mutex
+	snapshots *projections.Snapshots
 
 	listener net.Listener
 	http     *http.Server
@@ -162,18 +164,8 @@ func (a *App) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	snapshotBlobs, err := eventstore.OpenBlobs(ctx, a.conn, eventstore.SnapshotBucket, cfg.Replicas)
-	if err != nil {
-		return err
-	}
-	exportBlobs, err := eventstore.OpenBlobs(ctx, a.conn, eventstore.ExportBucket, cfg.Replicas)
-	if err != nil {
-		return err
-	}
-	a.Snapshots = projections.NewSnapshots(snapshotBlobs, a.Views)
 	a.Server, err = api.New(api.Config{Store: a.Store, Service: a.Service, Views: a.Views, Tokens: a.Tokens,
-		Hub: a.Hub, Idempotency: idem, Snapshots: a.Snapshots, ExportBlobs: exportBlobs, Logger: a.log,
-		Version: version, Now: cfg.Now})
+		Hub: a.Hub, Idempotency: idem, Logger: a.log, Version: version, Now: cfg.Now})
 	if err != nil {
 		return err
 	}
@@ -194,16 +186,14 @@ func (a *App) open(ctx context.Context) error {
 			a.log.Warn("checkpoint not saved", "err", err)
 		})
 	}()
-	if err := a.startReactors(ctx, runCtx); err != nil {
-		return err
-	}
-	if cfg.SnapshotEvery > 0 {
-		a.wg.Add(1)
-		go func() {
-			defer a.wg.Done()
-			a.snapshotOnSchedule(runCtx, cfg.SnapshotEvery)
-		}()
-	}
+	// Exports and reactors need buckets of their own; creating them can
+	// take long on a cluster that is still electing leaders, so they start
+	// in the background and never hold up serving.
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		a.startExtras(runCtx)
+	}()
 	if err := a.catchUp(ctx); err != nil {
 		return err
 	}
@@ -301,7 +291,7 @@ func (a *App) snapshotOnSchedule(ctx context.Context, every time.Duration) {
 			return
 		case <-t.C:
 			if pos := a.Views.Runner.Position(); pos != last {
-				info, err := a.Snapshots.Create(ctx, projections.AsOf{})
+				info, err := a.Snapshots().Create(ctx, projections.AsOf{})
 				if err != nil {
 					a.log.Warn("scheduled snapshot failed", "err", err)
 					continue
@@ -358,4 +348,57 @@ func (a *App) startReactors(ctx, runCtx context.Context) error {
 		}
 	}()
 	return nil
+}
+
+// startExtras opens the snapshot and export stores and starts the reactors,
+// retrying until they are available or ctx ends.
+func (a *App) startExtras(ctx context.Context) {
+	retry := func(what string, fn func() error) bool {
+		for wait := time.Second; ; wait = min(2*wait, 30*time.Second) {
+			err := fn()
+			if err == nil {
+				return true
+			}
+			a.log.Warn(what+" not ready; retrying", "err", err, "in", wait)
+			select {
+			case <-ctx.Done():
+				return false
+			case <-time.After(wait):
+			}
+		}
+	}
+	ok := retry("snapshot and export stores", func() error {
+		snapshotBlobs, err := eventstore.OpenBlobs(ctx, a.conn, eventstore.SnapshotBucket, a.cfg.Replicas)
+		if err != nil {
+			return err
+		}
+		exportBlobs, err := eventstore.OpenBlobs(ctx, a.conn, eventstore.ExportBucket, a.cfg.Replicas)
+		if err != nil {
+			return err
+		}
+		snaps := projections.NewSnapshots(snapshotBlobs, a.Views)
+		a.extrasMu.Lock()
+		a.snapshots = snaps
+		a.extrasMu.Unlock()
+		a.Server.EnableExports(snaps, exportBlobs)
+		return nil
+	})
+	if !ok {
+		return
+	}
+	if a.cfg.SnapshotEvery > 0 {
+		a.wg.Add(1)
+		go func() {
+			defer a.wg.Done()
+			a.snapshotOnSchedule(ctx, a.cfg.SnapshotEvery)
+		}()
+	}
+	retry("reactors", func() error { return a.startReactors(ctx, ctx) })
+}
+
+// Snapshots returns the snapshot service, nil until its store is open.
+func (a *App) Snapshots() *projections.Snapshots {
+	a.extrasMu.Lock()
+	defer a.extrasMu.Unlock()
+	return a.snapshots
 }
