@@ -36,14 +36,6 @@ func (s *Server) regionDTO(ix *projections.Index, g domain.Region) regionJSON {
 	return out
 }
 
-// requireSignedIn refuses the public role.
-func requireSignedIn(r *http.Request) error {
-	if actorFrom(r.Context()).Role == domain.RolePublic {
-		return domain.Errorf(codeUnauthenticated, "sign in with a token to read this")
-	}
-	return nil
-}
-
 // requirePublished lets the public read only published years.
 func requirePublished(r *http.Request, ix *projections.Index, year int) error {
 	if actorFrom(r.Context()).Role != domain.RolePublic {
@@ -325,9 +317,6 @@ func (s *Server) getPeriod(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listInnovations(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
 	q := newQuery(r)
 	f := projections.InnovationFilter{Region: q.region("region"), Stage: domain.Stage(q.str("stage")), Query: q.str("q")}
 	if err := q.err(); err != nil {
@@ -346,9 +335,6 @@ func (s *Server) listInnovations(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getInnovation(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
 	id := r.PathValue("id")
 	ix, _, err := s.index(r)
 	if err != nil {
@@ -366,9 +352,6 @@ func (s *Server) getInnovation(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listAnswers(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
 	year, err := pathYear(r)
 	if err != nil {
 		return err
@@ -386,9 +369,6 @@ func (s *Server) listAnswers(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getQueue(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
 	q := newQuery(r)
 	f := projections.QueueFilter{Year: q.int("year", 0, 2000, 2100), Region: q.region("region"), Status: domain.AnswerStatus(q.str("status"))}
 	if f.Status != "" && !slices.Contains([]domain.AnswerStatus{domain.AnswerPending, domain.AnswerAccepted, domain.AnswerLowered, domain.AnswerRejected}, f.Status) {
@@ -406,9 +386,6 @@ func (s *Server) getQueue(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listSessions(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
 	q := newQuery(r)
 	region, year := q.region("region"), q.int("year", 0, 2000, 2100)
 	if err := q.err(); err != nil {
@@ -423,9 +400,6 @@ func (s *Server) listSessions(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getSession(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
 	ix, _, err := s.index(r)
 	if err != nil {
 		return err
@@ -442,9 +416,6 @@ func (s *Server) getSession(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getStats(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
 	q := newQuery(r)
 	region, year := q.region("region"), q.int("year", 0, 2000, 2100)
 	if err := q.err(); err != nil {
@@ -496,9 +467,6 @@ func (s *Server) getAudit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) recentEvents(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSignedIn(r); err != nil {
-		return err
-	}
 	q := newQuery(r)
 	limit := q.int("limit", 20, 1, 50)
 	if err := q.err(); err != nil {

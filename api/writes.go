@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -38,18 +39,24 @@ func commandMeta(r *http.Request) (domain.CommandMeta, error) {
 	return m, nil
 }
 
+// readCommand reads a write request: exactly one JSON object into req, then
+// the command metadata.
+func readCommand(r *http.Request, req any) (domain.CommandMeta, error) {
+	if err := decodeJSON(r, req); err != nil {
+		return domain.CommandMeta{}, err
+	}
+	return commandMeta(r)
+}
+
 // written answers a successful write: the committed position (for
 // min_position reads), the aggregate's new version as ETag, and the id.
 func (s *Server) written(w http.ResponseWriter, r *http.Request, status int, id, location string, res domain.CommitResult, err error) error {
 	if err != nil {
-		if domain.IsCode(err, domain.CodeVersionConflict) && r.Header.Get("If-Match") != "" {
-			var de *domain.Error
-			if e, ok := err.(*domain.Error); ok {
-				de = e
-			}
-			if de != nil {
-				return &domain.Error{Code: codePreconditionFailed, Message: de.Message, CurrentVersion: de.CurrentVersion}
-			}
+		// A stale If-Match is the client's precondition failing (412), not a
+		// conflict between writers (409).
+		var de *domain.Error
+		if errors.As(err, &de) && de.Code == domain.CodeVersionConflict && r.Header.Get("If-Match") != "" {
+			return &domain.Error{Code: codePreconditionFailed, Message: de.Message, CurrentVersion: de.CurrentVersion}
 		}
 		return err
 	}
@@ -94,10 +101,7 @@ func (req innovationRequest) details() domain.InnovationDetails {
 
 func (s *Server) proposeInnovation(w http.ResponseWriter, r *http.Request) error {
 	var req innovationRequest
-	if err := decodeJSON(r, &req); err != nil {
-		return err
-	}
-	m, err := commandMeta(r)
+	m, err := readCommand(r, &req)
 	if err != nil {
 		return err
 	}
@@ -121,10 +125,7 @@ type stageRequest struct {
 
 func (s *Server) advanceStage(w http.ResponseWriter, r *http.Request) error {
 	var req stageRequest
-	if err := decodeJSON(r, &req); err != nil {
-		return err
-	}
-	m, err := commandMeta(r)
+	m, err := readCommand(r, &req)
 	if err != nil {
 		return err
 	}
@@ -158,10 +159,7 @@ type withdrawRequest struct {
 
 func (s *Server) withdrawInnovation(w http.ResponseWriter, r *http.Request) error {
 	var req withdrawRequest
-	if err := decodeJSON(r, &req); err != nil {
-		return err
-	}
-	m, err := commandMeta(r)
+	m, err := readCommand(r, &req)
 	if err != nil {
 		return err
 	}
@@ -183,10 +181,7 @@ type replicationRequest struct {
 
 func (s *Server) recordReplication(w http.ResponseWriter, r *http.Request) error {
 	var req replicationRequest
-	if err := decodeJSON(r, &req); err != nil {
-		return err
-	}
-	m, err := commandMeta(r)
+	m, err := readCommand(r, &req)
 	if err != nil {
 		return err
 	}
@@ -236,10 +231,7 @@ func (s *Server) submitAnswer(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var req answerRequest
-	if err := decodeJSON(r, &req); err != nil {
-		return err
-	}
-	m, err := commandMeta(r)
+	m, err := readCommand(r, &req)
 	if err != nil {
 		return err
 	}
@@ -267,10 +259,7 @@ func (s *Server) verifyAnswer(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var req verificationRequest
-	if err := decodeJSON(r, &req); err != nil {
-		return err
-	}
-	m, err := commandMeta(r)
+	m, err := readCommand(r, &req)
 	if err != nil {
 		return err
 	}
@@ -291,10 +280,7 @@ func (s *Server) rejectInnovation(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	var req rejectionRequest
-	if err := decodeJSON(r, &req); err != nil {
-		return err
-	}
-	m, err := commandMeta(r)
+	m, err := readCommand(r, &req)
 	if err != nil {
 		return err
 	}
@@ -316,10 +302,7 @@ type bimtekRequest struct {
 
 func (s *Server) scheduleBimtek(w http.ResponseWriter, r *http.Request) error {
 	var req bimtekRequest
-	if err := decodeJSON(r, &req); err != nil {
-		return err
-	}
-	m, err := commandMeta(r)
+	m, err := readCommand(r, &req)
 	if err != nil {
 		return err
 	}
@@ -350,10 +333,7 @@ type attendanceRequest struct {
 
 func (s *Server) recordAttendance(w http.ResponseWriter, r *http.Request) error {
 	var req attendanceRequest
-	if err := decodeJSON(r, &req); err != nil {
-		return err
-	}
-	m, err := commandMeta(r)
+	m, err := readCommand(r, &req)
 	if err != nil {
 		return err
 	}
@@ -391,10 +371,7 @@ type periodRequest struct {
 
 func (s *Server) openPeriod(w http.ResponseWriter, r *http.Request) error {
 	var req periodRequest
-	if err := decodeJSON(r, &req); err != nil {
-		return err
-	}
-	m, err := commandMeta(r)
+	m, err := readCommand(r, &req)
 	if err != nil {
 		return err
 	}
@@ -422,10 +399,7 @@ func (s *Server) advancePhase(w http.ResponseWriter, r *http.Request) error {
 	var req struct {
 		To string `json:"to"`
 	}
-	if err := decodeJSON(r, &req); err != nil {
-		return err
-	}
-	m, err := commandMeta(r)
+	m, err := readCommand(r, &req)
 	if err != nil {
 		return err
 	}
@@ -446,10 +420,7 @@ func (s *Server) updateRegion(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var req regionRequest
-	if err := decodeJSON(r, &req); err != nil {
-		return err
-	}
-	m, err := commandMeta(r)
+	m, err := readCommand(r, &req)
 	if err != nil {
 		return err
 	}

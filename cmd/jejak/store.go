@@ -34,6 +34,7 @@ func (f *storeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.NATS.CAFile, "nats-ca", "", "CA certificate to verify the NATS server (TLS)")
 	fs.StringVar(&f.NATS.CertFile, "nats-cert", "", "client certificate for NATS (TLS)")
 	fs.StringVar(&f.NATS.KeyFile, "nats-key", "", "client key for NATS (TLS)")
+	fs.StringVar(&f.Listen, "nats-listen", "", "let the embedded server also listen here (e.g. 127.0.0.1:4222) for the nats CLI")
 	fs.IntVar(&f.Replicas, "replicas", 1, "stream replicas (1 embedded, 3 in a cluster)")
 }
 
