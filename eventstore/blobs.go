@@ -56,6 +56,18 @@ func OpenBlobs(ctx context.Context, nc *nats.Conn, bucket string, replicas int) 
 	return &Blobs{os: os}, nil
 }
 
+// blobTimeout bounds a whole Put or Get of a large object when the caller's
+// context has no deadline (the client's default would cut a national-scale
+// snapshot off after a minute).
+const blobTimeout = 10 * time.Minute
+
+func withBlobTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, blobTimeout)
+}
+
 // Put stores data under name, replacing an earlier version.
 func (b *Blobs) Put(ctx context.Context, name string, data []byte) error {
 	return b.PutMeta(ctx, name, data, nil)
@@ -63,6 +75,8 @@ func (b *Blobs) Put(ctx context.Context, name string, data []byte) error {
 
 // PutMeta stores data with metadata under name.
 func (b *Blobs) PutMeta(ctx context.Context, name string, data []byte, meta map[string]string) error {
+	ctx, cancel := withBlobTimeout(ctx)
+	defer cancel()
 	_, err := b.os.Put(ctx, jetstream.ObjectMeta{Name: name, Metadata: meta}, bytes.NewReader(data))
 	if err != nil {
 		return translate("put "+name, err)
@@ -72,6 +86,8 @@ func (b *Blobs) PutMeta(ctx context.Context, name string, data []byte, meta map[
 
 // Get returns the blob's bytes; ok is false when there is none.
 func (b *Blobs) Get(ctx context.Context, name string) ([]byte, bool, error) {
+	ctx, cancel := withBlobTimeout(ctx)
+	defer cancel()
 	data, err := b.os.GetBytes(ctx, name)
 	if errors.Is(err, jetstream.ErrObjectNotFound) {
 		return nil, false, nil

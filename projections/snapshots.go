@@ -35,6 +35,8 @@ type SnapshotInfo struct {
 	Size         int       `json:"size"`
 	IndexVersion int       `json:"index_version"`
 	Catalogues   []string  `json:"catalogues"`
+	// Encoding of the stored object: "gzip", or "" for plain JSON.
+	Encoding string `json:"encoding,omitempty"`
 }
 
 // Snapshots takes, stores and loads snapshots of the index: its state at a
@@ -64,8 +66,12 @@ func (s *Snapshots) Create(ctx context.Context, asOf AsOf) (SnapshotInfo, error)
 // when an existing snapshot was reused).
 func (s *Snapshots) create(ctx context.Context, asOf AsOf) (SnapshotInfo, *Index, error) {
 	pos := s.views.Position(asOf)
-	if info, ok, err := s.Info(ctx, snapshotName(pos)); err != nil || ok {
-		return info, nil, err
+	info, ok, err := s.Info(ctx, snapshotName(pos))
+	if err != nil {
+		return SnapshotInfo{}, nil, err
+	}
+	if ok && info.IndexVersion == IndexVersion && info.Encoding == "gzip" {
+		return info, nil, nil // reuse; an older format is replaced below
 	}
 	data, pos, err := s.take(ctx, pos)
 	if err != nil {
@@ -76,7 +82,7 @@ func (s *Snapshots) create(ctx context.Context, asOf AsOf) (SnapshotInfo, *Index
 		return SnapshotInfo{}, nil, err
 	}
 	sum := sha256.Sum256(data)
-	info := SnapshotInfo{Name: snapshotName(pos), Position: pos, Time: s.views.Timeline.TimeAt(pos),
+	info = SnapshotInfo{Name: snapshotName(pos), Position: pos, Time: s.views.Timeline.TimeAt(pos),
 		SHA256: hex.EncodeToString(sum[:]), Size: len(data), IndexVersion: IndexVersion}
 	for _, p := range ix.Years() {
 		info.Catalogues = append(info.Catalogues, p.CatalogueVersion)
@@ -89,6 +95,7 @@ func (s *Snapshots) create(ctx context.Context, asOf AsOf) (SnapshotInfo, *Index
 		return SnapshotInfo{}, nil, err
 	}
 	meta["encoding"] = "gzip"
+	info.Encoding = "gzip"
 	if err := s.blobs.PutMeta(ctx, info.Name, packed, meta); err != nil {
 		return SnapshotInfo{}, nil, fmt.Errorf("store snapshot %s (%d bytes compressed from %d): %w", info.Name, len(packed), len(data), err)
 	}
@@ -168,6 +175,7 @@ func (s *Snapshots) List(ctx context.Context) ([]SnapshotInfo, error) {
 		info.Time, _ = time.Parse(time.RFC3339Nano, m["time"])
 		info.Size, _ = strconv.Atoi(m["size"])
 		info.IndexVersion, _ = strconv.Atoi(m["index_version"])
+		info.Encoding = m["encoding"]
 		if m["catalogues"] != "" {
 			info.Catalogues = strings.Split(m["catalogues"], ",")
 		}
@@ -189,12 +197,14 @@ func (s *Snapshots) Load(ctx context.Context, info SnapshotInfo) (*Index, error)
 	if !ok {
 		return nil, domain.Errorf(domain.CodeNotFound, "no snapshot %s", info.Name)
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("snapshot %s: %w", info.Name, err)
-	}
-	if data, err = io.ReadAll(zr); err != nil {
-		return nil, fmt.Errorf("snapshot %s: %w", info.Name, err)
+	if info.Encoding == "gzip" {
+		zr, err := gzip.NewReader(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("snapshot %s: %w", info.Name, err)
+		}
+		if data, err = io.ReadAll(zr); err != nil {
+			return nil, fmt.Errorf("snapshot %s: %w", info.Name, err)
+		}
 	}
 	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != info.SHA256 {
 		return nil, fmt.Errorf("snapshot %s does not match its SHA-256", info.Name)
