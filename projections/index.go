@@ -11,7 +11,7 @@ import (
 )
 
 // IndexVersion is the version of the index projection's logic and state.
-const IndexVersion = 2
+const IndexVersion = 3
 
 // Index is the main read model: periods, regions, innovations, Bimtek
 // sessions and assessments, from which it answers the IID of every region

@@ -14,26 +14,26 @@ import (
 // hash and the checkpoint are all that one encoding.
 
 type periodState struct {
-	Year             int
-	CatalogueVersion string
-	Phase            domain.Phase
-	Schedule         []domain.PhaseWindow
-	OpenedAt         time.Time
+	Year             int                  `json:",omitzero"`
+	CatalogueVersion string               `json:",omitzero"`
+	Phase            domain.Phase         `json:",omitzero"`
+	Schedule         []domain.PhaseWindow `json:",omitzero"`
+	OpenedAt         time.Time            `json:",omitzero"`
 	// FrozenAt is the position of the commit that moved the period to pleno;
 	// Results are the scores frozen then, by region.
-	FrozenAt uint64
-	Results  map[string]*frozenResult
+	FrozenAt uint64                   `json:",omitzero"`
+	Results  map[string]*frozenResult `json:",omitzero"`
 }
 
 // frozenResult is a region's published result of a year.
 type frozenResult struct {
-	SPD            domain.Milli
-	SID            string // exact rational, big.Rat.RatString
-	Total          string // exact rational
-	IID            domain.Hundredths
-	Predicate      string
-	ProvisionalIID domain.Hundredths
-	Counted        []string // innovation ids that counted
+	SPD            domain.Milli      `json:",omitzero"`
+	SID            string            `json:",omitzero"` // exact rational, big.Rat.RatString
+	Total          string            `json:",omitzero"` // exact rational
+	IID            domain.Hundredths `json:",omitzero"`
+	Predicate      string            `json:",omitzero"`
+	ProvisionalIID domain.Hundredths `json:",omitzero"`
+	Counted        []string          `json:",omitzero"` // innovation ids that counted
 }
 
 // closesAt is the end of penjaringan, the reference date of the windows.
@@ -47,57 +47,57 @@ func (p *periodState) closesAt() time.Time {
 }
 
 type regionState struct {
-	Perbatasan bool
-	OfficeName string
-	OfficeKind domain.OfficeKind
+	Perbatasan bool              `json:",omitzero"`
+	OfficeName string            `json:",omitzero"`
+	OfficeKind domain.OfficeKind `json:",omitzero"`
 }
 
 type innovationState struct {
-	ID                      string
-	Region                  string
-	Name                    string
-	Unit                    string
-	Initiator               domain.Initiator
-	Form                    domain.Form
-	Digital                 bool
-	Affair                  domain.Affair
-	Stage                   domain.Stage
-	ProposedOn              time.Time
-	TrialStartedOn          time.Time
-	ImplementationStartedOn time.Time
-	WithdrawnOn             time.Time
-	WithdrawReason          string
-	ProposedEventID         uuid.UUID
-	TrialEventID            uuid.UUID
-	OriginInnovationID      string
-	OriginRegion            string
-	Replications            []domain.DatedFact
+	ID                      string             `json:",omitzero"`
+	Region                  string             `json:",omitzero"`
+	Name                    string             `json:",omitzero"`
+	Unit                    string             `json:",omitzero"`
+	Initiator               domain.Initiator   `json:",omitzero"`
+	Form                    domain.Form        `json:",omitzero"`
+	Digital                 bool               `json:",omitzero"`
+	Affair                  domain.Affair      `json:",omitzero"`
+	Stage                   domain.Stage       `json:",omitzero"`
+	ProposedOn              time.Time          `json:",omitzero"`
+	TrialStartedOn          time.Time          `json:",omitzero"`
+	ImplementationStartedOn time.Time          `json:",omitzero"`
+	WithdrawnOn             time.Time          `json:",omitzero"`
+	WithdrawReason          string             `json:",omitzero"`
+	ProposedEventID         uuid.UUID          `json:",omitzero"`
+	TrialEventID            uuid.UUID          `json:",omitzero"`
+	OriginInnovationID      string             `json:",omitzero"`
+	OriginRegion            string             `json:",omitzero"`
+	Replications            []domain.DatedFact `json:",omitzero"`
 	// Timeline lists the stage events, oldest first.
-	Timeline []stageEvent
+	Timeline []stageEvent `json:",omitzero"`
 }
 
 type stageEvent struct {
-	Stage   domain.Stage
-	On      time.Time
-	EventID uuid.UUID
-	Actor   string
+	Stage   domain.Stage `json:",omitzero"`
+	On      time.Time    `json:",omitzero"`
+	EventID uuid.UUID    `json:",omitzero"`
+	Actor   string       `json:",omitzero"`
 }
 
 type answerState struct {
-	Indicator    string
-	InnovationID string
-	Unit         string
-	Revision     int
-	Claimed      int
-	Status       domain.AnswerStatus
-	Verified     int
-	Evidence     domain.Evidence
-	SubmittedBy  string
-	SubmittedAt  time.Time
-	Reason       string
-	VerifiedBy   string
-	VerifiedAt   time.Time
-	EventIDs     []uuid.UUID
+	Indicator    string              `json:",omitzero"`
+	InnovationID string              `json:",omitzero"`
+	Unit         string              `json:",omitzero"`
+	Revision     int                 `json:",omitzero"`
+	Claimed      int                 `json:",omitzero"`
+	Status       domain.AnswerStatus `json:",omitzero"`
+	Verified     int                 `json:",omitzero"`
+	Evidence     domain.Evidence     `json:",omitzero"`
+	SubmittedBy  string              `json:",omitzero"`
+	SubmittedAt  time.Time           `json:",omitzero"`
+	Reason       string              `json:",omitzero"`
+	VerifiedBy   string              `json:",omitzero"`
+	VerifiedAt   time.Time           `json:",omitzero"`
+	EventIDs     []uuid.UUID         `json:",omitzero"`
 }
 
 func (a *answerState) input() domain.AnswerInput {
@@ -105,14 +105,14 @@ func (a *answerState) input() domain.AnswerInput {
 }
 
 type assessmentState struct {
-	Year   int
-	Region string
+	Year   int    `json:",omitzero"`
+	Region string `json:",omitzero"`
 	// Answers are keyed by answerKey(innovation, indicator).
-	Answers map[string]*answerState
+	Answers map[string]*answerState `json:",omitzero"`
 	// Rejected maps innovation ids rejected for the year to the reason.
-	Rejected       map[string]string
-	FirstSubmitted time.Time
-	LastSubmitted  time.Time
+	Rejected       map[string]string `json:",omitzero"`
+	FirstSubmitted time.Time         `json:",omitzero"`
+	LastSubmitted  time.Time         `json:",omitzero"`
 }
 
 func answerKey(innovationID, indicator string) string {
@@ -123,37 +123,37 @@ func answerKey(innovationID, indicator string) string {
 }
 
 type attendeeState struct {
-	Name    string
-	Unit    string
-	Role    string
-	Region  string
-	EventID uuid.UUID
+	Name    string    `json:",omitzero"`
+	Unit    string    `json:",omitzero"`
+	Role    string    `json:",omitzero"`
+	Region  string    `json:",omitzero"`
+	EventID uuid.UUID `json:",omitzero"`
 }
 
 type sessionState struct {
-	ID          string
-	Region      string
-	Title       string
-	Kind        domain.SessionKind
-	Date        time.Time
-	Venue       string
-	Organiser   string
-	Mode        domain.SessionMode
-	Speakers    []string
-	Attendees   []attendeeState
-	Closed      bool
-	ScheduledBy string
+	ID          string             `json:",omitzero"`
+	Region      string             `json:",omitzero"`
+	Title       string             `json:",omitzero"`
+	Kind        domain.SessionKind `json:",omitzero"`
+	Date        time.Time          `json:",omitzero"`
+	Venue       string             `json:",omitzero"`
+	Organiser   string             `json:",omitzero"`
+	Mode        domain.SessionMode `json:",omitzero"`
+	Speakers    []string           `json:",omitzero"`
+	Attendees   []attendeeState    `json:",omitzero"`
+	Closed      bool               `json:",omitzero"`
+	ScheduledBy string             `json:",omitzero"`
 }
 
 // indexState is everything the index projection knows.
 type indexState struct {
-	Periods     map[int]*periodState
-	Regions     map[string]*regionState
-	Innovations map[string]*innovationState
-	Sessions    map[string]*sessionState
-	Assessments map[string]*assessmentState
+	Periods     map[int]*periodState        `json:",omitzero"`
+	Regions     map[string]*regionState     `json:",omitzero"`
+	Innovations map[string]*innovationState `json:",omitzero"`
+	Sessions    map[string]*sessionState    `json:",omitzero"`
+	Assessments map[string]*assessmentState `json:",omitzero"`
 	// Commits indexes time travel: the occurred-at of each commit.
-	Events uint64
+	Events uint64 `json:",omitzero"`
 }
 
 func newIndexState() *indexState {
