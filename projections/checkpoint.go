@@ -3,6 +3,7 @@ package projections
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,16 +21,23 @@ type BlobStore interface {
 // checkpointName is the blob holding the live projections' checkpoint.
 const checkpointName = "projections-checkpoint"
 
-// checkpoint is the state of every live projection at one position.
-type checkpoint struct {
-	Position    uint64
-	SavedAt     time.Time
-	Projections map[string]checkpointPart
+// A checkpoint is the state of every live projection at one position:
+// checkpointMagic, the length of a JSON header, the header (position, time,
+// and each part's projection name, version and size) and then the parts'
+// bytes in header order. The parts are the projections' own snapshots,
+// which need not be JSON.
+const checkpointMagic = "JEJAK-CHECKPOINT\x01"
+
+type checkpointHeader struct {
+	Position uint64
+	SavedAt  time.Time
+	Parts    []checkpointPart
 }
 
 type checkpointPart struct {
+	Name    string
 	Version int
-	State   json.RawMessage
+	Size    int
 }
 
 func (v *Views) snapshotters() []Snapshotter {
@@ -38,30 +46,44 @@ func (v *Views) snapshotters() []Snapshotter {
 
 // SaveCheckpoint stores the state of the projections between two commits.
 func (v *Views) SaveCheckpoint(ctx context.Context, blobs BlobStore, now time.Time) (uint64, error) {
-	cp := checkpoint{SavedAt: now.UTC(), Projections: map[string]checkpointPart{}}
+	h := checkpointHeader{SavedAt: now.UTC()}
+	var parts [][]byte
 	err := v.Runner.Exclusive(func(position uint64) error {
-		cp.Position = position
+		h.Position = position
 		for _, p := range v.snapshotters() {
 			data, err := p.Snapshot()
 			if err != nil {
 				return err
 			}
-			cp.Projections[p.Name()] = checkpointPart{Version: p.Version(), State: bytes.TrimSpace(data)}
+			h.Parts = append(h.Parts, checkpointPart{Name: p.Name(), Version: p.Version(), Size: len(data)})
+			parts = append(parts, data)
 		}
 		return nil
 	})
 	if err != nil {
 		return 0, err
 	}
-	data, err := json.Marshal(cp)
+	header, err := json.Marshal(h)
 	if err != nil {
 		return 0, err
 	}
-	return cp.Position, blobs.Put(ctx, checkpointName, data)
+	size := len(checkpointMagic) + binary.MaxVarintLen64 + len(header)
+	for _, p := range parts {
+		size += len(p)
+	}
+	data := make([]byte, 0, size)
+	data = append(data, checkpointMagic...)
+	data = binary.AppendUvarint(data, uint64(len(header)))
+	data = append(data, header...)
+	for _, p := range parts {
+		data = append(data, p...)
+	}
+	return h.Position, blobs.Put(ctx, checkpointName, data)
 }
 
 // ErrStaleCheckpoint means a checkpoint was written by another version of a
-// projection; the projections start from zero instead.
+// projection (or in an older format); the projections start from zero
+// instead.
 var ErrStaleCheckpoint = errors.New("checkpoint of another projection version")
 
 // RestoreCheckpoint loads the last checkpoint into the projections and sets
@@ -74,23 +96,60 @@ func (v *Views) RestoreCheckpoint(ctx context.Context, blobs BlobStore) (uint64,
 	if err != nil || !ok {
 		return 0, err
 	}
-	var cp checkpoint
-	if err := json.Unmarshal(data, &cp); err != nil {
-		return 0, fmt.Errorf("checkpoint: %w", err)
+	h, parts, err := parseCheckpoint(data)
+	if err != nil {
+		return 0, err
 	}
 	for _, p := range v.snapshotters() {
-		part, ok := cp.Projections[p.Name()]
+		part, ok := parts[p.Name()]
 		if !ok || part.Version != p.Version() {
 			return 0, fmt.Errorf("%w: %s", ErrStaleCheckpoint, p.Name())
 		}
 	}
 	for _, p := range v.snapshotters() {
-		if err := p.Restore(cp.Projections[p.Name()].State); err != nil {
+		if err := p.Restore(parts[p.Name()].data); err != nil {
 			return 0, err
 		}
 	}
-	v.Runner.resetTo(cp.Position)
-	return cp.Position, nil
+	v.Runner.resetTo(h.Position)
+	return h.Position, nil
+}
+
+type checkpointBytes struct {
+	Version int
+	data    []byte
+}
+
+func parseCheckpoint(data []byte) (checkpointHeader, map[string]checkpointBytes, error) {
+	var h checkpointHeader
+	if len(data) > 0 && data[0] == '{' {
+		return h, nil, fmt.Errorf("%w: the checkpoint is in the older JSON format", ErrStaleCheckpoint)
+	}
+	rest, ok := bytes.CutPrefix(data, []byte(checkpointMagic))
+	if !ok {
+		return h, nil, errors.New("checkpoint: unknown format")
+	}
+	n, read := binary.Uvarint(rest)
+	if read <= 0 || n > uint64(len(rest)-read) {
+		return h, nil, errors.New("checkpoint: truncated header")
+	}
+	rest = rest[read:]
+	if err := json.Unmarshal(rest[:n], &h); err != nil {
+		return h, nil, fmt.Errorf("checkpoint header: %w", err)
+	}
+	rest = rest[n:]
+	parts := map[string]checkpointBytes{}
+	for _, p := range h.Parts {
+		if p.Size < 0 || p.Size > len(rest) {
+			return h, nil, fmt.Errorf("checkpoint: part %s is truncated", p.Name)
+		}
+		parts[p.Name] = checkpointBytes{Version: p.Version, data: rest[:p.Size]}
+		rest = rest[p.Size:]
+	}
+	if len(rest) != 0 {
+		return h, nil, fmt.Errorf("checkpoint: %d bytes after the last part", len(rest))
+	}
+	return h, parts, nil
 }
 
 // RunCheckpoints saves a checkpoint every interval when the projections

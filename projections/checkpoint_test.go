@@ -2,6 +2,7 @@ package projections_test
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"testing"
 	"time"
@@ -82,12 +83,42 @@ func TestCheckpoint(t *testing.T) {
 	})
 
 	t.Run("refuses a checkpoint of another projection version", func(t *testing.T) {
-		if err := blobs.Put(ctx, "projections-checkpoint", []byte(`{"Position":3,"Projections":{"index":{"Version":0,"State":{}}}}`)); err != nil {
+		header := []byte(`{"Position":3,"Parts":[{"Name":"index","Version":0,"Size":0},{"Name":"audit","Version":1,"Size":0},{"Name":"timeline","Version":1,"Size":0}]}`)
+		data := binary.AppendUvarint([]byte("JEJAK-CHECKPOINT\x01"), uint64(len(header)))
+		if err := blobs.Put(ctx, "projections-checkpoint", append(data, header...)); err != nil {
 			t.Fatal(err)
 		}
 		_, err := projections.NewViews(s.store).RestoreCheckpoint(ctx, blobs)
 		if !errors.Is(err, projections.ErrStaleCheckpoint) {
 			t.Fatalf("err = %v, want ErrStaleCheckpoint", err)
+		}
+	})
+
+	t.Run("treats a checkpoint in the older JSON format as stale", func(t *testing.T) {
+		if err := blobs.Put(ctx, "projections-checkpoint", []byte(`{"Position":3,"Projections":{"index":{"Version":3,"State":{}}}}`)); err != nil {
+			t.Fatal(err)
+		}
+		_, err := projections.NewViews(s.store).RestoreCheckpoint(ctx, blobs)
+		if !errors.Is(err, projections.ErrStaleCheckpoint) {
+			t.Fatalf("err = %v, want ErrStaleCheckpoint", err)
+		}
+	})
+
+	t.Run("reports a damaged checkpoint", func(t *testing.T) {
+		v := caughtUp(t, s.store)
+		if _, err := v.SaveCheckpoint(ctx, blobs, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		data, _, err := blobs.Get(ctx, "projections-checkpoint")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := blobs.Put(ctx, "projections-checkpoint", data[:len(data)-10]); err != nil {
+			t.Fatal(err)
+		}
+		_, err = projections.NewViews(s.store).RestoreCheckpoint(ctx, blobs)
+		if err == nil || errors.Is(err, projections.ErrStaleCheckpoint) {
+			t.Fatalf("err = %v, want a damaged-checkpoint error", err)
 		}
 	})
 }

@@ -3,6 +3,7 @@ package projections
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -11,7 +12,7 @@ import (
 )
 
 // IndexVersion is the version of the index projection's logic and state.
-const IndexVersion = 3
+const IndexVersion = 4
 
 // Index is the main read model: periods, regions, innovations, Bimtek
 // sessions and assessments, from which it answers the IID of every region
@@ -28,6 +29,9 @@ type Index struct {
 	byRegion        map[string][]*innovationState
 	sessionsBy      map[string][]*sessionState
 	assessedRegions map[int][]string
+
+	// snapshotSize is the last snapshot's size, to size the next one's buffer.
+	snapshotSize atomic.Int64
 
 	cacheMu sync.Mutex
 	scores  map[scoreKey]*domain.ScoreResult

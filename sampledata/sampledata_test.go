@@ -120,7 +120,7 @@ var eventIDs = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0
 
 func stableHash(t *testing.T, v *projections.Views) string {
 	t.Helper()
-	snap, err := v.Index.Snapshot()
+	snap, err := v.Index.StateJSON()
 	if err != nil {
 		t.Fatal(err)
 	}
