@@ -8,11 +8,16 @@ import (
 	"os"
 	"path/filepath"
 	"text/tabwriter"
+	"time"
 
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/eventstore"
 	"github.com/jejak-id/jejak/projections"
 )
+
+// offlineCheckpointAfter is how many replayed commits make an offline tool
+// save a checkpoint after catching up.
+const offlineCheckpointAfter = 20_000
 
 // offline is a store with projections caught up, for the tools that work
 // without a running server.
@@ -35,7 +40,8 @@ func openOffline(ctx context.Context, sf storeFlags, stderr io.Writer) (*offline
 	if err != nil {
 		return fail(err)
 	}
-	if _, err := off.views.RestoreCheckpoint(ctx, checkpoints); err != nil {
+	restored, err := off.views.RestoreCheckpoint(ctx, checkpoints)
+	if err != nil {
 		if !errors.Is(err, projections.ErrStaleCheckpoint) {
 			return fail(err)
 		}
@@ -51,6 +57,13 @@ func openOffline(ctx context.Context, sf storeFlags, stderr io.Writer) (*offline
 		return fail(err)
 	}
 	bar.Done(int(head), int(head))
+	if head-restored >= offlineCheckpointAfter {
+		// Keep the replay for the next tool or server start. A failure
+		// only costs that replay again.
+		if _, err := off.views.SaveCheckpoint(ctx, checkpoints, time.Now()); err != nil {
+			fmt.Fprintf(stderr, "jejak: could not save a checkpoint (the next start replays again): %v\n", err)
+		}
+	}
 	blobs, err := eventstore.OpenBlobs(ctx, o.Conn, eventstore.SnapshotBucket, sf.Replicas)
 	if err != nil {
 		return fail(err)
