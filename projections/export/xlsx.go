@@ -91,56 +91,86 @@ func newStyles(f *excelize.File) (xlsxStyles, error) {
 	return s, nil
 }
 
-// fillSheet writes g's header and cells; table sheets also get an autofilter.
+// fillSheet writes g's header and cells; table sheets also get an
+// autofilter. The cells go through excelize's stream writer, which writes
+// each row's XML once instead of building the sheet in memory: the national
+// innovation sheet has some two million cells.
 func fillSheet(f *excelize.File, g grid, s xlsxStyles, table bool) error {
-	for i, c := range g.columns {
-		name, err := excelize.ColumnNumberToName(i + 1)
-		if err != nil {
-			return err
-		}
-		if err := f.SetCellStr(g.sheet, name+"1", c.header); err != nil {
-			return err
-		}
-		if err := f.SetColWidth(g.sheet, name, name, c.width); err != nil {
-			return err
-		}
-	}
-	for r, row := range g.rows {
-		for i, c := range row {
-			if err := setCell(f, g.sheet, i+1, r+2, c, s); err != nil {
-				return err
-			}
-		}
-	}
 	last, err := excelize.CoordinatesToCellName(len(g.columns), len(g.rows)+1)
 	if err != nil {
 		return err
 	}
-	headerEnd, err := excelize.CoordinatesToCellName(len(g.columns), 1)
-	if err != nil {
-		return err
-	}
-	if err := f.SetCellStyle(g.sheet, "A1", headerEnd, s.header); err != nil {
-		return err
-	}
-	// Room for headers wrapped onto two lines; not every reader fits rows.
-	if err := f.SetRowHeight(g.sheet, 1, 30); err != nil {
-		return err
-	}
-	err = f.SetPanes(g.sheet, &excelize.Panes{
-		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
-		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}},
-	})
-	if err != nil {
-		return err
-	}
+	// Sheet-level settings first: the stream writer carries them over.
 	if table {
 		if err := f.AutoFilter(g.sheet, "A1:"+last, nil); err != nil {
 			return err
 		}
 	}
 	// After AutoFilter, which replaces the sheet properties.
-	return setPrintLayout(f, g.sheet)
+	if err := setPrintLayout(f, g.sheet); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(g.sheet)
+	if err != nil {
+		return err
+	}
+	for i, c := range g.columns {
+		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
+			return err
+		}
+	}
+	err = sw.SetPanes(&excelize.Panes{
+		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}},
+	})
+	if err != nil {
+		return err
+	}
+	values := make([]any, len(g.columns))
+	for i, c := range g.columns {
+		values[i] = excelize.Cell{StyleID: s.header, Value: c.header}
+	}
+	// Room for headers wrapped onto two lines; not every reader fits rows.
+	if err := sw.SetRow("A1", values, excelize.RowOpts{Height: 30}); err != nil {
+		return err
+	}
+	for r, row := range g.rows {
+		clear(values)
+		for i, c := range row {
+			if values[i], err = streamCell(c, s); err != nil {
+				return err
+			}
+		}
+		ref, err := excelize.CoordinatesToCellName(1, r+2)
+		if err != nil {
+			return err
+		}
+		if err := sw.SetRow(ref, values[:len(row)]); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
+}
+
+// streamCell is a cell as the stream writer takes it; nil leaves it empty.
+func streamCell(c cell, s xlsxStyles) (any, error) {
+	switch c.kind {
+	case integerCell:
+		return excelize.Cell{StyleID: s.integer, Value: c.num}, nil
+	case decimalCell:
+		return excelize.Cell{StyleID: s.decimal, Value: c.num}, nil
+	case dateCell:
+		d, err := time.Parse(time.DateOnly, c.text)
+		if err != nil {
+			return nil, err
+		}
+		return excelize.Cell{StyleID: s.date, Value: int64(d.Sub(excelEpoch()) / (24 * time.Hour))}, nil
+	default:
+		if c.text == "" {
+			return nil, nil
+		}
+		return c.text, nil
+	}
 }
 
 // setPrintLayout prints a sheet on landscape A4, one page wide, with the
@@ -155,36 +185,4 @@ func setPrintLayout(f *excelize.File, sheet string) error {
 		return err
 	}
 	return f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sheet + "'!$1:$1", Scope: sheet})
-}
-
-func setCell(f *excelize.File, sheet string, col, row int, c cell, s xlsxStyles) error {
-	ref, err := excelize.CoordinatesToCellName(col, row)
-	if err != nil {
-		return err
-	}
-	switch c.kind {
-	case integerCell, decimalCell:
-		style := s.integer
-		if c.kind == decimalCell {
-			style = s.decimal
-		}
-		if err := f.SetCellFloat(sheet, ref, c.num, -1, 64); err != nil {
-			return err
-		}
-		return f.SetCellStyle(sheet, ref, ref, style)
-	case dateCell:
-		d, err := time.Parse(time.DateOnly, c.text)
-		if err != nil {
-			return err
-		}
-		if err := f.SetCellInt(sheet, ref, int64(d.Sub(excelEpoch())/(24*time.Hour))); err != nil {
-			return err
-		}
-		return f.SetCellStyle(sheet, ref, ref, s.date)
-	default:
-		if c.text == "" {
-			return nil
-		}
-		return f.SetCellStr(sheet, ref, c.text)
-	}
 }

@@ -13,10 +13,12 @@ import (
 const dosDate1980 = 1<<5 | 1
 
 // canonicalZip rewrites a zip archive so its bytes depend only on the names
-// and contents of its entries: entries in byte order of their names (first
-// names first), every entry deflated and stamped 1980-01-01 00:00 with no
-// extra fields, comments or permissions. An XLSX library is free to change
-// entry order or stamp entries with the wall clock; this undoes both.
+// and compressed contents of its entries: entries in byte order of their
+// names (first names first), stamped 1980-01-01 00:00 with no extra fields,
+// comments or permissions. An XLSX library is free to change entry order or
+// stamp entries with the wall clock; this undoes both. The compressed data
+// is copied as it is (Go's deflate gives the same bytes for the same input),
+// which spares inflating and deflating the national sheets again.
 func canonicalZip(data []byte, first ...string) ([]byte, error) {
 	r, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -46,12 +48,12 @@ func canonicalZip(data []byte, first ...string) ([]byte, error) {
 }
 
 func copyEntry(w *zip.Writer, f *zip.File) error {
-	in, err := f.Open()
+	in, err := f.OpenRaw()
 	if err != nil {
 		return err
 	}
-	defer in.Close()
-	out, err := w.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, ModifiedDate: dosDate1980})
+	out, err := w.CreateRaw(&zip.FileHeader{Name: f.Name, Method: f.Method, ModifiedDate: dosDate1980,
+		CRC32: f.CRC32, CompressedSize64: f.CompressedSize64, UncompressedSize64: f.UncompressedSize64})
 	if err != nil {
 		return err
 	}
