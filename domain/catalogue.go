@@ -113,6 +113,7 @@ type Catalogue struct {
 	basicServices []Affair
 	indicators    []Indicator
 	byCode        map[string]int
+	byAspect      map[Aspect][]Indicator // shared; never handed out
 }
 
 func (c *Catalogue) Year() int                            { return c.year }
@@ -130,15 +131,7 @@ func (c *Catalogue) BasicServiceAffairs() []Affair        { return slices.Clone(
 func (c *Catalogue) Indicators() []Indicator { return slices.Clone(c.indicators) }
 
 // IndicatorsOf returns the indicators of one aspect in catalogue order.
-func (c *Catalogue) IndicatorsOf(a Aspect) []Indicator {
-	var out []Indicator
-	for _, i := range c.indicators {
-		if i.Aspect == a {
-			out = append(out, i)
-		}
-	}
-	return out
-}
+func (c *Catalogue) IndicatorsOf(a Aspect) []Indicator { return slices.Clone(c.byAspect[a]) }
 
 // Indicator returns the indicator with the given code.
 func (c *Catalogue) Indicator(code string) (Indicator, bool) {
@@ -315,6 +308,7 @@ func ParseCatalogue(b []byte) (*Catalogue, error) {
 		counting:      CountingRules(f.Counting),
 		basicServices: f.BasicServiceAffairs,
 		byCode:        map[string]int{},
+		byAspect:      map[Aspect][]Indicator{},
 	}
 	var p Problems
 	p.Check(f.Year >= 2018 && f.Year <= 2100, "year", "must be an assessment year")
@@ -357,6 +351,7 @@ func ParseCatalogue(b []byte) (*Catalogue, error) {
 		}
 		c.byCode[in.Code] = len(c.indicators)
 		c.indicators = append(c.indicators, ind)
+		c.byAspect[ind.Aspect] = append(c.byAspect[ind.Aspect], ind)
 	}
 	for _, k := range []DerivedKind{DerivedBimtekSessions, DerivedReplications, DerivedCreationMonths} {
 		_, ok := c.derivedRule(k)

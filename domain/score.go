@@ -105,7 +105,7 @@ func Score(c *Catalogue, in ScoreInput) (ScoreResult, error) {
 	}
 	r := ScoreResult{Region: in.Region, Year: in.Year, CatalogueVersion: c.Version()}
 	var spd, spdProv Milli
-	for _, ind := range c.IndicatorsOf(AspectSPD) {
+	for _, ind := range c.byAspect[AspectSPD] {
 		s := answeredScore(ind, spdAnswers[ind.Code])
 		spd += s.Points
 		spdProv += s.ProvisionalPoints
@@ -204,7 +204,7 @@ func baseScore(ind Indicator) IndicatorScore {
 func scoreInnovation(c *Catalogue, in ScoreInput, inn InnovationInput, answers map[string]AnswerInput) InnovationScore {
 	s := InnovationScore{ID: inn.ID, Name: inn.Name, Unit: inn.Unit, Affair: inn.Affair}
 	s.Counted, s.Reason = countDecision(c, in, inn)
-	for _, ind := range c.IndicatorsOf(AspectSID) {
+	for _, ind := range c.byAspect[AspectSID] {
 		var is IndicatorScore
 		if ind.IsDerived() {
 			is = derivedScore(c, in, inn, ind)

@@ -15,6 +15,9 @@ import (
 // the year's Bimtek sessions. For a year frozen at pleno, region figures are
 // the published ones.
 func (x *Index) ExportTables(year int) (export.Tables, string, error) {
+	if err := x.warmScores(year); err != nil {
+		return export.Tables{}, "", err
+	}
 	national, err := x.Rankings(year, ClusterNational)
 	if err != nil {
 		return export.Tables{}, "", err

@@ -1,9 +1,13 @@
 package projections
 
 import (
+	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/google/uuid"
 
@@ -186,3 +190,36 @@ func frozenPhase(ph domain.Phase) bool {
 
 // affairLabel is a readable label for an affair code.
 func affairLabel(a domain.Affair) string { return strings.ReplaceAll(string(a), "_", " ") }
+
+// warmScores computes, on every CPU, the scores of year's assessed regions
+// that are not cached yet: an export needs all of them, and one region's
+// score does not depend on another's.
+func (x *Index) warmScores(year int) error {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if _, ok := x.state.Periods[year]; !ok {
+		return nil
+	}
+	regions := x.assessedRegions[year]
+	workers := min(runtime.GOMAXPROCS(0), len(regions))
+	errs := make([]error, workers)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(regions) {
+					return
+				}
+				// The workers share this call's read lock.
+				if _, err := x.score(year, regions[i]); err != nil {
+					errs[w] = err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
