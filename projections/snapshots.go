@@ -48,9 +48,29 @@ type Snapshots struct {
 	views *Views
 }
 
-// NewSnapshots returns a snapshot service over views.
+// NewSnapshots returns a snapshot service over views. Past states that
+// views replays start from the nearest stored snapshot from then on.
 func NewSnapshots(blobs SnapshotBlobs, views *Views) *Snapshots {
-	return &Snapshots{blobs: blobs, views: views}
+	s := &Snapshots{blobs: blobs, views: views}
+	views.startFrom(s.nearest)
+	return s
+}
+
+// nearest loads the latest readable snapshot at or before position (nil
+// when there is none).
+func (s *Snapshots) nearest(ctx context.Context, position uint64) (*Index, uint64, error) {
+	all, err := s.List(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	for i := len(all) - 1; i >= 0; i-- {
+		info := all[i]
+		if info.Position <= position && info.IndexVersion == IndexVersion {
+			ix, err := s.Load(ctx, info)
+			return ix, info.Position, err
+		}
+	}
+	return nil, 0, nil
 }
 
 func snapshotName(position uint64) string { return fmt.Sprintf("index-%020d", position) }

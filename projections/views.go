@@ -63,6 +63,16 @@ type Views struct {
 
 	mu    sync.Mutex
 	cache []*pastIndex // most recent first
+	// base, when set, finds a stored index at or before a position for a
+	// past state to start from instead of the first event.
+	base func(ctx context.Context, position uint64) (*Index, uint64, error)
+}
+
+// startFrom sets where past states start from (Snapshots sets itself).
+func (v *Views) startFrom(base func(ctx context.Context, position uint64) (*Index, uint64, error)) {
+	v.mu.Lock()
+	v.base = base
+	v.mu.Unlock()
 }
 
 type pastIndex struct {
@@ -96,7 +106,8 @@ func (v *Views) Position(asOf AsOf) uint64 {
 
 // IndexAt returns the index as it was at asOf, and the position it reflects.
 // The live index answers "now" and any position it has reached; past states
-// are replayed from the store (and kept for the next reads).
+// are replayed from the store, starting from the nearest stored snapshot
+// before them when there is one, and kept for the next reads.
 func (v *Views) IndexAt(ctx context.Context, asOf AsOf) (*Index, uint64, error) {
 	pos := v.Position(asOf)
 	if pos >= v.Runner.Position() {
@@ -120,9 +131,17 @@ func (v *Views) IndexAt(ctx context.Context, asOf AsOf) (*Index, uint64, error) 
 	if len(v.cache) > pastCacheSize {
 		v.cache = v.cache[:pastCacheSize]
 	}
+	base := v.base
 	v.mu.Unlock()
 
-	c.err = Replay(context.WithoutCancel(ctx), v.store, pos, c.index)
+	var from uint64
+	if base != nil {
+		// A snapshot that cannot be read only costs the longer replay.
+		if ix, at, err := base(context.WithoutCancel(ctx), pos); err == nil && ix != nil && at <= pos {
+			c.index, from = ix, at
+		}
+	}
+	c.err = replayRange(context.WithoutCancel(ctx), v.store, from, pos, c.index)
 	if c.err != nil {
 		v.mu.Lock()
 		for i := range v.cache {
@@ -141,10 +160,16 @@ var errReached = errors.New("reached the target position")
 
 // Replay applies every event up to and including position to ps.
 func Replay(ctx context.Context, store domain.EventStore, position uint64, ps ...Projection) error {
-	if position == 0 {
+	return replayRange(ctx, store, 0, position, ps...)
+}
+
+// replayRange applies the events after position after, up to and including
+// position, to ps.
+func replayRange(ctx context.Context, store domain.EventStore, after, position uint64, ps ...Projection) error {
+	if position <= after {
 		return nil
 	}
-	err := store.Read(ctx, 0, func(ev domain.RecordedEvent) error {
+	err := store.Read(ctx, after, func(ev domain.RecordedEvent) error {
 		if ev.Position > position {
 			return errReached
 		}
