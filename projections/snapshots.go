@@ -93,13 +93,15 @@ func (s *Snapshots) create(ctx context.Context, asOf AsOf) (SnapshotInfo, *Index
 	if ok && info.IndexVersion == IndexVersion && info.Encoding == "gzip" {
 		return info, nil, nil // reuse; an older format is replaced below
 	}
-	data, pos, err := s.take(ctx, pos)
+	data, ix, err := s.take(ctx, pos)
 	if err != nil {
 		return SnapshotInfo{}, nil, err
 	}
-	ix := NewIndex()
-	if err := ix.Restore(data); err != nil {
-		return SnapshotInfo{}, nil, err
+	if ix == nil { // the live index moves on: work from a copy
+		ix = NewIndex()
+		if err := ix.Restore(data); err != nil {
+			return SnapshotInfo{}, nil, err
+		}
 	}
 	sum := sha256.Sum256(data)
 	info = SnapshotInfo{Name: snapshotName(pos), Position: pos, Time: s.views.Timeline.TimeAt(pos),
@@ -141,8 +143,9 @@ func gzipBytes(data []byte) ([]byte, error) {
 }
 
 // take serialises the index at pos: the live index between two commits
-// when pos is where it stands, a replayed one otherwise.
-func (s *Snapshots) take(ctx context.Context, pos uint64) ([]byte, uint64, error) {
+// when pos is where it stands, a past one otherwise. The past index is
+// returned too (it no longer changes); the live one is not.
+func (s *Snapshots) take(ctx context.Context, pos uint64) ([]byte, *Index, error) {
 	var data []byte
 	live := false
 	err := s.views.Runner.Exclusive(func(current uint64) error {
@@ -155,14 +158,17 @@ func (s *Snapshots) take(ctx context.Context, pos uint64) ([]byte, uint64, error
 		return err
 	})
 	if err != nil || live {
-		return data, pos, err
+		return data, nil, err
 	}
 	ix, _, err := s.views.IndexAt(ctx, AsOf{Position: pos})
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
 	data, err = ix.Snapshot()
-	return data, pos, err
+	if ix == s.views.Index {
+		ix = nil // never the live index, even if the runner were behind pos
+	}
+	return data, ix, err
 }
 
 // Info describes one snapshot; ok is false when there is none.

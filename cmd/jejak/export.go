@@ -74,12 +74,13 @@ func openOffline(ctx context.Context, sf storeFlags, stderr io.Writer) (*offline
 
 func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || (args[0] != "create" && args[0] != "list" && args[0] != "show") {
-		fmt.Fprintln(stderr, `Usage: jejak snapshot create [--as-of T] | list | show NAME   [store flags]
+		fmt.Fprintln(stderr, `Usage: jejak snapshot create [--as-of T] | list | show [--json] NAME   [store flags]
 
 A snapshot is the index's state at a stream position, serialised
 deterministically and kept with its SHA-256 in the JEJAK_SNAPSHOTS object
-store. Exports are built from snapshots. jejak serve also takes one on a
-schedule (--snapshot-every).`)
+store. Exports are built from snapshots, and past states (as-of reads)
+start from the nearest one. jejak serve also takes one on a schedule
+(--snapshot-every). show --json prints the whole state as readable JSON.`)
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return nil
 		}
@@ -89,6 +90,7 @@ schedule (--snapshot-every).`)
 	var sf storeFlags
 	sf.register(fs)
 	asOf := fs.String("as-of", "", "create: the state at this date, RFC 3339 time or position (default: now)")
+	asJSON := fs.Bool("json", false, "show: print the whole index state as readable JSON instead of a summary")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
@@ -132,6 +134,14 @@ schedule (--snapshot-every).`)
 		}
 		ix, err := off.snapshots.Load(ctx, info)
 		if err != nil {
+			return err
+		}
+		if *asJSON {
+			data, err := ix.StateJSON()
+			if err != nil {
+				return err
+			}
+			_, err = stdout.Write(data)
 			return err
 		}
 		printSnapshots(stdout, []projections.SnapshotInfo{info})
