@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/jejak-id/jejak/domain"
@@ -26,6 +27,11 @@ type Export struct {
 // (taking the snapshot when there is none yet). The same snapshot always
 // gives the same bytes. progress, if set, is told how far the build is.
 func (s *Snapshots) Export(ctx context.Context, year int, asOf AsOf, jejakVersion string, progress func(done, total int)) (Export, error) {
+	// Periods are never removed: a year unknown now was unknown before, and
+	// needs no snapshot to say so.
+	if !slices.ContainsFunc(s.views.Index.Years(), func(p PeriodInfo) bool { return p.Year == year }) {
+		return Export{}, domain.Errorf(domain.CodeNotFound, "no assessment period for %d", year)
+	}
 	info, ix, err := s.create(ctx, asOf)
 	if err != nil {
 		return Export{}, err

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// jejak runs the command line in process, as main does, and returns the
+// exit code and what the command printed.
+func jejak(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func mustJejak(t *testing.T, args ...string) string {
+	t.Helper()
+	code, out, errOut := jejak(t, args...)
+	if code != 0 {
+		t.Fatalf("jejak %s: exit %d\n%s%s", strings.Join(args, " "), code, out, errOut)
+	}
+	return out
+}
+
+// TestExportCommands goes through the offline tools on a generated store:
+// export twice from one snapshot, verify, tamper, snapshot list and show.
+func TestExportCommands(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	mustJejak(t, "generate", "--data", data, "--scale", "0.003", "--years", "2024-2025")
+
+	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
+	first := mustJejak(t, "export", "--data", data, "--year", "2025", "--out", a)
+	mustJejak(t, "export", "--data", data, "--year", "2025", "--out", b)
+	if !strings.Contains(first, "ekspor 2025 dari snapshot index-") {
+		t.Errorf("export printed %q", first)
+	}
+
+	t.Run("two exports of one snapshot are byte-identical", func(t *testing.T) {
+		names, err := os.ReadDir(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(names) != 6 {
+			t.Fatalf("export wrote %d files, want 6", len(names))
+		}
+		for _, n := range names {
+			x, _ := os.ReadFile(filepath.Join(a, n.Name()))
+			y, err := os.ReadFile(filepath.Join(b, n.Name()))
+			if err != nil || !bytes.Equal(x, y) {
+				t.Errorf("%s differs between the two exports (%v)", n.Name(), err)
+			}
+		}
+	})
+
+	t.Run("verify matches, then names a tampered cell", func(t *testing.T) {
+		if out := mustJejak(t, "verify", "--data", data, a); !strings.HasPrefix(out, "COCOK") {
+			t.Fatalf("verify printed %q", out)
+		}
+		path := filepath.Join(b, "daerah.csv")
+		csv, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.SplitN(string(csv), "\n", 3)
+		lines[1] = strings.Replace(lines[1], ",", ",X", 1)
+		if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, out, _ := jejak(t, "verify", "--data", data, b)
+		if code != 1 || !strings.Contains(out, "TIDAK COCOK") || !strings.Contains(out, "daerah.csv") {
+			t.Fatalf("verify of a tampered export: exit %d, %q", code, out)
+		}
+	})
+
+	t.Run("snapshot list and show", func(t *testing.T) {
+		list := mustJejak(t, "snapshot", "list", "--data", data)
+		fields := strings.Fields(strings.Split(list, "\n")[1])
+		if len(fields) == 0 || !strings.HasPrefix(fields[0], "index-") {
+			t.Fatalf("snapshot list printed %q", list)
+		}
+		show := mustJejak(t, "snapshot", "show", "--data", data, fields[0])
+		if !strings.Contains(show, "2025") || !strings.Contains(show, "daerah dinilai") {
+			t.Errorf("snapshot show printed %q", show)
+		}
+		var state struct {
+			Periods     map[string]json.RawMessage
+			Innovations map[string]json.RawMessage
+		}
+		raw := mustJejak(t, "snapshot", "show", "--json", "--data", data, fields[0])
+		if err := json.Unmarshal([]byte(raw), &state); err != nil || len(state.Periods) != 2 || len(state.Innovations) == 0 {
+			t.Errorf("snapshot show --json: %v, %d periods, %d innovations", err, len(state.Periods), len(state.Innovations))
+		}
+	})
+
+	t.Run("usage errors exit 2 and say what is missing", func(t *testing.T) {
+		for _, args := range [][]string{
+			{"export", "--data", data, "--out", a},
+			{"export", "--data", data, "--year", "2025", "--out", a, "--as-of", "kemarin"},
+			{"snapshot", "drop"},
+			{"verify", "--data", data},
+			{"no-such-command"},
+		} {
+			code, _, errOut := jejak(t, args...)
+			if code != 2 || errOut == "" {
+				t.Errorf("jejak %s: exit %d, stderr %q; want 2 and a message", strings.Join(args, " "), code, errOut)
+			}
+		}
+	})
+
+	t.Run("an export of a year without a period fails clearly", func(t *testing.T) {
+		before := mustJejak(t, "snapshot", "list", "--data", data)
+		code, _, errOut := jejak(t, "export", "--data", data, "--year", "2019", "--out", filepath.Join(t.TempDir(), "c"))
+		if code != 1 || !strings.Contains(errOut, "2019") {
+			t.Errorf("exit %d, stderr %q", code, errOut)
+		}
+		if after := mustJejak(t, "snapshot", "list", "--data", data); after != before {
+			t.Errorf("a failed export changed the snapshots:\n%s\n%s", before, after)
+		}
+	})
+}
