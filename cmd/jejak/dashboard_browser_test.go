@@ -371,6 +371,13 @@ func TestDashboardInBrowser(t *testing.T) {
 		if n := count(t, ctx, "#form-propose .field-error"); n == 0 {
 			t.Error("no field error shown")
 		}
+		// in Bahasa Indonesia, with the API's English detail kept smaller
+		if got := text(t, ctx, "#form-propose .field:has([name=name]) .field-error"); got != "wajib diisi" {
+			t.Errorf("the name's error reads %q, want %q", got, "wajib diisi")
+		}
+		if got := text(t, ctx, "#form-propose .form-status .notice.error strong"); got != "Gagal: isian belum benar." {
+			t.Errorf("the form's notice reads %q", got)
+		}
 		must(t, chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(`#form-propose [name=name]`), "Inovasi Uji Peramban"),
 			chromedp.SetValue(chromedp.CSS(`#form-propose [name=problem]`), "Antrean layanan panjang"),
 			chromedp.SetValue(chromedp.CSS(`#form-propose [name=solution]`), "Pendaftaran daring"),

@@ -68,6 +68,63 @@ export const can = {
   export: () => ['admin', 'coordinator', 'auditor'].includes(session.me.role),
 };
 
+// The API speaks English; these put its stable error codes and the common
+// field messages into Bahasa Indonesia. The English detail is still shown,
+// smaller, for whoever has to report the problem.
+const codeText = {
+  invalid: 'Isian belum benar',
+  not_found: 'Tidak ditemukan',
+  already_exists: 'Sudah ada',
+  version_conflict: 'Data ini baru saja diubah orang lain; muat ulang halaman lalu coba lagi',
+  precondition_failed: 'Data ini baru saja diubah orang lain; muat ulang halaman lalu coba lagi',
+  illegal_transition: 'Langkah ini tidak dapat dilakukan pada tahap sekarang',
+  phase_closed: 'Tahapan penilaian saat ini tidak mengizinkan langkah ini',
+  forbidden: 'Peran Anda tidak diizinkan melakukan ini',
+  out_of_scope: 'Di luar wilayah yang menjadi kewenangan Anda',
+  four_eyes: 'Verifikator tidak boleh memverifikasi isian yang ia ajukan sendiri',
+  duplicate: 'Sudah tercatat sebelumnya',
+  too_large: 'Data terlalu besar',
+  unavailable: 'Server sedang tidak dapat dihubungi; coba lagi sebentar lagi',
+  timeout: 'Waktu tunggu habis; coba lagi',
+  internal: 'Terjadi kesalahan di server (sudah dicatat)',
+  malformed_request: 'Permintaan tidak dapat dibaca',
+  unauthenticated: 'Perlu masuk dengan token yang berlaku',
+  precondition_required: 'Versi data tidak dikenali; muat ulang halaman',
+  idempotency_key_reused: 'Permintaan ini bertabrakan dengan permintaan sebelumnya; muat ulang halaman',
+  route_not_found: 'Alamat tidak dikenal',
+  method_not_allowed: 'Cara permintaan tidak didukung',
+};
+
+const fieldText = [
+  [/^is required$/, () => 'wajib diisi'],
+  [/^is longer than (\d+) characters$/, (n) => `lebih dari ${n} karakter`],
+  [/^must be an http\(s\) URL$/, () => 'harus berupa alamat http(s)'],
+  [/^needs a document reference, a link or a note$/, () => 'perlu nomor dokumen, tautan, atau catatan'],
+  [/^must be an assessment year$/, () => 'harus tahun penilaian yang ada'],
+  [/^must be smaller than the claimed option (\d+)$/, (n) => `harus lebih kecil dari opsi yang diajukan (${n})`],
+  [/^is not a known government affair \(urusan\)$/, () => 'bukan urusan pemerintahan yang dikenal'],
+  [/^a region cannot replicate its own innovation$/, () => 'daerah tidak dapat mereplikasi inovasinya sendiri'],
+  [/^an innovation cannot replicate one of its own region$/, () => 'inovasi tidak dapat mereplikasi inovasi dari daerahnya sendiri'],
+  [/^no assessment period for (\d+)$/, (y) => `belum ada periode penilaian ${y}`],
+  [/^must be (.+) or ([^,]+)$/, (list, last) => `harus salah satu dari: ${list}, ${last}`],
+];
+
+const lowerFirst = (t) => t.charAt(0).toLowerCase() + t.slice(1);
+
+// problemText is the Indonesian headline of a problem document.
+export function problemText(problem, status) {
+  return codeText[problem?.code] || (status ? `Permintaan gagal (HTTP ${status})` : 'Terjadi kesalahan');
+}
+
+// fieldMessage puts a field problem into Indonesian when it is a known one.
+export function fieldMessage(message) {
+  for (const [re, say] of fieldText) {
+    const m = re.exec(message);
+    if (m) return say(...m.slice(1));
+  }
+  return message;
+}
+
 // ApiError carries an RFC 9457 problem document.
 export class ApiError extends Error {
   constructor(status, problem) {
@@ -223,13 +280,16 @@ export function loading() {
 // problemBox shows an error from the API; 401/403 say what to do.
 export function problemBox(err) {
   const st = err instanceof ApiError ? err.status : 0;
-  let title = 'Terjadi kesalahan';
-  if (st === 401) title = 'Perlu masuk';
-  else if (st === 403) title = 'Tidak diizinkan';
-  else if (st === 404) title = 'Tidak ditemukan';
+  const text = err instanceof ApiError ? problemText(err.problem, st) : err.message;
   return h('div', { class: 'notice error', role: 'alert' },
-    h('strong', {}, title + ': '), err.message,
-    st === 401 || (st === 403 && !can.signedIn()) ? [' ', h('a', { href: '#/masuk' }, 'Masuk dengan token')] : null);
+    h('strong', {}, text + '.'),
+    st === 401 || (st === 403 && !can.signedIn()) ? [' ', h('a', { href: '#/masuk' }, 'Masuk dengan token')] : null,
+    err instanceof ApiError && err.problem.detail ? problemDetail(err.problem) : null);
+}
+
+// problemDetail is the API's own (English) wording, for reports.
+function problemDetail(p) {
+  return h('p', { class: 'problem-detail', lang: 'en' }, 'Rincian: ', p.detail, p.request_id ? ` (permintaan ${p.request_id})` : '');
 }
 
 export function section(title, ...children) {
@@ -345,8 +405,11 @@ function clearErrors(form, status) {
 // showProblem puts the problem's detail at the top and each errors[] entry
 // next to the field of that name (or in the list when no field matches).
 function showProblem(form, status, err) {
-  const p = err instanceof ApiError ? err.problem : { detail: 'Tidak dapat menghubungi server: ' + err.message };
-  const box = h('div', { class: 'notice error', role: 'alert', tabindex: -1 }, h('strong', {}, 'Gagal: '), p.detail || err.message);
+  const offline = !(err instanceof ApiError);
+  const p = offline ? {} : err.problem;
+  const box = h('div', { class: 'notice error', role: 'alert', tabindex: -1 },
+    h('strong', {}, 'Gagal: ' + (offline ? 'tidak dapat menghubungi server' : lowerFirst(problemText(p, err.status))) + '.'),
+    p.detail ? problemDetail(p) : null);
   const loose = [];
   let first = null;
   for (const fe of p.errors || []) {
@@ -358,10 +421,10 @@ function showProblem(form, status, err) {
     const id = input.id + '-err';
     input.setAttribute('aria-invalid', 'true');
     input.setAttribute('aria-describedby', [input.getAttribute('aria-describedby'), id].filter(Boolean).join(' '));
-    input.closest('.field').append(h('p', { class: 'field-error', id }, fe.message));
+    input.closest('.field').append(h('p', { class: 'field-error', id }, fieldMessage(fe.message)));
     first ||= input;
   }
-  if (loose.length) box.append(h('ul', {}, loose.map((fe) => h('li', {}, h('code', {}, fe.field), ': ', fe.message))));
+  if (loose.length) box.append(h('ul', {}, loose.map((fe) => h('li', {}, h('code', {}, fe.field), ': ', fieldMessage(fe.message)))));
   status.append(box);
   (first || box).focus?.();
 }
