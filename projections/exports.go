@@ -25,13 +25,19 @@ type Export struct {
 
 // Export builds the export of year from a snapshot of the index at asOf
 // (taking the snapshot when there is none yet). The same snapshot always
-// gives the same bytes. progress, if set, is told how far the build is.
+// gives the same bytes. progress, if set, is told how far the build is: the
+// snapshot, the tables, then each file.
 func (s *Snapshots) Export(ctx context.Context, year int, asOf AsOf, jejakVersion string, progress func(done, total int)) (Export, error) {
 	// Periods are never removed: a year unknown now was unknown before, and
 	// needs no snapshot to say so.
 	if !slices.ContainsFunc(s.views.Index.Years(), func(p PeriodInfo) bool { return p.Year == year }) {
 		return Export{}, domain.Errorf(domain.CodeNotFound, "no assessment period for %d", year)
 	}
+	total := exportSteps()
+	if progress == nil {
+		progress = func(int, int) {}
+	}
+	progress(0, total)
 	info, ix, err := s.create(ctx, asOf)
 	if err != nil {
 		return Export{}, err
@@ -41,22 +47,31 @@ func (s *Snapshots) Export(ctx context.Context, year int, asOf AsOf, jejakVersio
 			return Export{}, err
 		}
 	}
-	files, man, err := buildExport(ix, year, info.SHA256, info.Position, info.Time, jejakVersion, asOf.String(), progress)
+	progress(1, total)
+	files, man, err := buildExport(ix, year, info.SHA256, info.Position, info.Time, jejakVersion, asOf.String(),
+		func(done, _ int) { progress(1+done, total) })
 	return Export{Files: files, Manifest: man, Snapshot: info}, err
 }
 
+// exportSteps counts the progress steps of an export: the snapshot, then
+// buildExport's.
+func exportSteps() int { return 1 + 1 + len(export.FileNames()) }
+
+// buildExport builds the tables of year from ix (progress step 1), then the
+// files (one step each).
 func buildExport(ix *Index, year int, hash string, position uint64, at time.Time, jejakVersion, asOf string, progress func(done, total int)) ([]export.File, export.Manifest, error) {
 	tables, catalogue, err := ix.ExportTables(year)
 	if err != nil {
 		return nil, export.Manifest{}, err
 	}
+	total := 1 + len(export.FileNames())
+	if progress == nil {
+		progress = func(int, int) {}
+	}
+	progress(1, total)
 	meta := export.Meta{Year: year, SnapshotHash: hash, Position: position, SnapshotTime: at,
 		CatalogueVersion: catalogue, JejakVersion: jejakVersion, AsOf: asOf}
-	var opts []export.Option
-	if progress != nil {
-		opts = append(opts, export.WithProgress(progress))
-	}
-	return export.Build(tables, meta, opts...)
+	return export.Build(tables, meta, export.WithProgress(func(done, _ int) { progress(1+done, total) }))
 }
 
 // VerifyResult is what VerifyExport found.

@@ -58,6 +58,24 @@ func TestExports(t *testing.T) {
 		}
 	})
 
+	t.Run("reports progress from the snapshot to the last file", func(t *testing.T) {
+		var steps [][2]int
+		if _, err := snaps.Export(ctx, 2025, projections.AsOf{}, "test", func(done, total int) {
+			steps = append(steps, [2]int{done, total})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		total := steps[0][1]
+		if steps[0][0] != 0 || steps[len(steps)-1] != [2]int{total, total} || total != 2+len(export.FileNames()) {
+			t.Fatalf("progress %v: want 0..%d of %d", steps, 2+len(export.FileNames()), 2+len(export.FileNames()))
+		}
+		for i := 1; i < len(steps); i++ {
+			if steps[i][1] != total || steps[i][0] != steps[i-1][0]+1 {
+				t.Fatalf("progress %v is not one step at a time", steps)
+			}
+		}
+	})
+
 	t.Run("holds the scores of the index", func(t *testing.T) {
 		if first.Manifest.Position != pos["verify 18.01 1"] || first.Manifest.SnapshotHash != first.Snapshot.SHA256 {
 			t.Fatalf("manifest %+v", first.Manifest)

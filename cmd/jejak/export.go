@@ -188,11 +188,12 @@ gives the same bytes. Check it later with jejak verify DIR.`, stderr)
 	}
 	defer off.Close()
 	bar := newProgress(stderr, "membuat ekspor")
-	ex, err := off.snapshots.Export(ctx, *year, at, version, bar.Update)
+	steps := 0
+	ex, err := off.snapshots.Export(ctx, *year, at, version, func(done, total int) { steps = total; bar.Update(done, total) })
 	if err != nil {
 		return err
 	}
-	bar.Done(len(ex.Files), len(ex.Files))
+	bar.Done(steps, steps)
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
