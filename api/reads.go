@@ -161,7 +161,7 @@ func (s *Server) getScore(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, scoreDTO(g, rs, pos, s.regionDTO(ix, g)))
+	s.scoreBodies.write(w, rs, pos, s.regionDTO(ix, g))
 	return nil
 }
 

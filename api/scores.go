@@ -58,7 +58,6 @@ type scoreJSON struct {
 	Year              int                   `json:"year"`
 	CatalogueVersion  string                `json:"catalogue_version"`
 	Phase             domain.Phase          `json:"phase"`
-	Position          uint64                `json:"position"`
 	NotAssessed       bool                  `json:"not_assessed"`
 	Verified          totalsJSON            `json:"verified"`
 	Provisional       totalsJSON            `json:"provisional"`
@@ -124,15 +123,14 @@ func indicators(in []domain.IndicatorScore) []indicatorJSON {
 	return out
 }
 
-func scoreDTO(g domain.Region, rs projections.RegionScore, position uint64, region regionJSON) scoreJSON {
+// scoreDTO is a region's explanation; the response adds the position in
+// front (see scoreBodies).
+func scoreDTO(rs projections.RegionScore, region regionJSON) scoreJSON {
 	r := rs.Result
 	out := scoreJSON{Region: region, Year: r.Year, CatalogueVersion: r.CatalogueVersion, Phase: rs.Phase,
-		Position: position, NotAssessed: rs.NotAssessed, Verified: totals(r.Verified), Provisional: totals(r.Provisional),
+		NotAssessed: rs.NotAssessed, Verified: totals(r.Verified), Provisional: totals(r.Provisional),
 		SPD: indicators(r.SPD), Innovations: []innovationScoreJSON{}, Warnings: []warningJSON{}, BasicServices: []basicServiceJSON{},
-		ChangedSincePleno: rs.ChangedSincePleno}
-	if rs.Frozen != nil {
-		out.Published = &publishedJSON{IID: rs.Frozen.IID.Float64(), IIDText: rs.Frozen.IID.String(), Predicate: rs.Frozen.Predicate}
-	}
+		ChangedSincePleno: rs.ChangedSincePleno, Published: publishedOf(rs)}
 	for _, inn := range r.Innovations {
 		out.Innovations = append(out.Innovations, innovationScoreJSON{ID: inn.ID, Name: inn.Name, Unit: inn.Unit,
 			Affair: string(inn.Affair), Counted: inn.Counted, Reason: inn.Reason, Points: inn.Points.String(),
@@ -149,4 +147,12 @@ func scoreDTO(g domain.Region, rs projections.RegionScore, position uint64, regi
 		out.BasicServices = append(out.BasicServices, basicServiceJSON{Affair: string(b.Affair), Covered: b.Covered, InnovationIDs: ids})
 	}
 	return out
+}
+
+// publishedOf is the published (frozen) result, nil before pleno.
+func publishedOf(rs projections.RegionScore) *publishedJSON {
+	if rs.Frozen == nil {
+		return nil
+	}
+	return &publishedJSON{IID: rs.Frozen.IID.Float64(), IIDText: rs.Frozen.IID.String(), Predicate: rs.Frozen.Predicate}
 }

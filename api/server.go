@@ -77,6 +77,8 @@ type Server struct {
 	runner  *projections.Runner
 	hub     *Hub
 	exports exportJobs
+	// scoreBodies caches encoded region explanations.
+	scoreBodies *scoreBodies
 
 	exportsMu   sync.RWMutex
 	snapshots   *projections.Snapshots
@@ -110,7 +112,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, store: cfg.Store, service: cfg.Service, views: cfg.Views, runner: cfg.Views.Runner,
 		hub: cfg.Hub, now: cfg.Now, tokens: cfg.Tokens, log: cfg.Logger, metrics: newMetrics(),
-		exports: exportJobs{jobs: map[string]*exportJob{}}, snapshots: cfg.Snapshots, exportBlobs: cfg.ExportBlobs}
+		exports: exportJobs{jobs: map[string]*exportJob{}}, snapshots: cfg.Snapshots, exportBlobs: cfg.ExportBlobs,
+		scoreBodies: newScoreBodies()}
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		mux.Handle(rt.method+" "+rt.pattern, s.handle(rt))

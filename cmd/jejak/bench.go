@@ -66,7 +66,7 @@ Absolute numbers move with the machine; the ratios are what to compare.
 		return err
 	}
 	fmt.Fprintf(stdout, "\nsummary: rebuild ratio %.2fx (target 0.70x), rebuild %.1fs (target <= 20s), RSS %.0f MiB (target <= 1024), "+
-		"append-to-visible p99 %s (target <= 50ms), ranking p99 %s, region p99 %s (target <= 5ms)\n",
-		rep.RebuildRatio, rep.RebuildSecs, rep.RSSMiB, rep.VisibleP99, rep.RankingP99, rep.RegionP99)
+		"append-to-visible p99 %s (target <= 50ms), ranking p99 %s, region p99 %s cold, %s hot (target <= 5ms)\n",
+		rep.RebuildRatio, rep.RebuildSecs, rep.RSSMiB, rep.VisibleP99, rep.RankingP99, rep.RegionP99, rep.HotRegionP99)
 	return nil
 }

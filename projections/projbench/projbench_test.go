@@ -19,7 +19,7 @@ func TestRunSmall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Events == 0 || rep.RebuildRate == 0 || rep.RawRate == 0 || rep.VisibleP99 == 0 || rep.RankingP99 == 0 || rep.RegionP99 == 0 {
+	if rep.Events == 0 || rep.RebuildRate == 0 || rep.RawRate == 0 || rep.VisibleP99 == 0 || rep.RankingP99 == 0 || rep.RegionP99 == 0 || rep.HotRegionP99 == 0 {
 		t.Fatalf("incomplete report: %+v", rep)
 	}
 }

@@ -1,0 +1,114 @@
+package api
+
+import (
+	"bytes"
+	"container/list"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"sync"
+
+	"github.com/jejak-id/jejak/domain"
+	"github.com/jejak-id/jejak/projections"
+)
+
+// scoreBodies caches encoded region explanations. The explanation of a
+// national-scale region is a few hundred KB of JSON (every point with its
+// event ids); encoding it on every read was most of the region query, and its
+// garbage drove the tail latency. An entry is keyed by the score result it
+// encodes, which the index replaces (never changes) when an event touches the
+// region, and by everything else the body shows; it holds the body without
+// its position, which each response puts in front.
+type scoreBodies struct {
+	mu      sync.Mutex
+	entries map[scoreBodyKey]*list.Element // of *scoreBody
+	lru     list.List                      // most recently used first
+	bytes   int
+}
+
+type scoreBody struct {
+	key  scoreBodyKey
+	body []byte
+}
+
+// scoreBodyBudget bounds the cache by size: at national scale a region's
+// explanation is a few hundred KB, so this keeps the regions a dashboard
+// audience reads most (own region, the top of the rankings) without
+// holding every region of every year.
+const scoreBodyBudget = 64 << 20
+
+type scoreBodyKey struct {
+	result            *domain.ScoreResult
+	phase             domain.Phase
+	notAssessed       bool
+	changedSincePleno bool
+	published         publishedJSON
+	hasPublished      bool
+	region            regionKey
+}
+
+// regionKey is what regionJSON shows that can change (the rest follows from
+// the region code, which the result implies).
+type regionKey struct {
+	perbatasan bool
+	office     string
+	officeKind string
+}
+
+func newScoreBodies() *scoreBodies {
+	return &scoreBodies{entries: map[scoreBodyKey]*list.Element{}}
+}
+
+// write answers the explanation of rs at position, from the cache when it
+// can.
+func (c *scoreBodies) write(w http.ResponseWriter, rs projections.RegionScore, position uint64, region regionJSON) {
+	key := scoreBodyKey{result: rs.Result, phase: rs.Phase, notAssessed: rs.NotAssessed, changedSincePleno: rs.ChangedSincePleno,
+		region: regionKey{region.Perbatasan, region.OfficeName, region.OfficeKind}}
+	if p := publishedOf(rs); p != nil {
+		key.published, key.hasPublished = *p, true
+	}
+	body, ok := c.get(key)
+	if !ok {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(scoreDTO(rs, region))
+		body = buf.Bytes()
+		c.put(key, body)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(`{"position":,`)+len(strconv.FormatUint(position, 10))+len(body)-1))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write([]byte(`{"position":` + strconv.FormatUint(position, 10) + `,`))
+	_, _ = w.Write(body[1:]) // the body without its opening brace
+}
+
+func (c *scoreBodies) get(key scoreBodyKey) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if !ok {
+		return nil, false
+	}
+	c.lru.MoveToFront(e)
+	return e.Value.(*scoreBody).body, true
+}
+
+func (c *scoreBodies) put(key scoreBodyKey, body []byte) {
+	if len(body) > scoreBodyBudget/4 {
+		return // not worth evicting a quarter of the cache for
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.entries[key]; ok {
+		return
+	}
+	c.entries[key] = c.lru.PushFront(&scoreBody{key: key, body: body})
+	c.bytes += len(body)
+	for c.bytes > scoreBodyBudget {
+		oldest := c.lru.Back()
+		sb := c.lru.Remove(oldest).(*scoreBody)
+		delete(c.entries, sb.key)
+		c.bytes -= len(sb.body)
+	}
+}
