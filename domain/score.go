@@ -95,16 +95,17 @@ func Score(c *Catalogue, in ScoreInput) (ScoreResult, error) {
 	var p Problems
 	p.Check(in.Year == c.Year(), "year", "the catalogue is for %d, not %d", c.Year(), in.Year)
 	p.Check(!in.ClosesAt.IsZero(), "closes_at", "is required")
-	spdAnswers := indexAnswers(&p, c, AspectSPD, "spd", in.SPD)
+	spdAnswers := indexAnswers(&p, c, AspectSPD, "spd", "", in.SPD)
 	innAnswers := make([]map[string]AnswerInput, len(in.Innovations))
 	for i, inn := range in.Innovations {
-		innAnswers[i] = indexAnswers(&p, c, AspectSID, "innovations["+inn.ID+"]", inn.Answers)
+		innAnswers[i] = indexAnswers(&p, c, AspectSID, "innovations", inn.ID, inn.Answers)
 	}
 	if err := p.Err(); err != nil {
 		return ScoreResult{}, err
 	}
 	r := ScoreResult{Region: in.Region, Year: in.Year, CatalogueVersion: c.Version()}
 	var spd, spdProv Milli
+	r.SPD = make([]IndicatorScore, 0, len(c.byAspect[AspectSPD]))
 	for _, ind := range c.byAspect[AspectSPD] {
 		s := answeredScore(ind, spdAnswers[ind.Code])
 		spd += s.Points
@@ -149,30 +150,46 @@ func mandatoryMessage(s IndicatorScore) string {
 	}
 }
 
-func indexAnswers(p *Problems, c *Catalogue, aspect Aspect, field string, answers []AnswerInput) map[string]AnswerInput {
+// indexAnswers maps answers by indicator, reporting invalid ones under
+// group[.id].indicator; the field names are only built for a problem (this
+// runs for every answer of every score).
+func indexAnswers(p *Problems, c *Catalogue, aspect Aspect, group, id string, answers []AnswerInput) map[string]AnswerInput {
 	out := make(map[string]AnswerInput, len(answers))
 	for _, a := range answers {
-		f := field + "." + a.Indicator
+		bad := func(format string, args ...any) {
+			f := group + "." + a.Indicator
+			if id != "" {
+				f = group + "[" + id + "]." + a.Indicator
+			}
+			p.Add(f, format, args...)
+		}
 		ind, ok := c.Indicator(a.Indicator)
 		switch {
 		case !ok || ind.Aspect != aspect:
-			p.Add(f, "is not an %s indicator of catalogue %s", aspect, c.Version())
+			bad("is not an %s indicator of catalogue %s", aspect, c.Version())
 			continue
 		case ind.IsDerived():
-			p.Add(f, "is derived from events and cannot be answered")
+			bad("is derived from events and cannot be answered")
 			continue
 		}
-		_, dup := out[a.Indicator]
-		p.Check(!dup, f, "is answered twice")
-		p.Check(a.Claimed >= 1 && a.Claimed <= 3, f, "claimed option must be 1, 2 or 3")
+		if _, dup := out[a.Indicator]; dup {
+			bad("is answered twice")
+		}
+		if a.Claimed < 1 || a.Claimed > 3 {
+			bad("claimed option must be 1, 2 or 3")
+		}
 		switch a.Status {
 		case AnswerPending, AnswerRejected:
 		case AnswerAccepted:
-			p.Check(a.Verified == a.Claimed, f, "an accepted answer keeps its claimed option")
+			if a.Verified != a.Claimed {
+				bad("an accepted answer keeps its claimed option")
+			}
 		case AnswerLowered:
-			p.Check(a.Verified >= 1 && a.Verified < a.Claimed, f, "a lowered answer needs a smaller option")
+			if a.Verified < 1 || a.Verified >= a.Claimed {
+				bad("a lowered answer needs a smaller option")
+			}
 		default:
-			p.Add(f, "unknown status %q", a.Status)
+			bad("unknown status %q", a.Status)
 		}
 		out[a.Indicator] = a
 	}
@@ -204,6 +221,7 @@ func baseScore(ind Indicator) IndicatorScore {
 func scoreInnovation(c *Catalogue, in ScoreInput, inn InnovationInput, answers map[string]AnswerInput) InnovationScore {
 	s := InnovationScore{ID: inn.ID, Name: inn.Name, Unit: inn.Unit, Affair: inn.Affair}
 	s.Counted, s.Reason = countDecision(c, in, inn)
+	s.Indicators = make([]IndicatorScore, 0, len(c.byAspect[AspectSID]))
 	for _, ind := range c.byAspect[AspectSID] {
 		var is IndicatorScore
 		if ind.IsDerived() {

@@ -166,6 +166,9 @@ func (x *Index) freeze(p *periodState, position uint64) error {
 	p.Results = map[string]*frozenResult{}
 	regions := slices.Clone(x.assessedRegions[p.Year])
 	slices.Sort(regions)
+	if err := x.scoreAll(p.Year, regions); err != nil {
+		return err
+	}
 	for _, region := range regions {
 		res, err := x.score(p.Year, region)
 		if err != nil {
@@ -191,16 +194,21 @@ func frozenPhase(ph domain.Phase) bool {
 // affairLabel is a readable label for an affair code.
 func affairLabel(a domain.Affair) string { return strings.ReplaceAll(string(a), "_", " ") }
 
-// warmScores computes, on every CPU, the scores of year's assessed regions
-// that are not cached yet: an export needs all of them, and one region's
-// score does not depend on another's.
+// warmScores computes the scores of year's assessed regions that are not
+// cached yet: an export needs all of them.
 func (x *Index) warmScores(year int) error {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	if _, ok := x.state.Periods[year]; !ok {
 		return nil
 	}
-	regions := x.assessedRegions[year]
+	return x.scoreAll(year, x.assessedRegions[year])
+}
+
+// scoreAll computes (and caches) the scores of regions in year on every
+// CPU; one region's score does not depend on another's. The caller holds
+// x.mu, read or write, for the workers too.
+func (x *Index) scoreAll(year int, regions []string) error {
 	workers := min(runtime.GOMAXPROCS(0), len(regions))
 	errs := make([]error, workers)
 	var next atomic.Int64
@@ -212,7 +220,6 @@ func (x *Index) warmScores(year int) error {
 				if i >= len(regions) {
 					return
 				}
-				// The workers share this call's read lock.
 				if _, err := x.score(year, regions[i]); err != nil {
 					errs[w] = err
 					return

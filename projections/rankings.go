@@ -61,6 +61,13 @@ func (x *Index) Rankings(year int, cluster domain.Cluster) (Ranking, error) {
 	if !ok {
 		return Ranking{}, domain.Errorf(domain.CodeNotFound, "no assessment period for %d", year)
 	}
+	if len(p.Results) == 0 {
+		// Before pleno every row needs a computed score: fill the cache on
+		// every CPU first (cheap when it is already warm).
+		if err := x.scoreAll(year, x.assessedRegions[year]); err != nil {
+			return Ranking{}, err
+		}
+	}
 	regions := domain.MustRegions()
 	out := Ranking{Year: year, Cluster: cluster, Phase: p.Phase}
 	for _, code := range x.assessedRegions[year] {
