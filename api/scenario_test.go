@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -190,7 +191,22 @@ func TestScenario(t *testing.T) {
 		t.Errorf("audit trail of the innovation has %v entries, want 3", trail["total"])
 	}
 	get(p.auditor, "/api/v1/audit?region="+own+"&type=AnswerSubmitted&from=2025-01-01&to=2025-12-31&limit=2")
-	get(p.auditor, "/api/v1/audit?actor=ver-national")
+	// Every verification names the answer it verified, though its indicator
+	// and innovation did not change.
+	var byVerifier struct {
+		Items []struct {
+			Type    string            `json:"type"`
+			Subject map[string]string `json:"subject"`
+		} `json:"items"`
+	}
+	get(p.auditor, "/api/v1/audit?actor=ver-national&type=assessment.answer_verified").JSON(t, &byVerifier)
+	var subjects []string
+	for _, e := range byVerifier.Items {
+		subjects = append(subjects, e.Subject["indicator"]+"/"+e.Subject["innovation_id"])
+	}
+	if want := []string{"1/", "6/", "12/", "16/" + id}; !slices.Equal(subjects, want) {
+		t.Errorf("verifications in the audit trail are about %v, want %v", subjects, want)
+	}
 	get(p.operator, "/api/v1/innovations/"+id+"?as_of="+fmt.Sprint(created.Position()))
 
 	// The public sees nothing of the year until it is published.

@@ -118,7 +118,10 @@ type AuditEntry struct {
 	CommandID     uuid.UUID            `json:"command_id"`
 	CorrelationID string               `json:"correlation_id,omitempty"`
 	CausationID   string               `json:"causation_id,omitempty"`
-	Changes       []FieldChange        `json:"changes,omitempty"`
+	// Subject identifies the part of the aggregate the event is about (an
+	// answer's indicator and innovation, an attendee), changed or not.
+	Subject map[string]string `json:"subject,omitempty"`
+	Changes []FieldChange     `json:"changes,omitempty"`
 }
 
 // ActorJSON is an actor as the API shows it.
@@ -251,7 +254,8 @@ func (t *Trailer) Entry(ev domain.RecordedEvent) AuditEntry {
 	if t.last == nil {
 		t.last = map[string]map[string]any{}
 	}
-	scope := string(ev.AggregateType) + "/" + ev.AggregateID + "/" + changeScope(ev.Data)
+	part, subject := changeSubject(ev.Data)
+	scope := string(ev.AggregateType) + "/" + ev.AggregateID + "/" + part
 	before := t.last[scope]
 	if before == nil {
 		before = map[string]any{}
@@ -272,7 +276,9 @@ func (t *Trailer) Entry(ev domain.RecordedEvent) AuditEntry {
 		changes = append(changes, FieldChange{Field: name, Before: b, After: after})
 		before[name] = after
 	}
-	return entry(ev, changes)
+	e := entry(ev, changes)
+	e.Subject = subject
+	return e
 }
 
 // Keep reports whether q selects ev.
@@ -300,21 +306,32 @@ func Keep(ev domain.RecordedEvent, q AuditQuery) bool {
 	return true
 }
 
-// changeScope names what an event's fields describe, so before/after
-// compares like with like.
-func changeScope(e domain.Event) string {
+// changeSubject names the part of an aggregate an event is about, when it
+// is not the whole aggregate: the scope its changes are compared within (so
+// before/after compares like with like), and
+// the fields that identify it (shown with every entry, changed or not, so
+// that a verification says which answer it verified).
+func changeSubject(e domain.Event) (string, map[string]string) {
 	switch e := e.(type) {
 	case domain.AnswerSubmitted:
-		return "answer/" + answerKey(e.InnovationID, e.Indicator)
+		return "answer/" + answerKey(e.InnovationID, e.Indicator), answerSubject(e.InnovationID, e.Indicator)
 	case domain.AnswerVerified:
-		return "answer/" + answerKey(e.InnovationID, e.Indicator)
+		return "answer/" + answerKey(e.InnovationID, e.Indicator), answerSubject(e.InnovationID, e.Indicator)
 	case domain.BimtekAttendanceRecorded:
-		return fmt.Sprintf("attendee/%s/%s", e.Participant.Name, e.Participant.Unit)
+		return fmt.Sprintf("attendee/%s/%s", e.Participant.Name, e.Participant.Unit),
+			map[string]string{"name": e.Participant.Name, "unit": e.Participant.Unit}
 	case domain.InnovationRejected:
-		return "rejection/" + e.InnovationID
+		return "rejection/" + e.InnovationID, map[string]string{"innovation_id": e.InnovationID}
 	default:
-		return "aggregate"
+		return "aggregate", nil
 	}
+}
+
+func answerSubject(innovationID, indicator string) map[string]string {
+	if innovationID == "" {
+		return map[string]string{"indicator": indicator}
+	}
+	return map[string]string{"indicator": indicator, "innovation_id": innovationID}
 }
 
 // eventFields lists an event's top-level fields as JSON-ready values.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -546,4 +547,58 @@ func TestDashboardWithDemoData(t *testing.T) {
 			t.Error("the demo is not labelled as sample data")
 		}
 	})
+
+	t.Run("a long audit trail says what part is shown and pages to the newest", func(t *testing.T) {
+		e := e.as(t)
+		ctx := e.tab("auditor", 30*time.Second)
+		var a struct {
+			Total int `json:"total"`
+		}
+		e.call("auditor", "GET", "/api/v1/audit?region=64.03&limit=1", nil, &a, 200)
+		if a.Total <= 500 {
+			t.Fatalf("Berau has %d audit events; the test needs more than one page", a.Total)
+		}
+		e.open(ctx, "#/audit?region=64.03", "#audit-table")
+		want := fmt.Sprintf("Peristiwa 1–500 dari %s, terlama di atas.", idInt(a.Total))
+		if got := text(t, ctx, ".pager p"); got != want {
+			t.Errorf("pager reads %q, want %q", got, want)
+		}
+		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.pager button:last-child`)),
+			poll(fmt.Sprintf(`document.querySelectorAll('#audit-table tbody tr').length === %d`, a.Total-(a.Total-1)/500*500))))
+		if got := text(t, ctx, ".pager p"); !strings.HasSuffix(got, fmt.Sprintf("–%s dari %s, terlama di atas.", idInt(a.Total), idInt(a.Total))) {
+			t.Errorf("last page pager reads %q", got)
+		}
+		// a verification says which answer it verified
+		e.open(ctx, "#/audit?region=64.03&type=assessment.answer_verified", "#audit-table .subject")
+		if got := text(t, ctx, "#audit-table tbody tr:first-child .subject"); !strings.HasPrefix(got, "indikator ") {
+			t.Errorf("a verification's subject reads %q", got)
+		}
+	})
+
+	t.Run("the score explanation reads in Bahasa Indonesia", func(t *testing.T) {
+		e := e.as(t)
+		ctx := e.tab("", 30*time.Second)
+		e.open(ctx, "#/daerah/64.03?year=2024", "#region-iid")
+		// textContent: the per-innovation reasons sit in closed <details>.
+		body, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('main').textContent`))
+		must(t, err)
+		for _, english := range []string{"mandatory indicator", "only innovations in", "implementation started", "sessions attended",
+			"months from proposal", "replicated by", "no trial yet", "within"} {
+			if strings.Contains(body, english) {
+				t.Errorf("Berau's 2024 profile shows English %q", english)
+			}
+		}
+		if !strings.Contains(body, "Alasan: tahap") && !strings.Contains(body, "Alasan: masih tahap") && !strings.Contains(body, "Alasan: penerapan dimulai") {
+			t.Error("no translated reason on Berau's 2024 profile")
+		}
+	})
+}
+
+// idInt formats n as the dashboard does (Indonesian thousands separator).
+func idInt(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "." + s[i:]
+	}
+	return s
 }

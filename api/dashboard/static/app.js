@@ -90,7 +90,7 @@ async function route() {
   }
   if (mod.allowed && !mod.allowed()) {
     main.append(h('h1', { tabindex: -1 }, mod.title),
-      problemBox({ message: can.signedIn() ? 'Peran Anda tidak dapat membuka halaman ini.' : 'Masuk dengan token untuk membuka halaman ini.', status: 0 }),
+      problemBox({ message: can.signedIn() ? 'Peran Anda tidak dapat membuka halaman ini' : 'Masuk dengan token untuk membuka halaman ini', status: 0 }),
       can.signedIn() ? null : h('p', {}, h('a', { href: '#/masuk' }, 'Masuk')));
     current = null;
     focusHeading();

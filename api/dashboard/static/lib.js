@@ -106,10 +106,47 @@ const fieldText = [
   [/^a region cannot replicate its own innovation$/, () => 'daerah tidak dapat mereplikasi inovasinya sendiri'],
   [/^an innovation cannot replicate one of its own region$/, () => 'inovasi tidak dapat mereplikasi inovasi dari daerahnya sendiri'],
   [/^no assessment period for (\d+)$/, (y) => `belum ada periode penilaian ${y}`],
+  [/^the owning unit \(OPD\) is required$/, () => 'perangkat daerah (OPD) pemilik wajib diisi'],
+  [/^is required unless the session is daring$/, () => 'wajib diisi kecuali sesi daring'],
+  [/^every verification decision needs a reason$/, () => 'setiap keputusan verifikasi perlu alasan'],
+  [/^the date is required$/, () => 'tanggal wajib diisi'],
+  [/^must be a date like 2025-08-06$/, () => 'harus tanggal seperti 2025-08-06'],
+  [/^(\d{4}-\d{2}-\d{2}) is in the future$/, (d) => `${fmtDate(d)} belum terjadi`],
+  [/^no region with Kemendagri code "([^"]*)"$/, (c) => `tidak ada daerah dengan kode Kemendagri "${c}"`],
   [/^must be (.+) or ([^,]+)$/, (list, last) => `harus salah satu dari: ${list}, ${last}`],
 ];
 
 const lowerFirst = (t) => t.charAt(0).toLowerCase() + t.slice(1);
+
+// The explanation of a score (warnings, why an innovation counts or not,
+// notes on derived indicators) comes from the API in English too.
+const scoreTextRules = [
+  [/^mandatory indicator "(.+)" has no points: the events it is derived from are missing$/, (n) => `indikator wajib "${n}" belum berpoin: peristiwa sumbernya belum ada`],
+  [/^mandatory indicator "(.+)" is not answered$/, (n) => `indikator wajib "${n}" belum dijawab`],
+  [/^mandatory indicator "(.+)" awaits verification$/, (n) => `indikator wajib "${n}" menunggu verifikasi`],
+  [/^mandatory indicator "(.+)" was rejected$/, (n) => `indikator wajib "${n}" ditolak`],
+  [/^withdrawn$/, () => 'inovasi ditarik'],
+  [/^still in (\S+): only innovations in penerapan or replikasi count$/, (st) => `masih tahap ${(stageLabel[st] || st).toLowerCase()}: hanya inovasi tahap penerapan atau replikasi yang dihitung`],
+  [/^implementation started (\S+), after the period closed on (\S+)$/, (a, b) => `penerapan dimulai ${fmtDate(a)}, sesudah penjaringan ditutup ${fmtDate(b)}`],
+  [/^implementation started (\S+), more than (\d+) months before the period closed on (\S+)$/, (a, n, b) => `penerapan dimulai ${fmtDate(a)}, lebih dari ${n} bulan sebelum penjaringan ditutup ${fmtDate(b)}`],
+  [/^rejected for the year: (.*)$/, (r) => `ditolak untuk tahun ini: ${r}`],
+  [/^already counted in (.+) \(at most (\d+) years\)$/, (ys, n) => `sudah dihitung pada ${ys} (paling banyak ${n} tahun)`],
+  [/^in (\S+) since (\S+), within (\d+) months before (\S+)$/, (st, a, n, b) => `tahap ${(stageLabel[st] || st).toLowerCase()} sejak ${fmtDate(a)}, dalam ${n} bulan sebelum ${fmtDate(b)}`],
+  [/^(\d+) Bimtek sessions attended by (.+) between (\S+) and (\S+)$/, (n, u, a, b) => `${n} sesi Bimtek dihadiri ${u} antara ${fmtDate(a)} dan ${fmtDate(b)}`],
+  [/^replicated by (\d+) other regions$/, (n) => `direplikasi oleh ${n} daerah lain`],
+  [/^no trial yet$/, () => 'belum uji coba'],
+  [/^(\d+) months from proposal to trial$/, (n) => `${n} bulan dari usulan sampai uji coba`],
+];
+
+// scoreText puts a score explanation into Indonesian when it is a known one.
+export function scoreText(message) {
+  if (!message) return message;
+  for (const [re, say] of scoreTextRules) {
+    const m = re.exec(message);
+    if (m) return say(...m.slice(1));
+  }
+  return message;
+}
 
 // problemText is the Indonesian headline of a problem document.
 export function problemText(problem, status) {

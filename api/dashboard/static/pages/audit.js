@@ -1,9 +1,11 @@
 // Jejak audit: the event timeline of an entity, a region or an actor, with
 // who, when, what changed (before/after) and the correlation id.
-import { h, fill, api, can, withQuery, field, table, loading, problemBox, fmtDateTime, eventLabel, roleLabel, shortId } from '../lib.js';
+import { h, fill, api, can, withQuery, field, table, loading, problemBox, fmtDateTime, fmtNum, eventLabel, roleLabel, shortId } from '../lib.js';
 import { regionLink } from './common.js';
 
 export const title = 'Jejak audit';
+
+const pageSize = 500;
 export const allowed = () => can.audit();
 
 export function page(ctx) {
@@ -20,13 +22,14 @@ export function page(ctx) {
   controls.addEventListener('submit', (e) => {
     e.preventDefault();
     const d = Object.fromEntries(new FormData(controls).entries());
-    ctx.setQuery({ region: '', entity: '', actor: '', [d.mode]: d.value.trim(), type: d.type, from: d.from, to: d.to });
+    ctx.setQuery({ region: '', entity: '', actor: '', [d.mode]: d.value.trim(), type: d.type, from: d.from, to: d.to, offset: '' });
     refresh();
   });
   const el = h('div', {}, h('h1', {}, 'Jejak audit'), controls, body);
 
   async function refresh() {
-    const params = { entity: q.get('entity'), region: q.get('region'), actor: q.get('actor'), type: q.get('type'), from: q.get('from'), to: q.get('to'), limit: 500 };
+    const offset = Math.max(0, Number(q.get('offset')) || 0);
+    const params = { entity: q.get('entity'), region: q.get('region'), actor: q.get('actor'), type: q.get('type'), from: q.get('from'), to: q.get('to'), limit: pageSize, offset };
     if (!params.entity && !params.region && !params.actor) {
       fill(body, h('p', { class: 'muted' }, 'Pilih daerah, entitas atau pelaku untuk melihat jejaknya.'));
       return;
@@ -46,15 +49,31 @@ export function page(ctx) {
       [fmtDateTime(e.occurred_at), h('br'), h('span', { class: 'hint' }, `#${e.position}`)],
       [h('strong', {}, eventLabel[e.type] || e.type), h('br'), h('code', {}, e.type), ' ', shortId(e.event_id)],
       [e.aggregate_type === 'innovation' ? h('a', { href: `#/inovasi/${e.aggregate_id}` }, `${e.aggregate_type}/${e.aggregate_id}`) : `${e.aggregate_type}/${e.aggregate_id}`,
-        e.region ? [h('br'), regionLink(e.region)] : ''],
+        subject(e.subject), e.region ? [h('br'), regionLink(e.region)] : ''],
       [e.actor.user, h('br'), h('span', { class: 'hint' }, roleLabel[e.actor.role] || e.actor.role, e.actor.region ? ` ${e.actor.region}` : '')],
       changes(e.changes),
-      e.correlation_id ? h('code', { title: e.correlation_id }, e.correlation_id.slice(0, 12)) : '–',
+      e.correlation_id ? h('code', { class: 'wrap' }, e.correlation_id) : '–',
     ]), { id: 'audit-table' });
     if (hl) {
       t.querySelectorAll('tbody tr').forEach((tr, i) => { if (res.items[i]?.event_id === hl) tr.classList.add('highlight'); });
     }
-    fill(body, h('p', { class: 'muted' }, `${res.total} peristiwa, terlama di atas.`), t);
+    fill(body, pager(res, offset), t, res.total > pageSize ? pager(res, offset) : null);
+  }
+
+  // pager says which part of the trail is shown and moves through it: the
+  // trail is never cut silently.
+  function pager(res, offset) {
+    const last = Math.max(0, Math.floor((res.total - 1) / pageSize) * pageSize);
+    const go = (to) => () => { ctx.setQuery({ offset: to ? String(to) : '' }); refresh(); };
+    const shown = res.items.length ? `Peristiwa ${fmtNum(offset + 1)}–${fmtNum(offset + res.items.length)} dari ${fmtNum(res.total)}` : `${fmtNum(res.total)} peristiwa`;
+    return h('div', { class: 'toolbar pager' },
+      h('p', { class: 'muted' }, `${shown}, terlama di atas.`),
+      res.total > pageSize ? [
+        h('button', { type: 'button', disabled: offset === 0, onclick: go(0) }, '⇤ Terlama'),
+        h('button', { type: 'button', disabled: offset === 0, onclick: go(Math.max(0, offset - pageSize)) }, '← Sebelumnya'),
+        h('button', { type: 'button', disabled: offset >= last, onclick: go(offset + pageSize) }, 'Berikutnya →'),
+        h('button', { type: 'button', disabled: offset >= last, onclick: go(last) }, 'Terbaru ⇥'),
+      ] : null);
   }
   return { el, refresh };
 }
@@ -69,4 +88,15 @@ function changes(list) {
 function short(v) {
   const s = typeof v === 'string' ? v : JSON.stringify(v);
   return s.length > 80 ? s.slice(0, 77) + '…' : s;
+}
+
+// subject names the answer, attendee or rejection an entry is about.
+function subject(sub) {
+  if (!sub) return '';
+  const parts = [];
+  if (sub.indicator) parts.push(`indikator ${sub.indicator}`);
+  if (sub.innovation_id) parts.push(['inovasi ', h('a', { href: `#/inovasi/${sub.innovation_id}` }, shortId(sub.innovation_id))]);
+  if (sub.indicator && !sub.innovation_id) parts.push('SPD');
+  if (sub.name) parts.push(`peserta ${sub.name}${sub.unit ? ` (${sub.unit})` : ''}`);
+  return parts.length ? [h('br'), h('span', { class: 'hint subject' }, parts.flatMap((p, i) => (i ? [' · ', p] : [p])))] : '';
 }

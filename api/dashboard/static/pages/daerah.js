@@ -1,6 +1,6 @@
 // Profil daerah: a region's IID with the explainable breakdown, funnel,
 // Bimtek, score over time, an "as of" date, and the operator's write forms.
-import { h, fill, api, can, withQuery, field, table, section, loading, problemBox, badge, fmtIID, fmtDec, fmtNum,
+import { h, fill, api, can, withQuery, field, table, section, loading, problemBox, badge, fmtIID, fmtDec, fmtNum, scoreText,
   fmtDate, today, stageLabel, stageOrder, statusLabel, affairLabel, shortId } from '../lib.js';
 import { bars, lineChart } from '../chart.js';
 import { loadYears, pickYear, yearSelect } from './common.js';
@@ -29,7 +29,7 @@ export function page(ctx) {
     const year = pickYear(years, q.get('year'));
     const asOf = q.get('as_of') || '';
     if (!built) {
-      const asOfField = field({ name: 'as_of', label: 'Per tanggal (as of)', type: 'date', value: asOf, attrs: { max: today() },
+      const asOfField = field({ name: 'as_of', label: 'Per tanggal', type: 'date', value: asOf, attrs: { max: today() },
         hint: 'Kosongkan untuk keadaan terkini' });
       fill(controls, yearSelect(years, year, () => {}), asOfField,
         h('div', { class: 'field' }, h('button', { type: 'submit' }, 'Tampilkan')),
@@ -104,7 +104,7 @@ function scoreView(region, score, year) {
     score.changed_since_pleno ? h('p', { class: 'notice warn' }, 'Ada perubahan sesudah pleno; angka yang diumumkan tetap berlaku.') : null,
     score.warnings?.length ? section('Peringatan', h('ul', { id: 'warnings' }, score.warnings.map((w) => h('li', {},
       h('strong', {}, `Indikator ${w.indicator}`), w.innovation_id ? [' (', h('a', { href: `#/inovasi/${w.innovation_id}` }, w.innovation_id), ')'] : '',
-      ': ', w.message)))) : null,
+      ': ', scoreText(w.message))))) : null,
     section('Urusan pelayanan dasar', h('ul', { class: 'checklist', id: 'basic-services' }, (score.basic_services || []).map((b) =>
       h('li', {}, b.covered ? h('span', { class: 'yes' }, '✓ ') : h('span', { class: 'no' }, '✗ '),
         h('span', { class: 'sr-only' }, b.covered ? 'tercakup: ' : 'belum tercakup: '), affairLabel(b.affair),
@@ -115,7 +115,7 @@ function scoreView(region, score, year) {
         h('summary', {}, inn.name, ' · ', inn.counted ? h('span', { class: 'yes' }, 'dihitung') : h('span', { class: 'no' }, 'tidak dihitung'),
           ` · ${fmtDec(inn.points)} poin`, inn.provisional_points !== inn.points ? ` (sementara ${fmtDec(inn.provisional_points)})` : ''),
         h('p', {}, h('a', { href: `#/inovasi/${inn.id}` }, inn.id), ` · ${inn.unit} · ${affairLabel(inn.affair)}`),
-        h('p', { class: inn.counted ? 'muted' : 'notice warn' }, 'Alasan: ', inn.reason || '–'),
+        h('p', { class: inn.counted ? 'muted' : 'notice warn' }, 'Alasan: ', scoreText(inn.reason) || '–'),
         indicatorTable(`Indikator SID ${inn.name}`, inn.indicators)))
         : h('p', { class: 'muted' }, 'Belum ada inovasi.')),
   ];
@@ -124,11 +124,11 @@ function scoreView(region, score, year) {
 function indicatorTable(caption, rows) {
   const cols = [{ label: 'Kode' }, { label: 'Indikator' }, { label: 'Bobot', num: true, cls: 'hide-sm' }, { label: 'Status' },
     { label: 'Opsi diklaim', num: true, cls: 'hide-sm' }, { label: 'Parameter', num: true }, { label: 'Poin', num: true },
-    { label: 'Poin sementara', num: true, cls: 'hide-sm' }, { label: 'Bukti (event)' }];
+    { label: 'Poin sementara', num: true, cls: 'hide-sm' }, { label: 'Bukti (peristiwa)' }];
   return table(caption, cols, rows.map((r) => [
     r.code,
     [r.name, r.mandatory ? h('span', { class: 'muted' }, ' (wajib)') : '', r.derived ? h('span', { class: 'muted' }, ' (turunan)') : '',
-      r.note ? [h('br'), h('span', { class: 'hint' }, r.note)] : ''],
+      r.note ? [h('br'), h('span', { class: 'hint' }, scoreText(r.note))] : ''],
     fmtDec(r.bobot),
     r.derived ? 'Dihitung dari peristiwa' : (statusLabel[r.status] || (r.status ? r.status : 'Belum dijawab')),
     r.claimed_option || '–', r.parameter || '–', fmtDec(r.points), fmtDec(r.provisional_points),
@@ -178,7 +178,7 @@ function bimtekList(res, code, refresh) {
 
 async function operatorActions(code, years, year, refresh) {
   const open = years.filter((p) => p.phase === 'penjaringan');
-  return [section('Tindakan operator',
+  return [section('Tindakan',
     h('p', { class: 'muted' }, 'Formulir di bawah mencatat peristiwa baru untuk daerah ini.'),
     proposeForm(code, refresh),
     bimtekForm(code, refresh),

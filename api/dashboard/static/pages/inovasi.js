@@ -62,7 +62,7 @@ export function page(ctx) {
       { id: 'answers-table' })));
     if (!actions.dataset.built && can.write(inn.region)) {
       const open = (await loadYears()).filter((p) => p.phase === 'penjaringan');
-      fill(actions, section('Tindakan operator', stageForm(inn, refresh),
+      fill(actions, section('Tindakan', stageForm(inn, refresh),
         open.length ? await answerForm(inn.region, open, inn.id, refresh) : h('p', { class: 'muted' }, 'Tidak ada periode penjaringan yang terbuka.')));
       actions.dataset.built = '1';
     } else if (actions.dataset.built && inn.stage !== actions.dataset.stage) {

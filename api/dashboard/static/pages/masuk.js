@@ -7,7 +7,7 @@ export function page(ctx) {
   const status = h('div', { role: 'status', 'aria-live': 'polite' });
   const form = h('form', { id: 'form-signin', class: 'card', novalidate: true },
     field({ name: 'token', label: 'Token akses', type: 'textarea', required: true,
-      hint: 'Tempel token dari: jejak token issue --role operator --region 64.03. Token disimpan di sessionStorage tab ini saja.' }),
+      hint: 'Tempel token yang Anda terima dari admin Jejak. Token hanya disimpan di tab peramban ini dan hilang saat tab ditutup.' }),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Masuk')), status);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
