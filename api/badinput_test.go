@@ -57,6 +57,8 @@ func TestBadInput(t *testing.T) {
 		{"an unknown innovation", apitest.Request{Method: "POST", Path: "/api/v1/innovations/nope/stage", Token: p.operator, Body: map[string]string{"to": "uji_coba"}}, 404, "not_found", ""},
 		{"an invalid date", apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Body: withField("proposed_on", "2025-13-01")}, 422, "invalid", "proposed_on"},
 		{"a date in the future", apitest.Request{Method: "POST", Path: stage, Token: p.operator, Body: map[string]string{"to": "uji_coba", "on": "2030-01-01"}}, 422, "invalid", "on"},
+		{"a stage date before the proposal", apitest.Request{Method: "POST", Path: stage, Token: p.operator, Body: map[string]string{"to": "uji_coba", "on": "2023-12-31"}}, 422, "invalid", "on"},
+		{"a proposal dated in the future", apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Body: withField("proposed_on", "2030-01-01")}, 422, "invalid", "proposed_on"},
 		{"an invalid year in the path", apitest.Request{Method: "GET", Path: "/api/v1/periods/20x5", Token: p.operator}, 422, "invalid", "year"},
 		{"an answer option out of range", apitest.Request{Method: "POST", Path: "/api/v1/assessments/2025/" + own + "/answers", Token: p.operator, Body: answerBody("1", "", 4, "x")}, 422, "invalid", "option"},
 		{"an Idempotency-Key with a space", apitest.Request{Method: "POST", Path: stage, Token: p.operator, Body: map[string]string{"to": "uji_coba"}, Header: map[string]string{"Idempotency-Key": "a b"}}, 422, "invalid", "Idempotency-Key"},

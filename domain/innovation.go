@@ -134,7 +134,10 @@ func notBefore(on, last time.Time, what string) error {
 		return (&Problems{{Field: "on", Message: "the date is required"}}).Err()
 	}
 	if Day(on).Before(last) {
-		return Errorf(CodeIllegalTransition, "%s on %s would go back before %s: stage dates never go backwards", what, date(on), date(last))
+		// A wrong date, not a wrong step: reported against the field.
+		var p Problems
+		p.Add("on", "%s on %s would go back before %s: stage dates never go backwards", what, date(on), date(last))
+		return p.Err()
 	}
 	return nil
 }

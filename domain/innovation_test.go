@@ -92,9 +92,9 @@ func TestInnovationLifeCycle(t *testing.T) {
 		wantCode(t, MustInnovation(t, domain.StageTrial).RecordReplication("18.04", "x", day(2022, 5, 1)), domain.CodeIllegalTransition)
 	})
 	t.Run("never lets stage dates go backwards", func(t *testing.T) {
-		wantCode(t, MustInnovation(t, domain.StageProposed).StartTrial(day(2021, 12, 31)), domain.CodeIllegalTransition)
-		wantCode(t, MustInnovation(t, domain.StageTrial).StartImplementation(day(2022, 2, 1)), domain.CodeIllegalTransition)
-		wantCode(t, MustInnovation(t, domain.StageImplementation).Withdraw("x", day(2022, 8, 1)), domain.CodeIllegalTransition)
+		wantCode(t, MustInnovation(t, domain.StageProposed).StartTrial(day(2021, 12, 31)), domain.CodeInvalid)
+		wantCode(t, MustInnovation(t, domain.StageTrial).StartImplementation(day(2022, 2, 1)), domain.CodeInvalid)
+		wantCode(t, MustInnovation(t, domain.StageImplementation).Withdraw("x", day(2022, 8, 1)), domain.CodeInvalid)
 	})
 	t.Run("does not let a region replicate its own innovation or replicate twice", func(t *testing.T) {
 		in := MustInnovation(t, domain.StageReplication)

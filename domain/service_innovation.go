@@ -48,7 +48,7 @@ func (s *Service) ProposeInnovation(ctx context.Context, cmd ProposeInnovationCo
 	if err := Authorize(cmd.Actor, ActionWriteRegion, cmd.Region); err != nil {
 		return CommitResult{}, "", err
 	}
-	on, err := s.pastDay("on", cmd.On)
+	on, err := s.pastDay("proposed_on", cmd.On)
 	if err != nil {
 		return CommitResult{}, "", err
 	}

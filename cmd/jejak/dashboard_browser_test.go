@@ -427,13 +427,29 @@ func TestDashboardInBrowser(t *testing.T) {
 			Total int `json:"total"`
 		}
 		e.call("verifier", "GET", "/api/v1/verification-queue", nil, &q, 200)
+		// in penjaringan the queue explains when decisions open
 		e.open(ctx, "#/antrian", "#queue-table")
+		if got := text(t, ctx, "#queue-table tbody tr:first-child td:last-child"); got != "Verifikasi dibuka pada tahap Pengukuran (sekarang: Penjaringan)." {
+			t.Errorf("a pending answer in penjaringan shows %q", got)
+		}
+		e.post("admin", "/api/v1/periods/2025/advance", map[string]any{"to": "pengukuran"})
+		e.open(ctx, "#/antrian?status=pending", "#queue-table details > summary")
 		if n := count(t, ctx, "#queue-table tbody tr .form-verify"); n != q.Total || n == 0 {
 			t.Errorf("queue shows %d decisions, API has %d pending", n, q.Total)
 		}
 		if n := count(t, ctx, "#form-propose"); n != 0 {
 			t.Error("verifier is offered operator writes")
 		}
+		// a decision is confirmed and leaves the queue
+		must(t, chromedp.Do(ctx,
+			chromedp.Click(chromedp.CSS(`#queue-table tbody tr:first-child details > summary`)),
+			chromedp.SetValue(chromedp.CSS(`#queue-table tbody tr:first-child .form-verify [name=reason]`), "bukti lengkap"),
+			chromedp.Click(chromedp.CSS(`#queue-table tbody tr:first-child .form-verify button[type=submit]`)),
+			poll(`document.querySelector('.notice.ok') !== null`)))
+		if got := text(t, ctx, ".notice.ok"); !strings.HasPrefix(got, "Keputusan untuk indikator ") || !strings.HasSuffix(got, "tersimpan.") {
+			t.Errorf("the confirmation reads %q", got)
+		}
+		must(t, chromedp.Do(ctx, poll(fmt.Sprintf(`document.querySelectorAll('#queue-table tbody tr .form-verify').length === %d`, q.Total-1))))
 	})
 
 	t.Run("an auditor reads the audit trail and writes nothing", func(t *testing.T) {

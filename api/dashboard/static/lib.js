@@ -112,6 +112,7 @@ const fieldText = [
   [/^the date is required$/, () => 'tanggal wajib diisi'],
   [/^must be a date like 2025-08-06$/, () => 'harus tanggal seperti 2025-08-06'],
   [/^(\d{4}-\d{2}-\d{2}) is in the future$/, (d) => `${fmtDate(d)} belum terjadi`],
+  [/^.+ on (\S+) would go back before (\S+): stage dates never go backwards$/, (a, b) => `${fmtDate(a)} lebih awal dari tahap sebelumnya (${fmtDate(b)}): tanggal tahapan tidak boleh mundur`],
   [/^no region with Kemendagri code "([^"]*)"$/, (c) => `tidak ada daerah dengan kode Kemendagri "${c}"`],
   [/^must be (.+) or ([^,]+)$/, (list, last) => `harus salah satu dari: ${list}, ${last}`],
 ];

@@ -1,6 +1,6 @@
 // Antrian verifikasi: pending evidence with its age; verifiers accept, lower
 // or reject each answer with a reason.
-import { h, fill, api, can, withQuery, field, table, loading, problemBox, fmtNum, fmtDateTime, statusLabel } from '../lib.js';
+import { h, fill, api, can, withQuery, field, table, loading, problemBox, fmtNum, fmtDateTime, statusLabel, phaseLabel } from '../lib.js';
 import { loadYears, regionLink } from './common.js';
 import { verifyForm, catalogue } from './forms.js';
 import { evidence } from './inovasi.js';
@@ -11,13 +11,22 @@ export const allowed = () => can.verify();
 export function page(ctx) {
   const controls = h('form', { class: 'toolbar', 'aria-label': 'Saring antrian' });
   const body = h('div', {}, loading());
-  const el = h('div', {}, h('h1', {}, 'Antrian verifikasi'), controls, body);
+  const flash = h('div', { role: 'status', 'aria-live': 'polite' });
+  const el = h('div', {}, h('h1', {}, 'Antrian verifikasi'), controls, flash, body);
   let built = false;
+  let phases = {};
+
+  // decided confirms a decision: its row leaves the queue on refresh.
+  const decided = (a) => () => {
+    fill(flash, h('p', { class: 'notice ok' }, `Keputusan untuk indikator ${a.indicator} (${a.region}, ${a.year}) tersimpan.`));
+    refresh();
+  };
 
   async function refresh() {
     const q = ctx.query;
     if (!built) {
       const years = await loadYears();
+      phases = Object.fromEntries(years.map((p) => [p.year, p.phase]));
       fill(controls, 
         field({ name: 'year', label: 'Tahun', value: q.get('year') || '', options: [['', 'Semua'], ...years.map((p) => [p.year, String(p.year)])] }),
         field({ name: 'region', label: 'Kode daerah', value: q.get('region') || '', attrs: { placeholder: '64.03', size: 8 } }),
@@ -53,7 +62,9 @@ export function page(ctx) {
           [`${a.indicator}. ${ind?.name || ''}`, a.innovation_id ? [h('br'), h('a', { href: `#/inovasi/${a.innovation_id}` }, a.innovation_id)] : ''],
           [String(a.claimed_option), ind ? h('span', { class: 'hint' }, ` ${ind.parameters[a.claimed_option - 1] || ''}`) : ''],
           evidence(a.evidence), `${fmtDateTime(a.submitted_at)} oleh ${a.submitted_by}`,
-          status === 'pending' ? verifyForm(a, ind?.parameters, refresh) : [statusLabel[a.status], a.reason ? `: ${a.reason}` : '']];
+          status !== 'pending' ? [statusLabel[a.status], a.reason ? `: ${a.reason}` : '']
+            : phases[a.year] === 'pengukuran' ? verifyForm(a, ind?.parameters, decided(a))
+              : h('p', { class: 'muted' }, `Verifikasi dibuka pada tahap Pengukuran (sekarang: ${phaseLabel[phases[a.year]] || phases[a.year] || '–'}).`)];
       }), { id: 'queue-table' }));
   }
   return { el, refresh };

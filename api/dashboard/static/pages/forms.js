@@ -129,7 +129,8 @@ export function verifyForm(ans, parameters, onDone) {
     options: Array.from({ length: Math.max(0, ans.claimed_option - 1) }, (_, i) => [i + 1, `${i + 1}: ${parameters?.[i] || ''}`]) });
   const form = h('form', { class: 'form-verify', novalidate: true },
     h('fieldset', {}, h('legend', {}, 'Keputusan'),
-      ['accepted', 'lowered', 'rejected'].map((d, i) => h('label', { class: 'radio' },
+      // Lowering needs a smaller option than the claimed one.
+      ['accepted', ...(ans.claimed_option > 1 ? ['lowered'] : []), 'rejected'].map((d, i) => h('label', { class: 'radio' },
         h('input', { type: 'radio', name: 'decision', value: d, checked: i === 0 }), ' ',
         { accepted: 'Diterima', lowered: 'Diturunkan', rejected: 'Ditolak' }[d], ' '))),
     ans.claimed_option > 1 ? opt : null,
