@@ -57,6 +57,8 @@ func TestBadInput(t *testing.T) {
 		{"an unknown innovation", apitest.Request{Method: "POST", Path: "/api/v1/innovations/nope/stage", Token: p.operator, Body: map[string]string{"to": "uji_coba"}}, 404, "not_found", ""},
 		{"an invalid date", apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Body: withField("proposed_on", "2025-13-01")}, 422, "invalid", "proposed_on"},
 		{"a date in the future", apitest.Request{Method: "POST", Path: stage, Token: p.operator, Body: map[string]string{"to": "uji_coba", "on": "2030-01-01"}}, 422, "invalid", "on"},
+		{"an export as of a future date", apitest.Request{Method: "POST", Path: "/api/v1/exports", Token: p.coordinator, Body: map[string]any{"year": 2025, "as_of": "2030-01-01"}}, 422, "invalid", "as_of"},
+		{"an audit window that ends before it starts", apitest.Request{Method: "GET", Path: "/api/v1/audit?region=" + own + "&from=2025-03-01&to=2025-02-01", Token: p.auditor}, 422, "invalid", "to"},
 		{"a stage date before the proposal", apitest.Request{Method: "POST", Path: stage, Token: p.operator, Body: map[string]string{"to": "uji_coba", "on": "2023-12-31"}}, 422, "invalid", "on"},
 		{"a proposal dated in the future", apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Body: withField("proposed_on", "2030-01-01")}, 422, "invalid", "proposed_on"},
 		{"an invalid year in the path", apitest.Request{Method: "GET", Path: "/api/v1/periods/20x5", Token: p.operator}, 422, "invalid", "year"},

@@ -93,6 +93,9 @@ func (s *Server) startExport(w http.ResponseWriter, r *http.Request) error {
 		var err error
 		if asOf, err = projections.ParseAsOf(req.AsOf); err != nil {
 			p.Add("as_of", "must be a date (2025-08-06), an RFC 3339 time or a stream position")
+		} else if !asOf.Time.IsZero() && asOf.Time.After(s.now()) {
+			// The export would be of now, labelled with a future date.
+			p.Add("as_of", "is in the future; leave it out for the current state")
 		}
 	}
 	known := false

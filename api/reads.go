@@ -454,6 +454,9 @@ func (s *Server) getAudit(w http.ResponseWriter, r *http.Request) error {
 	if !aq.To.IsZero() && len(q.str("to")) == len(time.DateOnly) {
 		aq.To = aq.To.Add(24*time.Hour - time.Nanosecond)
 	}
+	if !aq.From.IsZero() && !aq.To.IsZero() && aq.To.Before(aq.From) {
+		q.p.Add("to", "must not be before from")
+	}
 	if err := q.err(); err != nil {
 		return err
 	}

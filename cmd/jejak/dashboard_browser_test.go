@@ -384,7 +384,16 @@ func TestDashboardInBrowser(t *testing.T) {
 			chromedp.SetValue(chromedp.CSS(`#form-propose [name=solution]`), "Pendaftaran daring"),
 			chromedp.SetValue(chromedp.CSS(`#form-propose [name=benefit]`), "Waktu tunggu lebih singkat"),
 			chromedp.Click(chromedp.CSS(`#form-propose button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`#propose-result a`))))
-		id := strings.TrimSpace(text(t, ctx, "#propose-result a"))
+		id, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#propose-result a').dataset.id`))
+		must(t, err)
+		if got := text(t, ctx, "#propose-result a"); got != "Inovasi Uji Peramban" {
+			t.Errorf("the new innovation is shown as %q, want its name", got)
+		}
+		left, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#form-propose [name=problem]').value`))
+		must(t, err)
+		if left != "" {
+			t.Errorf("the propose form kept %q after success; a new proposal should start empty", left)
+		}
 		var inn struct {
 			Name, Region, Stage string
 		}

@@ -106,6 +106,8 @@ const fieldText = [
   [/^a region cannot replicate its own innovation$/, () => 'daerah tidak dapat mereplikasi inovasinya sendiri'],
   [/^an innovation cannot replicate one of its own region$/, () => 'inovasi tidak dapat mereplikasi inovasi dari daerahnya sendiri'],
   [/^no assessment period for (\d+)$/, (y) => `belum ada periode penilaian ${y}`],
+  [/^is in the future; leave it out for the current state$/, () => 'belum terjadi; kosongkan untuk keadaan terkini'],
+  [/^must not be before from$/, () => 'tidak boleh sebelum tanggal "Dari"'],
   [/^the owning unit \(OPD\) is required$/, () => 'perangkat daerah (OPD) pemilik wajib diisi'],
   [/^is required unless the session is daring$/, () => 'wajib diisi kecuali sesi daring'],
   [/^every verification decision needs a reason$/, () => 'setiap keputusan verifikasi perlu alasan'],
@@ -151,8 +153,19 @@ export function scoreText(message) {
 
 // problemText is the Indonesian headline of a problem document.
 export function problemText(problem, status) {
+  for (const [re, say] of detailText) {
+    const m = re.exec(problem?.detail || '');
+    if (m) return say(...m.slice(1));
+  }
   return codeText[problem?.code] || (status ? `Permintaan gagal (HTTP ${status})` : 'Terjadi kesalahan');
 }
+
+// detailText: details specific enough to say more than their code.
+const detailText = [
+  [/^no assessment period for (\d+)$/, (y) => `Belum ada periode penilaian ${y} pada waktu itu`],
+  [/^no region with Kemendagri code "([^"]*)"$/, (c) => `Tidak ada daerah dengan kode Kemendagri "${c}"`],
+  [/^the results of (\d+) are not published yet; sign in to see them$/, (y) => `Hasil ${y} belum diumumkan; masuk untuk melihatnya`],
+];
 
 // fieldMessage puts a field problem into Indonesian when it is a known one.
 export function fieldMessage(message) {

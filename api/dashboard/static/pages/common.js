@@ -9,10 +9,14 @@ export async function loadYears() {
   return items.sort((a, b) => b.year - a.year);
 }
 
-// pickYear chooses the year from the query, else the newest published, else the newest.
-export function pickYear(years, wanted) {
+// pickYear chooses the year from the query, else (for someone who works on
+// the open period) the newest open year, else the newest published, else
+// the newest.
+export function pickYear(years, wanted, preferOpen = false) {
   const y = Number(wanted);
   if (years.some((p) => p.year === y)) return y;
+  const open = preferOpen && years.find((p) => p.phase !== 'published');
+  if (open) return open.year;
   const pub = years.find((p) => p.phase === 'published');
   return (pub || years[0] || {}).year || new Date().getFullYear();
 }

@@ -26,7 +26,7 @@ export function page(ctx) {
   async function refresh() {
     const q = ctx.query;
     const years = await loadYears();
-    const year = pickYear(years, q.get('year'));
+    const year = pickYear(years, q.get('year'), can.write(code));
     const asOf = q.get('as_of') || '';
     if (!built) {
       const asOfField = field({ name: 'as_of', label: 'Per tanggal', type: 'date', value: asOf, attrs: { max: today() },
@@ -97,13 +97,15 @@ function scoreView(region, score, year) {
         h('span', { class: 'hint' }, 'termasuk jawaban yang menunggu verifikasi')),
       h('div', { class: 'stat' }, h('span', { class: 'label' }, 'SPD'), h('span', { class: 'value' }, fmtDec(v.spd))),
       h('div', { class: 'stat' }, h('span', { class: 'label' }, 'SID'), h('span', { class: 'value' }, fmtDec(v.sid)),
-        h('span', { class: 'hint' }, `(${fmtDec(v.sid_sum)} ÷ ${v.divisor}) + ${fmtDec(v.indicator_36)}`)),
+        h('span', { class: 'hint', title: 'Jumlah poin inovasi yang dihitung, dibagi banyaknya inovasi itu (dengan pembagi paling kecil menurut katalog), ditambah indikator 36.' },
+          `(${fmtDec(v.sid_sum)} ÷ ${v.divisor}) + ${fmtDec(v.indicator_36)}`,
+          v.divisor > v.counted_innovations ? ` · pembagi paling sedikit ${v.divisor}` : '')),
       h('div', { class: 'stat' }, h('span', { class: 'label' }, 'Skor total'), h('span', { class: 'value' }, fmtDec(v.total)),
         h('span', { class: 'hint' }, `${v.counted_innovations} inovasi dihitung`))),
     score.not_assessed ? h('p', { class: 'notice info' }, 'Daerah ini belum mengirim jawaban pada tahun ini.') : null,
     score.changed_since_pleno ? h('p', { class: 'notice warn' }, 'Ada perubahan sesudah pleno; angka yang diumumkan tetap berlaku.') : null,
     score.warnings?.length ? section('Peringatan', h('ul', { id: 'warnings' }, score.warnings.map((w) => h('li', {},
-      h('strong', {}, `Indikator ${w.indicator}`), w.innovation_id ? [' (', h('a', { href: `#/inovasi/${w.innovation_id}` }, w.innovation_id), ')'] : '',
+      h('strong', {}, `Indikator ${w.indicator}`), w.innovation_id ? [' (', innovationName(score, w.innovation_id), ')'] : '',
       ': ', scoreText(w.message))))) : null,
     section('Urusan pelayanan dasar', h('ul', { class: 'checklist', id: 'basic-services' }, (score.basic_services || []).map((b) =>
       h('li', {}, b.covered ? h('span', { class: 'yes' }, '✓ ') : h('span', { class: 'no' }, '✗ '),
@@ -111,10 +113,10 @@ function scoreView(region, score, year) {
         b.innovation_ids.length ? h('span', { class: 'muted' }, ` (${b.innovation_ids.length} inovasi)`) : '')))),
     section('Rincian SPD (Satuan Pemerintahan Daerah)', indicatorTable('Indikator SPD', score.spd)),
     section('Rincian SID (Satuan Inovasi Daerah) per inovasi',
-      score.innovations.length ? score.innovations.map((inn) => h('details', { class: 'form-box sid' },
+      score.innovations.length ? byWeight(score.innovations).map((inn) => h('details', { class: 'form-box sid' },
         h('summary', {}, inn.name, ' · ', inn.counted ? h('span', { class: 'yes' }, 'dihitung') : h('span', { class: 'no' }, 'tidak dihitung'),
           ` · ${fmtDec(inn.points)} poin`, inn.provisional_points !== inn.points ? ` (sementara ${fmtDec(inn.provisional_points)})` : ''),
-        h('p', {}, h('a', { href: `#/inovasi/${inn.id}` }, inn.id), ` · ${inn.unit} · ${affairLabel(inn.affair)}`),
+        h('p', {}, innovationRef(inn.id), ` · ${inn.unit} · ${affairLabel(inn.affair)}`),
         h('p', { class: inn.counted ? 'muted' : 'notice warn' }, 'Alasan: ', scoreText(inn.reason) || '–'),
         indicatorTable(`Indikator SID ${inn.name}`, inn.indicators)))
         : h('p', { class: 'muted' }, 'Belum ada inovasi.')),
@@ -207,4 +209,21 @@ function searchPage(ctx) {
     refresh();
   });
   return { el: h('div', {}, h('h1', {}, 'Profil daerah'), form, results), refresh };
+}
+
+// byWeight lists counted innovations first, then by points.
+function byWeight(list) {
+  return [...list].sort((a, b) => (b.counted - a.counted) || (Number(b.points) - Number(a.points)) || a.name.localeCompare(b.name, 'id'));
+}
+
+// innovationRef links an innovation's page for those who may open it (the
+// public may not), and shows its id to everyone.
+function innovationRef(id, label = shortId(id)) {
+  return can.signedIn() ? h('a', { href: `#/inovasi/${id}` }, label) : label;
+}
+
+// innovationName names an innovation of the explanation by its name.
+function innovationName(score, id) {
+  const inn = score.innovations.find((i) => i.id === id);
+  return innovationRef(id, inn ? inn.name : shortId(id));
 }

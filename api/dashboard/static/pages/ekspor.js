@@ -2,7 +2,7 @@
 // export API (POST /api/v1/exports, GET /api/v1/exports,
 // GET /api/v1/exports/{id}/download) may not exist on this server yet: a 404
 // shows "belum tersedia".
-import { h, fill, api, can, field, table, loading, problemBox, apiForm, fmtDateTime, ApiError, problemText } from '../lib.js';
+import { h, fill, api, can, field, table, loading, problemBox, apiForm, fmtDate, fmtDateTime, fmtNum, shortId, today, phaseLabel, ApiError, problemText } from '../lib.js';
 import { loadYears } from './common.js';
 
 export const title = 'Ekspor';
@@ -36,8 +36,10 @@ export function page() {
       const years = await loadYears();
       const form = h('form', { id: 'form-export', class: 'card', novalidate: true }, h('h2', {}, 'Buat ekspor'),
         h('div', { class: 'form-grid' },
-          field({ name: 'year', label: 'Tahun', options: years.map((p) => [p.year, String(p.year)]) }),
-          field({ name: 'as_of', label: 'Per tanggal (opsional)', type: 'date' })),
+          field({ name: 'year', label: 'Tahun', value: String((years.find((p) => p.phase === 'published') || years[0])?.year ?? ''),
+            options: years.map((p) => [p.year, `${p.year} (${phaseLabel[p.phase] || p.phase})`]) }),
+          field({ name: 'as_of', label: 'Per tanggal (opsional)', type: 'date', attrs: { max: today() },
+            hint: 'Kosongkan untuk keadaan terkini.' })),
         h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Mulai ekspor')));
       apiForm(form, (d) => ({ path: '/api/v1/exports', success: 'Ekspor dimulai.',
         body: d.as_of ? { year: Number(d.year), as_of: d.as_of } : { year: Number(d.year) } }), () => refresh());
@@ -45,9 +47,13 @@ export function page() {
       built = true;
     }
     const items = res.items || [];
-    fill(body, table('Daftar ekspor', [{ label: 'Dibuat' }, { label: 'Tahun' }, { label: 'Status' }, { label: 'Unduh' }],
+    fill(body, table('Daftar ekspor', [{ label: 'Dibuat' }, { label: 'Tahun' }, { label: 'Per tanggal' }, { label: 'Diminta oleh', cls: 'hide-sm' },
+      { label: 'Snapshot', cls: 'hide-sm' }, { label: 'Status' }, { label: 'Unduh' }],
       items.map((x) => [fmtDateTime(x.created_at || x.requested_at), String(x.year ?? '–'),
-        [statusText[x.status] || x.status || '–', x.error ? h('span', { class: 'hint' }, ` ${x.error}`) : ''],
+        x.as_of ? fmtDate(x.as_of) : 'terkini', x.requested_by || '–',
+        x.snapshot_sha256 ? [`posisi ${fmtNum(x.position)}`, h('br'), shortId(x.snapshot_sha256), files(x.files)] : '–',
+        [statusText[x.status] || x.status || '–', x.status === 'running' && x.total ? ` (${x.done}/${x.total})` : '',
+          x.error ? h('span', { class: 'hint' }, ` ${x.error}`) : ''],
         ['done', 'ready', 'completed'].includes(x.status) || x.download_url ? downloadButton(x) : '–']), { id: 'export-table' }));
   }
   return { el, refresh };
@@ -73,4 +79,11 @@ function downloadButton(x) {
       msg.textContent = ' Gagal: ' + (err instanceof ApiError ? problemText(err.problem, err.status) : err.message) + '.';
     }
   } }, 'Unduh'), msg];
+}
+
+// files lists an export's files with their SHA-256, as in its manifest.
+function files(list) {
+  if (!list?.length) return '';
+  return h('details', { class: 'files' }, h('summary', {}, `${list.length} berkas`),
+    h('ul', {}, list.map((f) => h('li', {}, h('code', {}, f.name), ` ${fmtNum(f.size)} B `, h('code', { class: 'wrap' }, f.sha256)))));
 }

@@ -34,8 +34,9 @@ export function proposeForm(region, onDone) {
     body: { region, name: d.name, unit: d.unit, initiator: d.initiator, form: d.form, digital: d.digital, affair: d.affair,
       problem: d.problem, solution: d.solution, benefit: d.benefit, proposed_on: d.proposed_on } }),
   (res) => {
-    fill(result, h('p', { id: 'propose-result' }, 'Inovasi baru: ', h('a', { href: `#/inovasi/${res.id}` }, res.id)));
-    form.querySelector('[name=name]').value = '';
+    const name = form.querySelector('[name=name]').value;
+    fill(result, h('p', { id: 'propose-result' }, 'Inovasi baru: ', h('a', { href: `#/inovasi/${res.id}`, 'data-id': res.id }, name)));
+    form.reset(); // a new proposal starts empty
     onDone?.();
   });
   return box('Usulkan inovasi', form);
