@@ -41,22 +41,25 @@ type StageStep struct {
 
 // AnswerDetail is an answer with its evidence and verification state.
 type AnswerDetail struct {
-	Year         int                 `json:"year"`
-	Region       string              `json:"region"`
-	Indicator    string              `json:"indicator"`
-	InnovationID string              `json:"innovation_id,omitempty"`
-	Revision     int                 `json:"revision"`
-	Claimed      int                 `json:"claimed_option"`
-	Status       domain.AnswerStatus `json:"status"`
-	Verified     int                 `json:"verified_option"`
-	Evidence     EvidenceJSON        `json:"evidence"`
-	SubmittedBy  string              `json:"submitted_by"`
-	SubmittedAt  time.Time           `json:"submitted_at"`
-	Reason       string              `json:"reason,omitempty"`
-	VerifiedBy   string              `json:"verified_by,omitempty"`
-	VerifiedAt   *time.Time          `json:"verified_at,omitempty"`
-	AgeDays      int                 `json:"age_days"`
-	EventIDs     []uuid.UUID         `json:"event_ids"`
+	Year         int    `json:"year"`
+	Region       string `json:"region"`
+	RegionName   string `json:"region_name"`
+	Indicator    string `json:"indicator"`
+	InnovationID string `json:"innovation_id,omitempty"`
+	// InnovationName is the innovation's name, for people reading a queue.
+	InnovationName string              `json:"innovation_name,omitempty"`
+	Revision       int                 `json:"revision"`
+	Claimed        int                 `json:"claimed_option"`
+	Status         domain.AnswerStatus `json:"status"`
+	Verified       int                 `json:"verified_option"`
+	Evidence       EvidenceJSON        `json:"evidence"`
+	SubmittedBy    string              `json:"submitted_by"`
+	SubmittedAt    time.Time           `json:"submitted_at"`
+	Reason         string              `json:"reason,omitempty"`
+	VerifiedBy     string              `json:"verified_by,omitempty"`
+	VerifiedAt     *time.Time          `json:"verified_at,omitempty"`
+	AgeDays        int                 `json:"age_days"`
+	EventIDs       []uuid.UUID         `json:"event_ids"`
 }
 
 // EvidenceJSON is bukti dukung as the API shows it.
@@ -96,12 +99,18 @@ func summary(inn *innovationState) InnovationSummary {
 	return s
 }
 
-func answerDetail(a *assessmentState, ans *answerState, now time.Time) AnswerDetail {
+func (x *Index) answerDetail(a *assessmentState, ans *answerState, now time.Time) AnswerDetail {
 	d := AnswerDetail{Year: a.Year, Region: a.Region, Indicator: ans.Indicator, InnovationID: ans.InnovationID,
 		Revision: ans.Revision, Claimed: ans.Claimed, Status: ans.Status, Verified: ans.Verified,
 		Evidence:    EvidenceJSON{DocumentRef: ans.Evidence.DocumentRef, Link: ans.Evidence.Link, Note: ans.Evidence.Note},
 		SubmittedBy: ans.SubmittedBy, SubmittedAt: ans.SubmittedAt, Reason: ans.Reason, VerifiedBy: ans.VerifiedBy,
 		EventIDs: slices.Clone(ans.EventIDs)}
+	if g, ok := domain.LookupRegion(a.Region); ok {
+		d.RegionName = g.Name
+	}
+	if inn, ok := x.state.Innovations[ans.InnovationID]; ok {
+		d.InnovationName = inn.Name
+	}
 	if !ans.VerifiedAt.IsZero() {
 		t := ans.VerifiedAt
 		d.VerifiedAt = &t
@@ -164,7 +173,7 @@ func (x *Index) Innovation(id string, now time.Time) (InnovationDetail, error) {
 		}
 		for _, k := range sortedKeys(a.Answers) {
 			if ans := a.Answers[k]; ans.InnovationID == id {
-				d.Answers = append(d.Answers, answerDetail(a, ans, now))
+				d.Answers = append(d.Answers, x.answerDetail(a, ans, now))
 			}
 		}
 		if reason, ok := a.Rejected[id]; ok {
@@ -187,7 +196,7 @@ func (x *Index) Answers(year int, region string, now time.Time) []AnswerDetail {
 		return out
 	}
 	for _, k := range sortedKeys(a.Answers) {
-		out = append(out, answerDetail(a, a.Answers[k], now))
+		out = append(out, x.answerDetail(a, a.Answers[k], now))
 	}
 	return out
 }
@@ -214,7 +223,7 @@ func (x *Index) Queue(f QueueFilter, now time.Time) []AnswerDetail {
 		}
 		for _, k := range sortedKeys(a.Answers) {
 			if ans := a.Answers[k]; ans.Status == f.Status {
-				out = append(out, answerDetail(a, ans, now))
+				out = append(out, x.answerDetail(a, ans, now))
 			}
 		}
 	}

@@ -224,7 +224,11 @@ export function fmtNum(n, decimals) {
 // going through floating point: "29,75".
 export function fmtDec(str) {
   if (str === null || str === undefined || str === '') return '–';
-  return groupDecimal(String(str));
+  // At least two decimals, so that a column of scores lines up (60,00 next
+  // to 52,50); exact values with more (SID 96,518) keep them all.
+  let [int, frac = ''] = String(str).split('.');
+  if (frac.length < 2) frac = frac.padEnd(2, '0');
+  return groupDecimal(`${int}.${frac}`);
 }
 
 function groupDecimal(str) {
@@ -302,7 +306,27 @@ export const eventLabel = {
   'period.opened': 'Periode penilaian dibuka', 'period.phase_advanced': 'Tahap periode maju',
   'region.profile_updated': 'Profil daerah diubah', 'region.border_flag_set': 'Status perbatasan diubah',
 };
-export const affairLabel = (a) => (a || '').replaceAll('_', ' ');
+// affairs are the government affairs (urusan) in the API's order: the six
+// basic-service affairs first.
+export const affairs = [
+  ['pendidikan', 'Pendidikan'], ['kesehatan', 'Kesehatan'], ['sosial', 'Sosial'],
+  ['pupr', 'Pekerjaan umum dan penataan ruang'], ['perumahan_rakyat', 'Perumahan rakyat dan kawasan permukiman'],
+  ['trantibumlinmas', 'Ketenteraman, ketertiban umum dan pelindungan masyarakat'],
+  ['tenaga_kerja', 'Tenaga kerja'], ['pemberdayaan_perempuan_perlindungan_anak', 'Pemberdayaan perempuan dan pelindungan anak'],
+  ['pangan', 'Pangan'], ['pertanahan', 'Pertanahan'], ['lingkungan_hidup', 'Lingkungan hidup'],
+  ['administrasi_kependudukan_pencatatan_sipil', 'Administrasi kependudukan dan pencatatan sipil'],
+  ['pemberdayaan_masyarakat_desa', 'Pemberdayaan masyarakat dan desa'],
+  ['pengendalian_penduduk_keluarga_berencana', 'Pengendalian penduduk dan keluarga berencana'], ['perhubungan', 'Perhubungan'],
+  ['komunikasi_informatika', 'Komunikasi dan informatika'], ['koperasi_usaha_kecil_menengah', 'Koperasi, usaha kecil dan menengah'],
+  ['penanaman_modal', 'Penanaman modal'], ['kepemudaan_olahraga', 'Kepemudaan dan olahraga'], ['statistik', 'Statistik'],
+  ['persandian', 'Persandian'], ['kebudayaan', 'Kebudayaan'], ['perpustakaan', 'Perpustakaan'], ['kearsipan', 'Kearsipan'],
+  ['kelautan_perikanan', 'Kelautan dan perikanan'], ['pariwisata', 'Pariwisata'], ['pertanian', 'Pertanian'],
+  ['kehutanan', 'Kehutanan'], ['energi_sumber_daya_mineral', 'Energi dan sumber daya mineral'], ['perdagangan', 'Perdagangan'],
+  ['perindustrian', 'Perindustrian'], ['transmigrasi', 'Transmigrasi'],
+  ['penunjang_urusan_pemerintahan', 'Penunjang urusan pemerintahan'], ['lainnya', 'Lainnya'],
+];
+const affairNames = Object.fromEntries(affairs);
+export const affairLabel = (a) => affairNames[a] || (a || '').replaceAll('_', ' ');
 
 // predicateClass maps a predicate to a CSS modifier.
 export function predicateClass(p) {

@@ -1,7 +1,7 @@
 // Antrian verifikasi: pending evidence with its age; verifiers accept, lower
 // or reject each answer with a reason.
 import { h, fill, api, can, withQuery, field, table, loading, problemBox, fmtNum, fmtDateTime, statusLabel, phaseLabel } from '../lib.js';
-import { loadYears, regionLink } from './common.js';
+import { loadYears } from './common.js';
 import { verifyForm, catalogue } from './forms.js';
 import { evidence } from './inovasi.js';
 
@@ -58,8 +58,9 @@ export function page(ctx) {
         { label: 'Bukti dukung' }, { label: 'Dikirim', cls: 'hide-sm' }, { label: 'Keputusan' }],
       res.items.map((a) => {
         const ind = cats[a.year]?.[a.indicator];
-        return [status === 'pending' ? `${a.age_days} hari` : '–', [regionLink(a.region), ` · ${a.year}`],
-          [`${a.indicator}. ${ind?.name || ''}`, a.innovation_id ? [h('br'), h('a', { href: `#/inovasi/${a.innovation_id}` }, a.innovation_id)] : ''],
+        return [status === 'pending' ? `${a.age_days} hari` : '–', [h('a', { href: `#/daerah/${a.region}?year=${a.year}` }, a.region_name || a.region),
+          h('br'), h('span', { class: 'hint' }, `${a.region} · ${a.year}`)],
+          [`${a.indicator}. ${ind?.name || ''}`, a.innovation_id ? [h('br'), 'Inovasi: ', h('a', { href: `#/inovasi/${a.innovation_id}` }, a.innovation_name || a.innovation_id)] : h('span', { class: 'hint' }, ' (SPD)')],
           [String(a.claimed_option), ind ? h('span', { class: 'hint' }, ` ${ind.parameters[a.claimed_option - 1] || ''}`) : ''],
           evidence(a.evidence), `${fmtDateTime(a.submitted_at)} oleh ${a.submitted_by}`,
           status !== 'pending' ? [statusLabel[a.status], a.reason ? `: ${a.reason}` : '']

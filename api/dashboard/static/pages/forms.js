@@ -1,14 +1,7 @@
 // The operator's and verifier's write forms. Each posts to one endpoint with
 // an Idempotency-Key and shows problem+json errors next to the fields.
-import { h, fill, api, field, apiForm, today, stageLabel } from '../lib.js';
+import { h, fill, api, field, apiForm, today, stageLabel, affairs } from '../lib.js';
 
-const affairs = [
-  ['pendidikan', 'Pendidikan'], ['kesehatan', 'Kesehatan'], ['sosial', 'Sosial'], ['pupr', 'Pekerjaan umum dan penataan ruang'],
-  ['perumahan_rakyat', 'Perumahan rakyat'], ['trantibumlinmas', 'Trantibumlinmas'], ['administrasi_kependudukan_pencatatan_sipil', 'Administrasi kependudukan'],
-  ['pemberdayaan_masyarakat_desa', 'Pemberdayaan masyarakat desa'], ['komunikasi_informatika', 'Komunikasi dan informatika'],
-  ['pertanian', 'Pertanian'], ['pariwisata', 'Pariwisata'], ['lingkungan_hidup', 'Lingkungan hidup'],
-  ['penunjang_urusan_pemerintahan', 'Penunjang urusan pemerintahan'], ['lainnya', 'Lainnya'],
-];
 
 function box(title, form, open = false) {
   return h('details', { class: 'form-box', open }, h('summary', {}, title), form);
