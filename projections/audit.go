@@ -198,6 +198,13 @@ func (a *Audit) History(ctx context.Context, q AuditQuery) ([]AuditEntry, error)
 			return nil, err
 		}
 		out = append(out, AuditTrail(evs, q)...)
+		if q.EntityType == domain.AggregateInnovation && len(evs) > 0 {
+			about, err := a.aboutInnovation(ctx, q, EventRegion(evs[0].Data))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, about...)
+		}
 	}
 	slices.SortFunc(out, func(x, y AuditEntry) int {
 		if x.Position != y.Position {
@@ -206,6 +213,42 @@ func (a *Audit) History(ctx context.Context, q AuditQuery) ([]AuditEntry, error)
 		return x.Index - y.Index
 	})
 	return out, nil
+}
+
+// aboutInnovation is what the assessments of region recorded about the
+// innovation q names: its answers, their verifications, its rejection. The
+// trail of each assessment is computed whole, so before/after values are
+// right, and then narrowed to the innovation.
+func (a *Audit) aboutInnovation(ctx context.Context, q AuditQuery, region string) ([]AuditEntry, error) {
+	a.mu.RLock()
+	var assessments []aggregateRef
+	for ref := range a.byRegion[region] {
+		if ref.Type == domain.AggregateAssessment {
+			assessments = append(assessments, ref)
+		}
+	}
+	a.mu.RUnlock()
+	var out []AuditEntry
+	for _, ref := range assessments {
+		evs, err := a.store.Load(ctx, ref.Type, ref.ID, 0)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, AboutInnovation(evs, q)...)
+	}
+	return out, nil
+}
+
+// AboutInnovation is the trail of one assessment's events (all of them, in
+// commit order) narrowed to the entries about the innovation q names.
+func AboutInnovation(assessment []domain.RecordedEvent, q AuditQuery) []AuditEntry {
+	var out []AuditEntry
+	for _, e := range AuditTrail(assessment, AuditQuery{AsOf: q.AsOf, Types: q.Types, From: q.From, To: q.To}) {
+		if e.Subject["innovation_id"] == q.EntityID {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 func compareUint(a, b uint64) int {

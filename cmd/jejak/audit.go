@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -64,6 +65,16 @@ Examples:
 				entries = append(entries, e)
 			}
 		}
+		if q.EntityType == domain.AggregateInnovation && len(evs) > 0 {
+			about, err := aboutInnovation(ctx, o, q, until, projections.EventRegion(evs[0].Data))
+			if err != nil {
+				return err
+			}
+			entries = append(entries, about...)
+			slices.SortFunc(entries, func(a, b projections.AuditEntry) int {
+				return cmp.Or(cmp.Compare(a.Position, b.Position), cmp.Compare(a.Index, b.Index))
+			})
+		}
 	} else if entries, err = replayAudit(ctx, o, q, keep, stderr); err != nil {
 		return err
 	}
@@ -77,6 +88,32 @@ Examples:
 	}
 	printAudit(stdout, entries)
 	return nil
+}
+
+// aboutInnovation adds to an innovation's trail what its region's
+// assessments (one per catalogue year) recorded about it.
+func aboutInnovation(ctx context.Context, o *openedStore, q projections.AuditQuery, until projections.AsOf, region string) ([]projections.AuditEntry, error) {
+	versions, err := domain.CatalogueVersions()
+	if err != nil {
+		return nil, err
+	}
+	var out []projections.AuditEntry
+	for _, v := range versions {
+		c, err := domain.CatalogueByVersion(v)
+		if err != nil {
+			return nil, err
+		}
+		evs, err := o.Store.Load(ctx, domain.AggregateAssessment, domain.AssessmentID(c.Year(), region), 0)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range projections.AboutInnovation(evs, q) {
+			if until.Includes(domain.RecordedEvent{Position: e.Position, OccurredAt: e.OccurredAt}) {
+				out = append(out, e)
+			}
+		}
+	}
+	return out, nil
 }
 
 // replayAudit reads the whole stream once, with a progress bar, keeping the

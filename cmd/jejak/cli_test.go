@@ -98,6 +98,51 @@ func TestExportCommands(t *testing.T) {
 		}
 	})
 
+	t.Run("an innovation's audit trail holds its answers", func(t *testing.T) {
+		type entry struct {
+			Type    string            `json:"type"`
+			Subject map[string]string `json:"subject"`
+		}
+		// an innovation with answers, from the readable index state
+		list := mustJejak(t, "snapshot", "list", "--data", data)
+		name := strings.Fields(strings.Split(list, "\n")[1])[0]
+		var state struct {
+			Assessments map[string]struct {
+				Answers map[string]struct{ InnovationID string }
+			}
+		}
+		if err := json.Unmarshal([]byte(mustJejak(t, "snapshot", "show", "--json", "--data", data, name)), &state); err != nil {
+			t.Fatal(err)
+		}
+		id := ""
+		for _, a := range state.Assessments {
+			for _, ans := range a.Answers {
+				if ans.InnovationID != "" && (id == "" || ans.InnovationID < id) {
+					id = ans.InnovationID
+				}
+			}
+		}
+		if id == "" {
+			t.Fatal("the generated data holds no innovation answers")
+		}
+		var trail []entry
+		if err := json.Unmarshal([]byte(mustJejak(t, "audit", "--data", data, "--entity", "innovation/"+id, "--format", "json")), &trail); err != nil {
+			t.Fatal(err)
+		}
+		answers := 0
+		for _, e := range trail {
+			if e.Type == "assessment.answer_submitted" {
+				if e.Subject["innovation_id"] != id {
+					t.Fatalf("the trail of %s holds an answer about %s", id, e.Subject["innovation_id"])
+				}
+				answers++
+			}
+		}
+		if len(trail) == 0 || trail[0].Type != "innovation.proposed" || answers == 0 {
+			t.Errorf("trail of %s: %d entries, first %+v, %d answers", id, len(trail), trail, answers)
+		}
+	})
+
 	t.Run("usage errors exit 2 and say what is missing", func(t *testing.T) {
 		for _, args := range [][]string{
 			{"export", "--data", data, "--out", a},
