@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/projections"
 )
@@ -450,6 +452,13 @@ func (s *Server) getAudit(w http.ResponseWriter, r *http.Request) error {
 	}
 	if t := q.str("type"); t != "" {
 		aq.Types = strings.Split(t, ",")
+	}
+	if e := q.str("event_id"); e != "" {
+		id, err := uuid.Parse(e)
+		if err != nil {
+			q.p.Add("event_id", "must be an event id (a UUID)")
+		}
+		aq.EventID = id
 	}
 	if !aq.To.IsZero() && len(q.str("to")) == len(time.DateOnly) {
 		aq.To = aq.To.Add(24*time.Hour - time.Nanosecond)

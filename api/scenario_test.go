@@ -220,6 +220,35 @@ func TestScenario(t *testing.T) {
 	if want := []string{"1/", "6/", "12/", "16/" + id}; !slices.Equal(subjects, want) {
 		t.Errorf("verifications in the audit trail are about %v, want %v", subjects, want)
 	}
+	// "Which event changed it, and who": one event of the explanation, found
+	// by its id, with its before/after and actor.
+	lowered := verifiedIDs(t, after, "12")
+	var one struct {
+		Total int `json:"total"`
+		Items []struct {
+			EventID string `json:"event_id"`
+			Actor   struct {
+				User string `json:"user"`
+			} `json:"actor"`
+			Changes []struct {
+				Field  string `json:"field"`
+				Before any    `json:"before"`
+				After  any    `json:"after"`
+			} `json:"changes"`
+		} `json:"items"`
+	}
+	get(p.auditor, "/api/v1/audit?region="+own+"&event_id="+lowered).JSON(t, &one)
+	if one.Total != 1 || one.Items[0].EventID != lowered || one.Items[0].Actor.User != "ver-national" {
+		t.Fatalf("audit of event %s: %+v", lowered, one)
+	}
+	found = false
+	for _, c := range one.Items[0].Changes {
+		found = found || (c.Field == "decision" && c.After == "lowered")
+	}
+	if !found {
+		t.Errorf("the lowering event shows changes %+v", one.Items[0].Changes)
+	}
+	do(http.StatusUnprocessableEntity, apitest.Request{Method: "GET", Path: "/api/v1/audit?region=" + own + "&event_id=nope", Token: p.auditor})
 	get(p.operator, "/api/v1/innovations/"+id+"?as_of="+fmt.Sprint(created.Position()))
 
 	// The public sees nothing of the year until it is published.
@@ -252,4 +281,19 @@ func TestScenario(t *testing.T) {
 			t.Errorf("stream: %d %q %q", res.StatusCode, res.Header.Get("Content-Type"), buf[:n])
 		}
 	})
+}
+
+// verifiedIDs returns the id of the last event behind SPD indicator code in
+// a score explanation (its verification).
+func verifiedIDs(t *testing.T, score map[string]any, code string) string {
+	t.Helper()
+	for _, r := range score["spd"].([]any) {
+		row := r.(map[string]any)
+		if row["code"] == code {
+			ids := row["event_ids"].([]any)
+			return ids[len(ids)-1].(string)
+		}
+	}
+	t.Fatalf("no SPD indicator %s in the explanation", code)
+	return ""
 }

@@ -171,6 +171,7 @@ type AuditQuery struct {
 	Types      []string  // event types to keep; all when empty
 	From, To   time.Time // occurred-at bounds, inclusive; zero = open
 	AsOf       uint64    // only events at or before this position; 0 = all
+	EventID    uuid.UUID // only this event (with before/after from its whole trail); Nil = all
 }
 
 // History reads the trail from the store, oldest first, with the fields each
@@ -243,7 +244,7 @@ func (a *Audit) aboutInnovation(ctx context.Context, q AuditQuery, region string
 // commit order) narrowed to the entries about the innovation q names.
 func AboutInnovation(assessment []domain.RecordedEvent, q AuditQuery) []AuditEntry {
 	var out []AuditEntry
-	for _, e := range AuditTrail(assessment, AuditQuery{AsOf: q.AsOf, Types: q.Types, From: q.From, To: q.To}) {
+	for _, e := range AuditTrail(assessment, AuditQuery{AsOf: q.AsOf, Types: q.Types, From: q.From, To: q.To, EventID: q.EventID}) {
 		if e.Subject["innovation_id"] == q.EntityID {
 			out = append(out, e)
 		}
@@ -327,6 +328,9 @@ func (t *Trailer) Entry(ev domain.RecordedEvent) AuditEntry {
 // Keep reports whether q selects ev.
 func Keep(ev domain.RecordedEvent, q AuditQuery) bool {
 	if q.AsOf != 0 && ev.Position > q.AsOf {
+		return false
+	}
+	if q.EventID != uuid.Nil && ev.ID != q.EventID {
 		return false
 	}
 	if len(q.Types) > 0 && !slices.Contains(q.Types, ev.Type) {

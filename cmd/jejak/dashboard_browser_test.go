@@ -600,6 +600,19 @@ func TestDashboardWithDemoData(t *testing.T) {
 		}
 	})
 
+	t.Run("an auditor goes from a point of the score to the event behind it", func(t *testing.T) {
+		e := e.as(t)
+		ctx := e.tab("auditor", 30*time.Second)
+		e.open(ctx, "#/daerah/64.03?year=2024", "#region-iid")
+		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`table a.event-ref`)), chromedp.WaitVisible(chromedp.CSS(`#audit-one`))))
+		if n := count(t, ctx, "#audit-table tbody tr"); n != 1 {
+			t.Errorf("the event's audit shows %d rows, want 1", n)
+		}
+		if got := text(t, ctx, "#audit-table tbody tr td:nth-child(4)"); got == "" {
+			t.Error("the event's actor is not shown")
+		}
+	})
+
 	t.Run("the score explanation reads in Bahasa Indonesia", func(t *testing.T) {
 		e := e.as(t)
 		ctx := e.tab("", 30*time.Second)

@@ -1,6 +1,6 @@
 // Jejak audit: the event timeline of an entity, a region or an actor, with
 // who, when, what changed (before/after) and the correlation id.
-import { h, fill, api, can, withQuery, field, table, loading, problemBox, fmtDateTime, fmtNum, eventLabel, roleLabel, shortId } from '../lib.js';
+import { h, fill, api, can, withQuery, field, table, loading, problemBox, fmtDate, fmtDateTime, fmtNum, eventLabel, roleLabel, shortId, stageLabel, affairLabel, formLabel } from '../lib.js';
 import { regionLink } from './common.js';
 
 export const title = 'Jejak audit';
@@ -22,14 +22,15 @@ export function page(ctx) {
   controls.addEventListener('submit', (e) => {
     e.preventDefault();
     const d = Object.fromEntries(new FormData(controls).entries());
-    ctx.setQuery({ region: '', entity: '', actor: '', [d.mode]: d.value.trim(), type: d.type, from: d.from, to: d.to, offset: '' });
+    ctx.setQuery({ region: '', entity: '', actor: '', [d.mode]: d.value.trim(), type: d.type, from: d.from, to: d.to, offset: '', event: '' });
     refresh();
   });
   const el = h('div', {}, h('h1', {}, 'Jejak audit'), controls, body);
 
   async function refresh() {
     const offset = Math.max(0, Number(q.get('offset')) || 0);
-    const params = { entity: q.get('entity'), region: q.get('region'), actor: q.get('actor'), type: q.get('type'), from: q.get('from'), to: q.get('to'), limit: pageSize, offset };
+    const params = { entity: q.get('entity'), region: q.get('region'), actor: q.get('actor'), type: q.get('type'), from: q.get('from'), to: q.get('to'), limit: pageSize, offset,
+      event_id: q.get('event') || undefined };
     if (!params.entity && !params.region && !params.actor) {
       fill(body, h('p', { class: 'muted' }, 'Pilih daerah, entitas atau pelaku untuk melihat jejaknya.'));
       return;
@@ -57,7 +58,9 @@ export function page(ctx) {
     if (hl) {
       t.querySelectorAll('tbody tr').forEach((tr, i) => { if (res.items[i]?.event_id === hl) tr.classList.add('highlight'); });
     }
-    fill(body, pager(res, offset), t, res.total > pageSize ? pager(res, offset) : null);
+    const single = q.get('event') ? h('p', { class: 'notice info', id: 'audit-one' }, 'Satu peristiwa dari jejak ini, dengan nilai sebelum dan sesudahnya. ',
+      h('button', { type: 'button', class: 'secondary', onclick: () => { ctx.setQuery({ event: '' }); refresh(); } }, 'Lihat seluruh jejak')) : null;
+    fill(body, single, pager(res, offset), t, res.total > pageSize ? pager(res, offset) : null);
   }
 
   // pager says which part of the trail is shown and moves through it: the
@@ -86,8 +89,25 @@ function changes(list) {
 }
 
 function short(v) {
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  const s = valueText(v);
   return s.length > 80 ? s.slice(0, 77) + '…' : s;
+}
+
+const decisionLabel = { accept: 'diterima', accepted: 'diterima', lower: 'diturunkan', lowered: 'diturunkan', reject: 'ditolak', rejected: 'ditolak' };
+
+// valueText renders a recorded value for people: dates in Indonesian,
+// known codes by their label, evidence as its parts; anything else as JSON.
+function valueText(v) {
+  if (typeof v === 'string') {
+    if (/^\d{4}-\d{2}-\d{2}T00:00:00Z$/.test(v)) return fmtDate(v.slice(0, 10));
+    if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v)) return fmtDateTime(v);
+    return stageLabel[v] || decisionLabel[v] || formLabel[v] || (v.includes('_') && affairLabel(v) !== v.replaceAll('_', ' ') ? affairLabel(v) : v);
+  }
+  if (v && typeof v === 'object' && !Array.isArray(v) && ('DocumentRef' in v || 'Link' in v || 'Note' in v)) {
+    return [v.DocumentRef && `Dok. ${v.DocumentRef}`, v.Link, v.Note].filter(Boolean).join(' · ') || '–';
+  }
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.join(', ');
+  return JSON.stringify(v);
 }
 
 // subject names the answer, attendee or rejection an entry is about.

@@ -111,19 +111,19 @@ function scoreView(region, score, year) {
       h('li', {}, b.covered ? h('span', { class: 'yes' }, '✓ ') : h('span', { class: 'no' }, '✗ '),
         h('span', { class: 'sr-only' }, b.covered ? 'tercakup: ' : 'belum tercakup: '), affairLabel(b.affair),
         b.innovation_ids.length ? h('span', { class: 'muted' }, ` (${b.innovation_ids.length} inovasi)`) : '')))),
-    section('Rincian SPD (Satuan Pemerintahan Daerah)', indicatorTable('Indikator SPD', score.spd)),
+    section('Rincian SPD (Satuan Pemerintahan Daerah)', indicatorTable('Indikator SPD', score.spd, score.region.code)),
     section('Rincian SID (Satuan Inovasi Daerah) per inovasi',
       score.innovations.length ? byWeight(score.innovations).map((inn) => h('details', { class: 'form-box sid' },
         h('summary', {}, inn.name, ' · ', inn.counted ? h('span', { class: 'yes' }, 'dihitung') : h('span', { class: 'no' }, 'tidak dihitung'),
           ` · ${fmtDec(inn.points)} poin`, inn.provisional_points !== inn.points ? ` (sementara ${fmtDec(inn.provisional_points)})` : ''),
         h('p', {}, innovationRef(inn.id), ` · ${inn.unit} · ${affairLabel(inn.affair)}`),
         h('p', { class: inn.counted ? 'muted' : 'notice warn' }, 'Alasan: ', scoreText(inn.reason) || '–'),
-        indicatorTable(`Indikator SID ${inn.name}`, inn.indicators)))
+        indicatorTable(`Indikator SID ${inn.name}`, inn.indicators, score.region.code)))
         : h('p', { class: 'muted' }, 'Belum ada inovasi.')),
   ];
 }
 
-function indicatorTable(caption, rows) {
+function indicatorTable(caption, rows, region) {
   const cols = [{ label: 'Kode' }, { label: 'Indikator' }, { label: 'Bobot', num: true, cls: 'hide-sm' }, { label: 'Status' },
     { label: 'Opsi diklaim', num: true, cls: 'hide-sm' }, { label: 'Parameter', num: true }, { label: 'Poin', num: true },
     { label: 'Poin sementara', num: true, cls: 'hide-sm' }, { label: 'Bukti (peristiwa)' }];
@@ -134,7 +134,7 @@ function indicatorTable(caption, rows) {
     fmtDec(r.bobot),
     r.derived ? 'Dihitung dari peristiwa' : (statusLabel[r.status] || (r.status ? r.status : 'Belum dijawab')),
     r.claimed_option || '–', r.parameter || '–', fmtDec(r.points), fmtDec(r.provisional_points),
-    r.event_ids.length ? r.event_ids.map((id) => [shortId(id), ' ']) : h('span', { class: 'muted' }, '–'),
+    r.event_ids.length ? r.event_ids.map((id) => [eventRef(region, id), ' ']) : h('span', { class: 'muted' }, '–'),
   ]), { class: 'indicators' });
 }
 
@@ -226,4 +226,10 @@ function innovationRef(id, label = shortId(id)) {
 function innovationName(score, id) {
   const inn = score.innovations.find((i) => i.id === id);
   return innovationRef(id, inn ? inn.name : shortId(id));
+}
+
+// eventRef shows an event id; for those who may read the audit trail it
+// opens that event there: who recorded it, when, and what it changed.
+function eventRef(region, id) {
+  return can.audit() ? h('a', { href: `#/audit?region=${region}&event=${id}`, class: 'event-ref', title: 'Lihat peristiwa ini di jejak audit' }, shortId(id)) : shortId(id);
 }
