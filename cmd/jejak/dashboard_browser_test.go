@@ -461,6 +461,36 @@ func TestDashboardInBrowser(t *testing.T) {
 		must(t, chromedp.Do(ctx, poll(fmt.Sprintf(`document.querySelectorAll('#queue-table tbody tr .form-verify').length === %d`, q.Total-1))))
 	})
 
+	t.Run("a coordinator moves a period on and opens the next year", func(t *testing.T) {
+		e := e.as(t)
+		ctx := e.tab("admin", 40*time.Second)
+		e.open(ctx, "#/periode", `#period-table button.advance[data-year="2025"]`)
+		must(t, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`window.confirm = () => true`),
+			chromedp.Click(chromedp.CSS(`#period-table button.advance[data-year="2025"]`)),
+			poll(`document.querySelector('.notice.ok') !== null`)))
+		var p struct {
+			Phase string `json:"phase"`
+		}
+		e.call("admin", "GET", "/api/v1/periods/2025", nil, &p, 200)
+		if p.Phase != "presentasi" {
+			t.Errorf("2025 is in %q after the click, want presentasi", p.Phase)
+		}
+		// the form proposes 2026 with 2025's schedule a year on
+		must(t, chromedp.Do(ctx, poll(`document.querySelector('#open-catalogue').textContent.startsWith('Katalog indikator')`),
+			chromedp.Click(chromedp.CSS(`#form-period button[type=submit]`)),
+			poll(`document.querySelector('#period-table') && document.querySelector('#period-table').textContent.includes('2026')`)))
+		var opened struct {
+			Phase    string `json:"phase"`
+			Schedule []struct {
+				Phase, Start string
+			} `json:"schedule"`
+		}
+		e.call("admin", "GET", "/api/v1/periods/2026", nil, &opened, 200)
+		if opened.Phase != "penjaringan" || len(opened.Schedule) != 6 || opened.Schedule[0].Start != "2026-06-20" {
+			t.Errorf("2026 opened as %+v", opened)
+		}
+	})
+
 	t.Run("an auditor reads the audit trail and writes nothing", func(t *testing.T) {
 		e := e.as(t)
 		ctx := e.tab("auditor", 30*time.Second)
@@ -507,6 +537,7 @@ func (e *dashboardEnv) screenshots(t *testing.T) {
 		{"profil-daerah-publik", "", "#/daerah/18.04?year=2024", "#region-iid"},
 		{"inovasi", "admin", "#/inovasi/" + innID, "#timeline"},
 		{"antrian-verifikasi", "verifier", "#/antrian", "#queue-table"},
+		{"periode", "admin", "#/periode", "#period-table"},
 		{"jejak-audit", "auditor", "#/audit?entity=innovation/" + innID, "#audit-table"},
 		{"ekspor", "admin", "#/ekspor", "#export-unavailable, #form-export"},
 		{"masuk", "", "#/masuk", "#form-signin"},

@@ -8,11 +8,12 @@ import * as inovasi from './pages/inovasi.js';
 import * as antrian from './pages/antrian.js';
 import * as audit from './pages/audit.js';
 import * as ekspor from './pages/ekspor.js';
+import * as periode from './pages/periode.js';
 import * as masuk from './pages/masuk.js';
 
 // routes: first path segment -> page module. Each module exports title,
 // allowed() (optional) and page(ctx) returning {el, refresh}.
-const routes = { '': beranda, peringkat, daerah, inovasi, antrian, audit, ekspor, masuk };
+const routes = { '': beranda, peringkat, daerah, inovasi, antrian, audit, ekspor, periode, masuk };
 
 const nav = [
   ['#/', 'Beranda', () => true],
@@ -21,6 +22,7 @@ const nav = [
   ['#/antrian', 'Antrian verifikasi', can.verify],
   ['#/audit', 'Jejak audit', can.audit],
   ['#/ekspor', 'Ekspor', can.export],
+  ['#/periode', 'Periode', can.coordinate],
 ];
 
 const main = document.getElementById('main');

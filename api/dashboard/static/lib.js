@@ -66,6 +66,7 @@ export const can = {
   verify: () => ['admin', 'verifier'].includes(session.me.role),
   audit: () => ['admin', 'auditor', 'coordinator'].includes(session.me.role),
   export: () => ['admin', 'coordinator', 'auditor'].includes(session.me.role),
+  coordinate: () => ['admin', 'coordinator'].includes(session.me.role),
 };
 
 // The API speaks English; these put its stable error codes and the common
@@ -389,7 +390,7 @@ function cellClass(c) {
 
 // --- forms ----------------------------------------------------------------
 
-function newKey() {
+export function newKey() {
   const b = new Uint8Array(16);
   crypto.getRandomValues(b);
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');

@@ -1,0 +1,99 @@
+// Periode penilaian: the assessment years with their phase and schedule.
+// Kemendagri's coordinators (and admins) open a year and move it from phase
+// to phase here; everyone signed in can read it.
+import { h, fill, api, can, field, table, loading, problemBox, apiForm, fmtDate, fmtNum, phaseLabel, problemText, ApiError, newKey } from '../lib.js';
+
+export const title = 'Periode penilaian';
+export const allowed = () => can.signedIn();
+
+const phases = ['penjaringan', 'pengukuran', 'presentasi', 'validasi_lapangan', 'pleno', 'published'];
+
+export function page() {
+  const body = h('div', { 'aria-live': 'polite' }, loading());
+  const flash = h('div', { role: 'status', 'aria-live': 'polite' });
+  const formBox = h('div');
+  const el = h('div', {}, h('h1', {}, 'Periode penilaian'),
+    h('p', { class: 'muted' }, 'Setiap tahun penilaian melewati enam tahap: penjaringan, pengukuran, presentasi, validasi lapangan, pleno, lalu diumumkan. Hasil dibekukan saat pleno.'),
+    flash, body, formBox);
+
+  async function refresh() {
+    let list;
+    try {
+      list = await api('/api/v1/periods');
+    } catch (err) {
+      fill(body, problemBox(err));
+      return;
+    }
+    const years = (list.items || []).sort((a, b) => b.year - a.year);
+    const details = await Promise.all(years.map((p) => api(`/api/v1/periods/${p.year}`).catch(() => null)));
+    fill(body, table('Periode penilaian', [{ label: 'Tahun' }, { label: 'Tahap' }, { label: 'Jadwal' }, { label: 'Daerah dinilai', num: true },
+      { label: 'Katalog', cls: 'hide-sm' }, { label: 'Tindakan' }],
+    years.map((p, i) => [String(p.year), [h('strong', {}, phaseLabel[p.phase] || p.phase), p.frozen ? h('span', { class: 'hint' }, ' · hasil dibekukan') : ''],
+      schedule(details[i]), fmtNum(p.regions_assessed), h('code', {}, p.catalogue_version), advance(p, details[i])]), { id: 'period-table' }));
+    if (can.coordinate() && !formBox.hasChildNodes()) fill(formBox, openForm(years, details));
+  }
+
+  // advance moves a year to its next phase, after a confirmation.
+  function advance(p, detail) {
+    const next = phases[phases.indexOf(p.phase) + 1];
+    if (!can.coordinate() || !next) return '–';
+    const status = h('span', { role: 'status' });
+    return [h('button', { type: 'button', class: 'secondary advance', 'data-year': p.year, onclick: async (e) => {
+      if (!confirm(`Pindahkan periode ${p.year} dari ${phaseLabel[p.phase]} ke ${phaseLabel[next]}?`)) return;
+      e.target.disabled = true;
+      try {
+        await api(`/api/v1/periods/${p.year}/advance`, { method: 'POST', body: { to: next },
+          headers: { 'Idempotency-Key': newKey(), ...(detail ? { 'If-Match': `"${detail.version}"` } : {}) } });
+        fill(flash, h('p', { class: 'notice ok' }, `Periode ${p.year} sekarang pada tahap ${phaseLabel[next]}.`));
+        refresh();
+      } catch (err) {
+        e.target.disabled = false;
+        status.textContent = ' Gagal: ' + (err instanceof ApiError ? problemText(err.problem, err.status) : err.message) + '.';
+      }
+    } }, `Ke ${phaseLabel[next]}`), status];
+  }
+
+  // openForm opens a new year; its schedule starts as last year's, a year on.
+  function openForm(years, details) {
+    const year = (years[0]?.year || new Date().getFullYear()) + 1;
+    const prev = details.find((d) => d?.schedule?.length);
+    const shifted = (d) => (d ? `${Number(d.slice(0, 4)) + (year - prev.year)}${d.slice(4)}` : '');
+    const windows = phases.map((ph) => prev?.schedule.find((w) => w.phase === ph));
+    const catalogue = h('p', { class: 'hint', id: 'open-catalogue' });
+    const form = h('form', { id: 'form-period', class: 'card', novalidate: true }, h('h2', {}, 'Buka periode baru'),
+      h('div', { class: 'form-grid' }, field({ name: 'year', label: 'Tahun', type: 'number', value: String(year), required: true })),
+      catalogue, h('input', { type: 'hidden', name: 'catalogue_version' }),
+      h('div', { class: 'form-grid' }, phases.flatMap((ph, i) => [
+        field({ name: `schedule.${ph}.start`, label: `${phaseLabel[ph]}: mulai`, type: 'date', value: shifted(windows[i]?.start) }),
+        field({ name: `schedule.${ph}.end`, label: `${phaseLabel[ph]}: selesai`, type: 'date', value: shifted(windows[i]?.end) })])),
+      h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Buka periode')));
+    const yearInput = form.querySelector('[name=year]');
+    const lookup = async () => {
+      const hidden = form.querySelector('[name=catalogue_version]');
+      try {
+        const c = await api(`/api/v1/catalogue/${yearInput.value}`);
+        hidden.value = c.version;
+        catalogue.textContent = `Katalog indikator: ${c.version}`;
+      } catch {
+        hidden.value = '';
+        catalogue.textContent = `Belum ada katalog indikator untuk ${yearInput.value}.`;
+      }
+    };
+    yearInput.addEventListener('change', lookup);
+    lookup();
+    apiForm(form, (d) => ({ path: '/api/v1/periods', success: 'Periode dibuka.',
+      body: { year: Number(d.year), catalogue_version: d.catalogue_version,
+        schedule: phases.map((ph) => ({ phase: ph, start: d[`schedule.${ph}.start`], end: d[`schedule.${ph}.end`] })) } }),
+    () => { fill(formBox); refresh(); });
+    return form;
+  }
+
+  return { el, refresh };
+}
+
+function schedule(detail) {
+  if (!detail?.schedule?.length) return '–';
+  return h('details', {}, h('summary', {}, `penjaringan ditutup ${fmtDate(detail.closes_at)}`),
+    h('ul', { class: 'plain' }, detail.schedule.map((w) => h('li', { class: w.phase === detail.phase ? 'current' : null },
+      `${phaseLabel[w.phase] || w.phase}: ${fmtDate(w.start)} – ${fmtDate(w.end)}`))));
+}
