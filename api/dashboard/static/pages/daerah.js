@@ -84,7 +84,12 @@ function scoreView(region, score, year) {
   const info = h('p', { class: 'muted' }, `${region.kind === 'provinsi' ? 'Provinsi' : region.kind === 'kota' ? 'Kota' : 'Kabupaten'}`,
     region.province && region.kind !== 'provinsi' ? ` di ${region.province}` : '',
     region.office_name ? ` · ${region.office_name}` : '',
-    ' · klaster: ', (region.clusters || []).join(', ').replaceAll('_', ' '));
+    ' · klaster: ', (region.clusters || []).join(', ').replaceAll('_', ' '),
+    can.write(region.code) ? [' · ', h('button', { type: 'button', class: 'link', id: 'to-actions', onclick: () => {
+      const target = document.getElementById('sec-tindakan');
+      target?.scrollIntoView({ behavior: 'smooth' });
+      target?.closest('section')?.querySelector('summary')?.focus();
+    } }, 'Ke formulir (usulan, Bimtek, jawaban) ↓')] : '');
   if (!score) return [info, h('p', { class: 'notice info' }, 'Belum ada periode penilaian yang dapat ditampilkan.')];
   if (score instanceof Error) return [info, problemBox(score)];
   const v = score.verified, p = score.provisional;
