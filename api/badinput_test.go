@@ -104,8 +104,12 @@ func TestBadInput(t *testing.T) {
 	})
 
 	t.Run("accepts the current If-Match", func(t *testing.T) {
-		other := propose(t, s, p.operator, own, "Inovasi If-Match", "2025-01-02")
-		etag := s.MustDo(apitest.Request{Method: "GET", Path: "/api/v1/innovations/" + other, Token: p.operator}).Header.Get("ETag")
+		created := s.MustDo(apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator,
+			Body: innovationBody(own, "Inovasi If-Match", "2025-01-02")})
+		other := created.Map(t)["id"].(string)
+		// read your write: the projection may not have applied it yet
+		etag := s.MustDo(apitest.Request{Method: "GET", Token: p.operator,
+			Path: fmt.Sprintf("/api/v1/innovations/%s?min_position=%d", other, created.Position())}).Header.Get("ETag")
 		req := apitest.Request{Method: "POST", Path: "/api/v1/innovations/" + other + "/stage", Token: p.operator,
 			Body: map[string]string{"to": "uji_coba"}, Header: map[string]string{"If-Match": etag}}
 		res := s.Do(req)

@@ -109,12 +109,13 @@ func (s *Server) startExport(w http.ResponseWriter, r *http.Request) error {
 	actor := actorFrom(r.Context())
 	job := &exportJob{ID: uuid.Must(uuid.NewV7()).String(), Year: req.Year, AsOf: req.AsOf, Status: "queued",
 		CreatedAt: s.now().UTC(), RequestedBy: actor.UserID}
+	queued := *job // the answer, before runExport starts changing the job
 	s.exports.mu.Lock()
 	s.exports.jobs[job.ID] = job
 	s.exports.mu.Unlock()
 	go s.runExport(job.ID, req.Year, asOf)
 	w.Header().Set("Location", "/api/v1/exports/"+job.ID)
-	writeJSON(w, http.StatusAccepted, *job)
+	writeJSON(w, http.StatusAccepted, queued)
 	return nil
 }
 

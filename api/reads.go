@@ -163,8 +163,7 @@ func (s *Server) getScore(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.scoreBodies.write(w, rs, pos, s.regionDTO(ix, g))
-	return nil
+	return s.scoreBodies.write(w, rs, pos, s.regionDTO(ix, g))
 }
 
 type rankRowJSON struct {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"container/list"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"sync"
@@ -61,7 +62,7 @@ func newScoreBodies() *scoreBodies {
 
 // write answers the explanation of rs at position, from the cache when it
 // can.
-func (c *scoreBodies) write(w http.ResponseWriter, rs projections.RegionScore, position uint64, region regionJSON) {
+func (c *scoreBodies) write(w http.ResponseWriter, rs projections.RegionScore, position uint64, region regionJSON) error {
 	key := scoreBodyKey{result: rs.Result, phase: rs.Phase, notAssessed: rs.NotAssessed, changedSincePleno: rs.ChangedSincePleno,
 		region: regionKey{region.Perbatasan, region.OfficeName, region.OfficeKind}}
 	if p := publishedOf(rs); p != nil {
@@ -72,7 +73,9 @@ func (c *scoreBodies) write(w http.ResponseWriter, rs projections.RegionScore, p
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
 		enc.SetEscapeHTML(false)
-		_ = enc.Encode(scoreDTO(rs, region))
+		if err := enc.Encode(scoreDTO(rs, region)); err != nil {
+			return fmt.Errorf("encode the explanation: %w", err)
+		}
 		body = buf.Bytes()
 		c.put(key, body)
 	}
@@ -81,6 +84,7 @@ func (c *scoreBodies) write(w http.ResponseWriter, rs projections.RegionScore, p
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write([]byte(`{"position":` + strconv.FormatUint(position, 10) + `,`))
 	_, _ = w.Write(body[1:]) // the body without its opening brace
+	return nil
 }
 
 func (c *scoreBodies) get(key scoreBodyKey) ([]byte, bool) {

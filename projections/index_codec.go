@@ -1,6 +1,7 @@
 package projections
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -526,7 +527,7 @@ func (r *stateReader) facts() []domain.DatedFact {
 
 // decodeIndexState parses what encodeIndexState wrote.
 func decodeIndexState(data []byte) (*indexState, error) {
-	if !strings.HasPrefix(string(data), indexCodecMagic) {
+	if !bytes.HasPrefix(data, []byte(indexCodecMagic)) {
 		return nil, errors.New("not an index state of this Jejak (unknown format)")
 	}
 	r := &stateReader{buf: data, off: len(indexCodecMagic)}

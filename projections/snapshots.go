@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -63,14 +64,19 @@ func (s *Snapshots) nearest(ctx context.Context, position uint64) (*Index, uint6
 	if err != nil {
 		return nil, 0, err
 	}
+	var errs []error
 	for i := len(all) - 1; i >= 0; i-- {
 		info := all[i]
-		if info.Position <= position && info.IndexVersion == IndexVersion {
-			ix, err := s.Load(ctx, info)
-			return ix, info.Position, err
+		if info.Position > position || info.IndexVersion != IndexVersion {
+			continue
 		}
+		ix, err := s.Load(ctx, info)
+		if err == nil {
+			return ix, info.Position, nil
+		}
+		errs = append(errs, err) // an unreadable snapshot: try an older one
 	}
-	return nil, 0, nil
+	return nil, 0, errors.Join(errs...)
 }
 
 func snapshotName(position uint64) string { return fmt.Sprintf("index-%020d", position) }

@@ -7,7 +7,9 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -145,6 +147,9 @@ func TestXLSX(t *testing.T) {
 			if f.ModifiedDate != 1<<5|1 || f.ModifiedTime != 0 || len(f.Extra) != 0 {
 				t.Errorf("entry %s has date %d time %d extra %x", f.Name, f.ModifiedDate, f.ModifiedTime, f.Extra)
 			}
+			if f.ReaderVersion != 20 || f.CreatorVersion&0xff != 20 {
+				t.Errorf("entry %s needs zip version %d, made by %d; want 2.0", f.Name, f.ReaderVersion, f.CreatorVersion)
+			}
 		}
 		if names[0] != "[Content_Types].xml" || !slices.IsSorted(names[1:]) {
 			t.Errorf("entries in order %v", names)
@@ -164,6 +169,18 @@ func TestXLSX(t *testing.T) {
 			if !strings.Contains(sheet, want) {
 				t.Errorf("sheet Daerah lacks %s", want)
 			}
+		}
+		// column definitions in ascending order, as readers expect
+		last := 0
+		for _, m := range regexp.MustCompile(`<col [^>]*min="(\d+)"`).FindAllStringSubmatch(sheet, -1) {
+			n, _ := strconv.Atoi(m[1])
+			if n <= last {
+				t.Fatalf("<cols> out of order: column %d after %d", n, last)
+			}
+			last = n
+		}
+		if last == 0 {
+			t.Error("no <col> widths")
 		}
 	})
 }

@@ -114,8 +114,10 @@ func fillSheet(f *excelize.File, g grid, s xlsxStyles, table bool) error {
 	if err != nil {
 		return err
 	}
-	for i, c := range g.columns {
-		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
+	// Last column first: the stream writer puts each width in front of the
+	// earlier ones, and readers expect <cols> in ascending order.
+	for i := len(g.columns) - 1; i >= 0; i-- {
+		if err := sw.SetColWidth(i+1, i+1, g.columns[i].width); err != nil {
 			return err
 		}
 	}

@@ -52,7 +52,10 @@ func copyEntry(w *zip.Writer, f *zip.File) error {
 	if err != nil {
 		return err
 	}
+	// Version 2.0 (deflate), as zip.Writer.CreateHeader writes; CreateRaw
+	// leaves it to the caller.
 	out, err := w.CreateRaw(&zip.FileHeader{Name: f.Name, Method: f.Method, ModifiedDate: dosDate1980,
+		CreatorVersion: 20, ReaderVersion: 20,
 		CRC32: f.CRC32, CompressedSize64: f.CompressedSize64, UncompressedSize64: f.UncompressedSize64})
 	if err != nil {
 		return err
