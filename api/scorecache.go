@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"weak"
 
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/projections"
@@ -39,7 +40,9 @@ type scoreBody struct {
 const scoreBodyBudget = 64 << 20
 
 type scoreBodyKey struct {
-	result            *domain.ScoreResult
+	// result is weak: a result the index has replaced can never be asked
+	// for again, and the cache must not keep it alive until evicted.
+	result            weak.Pointer[domain.ScoreResult]
 	phase             domain.Phase
 	notAssessed       bool
 	changedSincePleno bool
@@ -63,7 +66,7 @@ func newScoreBodies() *scoreBodies {
 // write answers the explanation of rs at position, from the cache when it
 // can.
 func (c *scoreBodies) write(w http.ResponseWriter, rs projections.RegionScore, position uint64, region regionJSON) error {
-	key := scoreBodyKey{result: rs.Result, phase: rs.Phase, notAssessed: rs.NotAssessed, changedSincePleno: rs.ChangedSincePleno,
+	key := scoreBodyKey{result: weak.Make(rs.Result), phase: rs.Phase, notAssessed: rs.NotAssessed, changedSincePleno: rs.ChangedSincePleno,
 		region: regionKey{region.Perbatasan, region.OfficeName, region.OfficeKind}}
 	if p := publishedOf(rs); p != nil {
 		key.published, key.hasPublished = *p, true
