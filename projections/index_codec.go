@@ -163,44 +163,14 @@ func encodeIndexState(st *indexState, sizeHint int) ([]byte, error) {
 			return nil, err
 		}
 	}
-	w.count(len(st.Regions), st.Regions == nil)
-	for _, code := range sortedKeys(st.Regions) {
-		r := st.Regions[code]
-		if r == nil {
-			return nil, errNilEntry
-		}
-		w.sym(code)
-		w.bool(r.Perbatasan)
-		w.text(r.OfficeName)
-		w.sym(string(r.OfficeKind))
-	}
-	w.count(len(st.Innovations), st.Innovations == nil)
-	for _, id := range sortedKeys(st.Innovations) {
-		inn := st.Innovations[id]
-		if inn == nil {
-			return nil, errNilEntry
-		}
-		w.sym(id)
-		w.innovation(inn)
-	}
-	w.count(len(st.Sessions), st.Sessions == nil)
-	for _, id := range sortedKeys(st.Sessions) {
-		s := st.Sessions[id]
-		if s == nil {
-			return nil, errNilEntry
-		}
-		w.sym(id)
-		w.session(s)
-	}
-	w.count(len(st.Assessments), st.Assessments == nil)
-	for _, id := range sortedKeys(st.Assessments) {
-		a := st.Assessments[id]
-		if a == nil {
-			return nil, errNilEntry
-		}
-		w.sym(id)
-		if err := w.assessment(a); err != nil {
-			return nil, fmt.Errorf("assessment %s: %w", id, err)
+	for _, write := range []func() error{
+		func() error { return writeMap(w, st.Regions, w.region) },
+		func() error { return writeMap(w, st.Innovations, w.innovation) },
+		func() error { return writeMap(w, st.Sessions, w.session) },
+		func() error { return writeMap(w, st.Assessments, w.assessment) },
+	} {
+		if err := write(); err != nil {
+			return nil, err
 		}
 	}
 	return w.buf, nil
@@ -218,13 +188,7 @@ func (w *stateWriter) period(p *periodState) error {
 	}
 	w.time(p.OpenedAt)
 	w.uint(p.FrozenAt)
-	w.count(len(p.Results), p.Results == nil)
-	for _, region := range sortedKeys(p.Results) {
-		r := p.Results[region]
-		if r == nil {
-			return errNilEntry
-		}
-		w.sym(region)
+	return writeMap(w, p.Results, func(r *frozenResult) error {
 		w.int(int64(r.SPD))
 		w.text(r.SID)
 		w.text(r.Total)
@@ -232,11 +196,35 @@ func (w *stateWriter) period(p *periodState) error {
 		w.sym(r.Predicate)
 		w.int(int64(r.ProvisionalIID))
 		w.symList(r.Counted)
+		return nil
+	})
+}
+
+// writeMap writes a string-keyed map in key order: its count, then each key
+// (interned) and entry.
+func writeMap[V any](w *stateWriter, m map[string]*V, entry func(*V) error) error {
+	w.count(len(m), m == nil)
+	for _, k := range sortedKeys(m) {
+		v := m[k]
+		if v == nil {
+			return fmt.Errorf("%s: %w", k, errNilEntry)
+		}
+		w.sym(k)
+		if err := entry(v); err != nil {
+			return fmt.Errorf("%s: %w", k, err)
+		}
 	}
 	return nil
 }
 
-func (w *stateWriter) innovation(inn *innovationState) {
+func (w *stateWriter) region(r *regionState) error {
+	w.bool(r.Perbatasan)
+	w.text(r.OfficeName)
+	w.sym(string(r.OfficeKind))
+	return nil
+}
+
+func (w *stateWriter) innovation(inn *innovationState) error {
 	w.sym(inn.ID)
 	w.sym(inn.Region)
 	w.text(inn.Name)
@@ -263,9 +251,10 @@ func (w *stateWriter) innovation(inn *innovationState) {
 		w.id(e.EventID)
 		w.sym(e.Actor)
 	}
+	return nil
 }
 
-func (w *stateWriter) session(s *sessionState) {
+func (w *stateWriter) session(s *sessionState) error {
 	w.sym(s.ID)
 	w.sym(s.Region)
 	w.text(s.Title)
@@ -285,6 +274,7 @@ func (w *stateWriter) session(s *sessionState) {
 	}
 	w.bool(s.Closed)
 	w.sym(s.ScheduledBy)
+	return nil
 }
 
 // assessment writes the answers without their map keys, which are
@@ -540,34 +530,12 @@ func decodeIndexState(data []byte) (*indexState, error) {
 			st.Periods[year] = r.period()
 		}
 	}
-	if n, isNil := r.count(4); !isNil {
-		st.Regions = make(map[string]*regionState, n)
-		for range n {
-			code := r.sym()
-			st.Regions[code] = &regionState{Perbatasan: r.bool(), OfficeName: r.text(), OfficeKind: domain.OfficeKind(r.sym())}
-		}
-	}
-	if n, isNil := r.count(20); !isNil {
-		st.Innovations = make(map[string]*innovationState, n)
-		for range n {
-			id := r.sym()
-			st.Innovations[id] = r.innovation()
-		}
-	}
-	if n, isNil := r.count(12); !isNil {
-		st.Sessions = make(map[string]*sessionState, n)
-		for range n {
-			id := r.sym()
-			st.Sessions[id] = r.session()
-		}
-	}
-	if n, isNil := r.count(6); !isNil {
-		st.Assessments = make(map[string]*assessmentState, n)
-		for range n {
-			id := r.sym()
-			st.Assessments[id] = r.assessment()
-		}
-	}
+	st.Regions = readMap(r, 4, func() *regionState {
+		return &regionState{Perbatasan: r.bool(), OfficeName: r.text(), OfficeKind: domain.OfficeKind(r.sym())}
+	})
+	st.Innovations = readMap(r, 20, r.innovation)
+	st.Sessions = readMap(r, 12, r.session)
+	st.Assessments = readMap(r, 6, r.assessment)
 	if r.err == nil && r.off != len(r.buf) {
 		r.fail("%d bytes after the end", len(r.buf)-r.off)
 	}
@@ -587,15 +555,26 @@ func (r *stateReader) period() *periodState {
 	}
 	p.OpenedAt = r.time()
 	p.FrozenAt = r.uint()
-	if n, isNil := r.count(8); !isNil {
-		p.Results = make(map[string]*frozenResult, n)
-		for range n {
-			region := r.sym()
-			p.Results[region] = &frozenResult{SPD: domain.Milli(r.int()), SID: r.text(), Total: r.text(),
-				IID: domain.Hundredths(r.int()), Predicate: r.sym(), ProvisionalIID: domain.Hundredths(r.int()), Counted: r.symList()}
-		}
-	}
+	p.Results = readMap(r, 8, func() *frozenResult {
+		return &frozenResult{SPD: domain.Milli(r.int()), SID: r.text(), Total: r.text(),
+			IID: domain.Hundredths(r.int()), Predicate: r.sym(), ProvisionalIID: domain.Hundredths(r.int()), Counted: r.symList()}
+	})
 	return p
+}
+
+// readMap reads what writeMap wrote; each key and entry take at least
+// minSize bytes.
+func readMap[V any](r *stateReader, minSize int, entry func() *V) map[string]*V {
+	n, isNil := r.count(minSize)
+	if isNil {
+		return nil
+	}
+	m := make(map[string]*V, n)
+	for range n {
+		k := r.sym()
+		m[k] = entry()
+	}
+	return m
 }
 
 func (r *stateReader) innovation() *innovationState {
