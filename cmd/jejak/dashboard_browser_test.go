@@ -489,6 +489,11 @@ func TestDashboardInBrowser(t *testing.T) {
 		if opened.Phase != "penjaringan" || len(opened.Schedule) != 6 || opened.Schedule[0].Start != "2026-06-20" {
 			t.Errorf("2026 opened as %+v", opened)
 		}
+		// 2027 has no catalogue: the form says so and cannot be sent
+		must(t, chromedp.Do(ctx, poll(`document.querySelector('#form-period [name=year]')?.value === '2027' && document.querySelector('#form-period button[type=submit]').disabled`)))
+		if got := text(t, ctx, "#open-catalogue"); !strings.HasPrefix(got, "Belum ada katalog indikator untuk 2027") {
+			t.Errorf("the form says %q for 2027", got)
+		}
 	})
 
 	t.Run("an auditor reads the audit trail and writes nothing", func(t *testing.T) {

@@ -152,6 +152,24 @@ export function scoreText(message) {
   return message;
 }
 
+// fieldLabel names API fields for people, where a form has no input of
+// that name (and in the audit trail's changes).
+export const fieldLabel = {
+  evidence: 'Bukti dukung', catalogue_version: 'Katalog indikator', schedule: 'Jadwal', year: 'Tahun', region: 'Daerah',
+  indicator: 'Indikator', innovation_id: 'Inovasi', option: 'Opsi', claimed_option: 'Opsi diklaim', decision: 'Keputusan',
+  reason: 'Alasan', verified_by: 'Diverifikasi oleh', submitted_by: 'Dikirim oleh', revision: 'Revisi', unit: 'Perangkat daerah',
+  name: 'Nama', started_on: 'Mulai', proposed_on: 'Tanggal usulan', replicated_on: 'Tanggal replikasi', withdrawn_on: 'Tanggal ditarik',
+  stage: 'Tahap', to: 'Tahap tujuan', on: 'Tanggal', phase: 'Tahap', from: 'Dari', initiator: 'Inisiator', form: 'Bentuk',
+  digital: 'Digital', affair: 'Urusan', problem: 'Masalah', solution: 'Solusi', benefit: 'Manfaat', title: 'Judul', kind: 'Jenis',
+  date: 'Tanggal', venue: 'Tempat', organiser: 'Penyelenggara', mode: 'Moda', speakers: 'Narasumber', participant: 'Peserta',
+  adopter_region: 'Daerah pereplikasi', adopter_innovation_id: 'Inovasi pereplikasi', office_name: 'Nama kantor', office_kind: 'Jenis kantor',
+  perbatasan: 'Daerah perbatasan', perbatasan_reason: 'Alasan perbatasan', origin_innovation_id: 'Inovasi asal', origin_region: 'Daerah asal',
+  session_id: 'Sesi', rejected_by: 'Ditolak oleh', opened_by: 'Dibuka oleh', closes_at: 'Penjaringan ditutup',
+};
+
+// entityLabel names aggregate types in Bahasa Indonesia.
+export const entityLabel = { innovation: 'Inovasi', assessment: 'Penilaian', bimtek: 'Bimtek', period: 'Periode', region: 'Daerah' };
+
 // problemText is the Indonesian headline of a problem document.
 export function problemText(problem, status) {
   for (const [re, say] of detailText) {
@@ -490,7 +508,7 @@ function showProblem(form, status, err) {
   let first = null;
   for (const fe of p.errors || []) {
     const input = form.querySelector(`[name="${CSS.escape(fe.field)}"]`);
-    if (!input) {
+    if (!input || input.type === 'hidden' || !input.closest('.field')) {
       loose.push(fe);
       continue;
     }
@@ -500,7 +518,7 @@ function showProblem(form, status, err) {
     input.closest('.field').append(h('p', { class: 'field-error', id }, fieldMessage(fe.message)));
     first ||= input;
   }
-  if (loose.length) box.append(h('ul', {}, loose.map((fe) => h('li', {}, h('code', {}, fe.field), ': ', fieldMessage(fe.message)))));
+  if (loose.length) box.append(h('ul', {}, loose.map((fe) => h('li', {}, fieldLabel[fe.field] || fe.field, ': ', fieldMessage(fe.message)))));
   status.append(box);
   (first || box).focus?.();
 }

@@ -1,6 +1,6 @@
 // Jejak audit: the event timeline of an entity, a region or an actor, with
 // who, when, what changed (before/after) and the correlation id.
-import { h, fill, api, can, withQuery, field, table, loading, problemBox, fmtDate, fmtDateTime, fmtNum, eventLabel, roleLabel, shortId, stageLabel, affairLabel, formLabel } from '../lib.js';
+import { h, fill, api, can, withQuery, field, table, loading, problemBox, fmtDate, fmtDateTime, fmtNum, eventLabel, roleLabel, shortId, stageLabel, affairLabel, formLabel, fieldLabel, entityLabel } from '../lib.js';
 import { regionLink } from './common.js';
 
 export const title = 'Jejak audit';
@@ -13,7 +13,7 @@ export function page(ctx) {
   const mode = q.get('entity') ? 'entity' : q.get('actor') ? 'actor' : 'region';
   const controls = h('form', { class: 'toolbar', 'aria-label': 'Pilih jejak' },
     field({ name: 'mode', label: 'Jejak dari', value: mode, options: [['region', 'Daerah (kode)'], ['entity', 'Entitas (jenis/id)'], ['actor', 'Pelaku (user)']] }),
-    field({ name: 'value', label: 'Nilai', required: true, value: q.get(mode) || '', hint: 'Contoh: 18.04 · innovation/ID · op-berau' }),
+    field({ name: 'value', label: 'Nilai', required: true, value: q.get(mode) || '', hint: 'Contoh: 18.04 (daerah) · innovation/ID atau assessment/2025-18.04 (entitas) · op-berau (pelaku)' }),
     field({ name: 'type', label: 'Jenis peristiwa', value: q.get('type') || '', options: [['', 'Semua'], ...Object.entries(eventLabel)] }),
     field({ name: 'from', label: 'Dari', type: 'date', value: q.get('from') || '' }),
     field({ name: 'to', label: 'Sampai', type: 'date', value: q.get('to') || '' }),
@@ -49,7 +49,8 @@ export function page(ctx) {
     res.items.map((e) => [
       [fmtDateTime(e.occurred_at), h('br'), h('span', { class: 'hint' }, `#${e.position}`)],
       [h('strong', {}, eventLabel[e.type] || e.type), h('br'), h('code', {}, e.type), ' ', shortId(e.event_id)],
-      [e.aggregate_type === 'innovation' ? h('a', { href: `#/inovasi/${e.aggregate_id}` }, `${e.aggregate_type}/${e.aggregate_id}`) : `${e.aggregate_type}/${e.aggregate_id}`,
+      [entityLabel[e.aggregate_type] || e.aggregate_type, ' ',
+        e.aggregate_type === 'innovation' ? h('a', { href: `#/inovasi/${e.aggregate_id}` }, shortId(e.aggregate_id)) : h('code', {}, e.aggregate_id),
         subject(e.subject), e.region ? [h('br'), regionLink(e.region)] : ''],
       [e.actor.user, h('br'), h('span', { class: 'hint' }, roleLabel[e.actor.role] || e.actor.role, e.actor.region ? ` ${e.actor.region}` : '')],
       changes(e.changes),
@@ -83,9 +84,9 @@ export function page(ctx) {
 
 function changes(list) {
   if (!list?.length) return h('span', { class: 'muted' }, '–');
-  return h('ul', { class: 'changes' }, list.map((c) => h('li', {}, h('code', {}, c.field), ': ',
-    c.before === null || c.before === undefined ? h('span', { class: 'muted' }, '∅') : h('del', {}, short(c.before)), ' → ',
-    h('ins', {}, short(c.after)))));
+  return h('ul', { class: 'changes' }, list.map((c) => h('li', {}, h('span', { title: c.field }, fieldLabel[c.field] || c.field), ': ',
+    c.before === null || c.before === undefined ? null : [h('del', {}, short(c.before)), ' → '],
+    c.after === null || c.after === undefined || c.after === '' ? h('span', { class: 'muted' }, '(kosong)') : h('ins', {}, short(c.after)))));
 }
 
 function short(v) {
@@ -106,6 +107,10 @@ function valueText(v) {
   if (v && typeof v === 'object' && !Array.isArray(v) && ('DocumentRef' in v || 'Link' in v || 'Note' in v)) {
     return [v.DocumentRef && `Dok. ${v.DocumentRef}`, v.Link, v.Note].filter(Boolean).join(' · ') || '–';
   }
+  if (v && typeof v === 'object' && !Array.isArray(v) && 'Name' in v) { // a participant
+    return [v.Name, v.Unit && `(${v.Unit})`, v.Role, v.Region].filter(Boolean).join(' ');
+  }
+  if (typeof v === 'boolean') return v ? 'ya' : 'tidak';
   if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.join(', ');
   return JSON.stringify(v);
 }

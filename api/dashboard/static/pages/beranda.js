@@ -1,6 +1,6 @@
 // Beranda: the national overview of a year and the latest events.
 import { h, fill, api, can, section, loading, problemBox, fmtIID, fmtNum, fmtDateTime, predicates, predicateClass,
-  stageLabel, stageOrder, eventLabel, phaseLabel, shortId } from '../lib.js';
+  stageLabel, stageOrder, eventLabel, phaseLabel, shortId, entityLabel } from '../lib.js';
 import { bars } from '../chart.js';
 import { loadYears, pickYear, yearSelect, regionLink } from './common.js';
 
@@ -59,8 +59,9 @@ function recentEvents(res) {
   return section('Peristiwa terbaru',
     h('ul', { class: 'events', id: 'recent-events' }, (res.items || []).map((e) => h('li', {},
       h('strong', {}, eventLabel[e.type] || e.type), ' · ',
-      e.aggregate_type === 'innovation' ? h('a', { href: `#/inovasi/${e.aggregate_id}` }, e.aggregate_id) : `${e.aggregate_type} ${e.aggregate_id}`,
+      e.aggregate_type === 'innovation' ? ['inovasi ', h('a', { href: `#/inovasi/${e.aggregate_id}` }, shortId(e.aggregate_id))]
+        : `${(entityLabel[e.aggregate_type] || e.aggregate_type).toLowerCase()} ${e.aggregate_type === 'bimtek' ? '' : e.aggregate_id}`,
       e.region ? [' · ', regionLink(e.region)] : null,
-      h('br'), h('span', { class: 'muted' }, `${fmtDateTime(e.recorded_at)} oleh ${e.actor?.user || '?'} `), shortId(e.event_id)))),
+      h('br'), h('span', { class: 'muted' }, `dicatat ${fmtDateTime(e.recorded_at)} oleh ${e.actor?.user || '?'} `), shortId(e.event_id)))),
     (res.items || []).length ? null : h('p', { class: 'muted' }, 'Belum ada peristiwa.'));
 }

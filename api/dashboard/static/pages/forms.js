@@ -29,7 +29,8 @@ export function proposeForm(region, onDone) {
   (res) => {
     const name = form.querySelector('[name=name]').value;
     fill(result, h('p', { id: 'propose-result' }, 'Inovasi baru: ', h('a', { href: `#/inovasi/${res.id}`, 'data-id': res.id }, name)));
-    form.reset(); // a new proposal starts empty
+    form.reset(); // a new proposal starts empty, dated today
+    form.querySelector('[name=proposed_on]').value = today();
     onDone?.();
   });
   return box('Usulkan inovasi', form);
@@ -119,7 +120,7 @@ export async function answerForm(region, openYears, innovationID, onDone) {
 
 // verifyForm: POST /api/v1/assessments/{year}/{region}/verifications.
 export function verifyForm(ans, parameters, onDone) {
-  const opt = field({ name: 'option', label: 'Opsi yang diterima (untuk diturunkan)',
+  const opt = field({ name: 'option', label: 'Opsi setelah diturunkan',
     options: Array.from({ length: Math.max(0, ans.claimed_option - 1) }, (_, i) => [i + 1, `${i + 1}: ${parameters?.[i] || ''}`]) });
   const form = h('form', { class: 'form-verify', novalidate: true },
     h('fieldset', {}, h('legend', {}, 'Keputusan'),
@@ -130,6 +131,10 @@ export function verifyForm(ans, parameters, onDone) {
     ans.claimed_option > 1 ? opt : null,
     field({ name: 'reason', label: 'Alasan', type: 'textarea', required: true }),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Simpan keputusan')));
+  // The lowered option only matters when lowering.
+  const showOption = () => { opt.hidden = form.querySelector('[name=decision]:checked')?.value !== 'lowered'; };
+  form.addEventListener('change', showOption);
+  showOption();
   apiForm(form, (d) => ({ path: `/api/v1/assessments/${ans.year}/${ans.region}/verifications`, success: 'Keputusan tersimpan.',
     body: { indicator: ans.indicator, innovation_id: ans.innovation_id || '', decision: d.decision,
       option: d.decision === 'lowered' ? Number(d.option || 0) : d.decision === 'accepted' ? ans.claimed_option : 0, reason: d.reason } }),

@@ -1,7 +1,7 @@
 // Periode penilaian: the assessment years with their phase and schedule.
 // Kemendagri's coordinators (and admins) open a year and move it from phase
 // to phase here; everyone signed in can read it.
-import { h, fill, api, can, field, table, loading, problemBox, apiForm, fmtDate, fmtNum, phaseLabel, problemText, ApiError, newKey } from '../lib.js';
+import { h, fill, api, can, field, table, loading, problemBox, apiForm, fmtDate, fmtNum, phaseLabel, problemText, ApiError, newKey, today } from '../lib.js';
 
 export const title = 'Periode penilaian';
 export const allowed = () => can.signedIn();
@@ -39,7 +39,9 @@ export function page() {
     if (!can.coordinate() || !next) return '–';
     const status = h('span', { role: 'status' });
     return [h('button', { type: 'button', class: 'secondary advance', 'data-year': p.year, onclick: async (e) => {
-      if (!confirm(`Pindahkan periode ${p.year} dari ${phaseLabel[p.phase]} ke ${phaseLabel[next]}?`)) return;
+      const current = detail?.schedule?.find((w) => w.phase === p.phase);
+      const early = current && current.end >= today() ? `\n\nMenurut jadwal, tahap ${phaseLabel[p.phase]} baru berakhir ${fmtDate(current.end)}.` : '';
+      if (!confirm(`Pindahkan periode ${p.year} dari ${phaseLabel[p.phase]} ke ${phaseLabel[next]}?${early}`)) return;
       e.target.disabled = true;
       try {
         await api(`/api/v1/periods/${p.year}/advance`, { method: 'POST', body: { to: next },
@@ -70,13 +72,16 @@ export function page() {
     const yearInput = form.querySelector('[name=year]');
     const lookup = async () => {
       const hidden = form.querySelector('[name=catalogue_version]');
+      const submit = form.querySelector('button[type=submit]');
       try {
         const c = await api(`/api/v1/catalogue/${yearInput.value}`);
         hidden.value = c.version;
         catalogue.textContent = `Katalog indikator: ${c.version}`;
+        submit.disabled = false;
       } catch {
         hidden.value = '';
-        catalogue.textContent = `Belum ada katalog indikator untuk ${yearInput.value}.`;
+        catalogue.textContent = `Belum ada katalog indikator untuk ${yearInput.value}; periode baru dapat dibuka setelah katalognya dimuat ke Jejak.`;
+        submit.disabled = true;
       }
     };
     yearInput.addEventListener('change', lookup);
@@ -93,7 +98,8 @@ export function page() {
 
 function schedule(detail) {
   if (!detail?.schedule?.length) return '–';
-  return h('details', {}, h('summary', {}, `penjaringan ditutup ${fmtDate(detail.closes_at)}`),
+  const now = detail.schedule.find((w) => w.phase === detail.phase);
+  return h('details', {}, h('summary', {}, now ? `${phaseLabel[now.phase]}: ${fmtDate(now.start)} – ${fmtDate(now.end)}` : `penjaringan ditutup ${fmtDate(detail.closes_at)}`),
     h('ul', { class: 'plain' }, detail.schedule.map((w) => h('li', { class: w.phase === detail.phase ? 'current' : null },
       `${phaseLabel[w.phase] || w.phase}: ${fmtDate(w.start)} – ${fmtDate(w.end)}`))));
 }
