@@ -175,7 +175,14 @@ func (s *Service) ScheduleBimtek(ctx context.Context, cmd ScheduleBimtekCommand)
 
 // RecordAttendance adds a participant to an open session.
 func (s *Service) RecordAttendance(ctx context.Context, cmd RecordAttendanceCommand) (CommitResult, error) {
-	return s.onBimtek(ctx, cmd.CommandMeta, cmd.SessionID, func(b *Bimtek) error { return b.RecordAttendance(cmd.Participant) })
+	return s.onBimtek(ctx, cmd.CommandMeta, cmd.SessionID, func(b *Bimtek) error {
+		// Attendance of a session that has not happened yet would count for
+		// indicator 20 before anyone attended.
+		if on := Day(b.plan.Date); Day(s.now()).Before(on) {
+			return Errorf(CodeIllegalTransition, "attendance can be recorded from the day of the session (%s) on", date(on))
+		}
+		return b.RecordAttendance(cmd.Participant)
+	})
 }
 
 // CloseBimtek closes a session.

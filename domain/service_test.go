@@ -190,12 +190,17 @@ func TestService(t *testing.T) {
 		}
 	})
 	t.Run("schedules Bimtek sessions and records attendance", func(t *testing.T) {
-		s, _ := MustService(t)
+		now := plan().Date.AddDate(0, 0, -1)
+		s := domain.NewService(&memoryStore{}, func() time.Time { return now })
 		lambar := domain.Actor{UserID: "op-1804", Role: domain.RoleOperator, Region: "18.04"}
 		_, id := must2(t)(s.ScheduleBimtek(ctx, domain.ScheduleBimtekCommand{CommandMeta: meta(lambar), Plan: plan()}))
 		who := domain.Participant{Name: "Siti", Unit: "Dinas Kesehatan", Role: "pamong inovasi"}
-		check(s.RecordAttendance(ctx, domain.RecordAttendanceCommand{CommandMeta: meta(lambar), SessionID: id, Participant: who}))(t)
+		// not before the session's day: it would count before anyone attended
 		_, err := s.RecordAttendance(ctx, domain.RecordAttendanceCommand{CommandMeta: meta(lambar), SessionID: id, Participant: who})
+		wantCode(t, err, domain.CodeIllegalTransition)
+		now = plan().Date
+		check(s.RecordAttendance(ctx, domain.RecordAttendanceCommand{CommandMeta: meta(lambar), SessionID: id, Participant: who}))(t)
+		_, err = s.RecordAttendance(ctx, domain.RecordAttendanceCommand{CommandMeta: meta(lambar), SessionID: id, Participant: who})
 		wantCode(t, err, domain.CodeDuplicate)
 		_, err = s.RecordAttendance(ctx, domain.RecordAttendanceCommand{CommandMeta: meta(operator), SessionID: id, Participant: who})
 		wantCode(t, err, domain.CodeOutOfScope)

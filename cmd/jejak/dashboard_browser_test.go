@@ -476,9 +476,14 @@ func TestDashboardInBrowser(t *testing.T) {
 			t.Errorf("2025 is in %q after the click, want presentasi", p.Phase)
 		}
 		// the form proposes 2026 with 2025's schedule a year on
-		must(t, chromedp.Do(ctx, poll(`document.querySelector('#open-catalogue').textContent.startsWith('Katalog indikator')`),
-			chromedp.Click(chromedp.CSS(`#form-period button[type=submit]`)),
-			poll(`document.querySelector('#period-table') && document.querySelector('#period-table').textContent.includes('2026')`)))
+		if err := chromedp.Do(ctx, poll(`document.querySelector('#open-catalogue').textContent.startsWith('Katalog indikator')`)); err != nil {
+			t.Fatalf("the open-period form never found its catalogue: %v (it says %q for year %q)", err,
+				text(t, ctx, "#open-catalogue"), text(t, ctx, "#form-period h2"))
+		}
+		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#form-period button[type=submit]`))))
+		if err := chromedp.Do(ctx, poll(`document.querySelector('#period-table')?.textContent.includes('2026')`)); err != nil {
+			t.Fatalf("2026 never appeared in the table: %v; the form says %q", err, text(t, ctx, "#form-period"))
+		}
 		var opened struct {
 			Phase    string `json:"phase"`
 			Schedule []struct {
