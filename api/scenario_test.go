@@ -192,6 +192,10 @@ func TestScenario(t *testing.T) {
 		Items []struct {
 			Type    string            `json:"type"`
 			Subject map[string]string `json:"subject"`
+			Changes []struct {
+				Field  string `json:"field"`
+				Before any    `json:"before"`
+			} `json:"changes"`
 		} `json:"items"`
 	}
 	get(p.auditor, "/api/v1/audit?entity=innovation/"+id).JSON(t, &trail)
@@ -202,6 +206,14 @@ func TestScenario(t *testing.T) {
 	if want := []string{"innovation.proposed ", "innovation.trial_started ", "innovation.implementation_started ",
 		"assessment.answer_submitted 16", "assessment.answer_verified 16"}; !slices.Equal(types, want) {
 		t.Errorf("audit trail of the innovation: %q, want %q", types, want)
+	}
+	// each stage's date is new, not a change of the previous stage's date
+	for _, e := range trail.Items[1:3] {
+		for _, c := range e.Changes {
+			if c.Field == "started_on" && c.Before != nil {
+				t.Errorf("%s shows started_on changed from %v", e.Type, c.Before)
+			}
+		}
 	}
 	get(p.auditor, "/api/v1/audit?region="+own+"&type=AnswerSubmitted&from=2025-01-01&to=2025-12-31&limit=2")
 	// Every verification names the answer it verified, though its indicator

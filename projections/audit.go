@@ -369,6 +369,10 @@ func changeSubject(e domain.Event) (string, map[string]string) {
 			map[string]string{"name": e.Participant.Name, "unit": e.Participant.Unit}
 	case domain.InnovationRejected:
 		return "rejection/" + e.InnovationID, map[string]string{"innovation_id": e.InnovationID}
+	case domain.InnovationTrialStarted, domain.InnovationImplementationStarted, domain.InnovationWithdrawn:
+		// Each stage has its own date: the implementation's start is not a
+		// change of the trial's.
+		return "stage/" + fmt.Sprintf("%T", e), nil
 	default:
 		return "aggregate", nil
 	}
