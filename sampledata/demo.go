@@ -59,7 +59,9 @@ func LoadDemo(ctx context.Context, svc *domain.Service, opts DemoOptions) (Summa
 	if head == 0 {
 		// An empty store: decide with the aggregates in memory and append
 		// directly, as Generate does (every domain rule still applies).
+		// In time order: the demo is where people try "as of a date".
 		e := newEngine(svc.Store, "sampledata-demo", 16, 1024)
+		e.ordered = true
 		err = e.run(ctx, actions, opts.Progress)
 		sum.Commits, sum.Events = e.commits, e.events
 		return sum, err

@@ -28,8 +28,13 @@ type engine struct {
 	sessions    map[string]*domain.Bimtek
 	profiles    map[string]*domain.RegionProfile
 
-	batch   map[string][]domain.Commit
-	order   []string
+	batch map[string][]domain.Commit
+	order []string
+	// ordered appends every commit in decision (time) order with one
+	// writer, so that the stream's order is the order things happened in
+	// and "as of a date" is exactly the facts dated up to then.
+	ordered bool
+	flat    []domain.Commit
 	pending int
 	commits int
 	events  int
@@ -108,6 +113,7 @@ func (e *engine) commit(a *action, typ domain.AggregateType, id string, cmd uuid
 		e.order = append(e.order, key)
 	}
 	e.batch[key] = append(e.batch[key], c)
+	e.flat = append(e.flat, c)
 	e.pending++
 	return nil
 }
@@ -117,6 +123,9 @@ func (e *engine) commit(a *action, typ domain.AggregateType, id string, cmd uuid
 func (e *engine) flush(ctx context.Context) error {
 	if e.pending == 0 {
 		return nil
+	}
+	if e.ordered {
+		return e.flushInOrder(ctx)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -157,11 +166,30 @@ func (e *engine) flush(ctx context.Context) error {
 	close(work)
 	wg.Wait()
 	clear(e.batch)
-	e.order, e.pending = e.order[:0], 0
+	e.order, e.flat, e.pending = e.order[:0], e.flat[:0], 0
 	if first == nil && ctx.Err() != nil {
 		first = ctx.Err()
 	}
 	return first
+}
+
+// flushInOrder appends the queued commits one by one in decision order.
+func (e *engine) flushInOrder(ctx context.Context) error {
+	defer func() {
+		clear(e.batch)
+		e.order, e.flat, e.pending = e.order[:0], e.flat[:0], 0
+	}()
+	for _, c := range e.flat {
+		res, err := e.store.Append(ctx, c)
+		if err != nil {
+			return fmt.Errorf("sampledata: append %s %s: %w", c.AggregateType, c.AggregateID, err)
+		}
+		if !res.Duplicate {
+			e.commits++
+			e.events += len(c.Events)
+		}
+	}
+	return nil
 }
 
 func (e *engine) innovation(id string) (*domain.Innovation, error) {

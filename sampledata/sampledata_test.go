@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"regexp"
 	"testing"
 
@@ -82,6 +83,21 @@ func TestLoadDemo(t *testing.T) {
 			if s.Frozen == nil || s.Frozen.IID != got.IID {
 				t.Errorf("%d %s: the published result differs from the live one", c.year, c.region)
 			}
+		}
+	})
+
+	t.Run("is in the stream in the order it happened", func(t *testing.T) {
+		// so that "as of a date" holds exactly the facts dated up to then
+		var last domain.RecordedEvent
+		err := store.Read(ctx, 0, func(ev domain.RecordedEvent) error {
+			if ev.OccurredAt.Before(last.OccurredAt) {
+				return fmt.Errorf("event %d (%s, %s) occurred before event %d (%s)", ev.Position, ev.Type, ev.OccurredAt, last.Position, last.OccurredAt)
+			}
+			last = ev
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
 	})
 

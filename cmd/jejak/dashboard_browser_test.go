@@ -480,7 +480,9 @@ func TestDashboardInBrowser(t *testing.T) {
 			t.Fatalf("the open-period form never found its catalogue: %v (it says %q for year %q)", err,
 				text(t, ctx, "#open-catalogue"), text(t, ctx, "#form-period h2"))
 		}
-		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#form-period button[type=submit]`))))
+		// requestSubmit, not a click at coordinates: live updates re-render
+		// the table above the form, which can move the button under the pointer.
+		must(t, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('#form-period').requestSubmit()`)))
 		if err := chromedp.Do(ctx, poll(`document.querySelector('#period-table')?.textContent.includes('2026')`)); err != nil {
 			t.Fatalf("2026 never appeared in the table: %v; the form says %q", err, text(t, ctx, "#form-period"))
 		}

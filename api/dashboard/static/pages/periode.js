@@ -16,10 +16,12 @@ export function page() {
     h('p', { class: 'muted' }, 'Setiap tahun penilaian melewati enam tahap: penjaringan, pengukuran, presentasi, validasi lapangan, pleno, lalu diumumkan. Hasil dibekukan saat pleno.'),
     flash, body, formBox);
 
-  async function refresh() {
+  // refresh reads the periods; after a write, at least as of its position
+  // (read your writes: the form for the next year depends on it).
+  async function refresh(position) {
     let list;
     try {
-      list = await api('/api/v1/periods');
+      list = await api(Number.isInteger(position) ? `/api/v1/periods?min_position=${position}` : '/api/v1/periods');
     } catch (err) {
       fill(body, problemBox(err));
       return;
@@ -44,10 +46,10 @@ export function page() {
       if (!confirm(`Pindahkan periode ${p.year} dari ${phaseLabel[p.phase]} ke ${phaseLabel[next]}?${early}`)) return;
       e.target.disabled = true;
       try {
-        await api(`/api/v1/periods/${p.year}/advance`, { method: 'POST', body: { to: next },
+        const res = await api(`/api/v1/periods/${p.year}/advance`, { method: 'POST', body: { to: next },
           headers: { 'Idempotency-Key': newKey(), ...(detail ? { 'If-Match': `"${detail.version}"` } : {}) } });
         fill(flash, h('p', { class: 'notice ok' }, `Periode ${p.year} sekarang pada tahap ${phaseLabel[next]}.`));
-        refresh();
+        refresh(res?.position);
       } catch (err) {
         e.target.disabled = false;
         status.textContent = ' Gagal: ' + (err instanceof ApiError ? problemText(err.problem, err.status) : err.message) + '.';
@@ -89,7 +91,7 @@ export function page() {
     apiForm(form, (d) => ({ path: '/api/v1/periods', success: 'Periode dibuka.',
       body: { year: Number(d.year), catalogue_version: d.catalogue_version,
         schedule: phases.map((ph) => ({ phase: ph, start: d[`schedule.${ph}.start`], end: d[`schedule.${ph}.end`] })) } }),
-    () => { fill(formBox); refresh(); });
+    (res) => { fill(formBox); refresh(res?.position); });
     return form;
   }
 
