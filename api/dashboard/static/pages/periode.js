@@ -16,6 +16,8 @@ export function page() {
     h('p', { class: 'muted' }, 'Setiap tahun penilaian melewati enam tahap: penjaringan, pengukuran, presentasi, validasi lapangan, pleno, lalu diumumkan. Hasil dibekukan saat pleno.'),
     flash, body, formBox);
 
+  let shown = 0; // the position of the rendered list
+
   // refresh reads the periods; after a write, at least as of its position
   // (read your writes: the form for the next year depends on it).
   async function refresh(position) {
@@ -26,13 +28,22 @@ export function page() {
       fill(body, problemBox(err));
       return;
     }
+    if (list.position < shown) return; // a later read already rendered
+    shown = list.position;
     const years = (list.items || []).sort((a, b) => b.year - a.year);
     const details = await Promise.all(years.map((p) => api(`/api/v1/periods/${p.year}`).catch(() => null)));
     fill(body, table('Periode penilaian', [{ label: 'Tahun' }, { label: 'Tahap' }, { label: 'Jadwal' }, { label: 'Daerah dinilai', num: true },
       { label: 'Katalog', cls: 'hide-sm' }, { label: 'Tindakan' }],
     years.map((p, i) => [String(p.year), [h('strong', {}, phaseLabel[p.phase] || p.phase), p.frozen ? h('span', { class: 'hint' }, ' · hasil dibekukan') : ''],
       schedule(details[i]), fmtNum(p.regions_assessed), h('code', {}, p.catalogue_version), advance(p, details[i])]), { id: 'period-table' }));
-    if (can.coordinate() && !formBox.hasChildNodes()) fill(formBox, openForm(years, details));
+    // The form proposes the year after the newest. Reads may arrive out of
+    // order (a live update next to the form's own), and years only ever
+    // grow: rebuild the form only for a later year, never an earlier one.
+    const nextYear = (years[0]?.year || new Date().getFullYear()) + 1;
+    if (can.coordinate() && !(Number(formBox.dataset.year) >= nextYear)) {
+      formBox.dataset.year = String(nextYear);
+      fill(formBox, openForm(nextYear, years, details));
+    }
   }
 
   // advance moves a year to its next phase, after a confirmation.
@@ -58,8 +69,7 @@ export function page() {
   }
 
   // openForm opens a new year; its schedule starts as last year's, a year on.
-  function openForm(years, details) {
-    const year = (years[0]?.year || new Date().getFullYear()) + 1;
+  function openForm(year, years, details) {
     const prev = details.find((d) => d?.schedule?.length);
     const shifted = (d) => (d ? `${Number(d.slice(0, 4)) + (year - prev.year)}${d.slice(4)}` : '');
     const windows = phases.map((ph) => prev?.schedule.find((w) => w.phase === ph));
@@ -91,7 +101,7 @@ export function page() {
     apiForm(form, (d) => ({ path: '/api/v1/periods', success: 'Periode dibuka.',
       body: { year: Number(d.year), catalogue_version: d.catalogue_version,
         schedule: phases.map((ph) => ({ phase: ph, start: d[`schedule.${ph}.start`], end: d[`schedule.${ph}.end`] })) } }),
-    (res) => { fill(formBox); refresh(res?.position); });
+    (res) => refresh(res?.position));
     return form;
   }
 
