@@ -466,7 +466,7 @@ func TestDashboardInBrowser(t *testing.T) {
 		ctx := e.tab("admin", 40*time.Second)
 		e.open(ctx, "#/periode", `#period-table button.advance[data-year="2025"]`)
 		must(t, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`window.confirm = () => true`),
-			chromedp.Click(chromedp.CSS(`#period-table button.advance[data-year="2025"]`)),
+			chromedp.Evaluate[chromedp.Void](`document.querySelector('#period-table button.advance[data-year="2025"]').click()`),
 			poll(`document.querySelector('.notice.ok') !== null`)))
 		var p struct {
 			Phase string `json:"phase"`
