@@ -656,6 +656,25 @@ func TestDashboardWithDemoData(t *testing.T) {
 		}
 	})
 
+	t.Run("Berau's operator reads a session's attendance and closes it", func(t *testing.T) {
+		e := e.as(t)
+		ctx := e.tab("operator", 30*time.Second)
+		e.open(ctx, "#/daerah/64.03?year=2025", "#bimtek-list")
+		must(t, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('#bimtek-list details.attendees').open = true`),
+			poll(`document.querySelectorAll('#bimtek-list details.attendees li').length > 0`)))
+		if got := text(t, ctx, "#bimtek-list details.attendees li"); got == "" {
+			t.Error("an attendee is listed without a name")
+		}
+		// the demo's sessions are closed: schedule one to close
+		e.post("operator", "/api/v1/bimtek", map[string]any{"region": "64.03", "title": "Bimtek uji penutupan", "kind": "bimtek",
+			"date": time.Now().Format(time.DateOnly), "venue": "Aula Brida", "organiser": "Brida Berau", "mode": "luring"})
+		e.open(ctx, "#/daerah/64.03?year=2026", "#bimtek-list button.close-session")
+		open := count(t, ctx, "#bimtek-list button.close-session")
+		must(t, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`window.confirm = () => true`),
+			chromedp.Evaluate[chromedp.Void](`document.querySelector('#bimtek-list button.close-session').click()`),
+			poll(fmt.Sprintf(`document.querySelectorAll('#bimtek-list button.close-session').length === %d`, open-1))))
+	})
+
 	t.Run("the score explanation reads in Bahasa Indonesia", func(t *testing.T) {
 		e := e.as(t)
 		ctx := e.tab("", 30*time.Second)

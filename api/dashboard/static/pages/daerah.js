@@ -1,7 +1,7 @@
 // Profil daerah: a region's IID with the explainable breakdown, funnel,
 // Bimtek, score over time, an "as of" date, and the operator's write forms.
 import { h, fill, api, can, withQuery, field, table, section, loading, problemBox, badge, fmtIID, fmtDec, fmtNum, scoreText,
-  fmtDate, today, stageLabel, stageOrder, statusLabel, affairLabel, shortId } from '../lib.js';
+  fmtDate, today, stageLabel, stageOrder, statusLabel, affairLabel, shortId, newKey, ApiError, problemText } from '../lib.js';
 import { bars, lineChart } from '../chart.js';
 import { loadYears, pickYear, yearSelect } from './common.js';
 import { proposeForm, bimtekForm, attendanceForm, answerForm } from './forms.js';
@@ -179,8 +179,42 @@ function bimtekList(res, code, refresh) {
     h('strong', {}, s.title), ` · ${kinds[s.kind] || s.kind}, ${modes[s.mode] || s.mode || ''}`, h('br'),
     `${fmtDate(s.date)}${s.venue ? ', ' + s.venue : ''} · `, h('span', { class: 'attendance' }, `${fmtNum(s.attendance)} peserta dari ${fmtNum(s.units)} unit`),
     s.closed ? h('span', { class: 'muted' }, ' · ditutup') : '',
-    can.write(code) && !s.closed ? attendanceForm(s, refresh) : null)))
+    can.signedIn() && s.attendance ? attendeeList(s) : null,
+    can.write(code) && !s.closed ? [attendanceForm(s, refresh), closeButton(s, refresh)] : null)))
     : h('p', { class: 'muted' }, 'Belum ada Bimtek.'));
+}
+
+// attendeeList loads a session's attendance when opened.
+function attendeeList(s) {
+  const list = h('div', {}, loading());
+  const box = h('details', { class: 'attendees' }, h('summary', {}, `Daftar hadir (${fmtNum(s.attendance)})`), list);
+  box.addEventListener('toggle', async () => {
+    if (!box.open || box.dataset.loaded) return;
+    try {
+      const full = await api(`/api/v1/bimtek/${s.id}`);
+      box.dataset.loaded = '1';
+      fill(list, h('ul', {}, (full.attendees || []).map((a) => h('li', {}, h('strong', {}, a.name), ` · ${a.unit}`, a.role ? ` · ${a.role}` : ''))));
+    } catch (err) {
+      fill(list, problemBox(err));
+    }
+  });
+  return box;
+}
+
+// closeButton closes a session: no attendance is recorded after that.
+function closeButton(s, refresh) {
+  const status = h('span', { role: 'status' });
+  return h('p', {}, h('button', { type: 'button', class: 'secondary close-session', onclick: async (e) => {
+    if (!confirm(`Tutup sesi "${s.title}"? Sesudah ditutup, kehadiran tidak dapat dicatat lagi.`)) return;
+    e.target.disabled = true;
+    try {
+      await api(`/api/v1/bimtek/${s.id}/close`, { method: 'POST', headers: { 'Idempotency-Key': newKey() } });
+      refresh();
+    } catch (err) {
+      e.target.disabled = false;
+      status.textContent = ' Gagal: ' + (err instanceof ApiError ? problemText(err.problem, err.status) : err.message) + '.';
+    }
+  } }, 'Tutup sesi'), status);
 }
 
 async function operatorActions(code, years, year, refresh) {
