@@ -1,6 +1,7 @@
 package projections
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -207,13 +208,15 @@ func (a *Audit) History(ctx context.Context, q AuditQuery) ([]AuditEntry, error)
 			out = append(out, about...)
 		}
 	}
-	slices.SortFunc(out, func(x, y AuditEntry) int {
-		if x.Position != y.Position {
-			return compareUint(x.Position, y.Position)
-		}
-		return x.Index - y.Index
-	})
+	SortAuditEntries(out)
 	return out, nil
+}
+
+// SortAuditEntries puts entries of several trails in commit order.
+func SortAuditEntries(entries []AuditEntry) {
+	slices.SortFunc(entries, func(x, y AuditEntry) int {
+		return cmp.Or(cmp.Compare(x.Position, y.Position), cmp.Compare(x.Index, y.Index))
+	})
 }
 
 // aboutInnovation is what the assessments of region recorded about the
@@ -250,16 +253,6 @@ func AboutInnovation(assessment []domain.RecordedEvent, q AuditQuery) []AuditEnt
 		}
 	}
 	return out
-}
-
-func compareUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func keysOf(m map[aggregateRef]bool) []aggregateRef {

@@ -209,6 +209,20 @@ func (x *Index) warmScores(year int) error {
 // CPU; one region's score does not depend on another's. The caller holds
 // x.mu, read or write, for the workers too.
 func (x *Index) scoreAll(year int, regions []string) error {
+	// Rankings call this on every read: when the cache is warm (or one
+	// region is missing) there is nothing to share out.
+	x.cacheMu.Lock()
+	var missing []string
+	for _, r := range regions {
+		if _, ok := x.scores[scoreKey{year, r}]; !ok {
+			missing = append(missing, r)
+		}
+	}
+	x.cacheMu.Unlock()
+	if len(missing) <= 1 {
+		return nil // score() computes a single one on demand
+	}
+	regions = missing
 	workers := min(runtime.GOMAXPROCS(0), len(regions))
 	errs := make([]error, workers)
 	var next atomic.Int64

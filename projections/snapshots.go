@@ -2,6 +2,7 @@ package projections
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
@@ -213,7 +214,7 @@ func (s *Snapshots) List(ctx context.Context) ([]SnapshotInfo, error) {
 		}
 		out = append(out, info)
 	}
-	slices.SortFunc(out, func(a, b SnapshotInfo) int { return compareUint(a.Position, b.Position) })
+	slices.SortFunc(out, func(a, b SnapshotInfo) int { return cmp.Compare(a.Position, b.Position) })
 	return out, nil
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -71,9 +70,7 @@ Examples:
 				return err
 			}
 			entries = append(entries, about...)
-			slices.SortFunc(entries, func(a, b projections.AuditEntry) int {
-				return cmp.Or(cmp.Compare(a.Position, b.Position), cmp.Compare(a.Index, b.Index))
-			})
+			projections.SortAuditEntries(entries)
 		}
 	} else if entries, err = replayAudit(ctx, o, q, keep, stderr); err != nil {
 		return err

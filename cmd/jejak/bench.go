@@ -58,10 +58,8 @@ Absolute numbers move with the machine; the ratios are what to compare.
 	fmt.Fprintf(stdout, "jejak bench projections --scale %g --rounds %d --writers %d --appends %d --queries %d\n",
 		o.Scale, o.Rounds, o.Writers, o.Appends, o.Queries)
 	bar := newProgress(stderr, "membuat data")
-	var total int
-	o.Progress = func(done, t int) { total = t; bar.Update(done, t) }
+	o.Progress = bar.Update
 	rep, err := projbench.Run(ctx, o, stdout)
-	_ = total
 	if err != nil {
 		return err
 	}

@@ -142,14 +142,19 @@ const scoreTextRules = [
   [/^(\d+) months from proposal to trial$/, (n) => `${n} bulan dari usulan sampai uji coba`],
 ];
 
-// scoreText puts a score explanation into Indonesian when it is a known one.
-export function scoreText(message) {
-  if (!message) return message;
-  for (const [re, say] of scoreTextRules) {
-    const m = re.exec(message);
+// translate says text in Bahasa Indonesia by the first rule whose pattern
+// matches it; null when none does.
+function translate(rules, text) {
+  for (const [re, say] of rules) {
+    const m = re.exec(text || '');
     if (m) return say(...m.slice(1));
   }
-  return message;
+  return null;
+}
+
+// scoreText puts a score explanation into Indonesian when it is a known one.
+export function scoreText(message) {
+  return translate(scoreTextRules, message) ?? message;
 }
 
 // fieldLabel names API fields for people, where a form has no input of
@@ -172,11 +177,13 @@ export const entityLabel = { innovation: 'Inovasi', assessment: 'Penilaian', bim
 
 // problemText is the Indonesian headline of a problem document.
 export function problemText(problem, status) {
-  for (const [re, say] of detailText) {
-    const m = re.exec(problem?.detail || '');
-    if (m) return say(...m.slice(1));
-  }
-  return codeText[problem?.code] || (status ? `Permintaan gagal (HTTP ${status})` : 'Terjadi kesalahan');
+  return translate(detailText, problem?.detail) ?? codeText[problem?.code] ?? (status ? `Permintaan gagal (HTTP ${status})` : 'Terjadi kesalahan');
+}
+
+// errorText is what went wrong in a sentence: the problem's Indonesian
+// headline, or the error itself when the server was not reached.
+export function errorText(err) {
+  return (err instanceof ApiError ? problemText(err.problem, err.status) : err.message) + '.';
 }
 
 // detailText: details specific enough to say more than their code.
@@ -188,11 +195,7 @@ const detailText = [
 
 // fieldMessage puts a field problem into Indonesian when it is a known one.
 export function fieldMessage(message) {
-  for (const [re, say] of fieldText) {
-    const m = re.exec(message);
-    if (m) return say(...m.slice(1));
-  }
-  return message;
+  return translate(fieldText, message) ?? message;
 }
 
 // ApiError carries an RFC 9457 problem document.

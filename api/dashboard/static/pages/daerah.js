@@ -1,7 +1,7 @@
 // Profil daerah: a region's IID with the explainable breakdown, funnel,
 // Bimtek, score over time, an "as of" date, and the operator's write forms.
 import { h, fill, api, can, withQuery, field, table, section, loading, problemBox, badge, fmtIID, fmtDec, fmtNum, scoreText,
-  fmtDate, today, stageLabel, stageOrder, statusLabel, affairLabel, shortId, newKey, ApiError, problemText } from '../lib.js';
+  fmtDate, today, stageLabel, stageOrder, statusLabel, affairLabel, shortId, newKey, errorText } from '../lib.js';
 import { bars, lineChart } from '../chart.js';
 import { loadYears, pickYear, yearSelect } from './common.js';
 import { proposeForm, bimtekForm, attendanceForm, answerForm } from './forms.js';
@@ -212,7 +212,7 @@ function closeButton(s, refresh) {
       refresh();
     } catch (err) {
       e.target.disabled = false;
-      status.textContent = ' Gagal: ' + (err instanceof ApiError ? problemText(err.problem, err.status) : err.message) + '.';
+      status.textContent = ' Gagal: ' + errorText(err);
     }
   } }, 'Tutup sesi'), status);
 }

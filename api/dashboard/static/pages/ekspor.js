@@ -2,7 +2,7 @@
 // export API (POST /api/v1/exports, GET /api/v1/exports,
 // GET /api/v1/exports/{id}/download) may not exist on this server yet: a 404
 // shows "belum tersedia".
-import { h, fill, api, can, field, table, loading, problemBox, apiForm, fmtDate, fmtDateTime, fmtNum, shortId, today, phaseLabel, ApiError, problemText } from '../lib.js';
+import { h, fill, api, can, field, table, loading, problemBox, apiForm, fmtDate, fmtDateTime, fmtNum, shortId, today, phaseLabel, ApiError, errorText } from '../lib.js';
 import { loadYears } from './common.js';
 
 export const title = 'Ekspor';
@@ -76,7 +76,7 @@ function downloadButton(x) {
       a.remove();
       msg.textContent = ' Selesai.';
     } catch (err) {
-      msg.textContent = ' Gagal: ' + (err instanceof ApiError ? problemText(err.problem, err.status) : err.message) + '.';
+      msg.textContent = ' Gagal: ' + errorText(err);
     }
   } }, 'Unduh'), msg];
 }

@@ -1,5 +1,5 @@
 // Masuk: sign in by pasting a token issued with `jejak token issue`.
-import { h, fill, api, session, field, roleLabel, ApiError, problemText } from '../lib.js';
+import { h, fill, api, session, field, roleLabel, errorText } from '../lib.js';
 
 export const title = 'Masuk';
 
@@ -27,7 +27,7 @@ export function page(ctx) {
       location.hash = me.region ? `#/daerah/${me.region}` : me.role === 'verifier' ? '#/antrian' : me.role === 'auditor' ? '#/audit' : '#/';
     } catch (err) {
       session.setToken(prev);
-      status.append(h('div', { class: 'notice error', role: 'alert' }, h('strong', {}, 'Token ditolak: '), err instanceof ApiError ? problemText(err.problem, err.status) + '.' : err.message));
+      status.append(h('div', { class: 'notice error', role: 'alert' }, h('strong', {}, 'Token ditolak: '), errorText(err)));
     }
   });
   return { el: h('div', {}, h('h1', {}, 'Masuk dengan token'), form), refresh: async () => {}, live: false };

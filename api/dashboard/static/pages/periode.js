@@ -1,7 +1,7 @@
 // Periode penilaian: the assessment years with their phase and schedule.
 // Kemendagri's coordinators (and admins) open a year and move it from phase
 // to phase here; everyone signed in can read it.
-import { h, fill, api, can, field, table, loading, problemBox, apiForm, fmtDate, fmtNum, phaseLabel, problemText, ApiError, newKey, today } from '../lib.js';
+import { h, fill, api, can, field, table, loading, problemBox, apiForm, fmtDate, fmtNum, phaseLabel, errorText, newKey, today } from '../lib.js';
 
 export const title = 'Periode penilaian';
 export const allowed = () => can.signedIn();
@@ -63,7 +63,7 @@ export function page() {
         refresh(res?.position);
       } catch (err) {
         e.target.disabled = false;
-        status.textContent = ' Gagal: ' + (err instanceof ApiError ? problemText(err.problem, err.status) : err.message) + '.';
+        status.textContent = ' Gagal: ' + errorText(err);
       }
     } }, `Ke ${phaseLabel[next]}`), status];
   }
