@@ -12,7 +12,7 @@ import (
 )
 
 // IdempotencyKeys remembers which request first used an Idempotency-Key
-// (eventstore.IdempotencyKeys implements it on a JetStream KV bucket).
+// (natsinfra.IdempotencyKeys implements it on a JetStream KV bucket).
 type IdempotencyKeys interface {
 	// Claim records fingerprint for key unless the key is known and returns
 	// the fingerprint recorded first.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jejak-id/jejak/eventstore"
 	"github.com/jejak-id/jejak/eventstore/storetest"
+	"github.com/jejak-id/jejak/natsinfra"
 )
 
 func TestConfig(t *testing.T) {
@@ -77,7 +78,7 @@ func TestStreamConfig(t *testing.T) {
 }
 
 func TestEmbeddedListens(t *testing.T) {
-	server, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: t.TempDir(), ListenAddr: "127.0.0.1:-1"})
+	server, err := natsinfra.StartEmbedded(natsinfra.EmbeddedConfig{DataDir: t.TempDir(), ListenAddr: "127.0.0.1:-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +86,7 @@ func TestEmbeddedListens(t *testing.T) {
 	if server.ClientURL() == "" {
 		t.Fatal("no client URL while listening")
 	}
-	nc, err := eventstore.Dial(eventstore.ConnConfig{URL: server.ClientURL(), Name: "test"})
+	nc, err := natsinfra.Dial(natsinfra.ConnConfig{URL: server.ClientURL(), Name: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}

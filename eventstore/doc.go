@@ -8,7 +8,8 @@
 // expected-last-sequence check, and the command id doubles as the message's
 // Nats-Msg-Id. See docs/ARCHITECTURE.md for the reasoning.
 //
-// StartEmbedded runs a nats-server inside the process (the default for a
-// single node); Dial connects to an external server or cluster. Open then
-// creates or updates the stream and returns a *Store.
+// Open creates or updates the stream on a NATS connection (from
+// natsinfra.StartEmbedded or natsinfra.Dial) and returns a *Store.
+// EventSubscriber offers the stream to watermill routers through durable
+// consumers.
 package eventstore

@@ -13,6 +13,7 @@ import (
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/eventstore"
 	"github.com/jejak-id/jejak/eventstore/storetest"
+	"github.com/jejak-id/jejak/natsinfra"
 )
 
 func TestStoreBehaviour(t *testing.T) {
@@ -24,7 +25,7 @@ func TestStoreBehaviour(t *testing.T) {
 // backend is one embedded server over a temp dir.
 type backend struct {
 	dir    string
-	server *eventstore.Embedded
+	server *natsinfra.Embedded
 	stores []domain.EventStore
 	window time.Duration
 }
@@ -95,9 +96,9 @@ func (b *backend) ForgetCommand(t testing.TB, id uuid.UUID) {
 }
 
 // MustStartEmbedded starts an embedded server over dir, shut down with the test.
-func MustStartEmbedded(tb testing.TB, dir string) *eventstore.Embedded {
+func MustStartEmbedded(tb testing.TB, dir string) *natsinfra.Embedded {
 	tb.Helper()
-	e, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: dir})
+	e, err := natsinfra.StartEmbedded(natsinfra.EmbeddedConfig{DataDir: dir})
 	if err != nil {
 		tb.Fatal(err)
 	}

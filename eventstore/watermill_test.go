@@ -10,9 +10,10 @@ import (
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/eventstore"
 	"github.com/jejak-id/jejak/eventstore/storetest"
+	"github.com/jejak-id/jejak/natsinfra"
 )
 
-func mustWatermillStore(tb testing.TB) (*eventstore.Embedded, *eventstore.Store) {
+func mustWatermillStore(tb testing.TB) (*natsinfra.Embedded, *eventstore.Store) {
 	tb.Helper()
 	e := MustStartEmbedded(tb, tb.TempDir())
 	tb.Cleanup(e.Shutdown)
@@ -157,7 +158,7 @@ func TestSubscriberConfigValidate(t *testing.T) {
 
 func TestDeadLetters(t *testing.T) {
 	e, _ := mustWatermillStore(t)
-	dl, err := eventstore.OpenDeadLetters(context.Background(), e.Conn(), 1)
+	dl, err := natsinfra.OpenDeadLetters(context.Background(), e.Conn(), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +185,7 @@ func TestDeadLetters(t *testing.T) {
 func TestRecords(t *testing.T) {
 	e, _ := mustWatermillStore(t)
 	ctx := context.Background()
-	r, err := eventstore.OpenRecords(ctx, e.Conn(), "TEST_RECORDS", 1)
+	r, err := natsinfra.OpenRecords(ctx, e.Conn(), "TEST_RECORDS", 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,14 +8,14 @@ import (
 	"testing"
 
 	"github.com/jejak-id/jejak/domain"
-	"github.com/jejak-id/jejak/eventstore"
+	"github.com/jejak-id/jejak/natsinfra"
 	"github.com/jejak-id/jejak/projections"
 	"github.com/jejak-id/jejak/projections/export"
 )
 
 func mustSnapshots(tb testing.TB, s *stack, v *projections.Views) *projections.Snapshots {
 	tb.Helper()
-	blobs, err := eventstore.OpenBlobs(context.Background(), s.embedded.Conn(), eventstore.SnapshotBucket, 1)
+	blobs, err := natsinfra.OpenBlobs(context.Background(), s.embedded.Conn(), natsinfra.SnapshotBucket, 1)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -9,13 +9,14 @@ import (
 
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/eventstore"
+	"github.com/jejak-id/jejak/natsinfra"
 	"github.com/jejak-id/jejak/projections"
 )
 
 // stack is a real event store on an embedded nats-server with file storage,
 // and the domain service writing to it with a controllable clock.
 type stack struct {
-	embedded *eventstore.Embedded
+	embedded *natsinfra.Embedded
 	store    *eventstore.Store
 	svc      *domain.Service
 	now      time.Time
@@ -24,7 +25,7 @@ type stack struct {
 
 func mustStack(tb testing.TB) *stack {
 	tb.Helper()
-	e, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: tb.TempDir()})
+	e, err := natsinfra.StartEmbedded(natsinfra.EmbeddedConfig{DataDir: tb.TempDir()})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/eventstore"
+	"github.com/jejak-id/jejak/natsinfra"
 	"github.com/jejak-id/jejak/projections"
 	"github.com/jejak-id/jejak/sampledata"
 )
@@ -18,7 +19,7 @@ import (
 // opens a store on it; both stop with the test.
 func MustStore(tb testing.TB) domain.EventStore {
 	tb.Helper()
-	srv, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: tb.TempDir()})
+	srv, err := natsinfra.StartEmbedded(natsinfra.EmbeddedConfig{DataDir: tb.TempDir()})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/jejak-id/jejak/api"
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/eventstore"
+	"github.com/jejak-id/jejak/natsinfra"
 	"github.com/jejak-id/jejak/projections"
 )
 
@@ -50,7 +51,7 @@ type Stack struct {
 	Server   *api.Server
 	HTTP     *httptest.Server
 	Clock    *Clock
-	embedded *eventstore.Embedded
+	embedded *natsinfra.Embedded
 }
 
 // Clock is a settable clock, safe for concurrent use.
@@ -87,7 +88,7 @@ func StartWith(tb testing.TB, opts Options) *Stack {
 		opts.WaitTimeout = time.Second
 	}
 	s := &Stack{tb: tb, Clock: &Clock{now: opts.Now}}
-	emb, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: tb.TempDir()})
+	emb, err := natsinfra.StartEmbedded(natsinfra.EmbeddedConfig{DataDir: tb.TempDir()})
 	if err != nil {
 		tb.Fatalf("apitest: start embedded NATS: %v", err)
 	}
@@ -111,15 +112,15 @@ func StartWith(tb testing.TB, opts Options) *Stack {
 	}
 	s.Tokens = api.NewTokens(key, s.Clock.Now)
 	s.Views = projections.NewViews(s.Store)
-	idem, err := eventstore.OpenIdempotencyKeys(ctx, emb.Conn(), 1, time.Hour)
+	idem, err := natsinfra.OpenIdempotencyKeys(ctx, emb.Conn(), 1, time.Hour)
 	if err != nil {
 		tb.Fatalf("apitest: idempotency keys: %v", err)
 	}
-	snapBlobs, err := eventstore.OpenBlobs(ctx, emb.Conn(), eventstore.SnapshotBucket, 1)
+	snapBlobs, err := natsinfra.OpenBlobs(ctx, emb.Conn(), natsinfra.SnapshotBucket, 1)
 	if err != nil {
 		tb.Fatalf("apitest: snapshots: %v", err)
 	}
-	exportBlobs, err := eventstore.OpenBlobs(ctx, emb.Conn(), eventstore.ExportBucket, 1)
+	exportBlobs, err := natsinfra.OpenBlobs(ctx, emb.Conn(), natsinfra.ExportBucket, 1)
 	if err != nil {
 		tb.Fatalf("apitest: exports: %v", err)
 	}

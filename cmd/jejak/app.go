@@ -17,6 +17,7 @@ import (
 	"github.com/jejak-id/jejak/api"
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/eventstore"
+	"github.com/jejak-id/jejak/natsinfra"
 	"github.com/jejak-id/jejak/projections"
 	"github.com/jejak-id/jejak/projections/reactors"
 )
@@ -27,8 +28,8 @@ type Config struct {
 	DataDir string // embedded NATS storage, signing key
 	Demo    bool   // load demo data into an empty store
 
-	NATS       eventstore.ConnConfig // URL empty: embedded server
-	NATSListen string                // embedded server's optional client port
+	NATS       natsinfra.ConnConfig // URL empty: embedded server
+	NATSListen string               // embedded server's optional client port
 	Replicas   int
 	TokenKey   string // Ed25519 PEM; default <data>/keys/token-ed25519.pem
 	// CheckpointEvery is how often the projections' state is saved so a
@@ -78,11 +79,11 @@ type App struct {
 	Server  *api.Server
 	Hub     *api.Hub
 
-	checkpoints *eventstore.Blobs
+	checkpoints *natsinfra.Blobs
 
 	Reactors      *reactors.Router
 	Notifications *reactors.Notifications
-	DeadLetters   *eventstore.DeadLetters
+	DeadLetters   *natsinfra.DeadLetters
 
 	extrasMu  sync.Mutex
 	snapshots *projections.Snapshots
@@ -145,7 +146,7 @@ func (a *App) open(ctx context.Context) error {
 	}
 
 	a.Views = projections.NewViews(a.Store)
-	a.checkpoints, err = eventstore.OpenBlobs(ctx, a.conn, eventstore.CheckpointBucket, cfg.Replicas)
+	a.checkpoints, err = natsinfra.OpenBlobs(ctx, a.conn, natsinfra.CheckpointBucket, cfg.Replicas)
 	if err != nil {
 		return err
 	}
@@ -160,7 +161,7 @@ func (a *App) open(ctx context.Context) error {
 	}
 	a.Hub = api.NewHub()
 	a.Views.Runner.OnApplied(func(ev domain.RecordedEvent) { a.Hub.Publish(api.NoticeFor(ev)) })
-	idem, err := eventstore.OpenIdempotencyKeys(ctx, a.conn, cfg.Replicas, 48*time.Hour)
+	idem, err := natsinfra.OpenIdempotencyKeys(ctx, a.conn, cfg.Replicas, 48*time.Hour)
 	if err != nil {
 		return err
 	}
@@ -313,15 +314,15 @@ func (a *App) startReactors(ctx, runCtx context.Context) error {
 			return err
 		}
 	}
-	notes, err := eventstore.OpenRecords(ctx, a.conn, eventstore.NotificationBucket, a.cfg.Replicas)
+	notes, err := natsinfra.OpenRecords(ctx, a.conn, natsinfra.NotificationBucket, a.cfg.Replicas)
 	if err != nil {
 		return err
 	}
-	deliveries, err := eventstore.OpenRecords(ctx, a.conn, eventstore.WebhookDeliveryBucket, a.cfg.Replicas)
+	deliveries, err := natsinfra.OpenRecords(ctx, a.conn, natsinfra.WebhookDeliveryBucket, a.cfg.Replicas)
 	if err != nil {
 		return err
 	}
-	if a.DeadLetters, err = eventstore.OpenDeadLetters(ctx, a.conn, a.cfg.Replicas); err != nil {
+	if a.DeadLetters, err = natsinfra.OpenDeadLetters(ctx, a.conn, a.cfg.Replicas); err != nil {
 		return err
 	}
 	sub, err := eventstore.NewEventSubscriber(a.Store, eventstore.SubscriberConfig{Logger: a.log})
@@ -368,11 +369,11 @@ func (a *App) startExtras(ctx context.Context) {
 		}
 	}
 	ok := retry("snapshot and export stores", func() error {
-		snapshotBlobs, err := eventstore.OpenBlobs(ctx, a.conn, eventstore.SnapshotBucket, a.cfg.Replicas)
+		snapshotBlobs, err := natsinfra.OpenBlobs(ctx, a.conn, natsinfra.SnapshotBucket, a.cfg.Replicas)
 		if err != nil {
 			return err
 		}
-		exportBlobs, err := eventstore.OpenBlobs(ctx, a.conn, eventstore.ExportBucket, a.cfg.Replicas)
+		exportBlobs, err := natsinfra.OpenBlobs(ctx, a.conn, natsinfra.ExportBucket, a.cfg.Replicas)
 		if err != nil {
 			return err
 		}

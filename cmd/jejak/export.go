@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/jejak-id/jejak/domain"
-	"github.com/jejak-id/jejak/eventstore"
+	"github.com/jejak-id/jejak/natsinfra"
 	"github.com/jejak-id/jejak/projections"
 )
 
@@ -36,7 +36,7 @@ func openOffline(ctx context.Context, sf storeFlags, stderr io.Writer) (*offline
 	}
 	off := &offline{openedStore: o, views: projections.NewViews(o.Store)}
 	fail := func(err error) (*offline, error) { o.Close(); return nil, err }
-	checkpoints, err := eventstore.OpenBlobs(ctx, o.Conn, eventstore.CheckpointBucket, sf.Replicas)
+	checkpoints, err := natsinfra.OpenBlobs(ctx, o.Conn, natsinfra.CheckpointBucket, sf.Replicas)
 	if err != nil {
 		return fail(err)
 	}
@@ -64,7 +64,7 @@ func openOffline(ctx context.Context, sf storeFlags, stderr io.Writer) (*offline
 			fmt.Fprintf(stderr, "jejak: could not save a checkpoint (the next start replays again): %v\n", err)
 		}
 	}
-	blobs, err := eventstore.OpenBlobs(ctx, o.Conn, eventstore.SnapshotBucket, sf.Replicas)
+	blobs, err := natsinfra.OpenBlobs(ctx, o.Conn, natsinfra.SnapshotBucket, sf.Replicas)
 	if err != nil {
 		return fail(err)
 	}

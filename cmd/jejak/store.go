@@ -13,13 +13,14 @@ import (
 
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/eventstore"
+	"github.com/jejak-id/jejak/natsinfra"
 )
 
 // storeFlags say where the event store is: an embedded server on a data
 // directory, or an external server or cluster.
 type storeFlags struct {
 	DataDir  string
-	NATS     eventstore.ConnConfig
+	NATS     natsinfra.ConnConfig
 	Listen   string
 	Replicas int
 }
@@ -42,7 +43,7 @@ func (f *storeFlags) register(fs *flag.FlagSet) {
 type openedStore struct {
 	Store    *eventstore.Store
 	Conn     *nats.Conn
-	embedded *eventstore.Embedded
+	embedded *natsinfra.Embedded
 	lock     *os.File
 }
 
@@ -56,7 +57,7 @@ func openStore(ctx context.Context, f storeFlags, log func(string, ...any)) (*op
 		if o.lock, err = lockDataDir(f.DataDir); err != nil {
 			return nil, err
 		}
-		o.embedded, err = eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: filepath.Join(f.DataDir, "nats"), ListenAddr: f.Listen})
+		o.embedded, err = natsinfra.StartEmbedded(natsinfra.EmbeddedConfig{DataDir: filepath.Join(f.DataDir, "nats"), ListenAddr: f.Listen})
 		if err != nil {
 			o.Close()
 			return nil, err
@@ -65,7 +66,7 @@ func openStore(ctx context.Context, f storeFlags, log func(string, ...any)) (*op
 		if u := o.embedded.ClientURL(); u != "" && log != nil {
 			log("embedded NATS listening", "url", u)
 		}
-	} else if o.Conn, err = eventstore.Dial(f.NATS); err != nil {
+	} else if o.Conn, err = natsinfra.Dial(f.NATS); err != nil {
 		return nil, err
 	}
 	codec, err := eventstore.NewCodec(domain.EventSpecs())

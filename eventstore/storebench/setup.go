@@ -10,12 +10,13 @@ import (
 
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/eventstore"
+	"github.com/jejak-id/jejak/natsinfra"
 )
 
 // setup is one embedded server with the Jejak stream and a raw stream of
 // identical configuration (made by a second store with another name).
 type setup struct {
-	server *eventstore.Embedded
+	server *natsinfra.Embedded
 	store  *eventstore.Store
 	rawCfg *eventstore.Store
 	js     jetstream.JetStream
@@ -26,7 +27,7 @@ type setup struct {
 const rawPrefix = "bench.raw"
 
 func newSetup(ctx context.Context, dir string) (*setup, error) {
-	server, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: dir})
+	server, err := natsinfra.StartEmbedded(natsinfra.EmbeddedConfig{DataDir: dir})
 	if err != nil {
 		return nil, err
 	}

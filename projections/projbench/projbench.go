@@ -28,6 +28,7 @@ import (
 	"github.com/jejak-id/jejak/api"
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/eventstore"
+	"github.com/jejak-id/jejak/natsinfra"
 	"github.com/jejak-id/jejak/projections"
 	"github.com/jejak-id/jejak/sampledata"
 )
@@ -97,7 +98,7 @@ func Run(ctx context.Context, o Options, w io.Writer) (Report, error) {
 		defer os.RemoveAll(tmp)
 		dir = tmp
 	}
-	emb, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: dir})
+	emb, err := natsinfra.StartEmbedded(natsinfra.EmbeddedConfig{DataDir: dir})
 	if err != nil {
 		return rep, err
 	}
@@ -143,7 +144,7 @@ func Run(ctx context.Context, o Options, w io.Writer) (Report, error) {
 // rebuild alternates a raw ordered consumer that decodes every message into
 // the typed events (the baseline) with a full rebuild of all projections,
 // and keeps the last rebuilt views.
-func rebuild(ctx context.Context, emb *eventstore.Embedded, store *eventstore.Store, rep *Report, w io.Writer) (*projections.Views, error) {
+func rebuild(ctx context.Context, emb *natsinfra.Embedded, store *eventstore.Store, rep *Report, w io.Writer) (*projections.Views, error) {
 	js, err := jetstream.New(emb.Conn())
 	if err != nil {
 		return nil, err

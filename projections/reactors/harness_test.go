@@ -11,6 +11,7 @@ import (
 
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/eventstore"
+	"github.com/jejak-id/jejak/natsinfra"
 	"github.com/jejak-id/jejak/projections/reactors"
 )
 
@@ -18,16 +19,16 @@ import (
 // storage, the domain service writing to it, and the reactors' buckets and
 // dead letters.
 type harness struct {
-	embedded    *eventstore.Embedded
+	embedded    *natsinfra.Embedded
 	store       *eventstore.Store
 	svc         *domain.Service
-	deadLetters *eventstore.DeadLetters
+	deadLetters *natsinfra.DeadLetters
 	seq         atomic.Int32
 }
 
 func mustHarness(tb testing.TB) *harness {
 	tb.Helper()
-	e, err := eventstore.StartEmbedded(eventstore.EmbeddedConfig{DataDir: tb.TempDir()})
+	e, err := natsinfra.StartEmbedded(natsinfra.EmbeddedConfig{DataDir: tb.TempDir()})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -42,7 +43,7 @@ func mustHarness(tb testing.TB) *harness {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { store.Close() })
-	dl, err := eventstore.OpenDeadLetters(ctx, e.Conn(), 1)
+	dl, err := natsinfra.OpenDeadLetters(ctx, e.Conn(), 1)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -63,9 +64,9 @@ func (h *harness) meta(actor domain.Actor) domain.CommandMeta {
 	return domain.CommandMeta{CommandID: uuid.New(), Actor: actor}
 }
 
-func (h *harness) records(tb testing.TB, bucket string) *eventstore.Records {
+func (h *harness) records(tb testing.TB, bucket string) *natsinfra.Records {
 	tb.Helper()
-	r, err := eventstore.OpenRecords(context.Background(), h.embedded.Conn(), bucket, 1)
+	r, err := natsinfra.OpenRecords(context.Background(), h.embedded.Conn(), bucket, 1)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -42,7 +42,7 @@ type Notifications struct {
 }
 
 // NewNotifications keeps notifications in records (the
-// eventstore.NotificationBucket).
+// natsinfra.NotificationBucket).
 func NewNotifications(records Records) *Notifications {
 	return &Notifications{records: records}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/eventstore"
+	"github.com/jejak-id/jejak/natsinfra"
 	"github.com/jejak-id/jejak/projections/reactors"
 )
 
@@ -16,7 +17,7 @@ func TestNotifier(t *testing.T) {
 	t.Run("records one notification per submitted evidence, also when the commit is delivered again", func(t *testing.T) {
 		h := mustHarness(t)
 		res := h.submit(t, "18.04", "8")
-		notes := reactors.NewNotifications(h.records(t, eventstore.NotificationBucket))
+		notes := reactors.NewNotifications(h.records(t, natsinfra.NotificationBucket))
 		var calls atomic.Int32
 		reactor := counted(notes.Reactor(), &calls)
 
@@ -56,7 +57,7 @@ func TestNotifier(t *testing.T) {
 		h.submit(t, "18.04", "1")
 		h.submit(t, "18.01", "1")
 		last := h.submit(t, "18.04", "12")
-		notes := reactors.NewNotifications(h.records(t, eventstore.NotificationBucket))
+		notes := reactors.NewNotifications(h.records(t, natsinfra.NotificationBucket))
 		_, sub := h.run(t, notes.Reactor())
 		waitAcked(t, sub, reactors.NotifierConsumer, last.Position)
 

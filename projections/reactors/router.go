@@ -25,7 +25,7 @@ import (
 )
 
 // Records is a set of write-once records, keyed so that a repeated side
-// effect is recognised. eventstore.Records (a JetStream KV bucket) is the
+// effect is recognised. natsinfra.Records (a JetStream KV bucket) is the
 // implementation. Implementations are safe for concurrent use.
 type Records interface {
 	// Create stores value under key unless the key exists: then created is
@@ -72,7 +72,7 @@ type Config struct {
 	// (eventstore.EventSubscriber.Decode).
 	Decode func(*message.Message) ([]domain.RecordedEvent, error)
 	// DeadLetters stores the commits reactors gave up on. Required
-	// (eventstore.DeadLetters).
+	// (natsinfra.DeadLetters).
 	DeadLetters message.Publisher
 	// MaxRetries is how many times a failed commit is retried before it is
 	// dead-lettered: MaxRetries+1 tries in all. Default 5.

@@ -87,7 +87,7 @@ type Webhooks struct {
 }
 
 // NewWebhooks records deliveries in deliveries (the
-// eventstore.WebhookDeliveryBucket); client nil means a client with a 10s
+// natsinfra.WebhookDeliveryBucket); client nil means a client with a 10s
 // timeout, now nil means time.Now.
 func NewWebhooks(deliveries Records, client *http.Client, now func() time.Time) *Webhooks {
 	if client == nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/eventstore"
+	"github.com/jejak-id/jejak/natsinfra"
 	"github.com/jejak-id/jejak/projections/reactors"
 )
 
@@ -71,7 +72,7 @@ func (h *harness) webhooks(tb testing.TB, url string) (*reactors.Webhooks, []rea
 	if err := reactors.ValidateWebhookSubscribers(subs); err != nil {
 		tb.Fatal(err)
 	}
-	w := reactors.NewWebhooks(h.records(tb, eventstore.WebhookDeliveryBucket), nil, nil)
+	w := reactors.NewWebhooks(h.records(tb, natsinfra.WebhookDeliveryBucket), nil, nil)
 	return w, w.Reactors(subs)
 }
 
@@ -178,7 +179,7 @@ func TestRouterRecoversAPanickingReactor(t *testing.T) {
 	mustDeadLetters(t, h, 0)
 }
 
-func mustDeadLetters(tb testing.TB, h *harness, want int) []eventstore.DeadLetter {
+func mustDeadLetters(tb testing.TB, h *harness, want int) []natsinfra.DeadLetter {
 	tb.Helper()
 	dls, err := h.deadLetters.List(context.Background(), "")
 	if err != nil {

@@ -1,4 +1,4 @@
-package eventstore
+package natsinfra
 
 import (
 	"context"
@@ -38,7 +38,7 @@ var _ message.Publisher = (*DeadLetters)(nil)
 func OpenDeadLetters(ctx context.Context, nc *nats.Conn, replicas int) (*DeadLetters, error) {
 	js, err := jetstream.New(nc)
 	if err != nil {
-		return nil, fmt.Errorf("eventstore: %w", err)
+		return nil, fmt.Errorf("natsinfra: %w", err)
 	}
 	stream, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 		Name:        DeadLetterStream,
@@ -50,7 +50,7 @@ func OpenDeadLetters(ctx context.Context, nc *nats.Conn, replicas int) (*DeadLet
 		Duplicates:  10 * time.Minute,
 	})
 	if err != nil {
-		return nil, translate("open "+DeadLetterStream, err)
+		return nil, Translate("open "+DeadLetterStream, err)
 	}
 	return &DeadLetters{js: js, stream: stream}, nil
 }
@@ -60,7 +60,7 @@ func OpenDeadLetters(ctx context.Context, nc *nats.Conn, replicas int) (*DeadLet
 // The topic must start with "jejak.deadletter.".
 func (d *DeadLetters) Publish(topic string, messages ...*message.Message) error {
 	if !strings.HasPrefix(topic, DeadLetterSubjectPrefix+".") {
-		return fmt.Errorf("eventstore: dead-letter topic %q is not under %s.>", topic, DeadLetterSubjectPrefix)
+		return fmt.Errorf("natsinfra: dead-letter topic %q is not under %s.>", topic, DeadLetterSubjectPrefix)
 	}
 	for _, m := range messages {
 		msg := &nats.Msg{Subject: topic, Data: m.Payload, Header: nats.Header{}}
@@ -73,7 +73,7 @@ func (d *DeadLetters) Publish(topic string, messages ...*message.Message) error 
 		_, err := d.js.PublishMsg(ctx, msg)
 		cancel()
 		if err != nil {
-			return translate("publish dead letter", err)
+			return Translate("publish dead letter", err)
 		}
 	}
 	return nil
@@ -99,7 +99,7 @@ type DeadLetter struct {
 func (d *DeadLetters) List(ctx context.Context, subject string) ([]DeadLetter, error) {
 	info, err := d.stream.Info(ctx)
 	if err != nil {
-		return nil, translate("dead letters", err)
+		return nil, Translate("dead letters", err)
 	}
 	if subject == "" {
 		subject = DeadLetterSubjectPrefix + ".>"
@@ -108,10 +108,10 @@ func (d *DeadLetters) List(ctx context.Context, subject string) ([]DeadLetter, e
 	for seq := info.State.FirstSeq; seq != 0 && seq <= info.State.LastSeq; seq++ {
 		raw, err := d.stream.GetMsg(ctx, seq)
 		if err != nil {
-			if translate("dead letter", err) == errNoMessage {
+			if Translate("dead letter", err) == ErrNoMessage {
 				continue
 			}
-			return nil, translate("dead letter", err)
+			return nil, Translate("dead letter", err)
 		}
 		if !subjectMatches(subject, raw.Subject) {
 			continue

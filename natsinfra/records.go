@@ -1,4 +1,4 @@
-package eventstore
+package natsinfra
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/jejak-id/jejak/domain"
 )
 
 // Buckets of the reactors' records.
@@ -27,13 +29,13 @@ type Records struct {
 func OpenRecords(ctx context.Context, nc *nats.Conn, bucket string, replicas int) (*Records, error) {
 	js, err := jetstream.New(nc)
 	if err != nil {
-		return nil, fmt.Errorf("eventstore: %w", err)
+		return nil, fmt.Errorf("natsinfra: %w", err)
 	}
 	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: bucket,
 		Description: "Jejak reactor records " + bucket, History: 1,
 		Storage: jetstream.FileStorage, Replicas: max(replicas, 1)})
 	if err != nil {
-		return nil, translate("open "+bucket, err)
+		return nil, Translate("open "+bucket, err)
 	}
 	return &Records{kv: kv}, nil
 }
@@ -47,7 +49,7 @@ func (r *Records) Create(ctx context.Context, key string, value []byte) (created
 		return false, nil
 	}
 	if err != nil {
-		return false, translate("create record "+key, err)
+		return false, Translate("create record "+key, err)
 	}
 	return true, nil
 }
@@ -59,7 +61,7 @@ func (r *Records) Get(ctx context.Context, key string) (value []byte, ok bool, e
 		return nil, false, nil
 	}
 	if err != nil {
-		return nil, false, translate("get record "+key, err)
+		return nil, false, Translate("get record "+key, err)
 	}
 	return entry.Value(), true, nil
 }
@@ -69,7 +71,7 @@ func (r *Records) Get(ctx context.Context, key string) (value []byte, ok bool, e
 func (r *Records) Each(ctx context.Context, fn func(key string, value []byte) error) error {
 	w, err := r.kv.WatchAll(ctx, jetstream.IgnoreDeletes())
 	if err != nil {
-		return translate("list records", err)
+		return Translate("list records", err)
 	}
 	defer w.Stop()
 	for {
@@ -78,7 +80,7 @@ func (r *Records) Each(ctx context.Context, fn func(key string, value []byte) er
 			return ctx.Err()
 		case e, ok := <-w.Updates():
 			if !ok {
-				return errClosed()
+				return domain.Errorf(domain.CodeUnavailable, "the records bucket is closed")
 			}
 			if e == nil { // the initial values are done
 				return nil

@@ -1,4 +1,4 @@
-package eventstore
+package natsinfra
 
 import (
 	"errors"
@@ -53,7 +53,7 @@ func (c ConnConfig) Validate() error {
 // leader change is seen by callers as a short delay or CodeUnavailable.
 func Dial(cfg ConnConfig) (*nats.Conn, error) {
 	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("eventstore: %w", err)
+		return nil, fmt.Errorf("natsinfra: %w", err)
 	}
 	name := cfg.Name
 	if name == "" {
@@ -76,7 +76,7 @@ func Dial(cfg ConnConfig) (*nats.Conn, error) {
 	if cfg.NKeyFile != "" {
 		opt, err := nats.NkeyOptionFromSeed(cfg.NKeyFile)
 		if err != nil {
-			return nil, fmt.Errorf("eventstore: nkey file: %w", err)
+			return nil, fmt.Errorf("natsinfra: nkey file: %w", err)
 		}
 		opts = append(opts, opt)
 	}
@@ -94,7 +94,7 @@ func Dial(cfg ConnConfig) (*nats.Conn, error) {
 	}
 	nc, err := nats.Connect(cfg.URL, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("eventstore: connect to %s: %w", cfg.URL, err)
+		return nil, fmt.Errorf("natsinfra: connect to %s: %w", cfg.URL, err)
 	}
 	return nc, nil
 }

@@ -1,4 +1,4 @@
-package eventstore
+package natsinfra
 
 import (
 	"context"
@@ -27,13 +27,13 @@ type IdempotencyKeys struct {
 func OpenIdempotencyKeys(ctx context.Context, nc *nats.Conn, replicas int, ttl time.Duration) (*IdempotencyKeys, error) {
 	js, err := jetstream.New(nc)
 	if err != nil {
-		return nil, fmt.Errorf("eventstore: %w", err)
+		return nil, fmt.Errorf("natsinfra: %w", err)
 	}
 	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: IdempotencyBucket,
 		Description: "Jejak Idempotency-Keys and the request that first used each", TTL: ttl,
 		Storage: jetstream.FileStorage, Replicas: max(replicas, 1)})
 	if err != nil {
-		return nil, translate("open "+IdempotencyBucket, err)
+		return nil, Translate("open "+IdempotencyBucket, err)
 	}
 	return &IdempotencyKeys{kv: kv}, nil
 }
@@ -49,11 +49,11 @@ func (k *IdempotencyKeys) Claim(ctx context.Context, key, fingerprint string) (s
 		return fingerprint, nil
 	}
 	if !errors.Is(err, jetstream.ErrKeyExists) {
-		return "", translate("claim idempotency key", err)
+		return "", Translate("claim idempotency key", err)
 	}
 	entry, err := k.kv.Get(ctx, name)
 	if err != nil {
-		return "", translate("read idempotency key", err)
+		return "", Translate("read idempotency key", err)
 	}
 	return string(entry.Value()), nil
 }

@@ -1,4 +1,4 @@
-package eventstore
+package natsinfra
 
 import (
 	"bytes"
@@ -42,7 +42,7 @@ func OpenBlobs(ctx context.Context, nc *nats.Conn, bucket string, replicas int) 
 	js, err := jetstream.New(nc, jetstream.WithDefaultTimeout(time.Minute),
 		jetstream.WithPublishAsyncMaxPending(64), jetstream.WithPublishAsyncTimeout(time.Minute))
 	if err != nil {
-		return nil, fmt.Errorf("eventstore: %w", err)
+		return nil, fmt.Errorf("natsinfra: %w", err)
 	}
 	if replicas < 1 {
 		replicas = 1
@@ -51,7 +51,7 @@ func OpenBlobs(ctx context.Context, nc *nats.Conn, bucket string, replicas int) 
 		Bucket: bucket, Description: "Jejak " + bucket, Storage: jetstream.FileStorage, Replicas: replicas,
 	})
 	if err != nil {
-		return nil, translate("open object store "+bucket, err)
+		return nil, Translate("open object store "+bucket, err)
 	}
 	return &Blobs{os: os}, nil
 }
@@ -79,7 +79,7 @@ func (b *Blobs) PutMeta(ctx context.Context, name string, data []byte, meta map[
 	defer cancel()
 	_, err := b.os.Put(ctx, jetstream.ObjectMeta{Name: name, Metadata: meta}, bytes.NewReader(data))
 	if err != nil {
-		return translate("put "+name, err)
+		return Translate("put "+name, err)
 	}
 	return nil
 }
@@ -93,7 +93,7 @@ func (b *Blobs) Get(ctx context.Context, name string) ([]byte, bool, error) {
 		return nil, false, nil
 	}
 	if err != nil {
-		return nil, false, translate("get "+name, err)
+		return nil, false, Translate("get "+name, err)
 	}
 	return data, true, nil
 }
@@ -105,7 +105,7 @@ func (b *Blobs) Info(ctx context.Context, name string) (BlobInfo, bool, error) {
 		return BlobInfo{}, false, nil
 	}
 	if err != nil {
-		return BlobInfo{}, false, translate("info "+name, err)
+		return BlobInfo{}, false, Translate("info "+name, err)
 	}
 	return blobInfo(info), true, nil
 }
@@ -117,7 +117,7 @@ func (b *Blobs) List(ctx context.Context) ([]BlobInfo, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, translate("list objects", err)
+		return nil, Translate("list objects", err)
 	}
 	out := make([]BlobInfo, 0, len(infos))
 	for _, i := range infos {

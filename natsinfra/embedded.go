@@ -1,4 +1,4 @@
-package eventstore
+package natsinfra
 
 import (
 	"errors"
@@ -42,7 +42,7 @@ type Embedded struct {
 // Shutdown to stop it; data in DataDir survives a restart.
 func StartEmbedded(cfg EmbeddedConfig) (*Embedded, error) {
 	if cfg.DataDir == "" {
-		return nil, errors.New("eventstore: embedded server needs a DataDir")
+		return nil, errors.New("natsinfra: embedded server needs a DataDir")
 	}
 	if cfg.ServerName == "" {
 		cfg.ServerName = "jejak"
@@ -67,7 +67,7 @@ func StartEmbedded(cfg EmbeddedConfig) (*Embedded, error) {
 	}
 	srv, err := server.NewServer(opts)
 	if err != nil {
-		return nil, fmt.Errorf("eventstore: configure embedded server: %w", err)
+		return nil, fmt.Errorf("natsinfra: configure embedded server: %w", err)
 	}
 	if cfg.Logging {
 		srv.ConfigureLogger()
@@ -76,7 +76,7 @@ func StartEmbedded(cfg EmbeddedConfig) (*Embedded, error) {
 	if !srv.ReadyForConnections(cfg.StartTimeout) || !srv.JetStreamEnabled() {
 		srv.Shutdown()
 		srv.WaitForShutdown()
-		return nil, fmt.Errorf("eventstore: embedded server not ready within %s", cfg.StartTimeout)
+		return nil, fmt.Errorf("natsinfra: embedded server not ready within %s", cfg.StartTimeout)
 	}
 	e := &Embedded{srv: srv}
 	conn, err := e.Connect()
@@ -91,11 +91,11 @@ func StartEmbedded(cfg EmbeddedConfig) (*Embedded, error) {
 func splitListenAddr(addr string) (string, int, error) {
 	host, portText, err := net.SplitHostPort(addr)
 	if err != nil {
-		return "", 0, fmt.Errorf("eventstore: listen address %q: %w", addr, err)
+		return "", 0, fmt.Errorf("natsinfra: listen address %q: %w", addr, err)
 	}
 	port, err := strconv.Atoi(portText)
 	if err != nil || port < -1 || port > 65535 {
-		return "", 0, fmt.Errorf("eventstore: listen address %q: bad port", addr)
+		return "", 0, fmt.Errorf("natsinfra: listen address %q: bad port", addr)
 	}
 	return host, port, nil
 }
@@ -113,7 +113,7 @@ func (e *Embedded) Connect(opts ...nats.Option) (*nats.Conn, error) {
 	}, opts...)
 	conn, err := nats.Connect(e.srv.ClientURL(), all...)
 	if err != nil {
-		return nil, fmt.Errorf("eventstore: connect to embedded server: %w", err)
+		return nil, fmt.Errorf("natsinfra: connect to embedded server: %w", err)
 	}
 	return conn, nil
 }
