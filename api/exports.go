@@ -16,25 +16,27 @@ import (
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/projections"
 	"github.com/jejak-id/jejak/projections/export"
+	"github.com/jejak-id/jejak/projections/kemendagri"
+	"github.com/jejak-id/jejak/projections/snapshot"
 )
 
 // exportJob is one export requested through the API. Finished exports are
 // kept as zip files in the export blob store, so every replica lists and
 // serves them.
 type exportJob struct {
-	ID          string            `json:"id"`
-	Year        int               `json:"year"`
-	AsOf        string            `json:"as_of,omitempty"`
-	Status      string            `json:"status"` // queued, running, done, failed
-	Error       string            `json:"error,omitempty"`
-	CreatedAt   time.Time         `json:"created_at"`
-	RequestedBy string            `json:"requested_by"`
-	Done        int               `json:"done"`
-	Total       int               `json:"total"`
-	Position    uint64            `json:"position,omitempty"`
-	Snapshot    string            `json:"snapshot_sha256,omitempty"`
-	Files       []export.FileInfo `json:"files,omitempty"`
-	DownloadURL string            `json:"download_url,omitempty"`
+	ID          string                `json:"id"`
+	Year        int                   `json:"year"`
+	AsOf        string                `json:"as_of,omitempty"`
+	Status      string                `json:"status"` // queued, running, done, failed
+	Error       string                `json:"error,omitempty"`
+	CreatedAt   time.Time             `json:"created_at"`
+	RequestedBy string                `json:"requested_by"`
+	Done        int                   `json:"done"`
+	Total       int                   `json:"total"`
+	Position    uint64                `json:"position,omitempty"`
+	Snapshot    string                `json:"snapshot_sha256,omitempty"`
+	Files       []kemendagri.FileInfo `json:"files,omitempty"`
+	DownloadURL string                `json:"download_url,omitempty"`
 }
 
 // exportJobs tracks the exports started by this replica.
@@ -58,13 +60,13 @@ type exportRequest struct {
 
 // EnableExports turns the export endpoints on once their object stores are
 // open (the server may start serving before that).
-func (s *Server) EnableExports(snapshots *projections.Snapshots, blobs projections.SnapshotBlobs) {
+func (s *Server) EnableExports(snapshots *snapshot.Store, blobs snapshot.Blobs) {
 	s.exportsMu.Lock()
 	defer s.exportsMu.Unlock()
 	s.snapshots, s.exportBlobs = snapshots, blobs
 }
 
-func (s *Server) exportDeps() (*projections.Snapshots, projections.SnapshotBlobs) {
+func (s *Server) exportDeps() (*snapshot.Store, snapshot.Blobs) {
 	s.exportsMu.RLock()
 	defer s.exportsMu.RUnlock()
 	return s.snapshots, s.exportBlobs
@@ -125,7 +127,7 @@ func (s *Server) runExport(id string, year int, asOf projections.AsOf) {
 	publish := func(job exportJob) { s.hub.Publish(Notice{Kind: "export", Data: job}) }
 	publish(s.exports.update(id, func(j *exportJob) { j.Status = "running" }))
 	snaps, blobs := s.exportDeps()
-	ex, err := snaps.Export(ctx, year, asOf, s.cfg.Version, func(done, total int) {
+	ex, err := export.Build(ctx, snaps, year, asOf, s.cfg.Version, func(done, total int) {
 		publish(s.exports.update(id, func(j *exportJob) { j.Done, j.Total = done, total }))
 	})
 	var archive []byte
@@ -155,7 +157,7 @@ func (s *Server) runExport(id string, year int, asOf projections.AsOf) {
 func exportBlobName(id string) string { return "export-" + id + ".zip" }
 
 // zipFiles packs the export deterministically: fixed order and timestamps.
-func zipFiles(files []export.File, at time.Time) ([]byte, error) {
+func zipFiles(files []kemendagri.File, at time.Time) ([]byte, error) {
 	if at.IsZero() {
 		at = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/projections"
+	"github.com/jejak-id/jejak/projections/audit"
+	"github.com/jejak-id/jejak/projections/index"
 )
 
 type regionJSON struct {
@@ -27,7 +29,7 @@ type regionJSON struct {
 	Clusters     []domain.Cluster `json:"clusters"`
 }
 
-func (s *Server) regionDTO(ix *projections.Index, g domain.Region) regionJSON {
+func (s *Server) regionDTO(ix *index.Index, g domain.Region) regionJSON {
 	perbatasan, office, kind := ix.RegionProfile(g.Code)
 	out := regionJSON{Code: g.Code, Name: g.Name, Kind: string(g.Kind), ProvinceCode: g.ProvinceCode,
 		Autonomous: g.Autonomous, Tertinggal: g.Tertinggal, Perbatasan: perbatasan, OfficeName: office,
@@ -39,7 +41,7 @@ func (s *Server) regionDTO(ix *projections.Index, g domain.Region) regionJSON {
 }
 
 // requirePublished lets the public read only published years.
-func requirePublished(r *http.Request, ix *projections.Index, year int) error {
+func requirePublished(r *http.Request, ix *index.Index, year int) error {
 	if actorFrom(r.Context()).Role != domain.RolePublic {
 		return nil
 	}
@@ -52,7 +54,7 @@ func requirePublished(r *http.Request, ix *projections.Index, year int) error {
 }
 
 // index resolves the read options to the index at that instant.
-func (s *Server) index(r *http.Request) (*projections.Index, uint64, error) {
+func (s *Server) index(r *http.Request) (*index.Index, uint64, error) {
 	opts, err := s.parseRead(r)
 	if err != nil {
 		return nil, 0, err
@@ -193,7 +195,7 @@ func (s *Server) getRankings(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	cluster := domain.Cluster(q.str("cluster"))
 	if cluster == "" {
-		cluster = projections.ClusterNational
+		cluster = index.ClusterNational
 	}
 	province, text := q.region("province"), strings.ToLower(q.str("q"))
 	since := q.date("since")
@@ -221,7 +223,7 @@ func (s *Server) getRankings(w http.ResponseWriter, r *http.Request) error {
 		if err != nil && !domain.IsCode(err, domain.CodeNotFound) {
 			return err
 		}
-		movement = projections.Movement(before, ranking)
+		movement = index.Movement(before, ranking)
 	}
 	rows := []rankRowJSON{}
 	for _, row := range ranking.Rows {
@@ -245,7 +247,7 @@ func (s *Server) getRankings(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"year": year, "cluster": cluster, "phase": ranking.Phase,
-		"tie_rule": projections.TieRule, "position": pos, "total": p.Total, "limit": p.Limit, "offset": p.Offset, "items": p.Items})
+		"tie_rule": index.TieRule, "position": pos, "total": p.Total, "limit": p.Limit, "offset": p.Offset, "items": p.Items})
 	return nil
 }
 
@@ -262,7 +264,7 @@ func (s *Server) getOverview(w http.ResponseWriter, r *http.Request) error {
 	if err := requirePublished(r, ix, year); err != nil {
 		return err
 	}
-	ranking, err := ix.Rankings(year, projections.ClusterNational)
+	ranking, err := ix.Rankings(year, index.ClusterNational)
 	if err != nil {
 		return err
 	}
@@ -319,7 +321,7 @@ func (s *Server) getPeriod(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) listInnovations(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
-	f := projections.InnovationFilter{Region: q.region("region"), Stage: domain.Stage(q.str("stage")), Query: q.str("q")}
+	f := index.InnovationFilter{Region: q.region("region"), Stage: domain.Stage(q.str("stage")), Query: q.str("q")}
 	if err := q.err(); err != nil {
 		return err
 	}
@@ -371,7 +373,7 @@ func (s *Server) listAnswers(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) getQueue(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
-	f := projections.QueueFilter{Year: q.int("year", 0, 2000, 2100), Region: q.region("region"), Status: domain.AnswerStatus(q.str("status"))}
+	f := index.QueueFilter{Year: q.int("year", 0, 2000, 2100), Region: q.region("region"), Status: domain.AnswerStatus(q.str("status"))}
 	if f.Status != "" && !slices.Contains([]domain.AnswerStatus{domain.AnswerPending, domain.AnswerAccepted, domain.AnswerLowered, domain.AnswerRejected}, f.Status) {
 		q.p.Add("status", "must be pending, accepted, lowered or rejected")
 	}
@@ -440,7 +442,7 @@ func (s *Server) getAudit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := newQuery(r)
-	aq := projections.AuditQuery{Region: q.region("region"), Actor: q.str("actor"), From: q.date("from"), To: q.date("to")}
+	aq := audit.Query{Region: q.region("region"), Actor: q.str("actor"), From: q.date("from"), To: q.date("to")}
 	if entity := q.str("entity"); entity != "" {
 		typ, id, ok := strings.Cut(entity, "/")
 		if !ok || !slices.Contains([]domain.AggregateType{domain.AggregateInnovation, domain.AggregateRegion,

@@ -282,7 +282,7 @@ func TestScenario(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		r := s.NewRequest(apitest.Request{Method: "GET", Path: "/api/v1/stream", Token: p.auditor}).WithContext(ctx)
-		res, err := s.HTTP.Client().Do(r)
+		res, err := s.Client.Do(r)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,7 +11,7 @@ import (
 	"weak"
 
 	"github.com/jejak-id/jejak/domain"
-	"github.com/jejak-id/jejak/projections"
+	"github.com/jejak-id/jejak/projections/index"
 )
 
 // scoreBodies caches encoded region explanations. The explanation of a
@@ -65,7 +65,7 @@ func newScoreBodies() *scoreBodies {
 
 // write answers the explanation of rs at position, from the cache when it
 // can.
-func (c *scoreBodies) write(w http.ResponseWriter, rs projections.RegionScore, position uint64, region regionJSON) error {
+func (c *scoreBodies) write(w http.ResponseWriter, rs index.RegionScore, position uint64, region regionJSON) error {
 	key := scoreBodyKey{result: weak.Make(rs.Result), phase: rs.Phase, notAssessed: rs.NotAssessed, changedSincePleno: rs.ChangedSincePleno,
 		region: regionKey{region.Perbatasan, region.OfficeName, region.OfficeKind}}
 	if p := publishedOf(rs); p != nil {

@@ -6,7 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/jejak-id/jejak/domain"
-	"github.com/jejak-id/jejak/projections"
+	"github.com/jejak-id/jejak/projections/index"
 )
 
 // totalsJSON are score totals. Points are decimal strings ("29.75") so that
@@ -125,7 +125,7 @@ func indicators(in []domain.IndicatorScore) []indicatorJSON {
 
 // scoreDTO is a region's explanation; the response adds the position in
 // front (see scoreBodies).
-func scoreDTO(rs projections.RegionScore, region regionJSON) scoreJSON {
+func scoreDTO(rs index.RegionScore, region regionJSON) scoreJSON {
 	r := rs.Result
 	out := scoreJSON{Region: region, Year: r.Year, CatalogueVersion: r.CatalogueVersion, Phase: rs.Phase,
 		NotAssessed: rs.NotAssessed, Verified: totals(r.Verified), Provisional: totals(r.Provisional),
@@ -150,7 +150,7 @@ func scoreDTO(rs projections.RegionScore, region regionJSON) scoreJSON {
 }
 
 // publishedOf is the published (frozen) result, nil before pleno.
-func publishedOf(rs projections.RegionScore) *publishedJSON {
+func publishedOf(rs index.RegionScore) *publishedJSON {
 	if rs.Frozen == nil {
 		return nil
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/jejak-id/jejak/api/dashboard"
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/projections"
+	"github.com/jejak-id/jejak/projections/snapshot"
 )
 
 // Config wires the server to the rest of Jejak.
@@ -31,8 +32,8 @@ type Config struct {
 	Hub     *Hub
 	// Snapshots and ExportBlobs serve the Kemendagri exports; nil turns
 	// the export endpoints off (503).
-	Snapshots   *projections.Snapshots
-	ExportBlobs projections.SnapshotBlobs
+	Snapshots   *snapshot.Store
+	ExportBlobs snapshot.Blobs
 	// Idempotency remembers Idempotency-Keys to refuse a reused key; nil
 	// only replays retries (same key, same endpoint) without that check.
 	Idempotency IdempotencyKeys
@@ -81,8 +82,8 @@ type Server struct {
 	scoreBodies *scoreBodies
 
 	exportsMu   sync.RWMutex
-	snapshots   *projections.Snapshots
-	exportBlobs projections.SnapshotBlobs
+	snapshots   *snapshot.Store
+	exportBlobs snapshot.Blobs
 	now         func() time.Time
 	tokens      *Tokens
 	log         *slog.Logger

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/jejak-id/jejak/domain"
-	"github.com/jejak-id/jejak/projections"
+	"github.com/jejak-id/jejak/projections/audit"
 )
 
 // Notice is one live update sent to dashboard clients over Server-Sent
@@ -110,6 +110,6 @@ func (h *Hub) serveSSE(w http.ResponseWriter, r *http.Request, private bool) err
 func NoticeFor(ev domain.RecordedEvent) Notice {
 	return Notice{Kind: "event", Public: false, ID: fmt.Sprint(ev.Position), Data: map[string]any{
 		"position": ev.Position, "type": ev.Type, "aggregate_type": ev.AggregateType, "aggregate_id": ev.AggregateID,
-		"region": projections.EventRegion(ev.Data), "occurred_at": ev.OccurredAt, "actor": ev.Actor.UserID,
+		"region": audit.EventRegion(ev.Data), "occurred_at": ev.OccurredAt, "actor": ev.Actor.UserID,
 	}}
 }

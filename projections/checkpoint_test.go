@@ -16,7 +16,7 @@ func TestCheckpoint(t *testing.T) {
 	s := mustStack(t)
 	scenario(t, s)
 	ctx := context.Background()
-	blobs, err := natsinfra.OpenBlobs(ctx, s.embedded.Conn(), natsinfra.CheckpointBucket, 1)
+	blobs, err := natsinfra.OpenBlobs(ctx, s.storage.Conn, natsinfra.CheckpointBucket, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestCheckpoint(t *testing.T) {
 	})
 
 	t.Run("starts from zero when there is no checkpoint", func(t *testing.T) {
-		other, err := natsinfra.OpenBlobs(ctx, s.embedded.Conn(), "EMPTY_CHECKPOINTS", 1)
+		other, err := natsinfra.OpenBlobs(ctx, s.storage.Conn, "EMPTY_CHECKPOINTS", 1)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,15 +11,17 @@ import (
 	"github.com/jejak-id/jejak/natsinfra"
 	"github.com/jejak-id/jejak/projections"
 	"github.com/jejak-id/jejak/projections/export"
+	"github.com/jejak-id/jejak/projections/kemendagri"
+	"github.com/jejak-id/jejak/projections/snapshot"
 )
 
-func mustSnapshots(tb testing.TB, s *stack, v *projections.Views) *projections.Snapshots {
+func mustSnapshots(tb testing.TB, s *stack, v *projections.Views) *snapshot.Store {
 	tb.Helper()
-	blobs, err := natsinfra.OpenBlobs(context.Background(), s.embedded.Conn(), natsinfra.SnapshotBucket, 1)
+	blobs, err := natsinfra.OpenBlobs(context.Background(), s.storage.Conn, natsinfra.SnapshotBucket, 1)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return projections.NewSnapshots(blobs, v)
+	return snapshot.New(blobs, v)
 }
 
 func TestExports(t *testing.T) {
@@ -29,7 +31,7 @@ func TestExports(t *testing.T) {
 	v := caughtUp(t, s.store)
 	snaps := mustSnapshots(t, s, v)
 
-	first, err := snaps.Export(ctx, 2025, projections.AsOf{}, "test", nil)
+	first, err := export.Build(ctx, snaps, 2025, projections.AsOf{}, "test", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +43,7 @@ func TestExports(t *testing.T) {
 	}
 
 	t.Run("two exports of one snapshot are byte-identical", func(t *testing.T) {
-		second, err := snaps.Export(ctx, 2025, projections.AsOf{}, "test", nil)
+		second, err := export.Build(ctx, snaps, 2025, projections.AsOf{}, "test", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -60,14 +62,14 @@ func TestExports(t *testing.T) {
 
 	t.Run("reports progress from the snapshot to the last file", func(t *testing.T) {
 		var steps [][2]int
-		if _, err := snaps.Export(ctx, 2025, projections.AsOf{}, "test", func(done, total int) {
+		if _, err := export.Build(ctx, snaps, 2025, projections.AsOf{}, "test", func(done, total int) {
 			steps = append(steps, [2]int{done, total})
 		}); err != nil {
 			t.Fatal(err)
 		}
 		total := steps[0][1]
-		if steps[0][0] != 0 || steps[len(steps)-1] != [2]int{total, total} || total != 2+len(export.FileNames()) {
-			t.Fatalf("progress %v: want 0..%d of %d", steps, 2+len(export.FileNames()), 2+len(export.FileNames()))
+		if steps[0][0] != 0 || steps[len(steps)-1] != [2]int{total, total} || total != 2+len(kemendagri.FileNames()) {
+			t.Fatalf("progress %v: want 0..%d of %d", steps, 2+len(kemendagri.FileNames()), 2+len(kemendagri.FileNames()))
 		}
 		for i := 1; i < len(steps); i++ {
 			if steps[i][1] != total || steps[i][0] != steps[i-1][0]+1 {
@@ -92,7 +94,7 @@ func TestExports(t *testing.T) {
 	})
 
 	t.Run("verify matches the history the export came from", func(t *testing.T) {
-		res, err := projections.VerifyExport(ctx, s.store, dir, nil)
+		res, err := export.Verify(ctx, s.store, dir, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -110,11 +112,11 @@ func TestExports(t *testing.T) {
 			t.Fatal(err)
 		}
 		scenario(t, other)
-		res, err := projections.VerifyExport(ctx, other.store, dir, nil)
+		res, err := export.Verify(ctx, other.store, dir, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Match() || res.Difference.Kind == export.Same && res.SnapshotHash == first.Manifest.SnapshotHash {
+		if res.Match() || res.Difference.Kind == kemendagri.Same && res.SnapshotHash == first.Manifest.SnapshotHash {
 			t.Fatal("verify accepted an export of another history")
 		}
 		t.Logf("difference: %s", res.Difference)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/projections"
+	"github.com/jejak-id/jejak/projections/index"
 )
 
 // The scenario, checked by hand with the 2025 catalogue (score = bobot x
@@ -68,7 +69,7 @@ func TestIndexScenario(t *testing.T) {
 	})
 
 	t.Run("ranks regions nationally and per cluster", func(t *testing.T) {
-		for _, c := range []domain.Cluster{projections.ClusterNational, domain.ClusterKabupaten} {
+		for _, c := range []domain.Cluster{index.ClusterNational, domain.ClusterKabupaten} {
 			r, err := v.Index.Rankings(2025, c)
 			if err != nil {
 				t.Fatal(err)
@@ -93,7 +94,7 @@ func TestIndexScenario(t *testing.T) {
 			st.Queue[domain.AnswerAccepted] != 3 || st.Queue[domain.AnswerLowered] != 1 {
 			t.Fatalf("stats = %+v", st)
 		}
-		q := v.Index.Queue(projections.QueueFilter{Year: 2025}, s.now)
+		q := v.Index.Queue(index.QueueFilter{Year: 2025}, s.now)
 		if len(q) != 1 || q[0].Indicator != "12" {
 			t.Fatalf("queue = %+v, want the pending answer to 12", q)
 		}
@@ -140,7 +141,7 @@ func TestAsOf(t *testing.T) {
 		if err != nil || got != at {
 			t.Fatalf("IndexAt = %d, %v", got, err)
 		}
-		replayed := projections.NewIndex()
+		replayed := index.New()
 		if err := projections.Replay(ctx, s.store, at, replayed); err != nil {
 			t.Fatal(err)
 		}
@@ -167,7 +168,7 @@ func TestAsOf(t *testing.T) {
 		if got != pos["answer 18.01 1"] {
 			t.Fatalf("31 Aug 2025 resolves to position %d, want %d (the last answer before pengukuran)", got, pos["answer 18.01 1"])
 		}
-		if n := len(past.Queue(projections.QueueFilter{}, time.Time{})); n != 6 {
+		if n := len(past.Queue(index.QueueFilter{}, time.Time{})); n != 6 {
 			t.Fatalf("pending answers on 31 Aug = %d, want 6", n)
 		}
 	})

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/projections"
+	"github.com/jejak-id/jejak/projections/index"
 )
 
 // firstRead records the first position each Read delivers.
@@ -53,7 +54,7 @@ func TestPastStatesStartFromTheNearestSnapshot(t *testing.T) {
 	if len(store.first) != 1 || store.first[0] != early+1 {
 		t.Fatalf("the past state read from positions %v, want one read from %d (after the snapshot)", store.first, early+1)
 	}
-	replayed := projections.NewIndex()
+	replayed := index.New()
 	if err := projections.Replay(ctx, s.store, head-1, replayed); err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/jejak-id/jejak/projections"
+	"github.com/jejak-id/jejak/projections/index"
 	"github.com/jejak-id/jejak/sampledata"
 )
 
@@ -24,7 +24,7 @@ func TestSnapshotOfTheDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	restored := projections.NewIndex()
+	restored := index.New()
 	if err := restored.Restore(data); err != nil {
 		t.Fatal(err)
 	}

@@ -7,40 +7,28 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/jejak-id/jejak/app"
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/eventstore"
-	"github.com/jejak-id/jejak/natsinfra"
+	"github.com/jejak-id/jejak/internal/testsupport"
 	"github.com/jejak-id/jejak/projections"
 )
 
 // stack is a real event store on an embedded nats-server with file storage,
 // and the domain service writing to it with a controllable clock.
 type stack struct {
-	embedded *natsinfra.Embedded
-	store    *eventstore.Store
-	svc      *domain.Service
-	now      time.Time
-	seq      int
+	storage *app.Storage
+	store   *eventstore.Store
+	svc     *domain.Service
+	now     time.Time
+	seq     int
 }
 
 func mustStack(tb testing.TB) *stack {
 	tb.Helper()
-	e, err := natsinfra.StartEmbedded(natsinfra.EmbeddedConfig{DataDir: tb.TempDir()})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(e.Shutdown)
-	codec, err := eventstore.NewCodec(domain.EventSpecs())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	store, err := eventstore.Open(context.Background(), e.Conn(), eventstore.Config{Codec: codec})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { store.Close() })
-	s := &stack{embedded: e, store: store, now: time.Date(2025, 6, 25, 9, 0, 0, 0, time.UTC)}
-	s.svc = domain.NewService(store, func() time.Time { return s.now })
+	st := testsupport.MustStorage(tb)
+	s := &stack{storage: st, store: st.Store, now: time.Date(2025, 6, 25, 9, 0, 0, 0, time.UTC)}
+	s.svc = domain.NewService(st.Store, func() time.Time { return s.now })
 	return s
 }
 
@@ -50,36 +38,15 @@ func (s *stack) meta(actor domain.Actor) domain.CommandMeta {
 }
 
 var (
-	admin    = domain.Actor{UserID: "admin", Role: domain.RoleAdmin}
-	verifier = domain.Actor{UserID: "verifikator", Role: domain.RoleVerifier}
+	admin    = testsupport.Admin
+	verifier = testsupport.Verifier
+	operator = testsupport.Operator
+	day      = testsupport.Day
 )
 
-func operator(region string) domain.Actor {
-	return domain.Actor{UserID: "operator." + region, Role: domain.RoleOperator, Region: region}
-}
+// schedule2025 is the real 2025 calendar of docs/DOMAIN.md.
+func schedule2025() []domain.PhaseWindow { return testsupport.Schedule2025() }
 
-func day(s string) time.Time {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
-
-// schedule2025 is the real 2025 calendar of DOMAIN.md §5.
-func schedule2025() []domain.PhaseWindow {
-	return []domain.PhaseWindow{
-		{Phase: domain.PhasePenjaringan, Start: day("2025-06-20"), End: day("2025-08-23")},
-		{Phase: domain.PhasePengukuran, Start: day("2025-09-01"), End: day("2025-10-31")},
-		{Phase: domain.PhasePresentasi, Start: day("2025-11-04"), End: day("2025-11-06")},
-		{Phase: domain.PhaseValidasiLapangan, Start: day("2025-11-11"), End: day("2025-11-21")},
-		{Phase: domain.PhasePleno, Start: day("2025-11-26"), End: day("2025-11-26")},
-		{Phase: domain.PhasePublished, Start: day("2025-12-09"), End: day("2025-12-31")},
-	}
-}
-
-// scenario writes the hand-checked 2025 scenario (see TestIndexScenario)
-// and returns the position after each step, by name.
 func scenario(tb testing.TB, s *stack) map[string]uint64 {
 	tb.Helper()
 	ctx := context.Background()

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jejak-id/jejak/domain"
+	"github.com/jejak-id/jejak/projections/audit"
+	"github.com/jejak-id/jejak/projections/index"
 )
 
 // Timeline maps instants to positions for time travel: it remembers when
@@ -56,8 +58,8 @@ func (t *Timeline) PositionAt(at time.Time) uint64 {
 // Safe for concurrent use.
 type Views struct {
 	store    domain.EventStore
-	Index    *Index
-	Audit    *Audit
+	Index    *index.Index
+	Audit    *audit.Trails
 	Timeline *Timeline
 	Runner   *Runner
 
@@ -65,11 +67,12 @@ type Views struct {
 	cache []*pastIndex // most recent first
 	// base, when set, finds a stored index at or before a position for a
 	// past state to start from instead of the first event.
-	base func(ctx context.Context, position uint64) (*Index, uint64, error)
+	base func(ctx context.Context, position uint64) (*index.Index, uint64, error)
 }
 
-// startFrom sets where past states start from (Snapshots sets itself).
-func (v *Views) startFrom(base func(ctx context.Context, position uint64) (*Index, uint64, error)) {
+// StartFrom sets where past states start from: base finds a stored index
+// at or before a position (package snapshot sets itself).
+func (v *Views) StartFrom(base func(ctx context.Context, position uint64) (*index.Index, uint64, error)) {
 	v.mu.Lock()
 	v.base = base
 	v.mu.Unlock()
@@ -78,7 +81,7 @@ func (v *Views) startFrom(base func(ctx context.Context, position uint64) (*Inde
 type pastIndex struct {
 	position uint64
 	ready    chan struct{}
-	index    *Index
+	index    *index.Index
 	err      error
 }
 
@@ -86,7 +89,7 @@ const pastCacheSize = 3
 
 // NewViews returns the live projections, fed by a runner from position 0.
 func NewViews(store domain.EventStore) *Views {
-	v := &Views{store: store, Index: NewIndex(), Audit: NewAudit(store), Timeline: &Timeline{}}
+	v := &Views{store: store, Index: index.New(), Audit: audit.NewTrails(store), Timeline: &Timeline{}}
 	v.Runner = NewRunner(store, 0, v.Index, v.Audit, v.Timeline)
 	return v
 }
@@ -108,7 +111,7 @@ func (v *Views) Position(asOf AsOf) uint64 {
 // The live index answers "now" and any position it has reached; past states
 // are replayed from the store, starting from the nearest stored snapshot
 // before them when there is one, and kept for the next reads.
-func (v *Views) IndexAt(ctx context.Context, asOf AsOf) (*Index, uint64, error) {
+func (v *Views) IndexAt(ctx context.Context, asOf AsOf) (*index.Index, uint64, error) {
 	pos := v.Position(asOf)
 	if pos >= v.Runner.Position() {
 		return v.Index, pos, nil
@@ -126,7 +129,7 @@ func (v *Views) IndexAt(ctx context.Context, asOf AsOf) (*Index, uint64, error) 
 			}
 		}
 	}
-	c := &pastIndex{position: pos, ready: make(chan struct{}), index: NewIndex()}
+	c := &pastIndex{position: pos, ready: make(chan struct{}), index: index.New()}
 	v.cache = append([]*pastIndex{c}, v.cache...)
 	if len(v.cache) > pastCacheSize {
 		v.cache = v.cache[:pastCacheSize]

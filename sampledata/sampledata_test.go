@@ -9,8 +9,7 @@ import (
 	"testing"
 
 	"github.com/jejak-id/jejak/domain"
-	"github.com/jejak-id/jejak/eventstore"
-	"github.com/jejak-id/jejak/natsinfra"
+	"github.com/jejak-id/jejak/internal/testsupport"
 	"github.com/jejak-id/jejak/projections"
 	"github.com/jejak-id/jejak/sampledata"
 )
@@ -19,20 +18,7 @@ import (
 // opens a store on it; both stop with the test.
 func MustStore(tb testing.TB) domain.EventStore {
 	tb.Helper()
-	srv, err := natsinfra.StartEmbedded(natsinfra.EmbeddedConfig{DataDir: tb.TempDir()})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	codec, err := eventstore.NewCodec(domain.EventSpecs())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	store, err := eventstore.Open(context.Background(), srv.Conn(), eventstore.Config{Codec: codec})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { store.Close(); srv.Shutdown() })
-	return store
+	return testsupport.MustStorage(tb).Store
 }
 
 // MustViews catches the projections up with the store.

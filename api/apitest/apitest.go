@@ -1,28 +1,23 @@
-// Package apitest starts a complete Jejak stack for tests: an embedded
-// nats-server on file storage in a temporary directory, the JetStream event
-// store, the domain service with a settable clock, the projections and the
-// HTTP API behind an httptest.Server. Everything stops in tb.Cleanup.
+// Package apitest starts a complete Jejak for tests through the composition
+// root (package app), exactly as `jejak serve` does: an embedded nats-server
+// on file storage in a temporary directory, the event store, the domain
+// service with a settable clock, the projections and the HTTP API on a
+// loopback port. Everything stops in tb.Cleanup.
 package apitest
 
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/jejak-id/jejak/api"
+	"github.com/jejak-id/jejak/app"
 	"github.com/jejak-id/jejak/domain"
-	"github.com/jejak-id/jejak/eventstore"
-	"github.com/jejak-id/jejak/natsinfra"
-	"github.com/jejak-id/jejak/projections"
+	"github.com/jejak-id/jejak/internal/testsupport"
 )
 
 // Options tune Start. The zero value is a stack whose clock stands at
@@ -41,38 +36,17 @@ type Options struct {
 // scheduled like Schedule2025.
 var DefaultNow = time.Date(2025, 5, 15, 9, 0, 0, 0, time.FixedZone("WIB", 7*3600))
 
-// Stack is a running Jejak for one test.
+// Stack is a running Jejak for one test: the App and its parts.
 type Stack struct {
-	tb       testing.TB
-	Store    *eventstore.Store
-	Service  *domain.Service
-	Views    *projections.Views
-	Tokens   *api.Tokens
-	Server   *api.Server
-	HTTP     *httptest.Server
-	Clock    *Clock
-	embedded *natsinfra.Embedded
+	*app.App
+	tb     testing.TB
+	URL    string // the API's base URL
+	Client *http.Client
+	Clock  *Clock
 }
 
 // Clock is a settable clock, safe for concurrent use.
-type Clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Set moves the clock to t.
-func (c *Clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.now = t
-	c.mu.Unlock()
-}
+type Clock = testsupport.Clock
 
 // Start starts a stack with default options; see StartWith.
 func Start(tb testing.TB) *Stack { return StartWith(tb, Options{}) }
@@ -87,67 +61,20 @@ func StartWith(tb testing.TB, opts Options) *Stack {
 	if opts.WaitTimeout == 0 {
 		opts.WaitTimeout = time.Second
 	}
-	s := &Stack{tb: tb, Clock: &Clock{now: opts.Now}}
-	emb, err := natsinfra.StartEmbedded(natsinfra.EmbeddedConfig{DataDir: tb.TempDir()})
-	if err != nil {
-		tb.Fatalf("apitest: start embedded NATS: %v", err)
-	}
-	s.embedded = emb
-	tb.Cleanup(emb.Shutdown)
-	codec, err := eventstore.NewCodec(domain.EventSpecs())
-	if err != nil {
-		tb.Fatalf("apitest: codec: %v", err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	clock := testsupport.NewClock(opts.Now)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	s.Store, err = eventstore.Open(ctx, emb.Conn(), eventstore.Config{Codec: codec})
+	a, err := app.Start(ctx, app.Config{Addr: "127.0.0.1:0", Storage: app.StorageConfig{DataDir: tb.TempDir()},
+		Now: clock.Now, Version: "test", WaitTimeout: opts.WaitTimeout, MaxBodyBytes: opts.MaxBodyBytes, NoReactors: true})
 	if err != nil {
-		tb.Fatalf("apitest: open store: %v", err)
+		tb.Fatalf("apitest: start: %v", err)
 	}
-	tb.Cleanup(func() { _ = s.Store.Close() })
-	s.Service = domain.NewService(s.Store, s.Clock.Now)
-	_, key, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		tb.Fatalf("apitest: key: %v", err)
+	tb.Cleanup(func() { _ = a.Close() })
+	// Exports open their buckets in the background; tests use them at once.
+	if err := a.WaitStarted(ctx); err != nil {
+		tb.Fatalf("apitest: start: %v", err)
 	}
-	s.Tokens = api.NewTokens(key, s.Clock.Now)
-	s.Views = projections.NewViews(s.Store)
-	idem, err := natsinfra.OpenIdempotencyKeys(ctx, emb.Conn(), 1, time.Hour)
-	if err != nil {
-		tb.Fatalf("apitest: idempotency keys: %v", err)
-	}
-	snapBlobs, err := natsinfra.OpenBlobs(ctx, emb.Conn(), natsinfra.SnapshotBucket, 1)
-	if err != nil {
-		tb.Fatalf("apitest: snapshots: %v", err)
-	}
-	exportBlobs, err := natsinfra.OpenBlobs(ctx, emb.Conn(), natsinfra.ExportBucket, 1)
-	if err != nil {
-		tb.Fatalf("apitest: exports: %v", err)
-	}
-	s.Server, err = api.New(api.Config{Store: s.Store, Service: s.Service, Views: s.Views, Tokens: s.Tokens,
-		Snapshots: projections.NewSnapshots(snapBlobs, s.Views), ExportBlobs: exportBlobs, Idempotency: idem, Now: s.Clock.Now, Version: "test", WaitTimeout: opts.WaitTimeout, MaxBodyBytes: opts.MaxBodyBytes})
-	if err != nil {
-		tb.Fatalf("apitest: api: %v", err)
-	}
-	runCtx, stop := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		// A test that closes the store on purpose stops the projections
-		// too; other tests notice stopped projections as read timeouts.
-		if err := s.Views.Runner.Run(runCtx); err != nil && runCtx.Err() == nil {
-			tb.Logf("apitest: projections stopped: %v", err)
-		}
-	}()
-	s.HTTP = httptest.NewServer(s.Server)
-	// Cleanups run last-in first-out: HTTP first, then the projections,
-	// then the store and the server registered above.
-	tb.Cleanup(func() {
-		s.HTTP.Close()
-		stop()
-		<-done
-	})
-	return s
+	return &Stack{App: a, tb: tb, URL: a.URL(), Client: &http.Client{}, Clock: clock}
 }
 
 // Token signs a 24-hour token for a user with role and region ("" for
@@ -220,7 +147,7 @@ func (s *Stack) NewRequest(req Request) *http.Request {
 		}
 		body = bytes.NewReader(data)
 	}
-	r, err := http.NewRequest(req.Method, s.HTTP.URL+req.Path, body)
+	r, err := http.NewRequest(req.Method, s.URL+req.Path, body)
 	if err != nil {
 		s.tb.Fatalf("apitest: %s %s: %v", req.Method, req.Path, err)
 	}
@@ -245,7 +172,7 @@ func (s *Stack) Do(req Request) Response {
 // Send sends an already built request and reads the whole answer.
 func (s *Stack) Send(r *http.Request) Response {
 	s.tb.Helper()
-	res, err := s.HTTP.Client().Do(r)
+	res, err := s.Client.Do(r)
 	if err != nil {
 		s.tb.Fatalf("apitest: %s %s: %v", r.Method, r.URL.Path, err)
 	}

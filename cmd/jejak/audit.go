@@ -11,8 +11,10 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/jejak-id/jejak/app"
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/projections"
+	"github.com/jejak-id/jejak/projections/audit"
 )
 
 func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -45,32 +47,32 @@ Examples:
 		fmt.Fprintln(stderr, "jejak audit:", err)
 		return errUsage
 	}
-	o, err := openStore(ctx, sf, nil)
+	o, err := openStore(ctx, sf)
 	if err != nil {
 		return err
 	}
 	defer o.Close()
 
-	var entries []projections.AuditEntry
-	keep := func(ev domain.RecordedEvent) bool { return until.Includes(ev) && projections.Keep(ev, q) }
+	var entries []audit.Entry
+	keep := func(ev domain.RecordedEvent) bool { return until.Includes(ev) && audit.Keep(ev, q) }
 	if q.EntityID != "" {
 		evs, err := o.Store.Load(ctx, q.EntityType, q.EntityID, 0)
 		if err != nil {
 			return err
 		}
-		var tr projections.Trailer
+		var tr audit.Trailer
 		for _, ev := range evs {
 			if e := tr.Entry(ev); keep(ev) {
 				entries = append(entries, e)
 			}
 		}
 		if q.EntityType == domain.AggregateInnovation && len(evs) > 0 {
-			about, err := aboutInnovation(ctx, o, q, until, projections.EventRegion(evs[0].Data))
+			about, err := aboutInnovation(ctx, o, q, until, audit.EventRegion(evs[0].Data))
 			if err != nil {
 				return err
 			}
 			entries = append(entries, about...)
-			projections.SortAuditEntries(entries)
+			audit.SortEntries(entries)
 		}
 	} else if entries, err = replayAudit(ctx, o, q, keep, stderr); err != nil {
 		return err
@@ -79,7 +81,7 @@ Examples:
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		if entries == nil {
-			entries = []projections.AuditEntry{}
+			entries = []audit.Entry{}
 		}
 		return enc.Encode(entries)
 	}
@@ -89,12 +91,12 @@ Examples:
 
 // aboutInnovation adds to an innovation's trail what its region's
 // assessments (one per catalogue year) recorded about it.
-func aboutInnovation(ctx context.Context, o *openedStore, q projections.AuditQuery, until projections.AsOf, region string) ([]projections.AuditEntry, error) {
+func aboutInnovation(ctx context.Context, o *app.Storage, q audit.Query, until projections.AsOf, region string) ([]audit.Entry, error) {
 	versions, err := domain.CatalogueVersions()
 	if err != nil {
 		return nil, err
 	}
-	var out []projections.AuditEntry
+	var out []audit.Entry
 	for _, v := range versions {
 		c, err := domain.CatalogueByVersion(v)
 		if err != nil {
@@ -104,7 +106,7 @@ func aboutInnovation(ctx context.Context, o *openedStore, q projections.AuditQue
 		if err != nil {
 			return nil, err
 		}
-		for _, e := range projections.AboutInnovation(evs, q) {
+		for _, e := range audit.AboutInnovation(evs, q) {
 			if until.Includes(domain.RecordedEvent{Position: e.Position, OccurredAt: e.OccurredAt}) {
 				out = append(out, e)
 			}
@@ -116,16 +118,16 @@ func aboutInnovation(ctx context.Context, o *openedStore, q projections.AuditQue
 // replayAudit reads the whole stream once, with a progress bar, keeping the
 // entries q selects. Before/after values need every earlier event of an
 // aggregate, so the trail follows all of them.
-func replayAudit(ctx context.Context, o *openedStore, q projections.AuditQuery, keep func(domain.RecordedEvent) bool, stderr io.Writer) ([]projections.AuditEntry, error) {
+func replayAudit(ctx context.Context, o *app.Storage, q audit.Query, keep func(domain.RecordedEvent) bool, stderr io.Writer) ([]audit.Entry, error) {
 	head, err := o.Store.Head(ctx)
 	if err != nil {
 		return nil, err
 	}
 	bar := newProgress(stderr, "memutar ulang riwayat")
-	var tr projections.Trailer
-	var out []projections.AuditEntry
+	var tr audit.Trailer
+	var out []audit.Entry
 	err = o.Store.Read(ctx, 0, func(ev domain.RecordedEvent) error {
-		if q.Region != "" && projections.EventRegion(ev.Data) != q.Region {
+		if q.Region != "" && audit.EventRegion(ev.Data) != q.Region {
 			bar.Update(int(ev.Position), int(head))
 			return nil // other regions' aggregates never hold this region's events
 		}
@@ -139,8 +141,8 @@ func replayAudit(ctx context.Context, o *openedStore, q projections.AuditQuery, 
 	return out, err
 }
 
-func auditQuery(entity, region, actor, asOf, types, from, to string) (projections.AuditQuery, projections.AsOf, error) {
-	var q projections.AuditQuery
+func auditQuery(entity, region, actor, asOf, types, from, to string) (audit.Query, projections.AsOf, error) {
+	var q audit.Query
 	var until projections.AsOf
 	set := 0
 	for _, v := range []string{entity, region, actor} {
@@ -195,7 +197,7 @@ func auditQuery(entity, region, actor, asOf, types, from, to string) (projection
 	return q, until, nil
 }
 
-func printAudit(w io.Writer, entries []projections.AuditEntry) {
+func printAudit(w io.Writer, entries []audit.Entry) {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "POSISI\tWAKTU (UTC)\tPELAKU\tPERISTIWA\tENTITAS\tPERUBAHAN\tKORELASI")
 	for _, e := range entries {

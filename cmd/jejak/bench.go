@@ -7,8 +7,8 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/jejak-id/jejak/eventstore/storebench"
-	"github.com/jejak-id/jejak/projections/projbench"
+	"github.com/jejak-id/jejak/bench/projbench"
+	"github.com/jejak-id/jejak/bench/storebench"
 )
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {

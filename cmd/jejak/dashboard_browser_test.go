@@ -17,6 +17,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/jejak-id/jejak/app"
 	"github.com/jejak-id/jejak/domain"
 )
 
@@ -40,7 +41,7 @@ func chromiumPath() string {
 // dashboardEnv is a running Jejak with seeded data and a browser.
 type dashboardEnv struct {
 	t      *testing.T
-	app    *App
+	app    *app.App
 	base   string
 	tokens map[string]string // role -> token
 	alloc  context.Context
@@ -61,19 +62,19 @@ func startDashboardEnvWith(t *testing.T, demo bool) *dashboardEnv {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	app, err := Start(ctx, Config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), Replicas: 1, Demo: demo})
+	jejak, err := app.Start(ctx, app.Config{Addr: "127.0.0.1:0", Storage: app.StorageConfig{DataDir: t.TempDir()}, Demo: demo, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = app.Close() })
-	e := &dashboardEnv{t: t, app: app, base: app.URL(), tokens: map[string]string{}}
+	t.Cleanup(func() { _ = jejak.Close() })
+	e := &dashboardEnv{t: t, app: jejak, base: jejak.URL(), tokens: map[string]string{}}
 	for _, a := range []domain.Actor{
 		{UserID: "admin-uji", Role: domain.RoleAdmin},
 		{UserID: "op-berau", Role: domain.RoleOperator, Region: "64.03"},
 		{UserID: "verifikator-uji", Role: domain.RoleVerifier},
 		{UserID: "auditor-uji", Role: domain.RoleAuditor},
 	} {
-		tok, err := app.Tokens.Issue(a, time.Hour)
+		tok, err := jejak.Tokens.Issue(a, time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}

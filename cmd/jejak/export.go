@@ -8,69 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"text/tabwriter"
-	"time"
 
-	"github.com/jejak-id/jejak/domain"
-	"github.com/jejak-id/jejak/natsinfra"
 	"github.com/jejak-id/jejak/projections"
+	"github.com/jejak-id/jejak/projections/export"
+	"github.com/jejak-id/jejak/projections/snapshot"
 )
-
-// offlineCheckpointAfter is how many replayed commits make an offline tool
-// save a checkpoint after catching up.
-const offlineCheckpointAfter = 20_000
-
-// offline is a store with projections caught up, for the tools that work
-// without a running server.
-type offline struct {
-	*openedStore
-	views     *projections.Views
-	snapshots *projections.Snapshots
-}
-
-// openOffline opens the store, restores the projections' checkpoint and
-// catches up with a progress bar.
-func openOffline(ctx context.Context, sf storeFlags, stderr io.Writer) (*offline, error) {
-	o, err := openStore(ctx, sf, nil)
-	if err != nil {
-		return nil, err
-	}
-	off := &offline{openedStore: o, views: projections.NewViews(o.Store)}
-	fail := func(err error) (*offline, error) { o.Close(); return nil, err }
-	checkpoints, err := natsinfra.OpenBlobs(ctx, o.Conn, natsinfra.CheckpointBucket, sf.Replicas)
-	if err != nil {
-		return fail(err)
-	}
-	restored, err := off.views.RestoreCheckpoint(ctx, checkpoints)
-	if err != nil {
-		if !errors.Is(err, projections.ErrStaleCheckpoint) {
-			return fail(err)
-		}
-		off.views = projections.NewViews(o.Store)
-	}
-	head, err := o.Store.Head(ctx)
-	if err != nil {
-		return fail(err)
-	}
-	bar := newProgress(stderr, "memutar ulang peristiwa")
-	off.views.Runner.OnApplied(func(ev domain.RecordedEvent) { bar.Update(int(ev.Position), int(head)) })
-	if err := off.views.Runner.CatchUp(ctx); err != nil {
-		return fail(err)
-	}
-	bar.Done(int(head), int(head))
-	if head-restored >= offlineCheckpointAfter {
-		// Keep the replay for the next tool or server start. A failure
-		// only costs that replay again.
-		if _, err := off.views.SaveCheckpoint(ctx, checkpoints, time.Now()); err != nil {
-			fmt.Fprintf(stderr, "jejak: could not save a checkpoint (the next start replays again): %v\n", err)
-		}
-	}
-	blobs, err := natsinfra.OpenBlobs(ctx, o.Conn, natsinfra.SnapshotBucket, sf.Replicas)
-	if err != nil {
-		return fail(err)
-	}
-	off.snapshots = projections.NewSnapshots(blobs, off.views)
-	return off, nil
-}
 
 func runSnapshot(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || (args[0] != "create" && args[0] != "list" && args[0] != "show") {
@@ -109,13 +51,13 @@ start from the nearest one. jejak serve also takes one on a schedule
 	defer off.Close()
 	switch args[0] {
 	case "create":
-		info, err := off.snapshots.Create(ctx, at)
+		info, err := off.Snapshots.Create(ctx, at)
 		if err != nil {
 			return err
 		}
-		printSnapshots(stdout, []projections.SnapshotInfo{info})
+		printSnapshots(stdout, []snapshot.Info{info})
 	case "list":
-		all, err := off.snapshots.List(ctx)
+		all, err := off.Snapshots.List(ctx)
 		if err != nil {
 			return err
 		}
@@ -125,14 +67,14 @@ start from the nearest one. jejak serve also takes one on a schedule
 			fmt.Fprintln(stderr, "jejak snapshot show NAME (see jejak snapshot list)")
 			return errUsage
 		}
-		info, ok, err := off.snapshots.Info(ctx, fs.Arg(0))
+		info, ok, err := off.Snapshots.Lookup(ctx, fs.Arg(0))
 		if err != nil {
 			return err
 		}
 		if !ok {
 			return fmt.Errorf("no snapshot %q (see jejak snapshot list)", fs.Arg(0))
 		}
-		ix, err := off.snapshots.Load(ctx, info)
+		ix, err := off.Snapshots.Load(ctx, info)
 		if err != nil {
 			return err
 		}
@@ -144,7 +86,7 @@ start from the nearest one. jejak serve also takes one on a schedule
 			_, err = stdout.Write(data)
 			return err
 		}
-		printSnapshots(stdout, []projections.SnapshotInfo{info})
+		printSnapshots(stdout, []snapshot.Info{info})
 		for _, p := range ix.Years() {
 			fmt.Fprintf(stdout, "  %d  %-18s  %-12s  %d daerah dinilai\n", p.Year, p.CatalogueVersion, p.Phase, p.Regions)
 		}
@@ -152,7 +94,7 @@ start from the nearest one. jejak serve also takes one on a schedule
 	return nil
 }
 
-func printSnapshots(w io.Writer, all []projections.SnapshotInfo) {
+func printSnapshots(w io.Writer, all []snapshot.Info) {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAMA\tPOSISI\tWAKTU (UTC)\tUKURAN\tSHA-256")
 	for _, s := range all {
@@ -189,7 +131,7 @@ gives the same bytes. Check it later with jejak verify DIR.`, stderr)
 	defer off.Close()
 	bar := newProgress(stderr, "membuat ekspor")
 	steps := 0
-	ex, err := off.snapshots.Export(ctx, *year, at, version, func(done, total int) { steps = total; bar.Update(done, total) })
+	ex, err := export.Build(ctx, off.Snapshots, *year, at, version, func(done, total int) { steps = total; bar.Update(done, total) })
 	if err != nil {
 		return err
 	}
@@ -231,13 +173,13 @@ Exit status 0 when it matches; otherwise the first difference is printed.`, stde
 		fmt.Fprintln(stderr, "jejak verify: give the export directory")
 		return errUsage
 	}
-	o, err := openStore(ctx, sf, nil)
+	o, err := openStore(ctx, sf)
 	if err != nil {
 		return err
 	}
 	defer o.Close()
 	bar := newProgress(stderr, "memutar ulang peristiwa")
-	res, err := projections.VerifyExport(ctx, o.Store, fs.Arg(0), bar.Update)
+	res, err := export.Verify(ctx, o.Store, fs.Arg(0), bar.Update)
 	if err != nil {
 		return err
 	}

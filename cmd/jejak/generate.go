@@ -32,7 +32,7 @@ be empty unless --append is given.`, stderr)
 		fmt.Fprintln(stderr, "jejak generate: --years must be like 2021-2025 or 2024,2025 and --scale in (0, 2]")
 		return errUsage
 	}
-	o, err := openStore(ctx, sf, nil)
+	o, err := openStore(ctx, sf)
 	if err != nil {
 		return err
 	}

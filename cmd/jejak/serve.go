@@ -7,13 +7,15 @@ import (
 	"log/slog"
 	"os"
 	"time"
+
+	"github.com/jejak-id/jejak/app"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve [flags]", `Run the HTTP API (/api/v1) and the dashboard (/). Without --nats-url, an
 embedded NATS server keeps the events in <data>/nats; with it, Jejak joins an
 external server or cluster.`, stderr)
-	var cfg Config
+	var cfg app.Config
 	var sf storeFlags
 	sf.register(fs)
 	fs.StringVar(&cfg.Addr, "addr", ":8080", "HTTP listen address")
@@ -25,26 +27,27 @@ external server or cluster.`, stderr)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg.DataDir, cfg.NATS, cfg.NATSListen, cfg.Replicas = sf.DataDir, sf.NATS, sf.Listen, sf.Replicas
+	cfg.Storage = app.StorageConfig(sf)
+	cfg.Version, cfg.Console = version, stderr
 	var handler slog.Handler = slog.NewTextHandler(stderr, nil)
 	if *logFormat == "json" {
 		handler = slog.NewJSONHandler(stderr, nil)
 	}
 	cfg.Logger = slog.New(handler)
-	cfg.NATS.Name = "jejak-" + hostname()
+	cfg.Storage.NATS.Name = "jejak-" + hostname()
 
-	app, err := Start(ctx, cfg)
+	jejak, err := app.Start(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Jejak %s siap di %s (dashboard) — Ctrl+C untuk berhenti\n", version, app.URL())
+	fmt.Fprintf(stdout, "Jejak %s siap di %s (dashboard) — Ctrl+C untuk berhenti\n", version, jejak.URL())
 	if cfg.Demo {
-		fmt.Fprintf(stdout, "Token admin contoh: jejak token issue --role admin --data %s\n", cfg.DataDir)
+		fmt.Fprintf(stdout, "Token admin contoh: jejak token issue --role admin --data %s\n", cfg.Storage.DataDir)
 	}
-	err = app.Wait(ctx)
+	err = jejak.Wait(ctx)
 	cfg.Logger.Info("shutting down")
 	closeStart := time.Now()
-	_ = app.Close()
+	_ = jejak.Close()
 	cfg.Logger.Info("stopped", "took", time.Since(closeStart).Round(time.Millisecond))
 	return err
 }

@@ -1,0 +1,444 @@
+// Package app is Jejak's composition root: the one place that wires the
+// event store, the domain service, the projections, the reactors and the
+// HTTP API together. cmd/jejak, the API test helpers, the benchmarks and the
+// end-to-end tests all start Jejak through it.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/jejak-id/jejak/api"
+	"github.com/jejak-id/jejak/domain"
+	"github.com/jejak-id/jejak/eventstore"
+	"github.com/jejak-id/jejak/natsinfra"
+	"github.com/jejak-id/jejak/projections"
+	"github.com/jejak-id/jejak/projections/snapshot"
+	"github.com/jejak-id/jejak/reactors"
+	"github.com/jejak-id/jejak/sampledata"
+)
+
+// Config is everything a running Jejak needs; flags and environment fill it.
+type Config struct {
+	Storage StorageConfig
+	Addr    string // HTTP listen address ("127.0.0.1:0" picks a free port)
+	Demo    bool   // load demo data into an empty store
+
+	TokenKey string // Ed25519 PEM; default <data>/keys/token-ed25519.pem
+	// CheckpointEvery is how often the projections' state is saved so a
+	// restart resumes instead of replaying everything (default 30s).
+	CheckpointEvery time.Duration
+	// SnapshotEvery is how often a snapshot of the index is stored (0: only
+	// on demand).
+	SnapshotEvery time.Duration
+	// Webhooks is a JSON file of webhook subscribers ([{id,url,secret,types}]); empty: none.
+	Webhooks string
+
+	// Version is reported by /healthz and written into exports.
+	Version string
+	// WaitTimeout bounds how long a read waits for min_position (the API's
+	// default when zero); MaxBodyBytes bounds request bodies.
+	WaitTimeout  time.Duration
+	MaxBodyBytes int64
+	// NoReactors leaves out the notification and webhook reactors (tests
+	// that do not exercise them start faster).
+	NoReactors bool
+	// Console hears the demo loader's progress lines (nil: nobody).
+	Console io.Writer
+
+	Logger *slog.Logger
+	Now    func() time.Time
+}
+
+// Validate reports every problem at once.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Addr == "" {
+		errs = append(errs, errors.New("--addr is required"))
+	}
+	if err := c.Storage.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Demo && c.Storage.NATS.URL != "" {
+		errs = append(errs, errors.New("--demo loads into the embedded store only; drop --nats-url or --demo"))
+	}
+	return errors.Join(errs...)
+}
+
+// App is a running Jejak: the store, the projections and the HTTP server.
+// End-to-end tests start one with Start and stop it with Close.
+type App struct {
+	cfg     Config
+	log     *slog.Logger
+	storage *Storage
+	conn    *nats.Conn
+	Store   *eventstore.Store
+	Service *domain.Service
+	Views   *projections.Views
+	Tokens  *api.Tokens
+	Server  *api.Server
+	Hub     *api.Hub
+
+	checkpoints *natsinfra.Blobs
+
+	Reactors      *reactors.Router
+	Notifications *reactors.Notifications
+	DeadLetters   *natsinfra.DeadLetters
+
+	extrasMu  sync.Mutex
+	snapshots *snapshot.Store
+	// started is closed once the snapshot and export stores are open.
+	started chan struct{}
+
+	listener net.Listener
+	http     *http.Server
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	runErr   chan error
+}
+
+// Start opens the store (starting the embedded server when no URL is
+// given), loads demo data when asked, starts the projections and listens.
+func Start(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Storage.Replicas == 0 {
+		cfg.Storage.Replicas = 1
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Console == nil {
+		cfg.Console = io.Discard
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.CheckpointEvery <= 0 {
+		cfg.CheckpointEvery = 30 * time.Second
+	}
+	a := &App{cfg: cfg, log: cfg.Logger, runErr: make(chan error, 1), started: make(chan struct{})}
+	if err := a.open(ctx); err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) open(ctx context.Context) error {
+	cfg := a.cfg
+	var err error
+	cfg.Storage.NATS.Logger = a.log
+	a.storage, err = OpenStorage(ctx, cfg.Storage, func(msg string, args ...any) { a.log.Info(msg, args...) })
+	if err != nil {
+		return err
+	}
+	a.Store, a.conn = a.storage.Store, a.storage.Conn
+	a.Service = domain.NewService(a.Store, cfg.Now)
+	keyPath := cfg.TokenKey
+	if keyPath == "" {
+		keyPath = filepath.Join(cfg.Storage.DataDir, "keys", "token-ed25519.pem")
+	}
+	key, err := api.LoadOrCreateKey(keyPath)
+	if err != nil {
+		return fmt.Errorf("token signing key: %w", err)
+	}
+	a.Tokens = api.NewTokens(key, cfg.Now)
+
+	if cfg.Demo {
+		if err := a.loadDemo(ctx); err != nil {
+			return err
+		}
+	}
+
+	a.Views = projections.NewViews(a.Store)
+	a.checkpoints, err = natsinfra.OpenBlobs(ctx, a.conn, natsinfra.CheckpointBucket, cfg.Storage.Replicas)
+	if err != nil {
+		return err
+	}
+	switch pos, err := a.Views.RestoreCheckpoint(ctx, a.checkpoints); {
+	case errors.Is(err, projections.ErrStaleCheckpoint):
+		a.log.Warn("projection versions changed; rebuilding from the stream", "reason", err)
+		a.Views = projections.NewViews(a.Store)
+	case err != nil:
+		return err
+	case pos > 0:
+		a.log.Info("projections restored from checkpoint", "position", pos)
+	}
+	a.Hub = api.NewHub()
+	a.Views.Runner.OnApplied(func(ev domain.RecordedEvent) { a.Hub.Publish(api.NoticeFor(ev)) })
+	idem, err := natsinfra.OpenIdempotencyKeys(ctx, a.conn, cfg.Storage.Replicas, 48*time.Hour)
+	if err != nil {
+		return err
+	}
+	a.Server, err = api.New(api.Config{Store: a.Store, Service: a.Service, Views: a.Views, Tokens: a.Tokens,
+		Hub: a.Hub, Idempotency: idem, Logger: a.log, Version: cfg.Version, Now: cfg.Now,
+		WaitTimeout: cfg.WaitTimeout, MaxBodyBytes: cfg.MaxBodyBytes})
+	if err != nil {
+		return err
+	}
+	runCtx, cancel := context.WithCancel(context.Background())
+	a.cancel = cancel
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		if err := a.Views.Runner.Run(runCtx); err != nil {
+			a.log.Error("projections stopped", "err", err)
+			a.runErr <- err
+		}
+	}()
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		a.Views.RunCheckpoints(runCtx, a.checkpoints, cfg.CheckpointEvery, cfg.Now, func(err error) {
+			a.log.Warn("checkpoint not saved", "err", err)
+		})
+	}()
+	// Exports and reactors need buckets of their own; creating them can
+	// take long on a cluster that is still electing leaders, so they start
+	// in the background and never hold up serving.
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		a.startExtras(runCtx)
+	}()
+	if err := a.catchUp(ctx); err != nil {
+		return err
+	}
+
+	a.listener, err = net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	a.http = &http.Server{Handler: a.Server, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		IdleTimeout: 120 * time.Second, ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		if err := a.http.Serve(a.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.runErr <- err
+		}
+	}()
+	return nil
+}
+
+// catchUp waits until the projections have applied what the store held at
+// start-up, logging progress on long replays.
+func (a *App) catchUp(ctx context.Context) error {
+	head, err := a.Store.Head(ctx)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	for {
+		err := a.Views.Runner.WaitFor(ctx, head, 5*time.Second)
+		if err == nil {
+			a.log.Info("projections caught up", "position", head, "took", time.Since(start).Round(time.Millisecond))
+			return nil
+		}
+		if !domain.IsCode(err, domain.CodeTimeout) {
+			return err
+		}
+		a.log.Info("projections catching up", "position", a.Views.Runner.Position(), "head", head)
+	}
+}
+
+// URL is the base URL the server listens on.
+func (a *App) URL() string { return "http://" + a.listener.Addr().String() }
+
+// Wait blocks until ctx is done or a component fails.
+func (a *App) Wait(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return nil
+	case err := <-a.runErr:
+		return err
+	}
+}
+
+// Close shuts down gracefully: stop accepting requests, finish those in
+// flight (appends complete or fail; nothing half-written), stop the
+// projections, then the store and the embedded server.
+func (a *App) Close() error {
+	if a.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_ = a.http.Shutdown(ctx)
+		cancel()
+	}
+	if a.cancel != nil {
+		a.cancel()
+	}
+	a.wg.Wait()
+	if a.storage != nil {
+		a.storage.Close()
+	}
+	return nil
+}
+
+func (a *App) loadDemo(ctx context.Context) error {
+	head, err := a.Store.Head(ctx)
+	if err != nil {
+		return err
+	}
+	if head != 0 {
+		a.log.Info("store is not empty; demo data not loaded again", "head", head)
+		return nil
+	}
+	fmt.Fprintln(a.cfg.Console, "memuat data contoh (loading demo data)...")
+	start := time.Now()
+	sum, err := sampledata.LoadDemo(ctx, a.Service, sampledata.DemoOptions{})
+	if err != nil {
+		return fmt.Errorf("demo data: %w", err)
+	}
+	fmt.Fprintf(a.cfg.Console, "data contoh dimuat: %d daerah, %d inovasi, %d sesi, %d jawaban (%d peristiwa) dalam %s\n",
+		sum.Regions, sum.Innovations, sum.Sessions, sum.Answers, sum.Events, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// snapshotOnSchedule stores a snapshot every interval while the index moves.
+func (a *App) snapshotOnSchedule(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	var last uint64
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if pos := a.Views.Runner.Position(); pos != last {
+				info, err := a.Snapshots().Create(ctx, projections.AsOf{})
+				if err != nil {
+					a.log.Warn("scheduled snapshot failed", "err", err)
+					continue
+				}
+				last = info.Position
+				a.log.Info("snapshot stored", "name", info.Name, "sha256", info.SHA256)
+			}
+		}
+	}
+}
+
+// startReactors runs the side effects (verifier notifications, webhooks) on
+// their own durable consumers; they never hold up the projections.
+func (a *App) startReactors(ctx, runCtx context.Context) error {
+	var subs []reactors.WebhookSubscriber
+	if a.cfg.Webhooks != "" {
+		var err error
+		if subs, err = reactors.LoadWebhookSubscribers(a.cfg.Webhooks); err != nil {
+			return err
+		}
+	}
+	notes, err := natsinfra.OpenRecords(ctx, a.conn, natsinfra.NotificationBucket, a.cfg.Storage.Replicas)
+	if err != nil {
+		return err
+	}
+	deliveries, err := natsinfra.OpenRecords(ctx, a.conn, natsinfra.WebhookDeliveryBucket, a.cfg.Storage.Replicas)
+	if err != nil {
+		return err
+	}
+	if a.DeadLetters, err = natsinfra.OpenDeadLetters(ctx, a.conn, a.cfg.Storage.Replicas); err != nil {
+		return err
+	}
+	sub, err := eventstore.NewEventSubscriber(a.Store, eventstore.SubscriberConfig{Logger: a.log})
+	if err != nil {
+		return err
+	}
+	a.Notifications = reactors.NewNotifications(notes)
+	rs := append([]reactors.Reactor{a.Notifications.Reactor()},
+		reactors.NewWebhooks(deliveries, nil, a.cfg.Now).Reactors(subs)...)
+	a.Reactors, err = reactors.NewRouter(reactors.Config{Subscriber: sub, Decode: sub.Decode,
+		DeadLetters: a.DeadLetters, Logger: a.log}, rs...)
+	if err != nil {
+		return err
+	}
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		if err := a.Reactors.Run(runCtx); err != nil {
+			a.log.Error("reactors stopped", "err", err)
+			select { // runErr holds one error; the projections may have sent theirs
+			case a.runErr <- err:
+			default:
+			}
+		}
+	}()
+	return nil
+}
+
+// startExtras opens the snapshot and export stores and starts the reactors,
+// retrying until they are available or ctx ends.
+func (a *App) startExtras(ctx context.Context) {
+	retry := func(what string, fn func() error) bool {
+		for wait := time.Second; ; wait = min(2*wait, 30*time.Second) {
+			err := fn()
+			if err == nil {
+				return true
+			}
+			a.log.Warn(what+" not ready; retrying", "err", err, "in", wait)
+			select {
+			case <-ctx.Done():
+				return false
+			case <-time.After(wait):
+			}
+		}
+	}
+	ok := retry("snapshot and export stores", func() error {
+		snapshotBlobs, err := natsinfra.OpenBlobs(ctx, a.conn, natsinfra.SnapshotBucket, a.cfg.Storage.Replicas)
+		if err != nil {
+			return err
+		}
+		exportBlobs, err := natsinfra.OpenBlobs(ctx, a.conn, natsinfra.ExportBucket, a.cfg.Storage.Replicas)
+		if err != nil {
+			return err
+		}
+		snaps := snapshot.New(snapshotBlobs, a.Views)
+		a.extrasMu.Lock()
+		a.snapshots = snaps
+		a.extrasMu.Unlock()
+		a.Server.EnableExports(snaps, exportBlobs)
+		close(a.started)
+		return nil
+	})
+	if !ok {
+		return
+	}
+	if a.cfg.SnapshotEvery > 0 {
+		a.wg.Add(1)
+		go func() {
+			defer a.wg.Done()
+			a.snapshotOnSchedule(ctx, a.cfg.SnapshotEvery)
+		}()
+	}
+	if !a.cfg.NoReactors {
+		retry("reactors", func() error { return a.startReactors(ctx, ctx) })
+	}
+}
+
+// WaitStarted blocks until the parts that start in the background (the
+// snapshot and export stores) are open, or ctx ends.
+func (a *App) WaitStarted(ctx context.Context) error {
+	select {
+	case <-a.started:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Snapshots returns the snapshot service, nil until its store is open.
+func (a *App) Snapshots() *snapshot.Store {
+	a.extrasMu.Lock()
+	defer a.extrasMu.Unlock()
+	return a.snapshots
+}

@@ -1,0 +1,25 @@
+package projbench_test
+
+import (
+	"context"
+	"io"
+	"testing"
+
+	"github.com/jejak-id/jejak/bench/projbench"
+)
+
+// TestRunSmall runs the whole benchmark on a tiny generated store: every
+// scenario must complete and report figures. It asserts no timing.
+func TestRunSmall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("benchmark smoke test")
+	}
+	rep, err := projbench.Run(context.Background(), projbench.Options{Scale: 0.002, Rounds: 1, Writers: 4, Appends: 40,
+		Queries: 20, DataDir: t.TempDir()}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Events == 0 || rep.RebuildRate == 0 || rep.RawRate == 0 || rep.VisibleP99 == 0 || rep.RankingP99 == 0 || rep.RegionP99 == 0 || rep.HotRegionP99 == 0 {
+		t.Fatalf("incomplete report: %+v", rep)
+	}
+}

@@ -1,0 +1,66 @@
+package audit
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/jejak-id/jejak/domain"
+)
+
+// auditState is the audit projection's serialised form.
+type auditState struct {
+	ByRegion map[string][]string // region -> sorted "type/id"
+	ByActor  map[string][]string
+	Recent   []Entry
+}
+
+func refsOut(m map[string]map[aggregateRef]bool) map[string][]string {
+	out := make(map[string][]string, len(m))
+	for k, refs := range m {
+		list := make([]string, 0, len(refs))
+		for r := range refs {
+			list = append(list, string(r.Type)+"/"+r.ID)
+		}
+		slices.Sort(list)
+		out[k] = list
+	}
+	return out
+}
+
+func refsIn(m map[string][]string) map[string]map[aggregateRef]bool {
+	out := make(map[string]map[aggregateRef]bool, len(m))
+	for k, list := range m {
+		refs := make(map[aggregateRef]bool, len(list))
+		for _, s := range list {
+			typ, id, _ := strings.Cut(s, "/")
+			refs[aggregateRef{domain.AggregateType(typ), id}] = true
+		}
+		out[k] = refs
+	}
+	return out
+}
+
+// Snapshot serialises the audit index deterministically.
+func (a *Trails) Snapshot() ([]byte, error) {
+	a.mu.RLock()
+	st := auditState{ByRegion: refsOut(a.byRegion), ByActor: refsOut(a.byActor), Recent: a.latest()}
+	slices.Reverse(st.Recent) // oldest first
+	data, err := json.Marshal(st)
+	a.mu.RUnlock()
+	return data, err
+}
+
+// Restore replaces the audit index with a snapshot.
+func (a *Trails) Restore(data []byte) error {
+	var st auditState
+	if err := json.Unmarshal(data, &st); err != nil {
+		return fmt.Errorf("audit restore: %w", err)
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.byRegion, a.byActor = refsIn(st.ByRegion), refsIn(st.ByActor)
+	a.restored, a.recent = st.Recent, nil
+	return nil
+}

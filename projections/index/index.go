@@ -1,0 +1,268 @@
+package index
+
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/jejak-id/jejak/domain"
+)
+
+// Version is the version of the index projection's logic and state.
+const Version = 4
+
+// Index is the main read model: periods, regions, innovations, Bimtek
+// sessions and assessments, from which it answers the IID of every region
+// and year (with its explanation), rankings, statistics and the verification
+// queue. One state serves all of them so a rebuild reads the stream once.
+//
+// Index is safe for concurrent use: Apply takes the write lock, queries the
+// read lock. Scores are computed on demand and cached until an event touches
+// the region.
+type Index struct {
+	mu    sync.RWMutex
+	state *indexState
+	// derived lookups, rebuilt from state on restore
+	byRegion        map[string][]*innovationState
+	sessionsBy      map[string][]*sessionState
+	assessedRegions map[int][]string
+
+	// snapshotSize is the last snapshot's size, to size the next one's buffer.
+	snapshotSize atomic.Int64
+
+	cacheMu sync.Mutex
+	scores  map[scoreKey]*domain.ScoreResult
+}
+
+// New returns an empty index.
+func New() *Index {
+	x := &Index{state: newIndexState()}
+	x.reindex()
+	return x
+}
+
+func (x *Index) Name() string { return "index" }
+func (x *Index) Version() int { return Version }
+
+func (x *Index) reindex() {
+	x.byRegion = map[string][]*innovationState{}
+	x.sessionsBy = map[string][]*sessionState{}
+	x.assessedRegions = map[int][]string{}
+	for _, id := range sortedKeys(x.state.Innovations) {
+		inn := x.state.Innovations[id]
+		x.byRegion[inn.Region] = append(x.byRegion[inn.Region], inn)
+	}
+	for _, id := range sortedKeys(x.state.Sessions) {
+		s := x.state.Sessions[id]
+		x.sessionsBy[s.Region] = append(x.sessionsBy[s.Region], s)
+	}
+	for _, id := range sortedKeys(x.state.Assessments) {
+		a := x.state.Assessments[id]
+		x.assessedRegions[a.Year] = append(x.assessedRegions[a.Year], a.Region)
+	}
+	x.scores = map[scoreKey]*domain.ScoreResult{}
+}
+
+// Apply folds one event into the index.
+func (x *Index) Apply(ev domain.RecordedEvent) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.state.Events++
+	region, err := x.apply(ev)
+	if err != nil {
+		return err
+	}
+	x.invalidate(region)
+	return nil
+}
+
+// invalidate drops cached scores of a region ("" drops all).
+func (x *Index) invalidate(region string) {
+	x.cacheMu.Lock()
+	defer x.cacheMu.Unlock()
+	if len(x.scores) == 0 {
+		return
+	}
+	if region == "" {
+		clear(x.scores)
+		return
+	}
+	for year := range x.state.Periods {
+		delete(x.scores, scoreKey{year, region})
+	}
+}
+
+// apply changes the state and returns the region whose scores it touched
+// ("" for all).
+func (x *Index) apply(ev domain.RecordedEvent) (string, error) {
+	s := x.state
+	switch e := ev.Data.(type) {
+	case domain.PeriodOpened:
+		s.Periods[e.Year] = &periodState{Year: e.Year, CatalogueVersion: e.CatalogueVersion,
+			Phase: domain.PhasePenjaringan, Schedule: e.Schedule, OpenedAt: ev.OccurredAt}
+		return "", nil
+	case domain.PeriodPhaseAdvanced:
+		p, ok := s.Periods[e.Year]
+		if !ok {
+			return "", fmt.Errorf("phase advanced in unknown period %d", e.Year)
+		}
+		p.Phase = e.To
+		if frozenPhase(e.To) && p.Results == nil {
+			x.invalidate("")
+			if err := x.freeze(p, ev.Position); err != nil {
+				return "", err
+			}
+		}
+		return "", nil
+	case domain.RegionProfileUpdated:
+		r := x.region(e.Region)
+		r.OfficeName, r.OfficeKind = e.OfficeName, e.OfficeKind
+		return e.Region, nil
+	case domain.RegionBorderFlagSet:
+		x.region(e.Region).Perbatasan = e.Perbatasan
+		return e.Region, nil
+	case domain.InnovationProposed:
+		inn := &innovationState{ID: e.InnovationID, Region: e.Region, Name: e.Name, Unit: e.Unit,
+			Initiator: e.Initiator, Form: e.Form, Digital: e.Digital, Affair: e.Affair,
+			Stage: domain.StageProposed, ProposedOn: e.ProposedOn, ProposedEventID: ev.ID,
+			OriginInnovationID: e.OriginInnovationID, OriginRegion: e.OriginRegion}
+		inn.Timeline = append(inn.Timeline, stageEvent{Stage: domain.StageProposed, On: e.ProposedOn, EventID: ev.ID, Actor: ev.Actor.UserID})
+		s.Innovations[inn.ID] = inn
+		x.byRegion[inn.Region] = insertSorted(x.byRegion[inn.Region], inn, func(i *innovationState) string { return i.ID })
+		return inn.Region, nil
+	case domain.InnovationTrialStarted:
+		inn, err := x.innovation(e.InnovationID)
+		if err != nil {
+			return "", err
+		}
+		inn.Stage, inn.TrialStartedOn, inn.TrialEventID = domain.StageTrial, e.StartedOn, ev.ID
+		inn.Timeline = append(inn.Timeline, stageEvent{Stage: domain.StageTrial, On: e.StartedOn, EventID: ev.ID, Actor: ev.Actor.UserID})
+		return inn.Region, nil
+	case domain.InnovationImplementationStarted:
+		inn, err := x.innovation(e.InnovationID)
+		if err != nil {
+			return "", err
+		}
+		inn.Stage, inn.ImplementationStartedOn = domain.StageImplementation, e.StartedOn
+		inn.Timeline = append(inn.Timeline, stageEvent{Stage: domain.StageImplementation, On: e.StartedOn, EventID: ev.ID, Actor: ev.Actor.UserID})
+		return inn.Region, nil
+	case domain.InnovationReplicated:
+		inn, err := x.innovation(e.InnovationID)
+		if err != nil {
+			return "", err
+		}
+		inn.Stage = domain.StageReplication
+		inn.Replications = append(inn.Replications, domain.DatedFact{Ref: e.AdopterRegion, Date: e.ReplicatedOn, EventIDs: []uuid.UUID{ev.ID}})
+		inn.Timeline = append(inn.Timeline, stageEvent{Stage: domain.StageReplication, On: e.ReplicatedOn, EventID: ev.ID, Actor: ev.Actor.UserID})
+		return inn.Region, nil
+	case domain.InnovationWithdrawn:
+		inn, err := x.innovation(e.InnovationID)
+		if err != nil {
+			return "", err
+		}
+		inn.Stage, inn.WithdrawnOn, inn.WithdrawReason = domain.StageWithdrawn, e.WithdrawnOn, e.Reason
+		inn.Timeline = append(inn.Timeline, stageEvent{Stage: domain.StageWithdrawn, On: e.WithdrawnOn, EventID: ev.ID, Actor: ev.Actor.UserID})
+		return inn.Region, nil
+	case domain.AssessmentStarted:
+		x.assessment(e.Year, e.Region)
+		return e.Region, nil
+	case domain.AnswerSubmitted:
+		a := x.assessment(e.Year, e.Region)
+		a.Answers[answerKey(e.InnovationID, e.Indicator)] = &answerState{
+			Indicator: e.Indicator, InnovationID: e.InnovationID, Unit: e.Unit, Revision: e.Revision,
+			Claimed: e.Option, Status: domain.AnswerPending, Evidence: e.Evidence,
+			SubmittedBy: e.SubmittedBy, SubmittedAt: ev.OccurredAt, EventIDs: []uuid.UUID{ev.ID}}
+		if a.FirstSubmitted.IsZero() {
+			a.FirstSubmitted = ev.OccurredAt
+		}
+		a.LastSubmitted = ev.OccurredAt
+		return e.Region, nil
+	case domain.AnswerVerified:
+		a := x.assessment(e.Year, e.Region)
+		ans, ok := a.Answers[answerKey(e.InnovationID, e.Indicator)]
+		if !ok {
+			return "", fmt.Errorf("verification of an unknown answer %s/%s in %s", e.InnovationID, e.Indicator, domain.AssessmentID(e.Year, e.Region))
+		}
+		ans.Status = decisionStatus(e.Decision)
+		ans.Verified, ans.Reason, ans.VerifiedBy, ans.VerifiedAt = e.Option, e.Reason, e.VerifiedBy, ev.OccurredAt
+		ans.EventIDs = append(ans.EventIDs, ev.ID)
+		return e.Region, nil
+	case domain.InnovationRejected:
+		x.assessment(e.Year, e.Region).Rejected[e.InnovationID] = e.Reason
+		return e.Region, nil
+	case domain.BimtekScheduled:
+		ss := &sessionState{ID: e.SessionID, Region: e.Region, Title: e.Title, Kind: e.Kind, Date: e.Date,
+			Venue: e.Venue, Organiser: e.Organiser, Mode: e.Mode, Speakers: e.Speakers, ScheduledBy: ev.Actor.UserID}
+		s.Sessions[ss.ID] = ss
+		x.sessionsBy[ss.Region] = insertSorted(x.sessionsBy[ss.Region], ss, func(s *sessionState) string { return s.ID })
+		return ss.Region, nil
+	case domain.BimtekAttendanceRecorded:
+		ss, ok := s.Sessions[e.SessionID]
+		if !ok {
+			return "", fmt.Errorf("attendance in unknown session %s", e.SessionID)
+		}
+		p := e.Participant
+		ss.Attendees = append(ss.Attendees, attendeeState{Name: p.Name, Unit: p.Unit, Role: p.Role, Region: p.Region, EventID: ev.ID})
+		return ss.Region, nil
+	case domain.BimtekClosed:
+		ss, ok := s.Sessions[e.SessionID]
+		if !ok {
+			return "", fmt.Errorf("closing unknown session %s", e.SessionID)
+		}
+		ss.Closed = true
+		return ss.Region, nil
+	default:
+		return "", fmt.Errorf("index: no rule for event %s", ev.Type)
+	}
+}
+
+func decisionStatus(d domain.Decision) domain.AnswerStatus {
+	switch d {
+	case domain.DecisionAccept:
+		return domain.AnswerAccepted
+	case domain.DecisionLower:
+		return domain.AnswerLowered
+	default:
+		return domain.AnswerRejected
+	}
+}
+
+func (x *Index) region(code string) *regionState {
+	r, ok := x.state.Regions[code]
+	if !ok {
+		r = &regionState{}
+		x.state.Regions[code] = r
+	}
+	return r
+}
+
+func (x *Index) innovation(id string) (*innovationState, error) {
+	inn, ok := x.state.Innovations[id]
+	if !ok {
+		return nil, fmt.Errorf("event for unknown innovation %s", id)
+	}
+	return inn, nil
+}
+
+func (x *Index) assessment(year int, region string) *assessmentState {
+	id := domain.AssessmentID(year, region)
+	a, ok := x.state.Assessments[id]
+	if !ok {
+		a = &assessmentState{Year: year, Region: region, Answers: map[string]*answerState{}, Rejected: map[string]string{}}
+		x.state.Assessments[id] = a
+		x.assessedRegions[year] = append(x.assessedRegions[year], region)
+	}
+	return a
+}
+
+// scoreKey names a cached score.
+type scoreKey struct {
+	year   int
+	region string
+}
+
+// dayOf truncates t to its calendar day in UTC.
+func dayOf(t time.Time) time.Time { return t.UTC().Truncate(24 * time.Hour) }

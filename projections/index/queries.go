@@ -1,0 +1,338 @@
+package index
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/jejak-id/jejak/domain"
+)
+
+// InnovationSummary is one innovation in lists.
+type InnovationSummary struct {
+	ID                      string       `json:"id"`
+	Region                  string       `json:"region"`
+	Name                    string       `json:"name"`
+	Unit                    string       `json:"unit"`
+	Affair                  string       `json:"affair"`
+	Form                    string       `json:"form"`
+	Digital                 bool         `json:"digital"`
+	Initiator               string       `json:"initiator"`
+	Stage                   domain.Stage `json:"stage"`
+	ProposedOn              string       `json:"proposed_on"`
+	TrialStartedOn          string       `json:"trial_started_on,omitempty"`
+	ImplementationStartedOn string       `json:"implementation_started_on,omitempty"`
+	WithdrawnOn             string       `json:"withdrawn_on,omitempty"`
+	WithdrawReason          string       `json:"withdraw_reason,omitempty"`
+	OriginInnovationID      string       `json:"origin_innovation_id,omitempty"`
+	OriginRegion            string       `json:"origin_region,omitempty"`
+	Replications            []string     `json:"replicated_by,omitempty"`
+}
+
+// StageStep is one step of an innovation's timeline.
+type StageStep struct {
+	Stage   domain.Stage `json:"stage"`
+	On      string       `json:"on"`
+	EventID uuid.UUID    `json:"event_id"`
+	Actor   string       `json:"actor"`
+}
+
+// AnswerDetail is an answer with its evidence and verification state.
+type AnswerDetail struct {
+	Year         int    `json:"year"`
+	Region       string `json:"region"`
+	RegionName   string `json:"region_name"`
+	Indicator    string `json:"indicator"`
+	InnovationID string `json:"innovation_id,omitempty"`
+	// InnovationName is the innovation's name, for people reading a queue.
+	InnovationName string              `json:"innovation_name,omitempty"`
+	Revision       int                 `json:"revision"`
+	Claimed        int                 `json:"claimed_option"`
+	Status         domain.AnswerStatus `json:"status"`
+	Verified       int                 `json:"verified_option"`
+	Evidence       EvidenceJSON        `json:"evidence"`
+	SubmittedBy    string              `json:"submitted_by"`
+	SubmittedAt    time.Time           `json:"submitted_at"`
+	Reason         string              `json:"reason,omitempty"`
+	VerifiedBy     string              `json:"verified_by,omitempty"`
+	VerifiedAt     *time.Time          `json:"verified_at,omitempty"`
+	AgeDays        int                 `json:"age_days"`
+	EventIDs       []uuid.UUID         `json:"event_ids"`
+}
+
+// EvidenceJSON is bukti dukung as the API shows it.
+type EvidenceJSON struct {
+	DocumentRef string `json:"document_ref,omitempty"`
+	Link        string `json:"link,omitempty"`
+	Note        string `json:"note,omitempty"`
+}
+
+// InnovationDetail is one innovation with its timeline and answers.
+type InnovationDetail struct {
+	InnovationSummary
+	Problem  string         `json:"problem,omitempty"`
+	Timeline []StageStep    `json:"timeline"`
+	Answers  []AnswerDetail `json:"answers"`
+	// RejectedIn maps years in which the innovation was rejected as a whole
+	// to the reason.
+	RejectedIn map[int]string `json:"rejected_in,omitempty"`
+}
+
+func date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.DateOnly)
+}
+
+func summary(inn *innovationState) InnovationSummary {
+	s := InnovationSummary{ID: inn.ID, Region: inn.Region, Name: inn.Name, Unit: inn.Unit, Affair: string(inn.Affair),
+		Form: string(inn.Form), Digital: inn.Digital, Initiator: string(inn.Initiator), Stage: inn.Stage,
+		ProposedOn: date(inn.ProposedOn), TrialStartedOn: date(inn.TrialStartedOn),
+		ImplementationStartedOn: date(inn.ImplementationStartedOn), WithdrawnOn: date(inn.WithdrawnOn),
+		WithdrawReason: inn.WithdrawReason, OriginInnovationID: inn.OriginInnovationID, OriginRegion: inn.OriginRegion}
+	for _, r := range inn.Replications {
+		s.Replications = append(s.Replications, r.Ref)
+	}
+	return s
+}
+
+func (x *Index) answerDetail(a *assessmentState, ans *answerState, now time.Time) AnswerDetail {
+	d := AnswerDetail{Year: a.Year, Region: a.Region, Indicator: ans.Indicator, InnovationID: ans.InnovationID,
+		Revision: ans.Revision, Claimed: ans.Claimed, Status: ans.Status, Verified: ans.Verified,
+		Evidence:    EvidenceJSON{DocumentRef: ans.Evidence.DocumentRef, Link: ans.Evidence.Link, Note: ans.Evidence.Note},
+		SubmittedBy: ans.SubmittedBy, SubmittedAt: ans.SubmittedAt, Reason: ans.Reason, VerifiedBy: ans.VerifiedBy,
+		EventIDs: slices.Clone(ans.EventIDs)}
+	if g, ok := domain.LookupRegion(a.Region); ok {
+		d.RegionName = g.Name
+	}
+	if inn, ok := x.state.Innovations[ans.InnovationID]; ok {
+		d.InnovationName = inn.Name
+	}
+	if !ans.VerifiedAt.IsZero() {
+		t := ans.VerifiedAt
+		d.VerifiedAt = &t
+	}
+	if ans.Status == domain.AnswerPending && !now.IsZero() {
+		d.AgeDays = int(now.Sub(ans.SubmittedAt).Hours() / 24)
+	}
+	return d
+}
+
+// InnovationFilter selects innovations.
+type InnovationFilter struct {
+	Region string
+	Stage  domain.Stage
+	Query  string // case-insensitive substring of name or unit
+}
+
+// Innovations lists innovations matching f, ordered by region then id.
+func (x *Index) Innovations(f InnovationFilter) []InnovationSummary {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	var regions []string
+	if f.Region != "" {
+		regions = []string{f.Region}
+	} else {
+		regions = sortedKeys(x.byRegion)
+	}
+	q := strings.ToLower(f.Query)
+	var out []InnovationSummary
+	for _, r := range regions {
+		for _, inn := range x.byRegion[r] {
+			if f.Stage != "" && inn.Stage != f.Stage {
+				continue
+			}
+			if q != "" && !strings.Contains(strings.ToLower(inn.Name+" "+inn.Unit), q) {
+				continue
+			}
+			out = append(out, summary(inn))
+		}
+	}
+	return out
+}
+
+// Innovation returns one innovation with its timeline and answers.
+func (x *Index) Innovation(id string, now time.Time) (InnovationDetail, error) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	inn, ok := x.state.Innovations[id]
+	if !ok {
+		return InnovationDetail{}, domain.Errorf(domain.CodeNotFound, "no innovation %s", id)
+	}
+	d := InnovationDetail{InnovationSummary: summary(inn), Problem: "", Timeline: []StageStep{}, Answers: []AnswerDetail{}}
+	for _, st := range inn.Timeline {
+		d.Timeline = append(d.Timeline, StageStep{Stage: st.Stage, On: date(st.On), EventID: st.EventID, Actor: st.Actor})
+	}
+	for _, y := range sortedKeys(x.state.Periods) {
+		a := x.state.Assessments[domain.AssessmentID(y, inn.Region)]
+		if a == nil {
+			continue
+		}
+		for _, k := range sortedKeys(a.Answers) {
+			if ans := a.Answers[k]; ans.InnovationID == id {
+				d.Answers = append(d.Answers, x.answerDetail(a, ans, now))
+			}
+		}
+		if reason, ok := a.Rejected[id]; ok {
+			if d.RejectedIn == nil {
+				d.RejectedIn = map[int]string{}
+			}
+			d.RejectedIn[y] = reason
+		}
+	}
+	return d, nil
+}
+
+// Answers lists the answers of a region's assessment in a year.
+func (x *Index) Answers(year int, region string, now time.Time) []AnswerDetail {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	out := []AnswerDetail{}
+	a := x.state.Assessments[domain.AssessmentID(year, region)]
+	if a == nil {
+		return out
+	}
+	for _, k := range sortedKeys(a.Answers) {
+		out = append(out, x.answerDetail(a, a.Answers[k], now))
+	}
+	return out
+}
+
+// QueueFilter selects answers in the verification queue.
+type QueueFilter struct {
+	Year   int
+	Region string
+	Status domain.AnswerStatus // default pending
+}
+
+// Queue lists answers waiting for (or past) verification, oldest first.
+func (x *Index) Queue(f QueueFilter, now time.Time) []AnswerDetail {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if f.Status == "" {
+		f.Status = domain.AnswerPending
+	}
+	out := []AnswerDetail{}
+	for _, id := range sortedKeys(x.state.Assessments) {
+		a := x.state.Assessments[id]
+		if (f.Year != 0 && a.Year != f.Year) || (f.Region != "" && a.Region != f.Region) {
+			continue
+		}
+		for _, k := range sortedKeys(a.Answers) {
+			if ans := a.Answers[k]; ans.Status == f.Status {
+				out = append(out, x.answerDetail(a, ans, now))
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b AnswerDetail) int { return a.SubmittedAt.Compare(b.SubmittedAt) })
+	return out
+}
+
+// Session is a Bimtek session as the API shows it.
+type Session struct {
+	ID          string             `json:"id"`
+	Region      string             `json:"region"`
+	Title       string             `json:"title"`
+	Kind        domain.SessionKind `json:"kind"`
+	Date        string             `json:"date"`
+	Venue       string             `json:"venue"`
+	Organiser   string             `json:"organiser"`
+	Mode        domain.SessionMode `json:"mode"`
+	Speakers    []string           `json:"speakers"`
+	Closed      bool               `json:"closed"`
+	Attendance  int                `json:"attendance"`
+	Units       int                `json:"units"`
+	Attendees   []Attendee         `json:"attendees,omitempty"`
+	ScheduledBy string             `json:"scheduled_by"`
+}
+
+// Attendee is one participant of a session.
+type Attendee struct {
+	Name    string    `json:"name"`
+	Unit    string    `json:"unit"`
+	Role    string    `json:"role"`
+	EventID uuid.UUID `json:"event_id"`
+}
+
+func session(s *sessionState, withAttendees bool) Session {
+	out := Session{ID: s.ID, Region: s.Region, Title: s.Title, Kind: s.Kind, Date: date(s.Date), Venue: s.Venue,
+		Organiser: s.Organiser, Mode: s.Mode, Speakers: s.Speakers, Closed: s.Closed, Attendance: len(s.Attendees),
+		ScheduledBy: s.ScheduledBy}
+	units := map[string]bool{}
+	for _, a := range s.Attendees {
+		units[normUnit(a.Unit)] = true
+		if withAttendees {
+			out.Attendees = append(out.Attendees, Attendee{Name: a.Name, Unit: a.Unit, Role: a.Role, EventID: a.EventID})
+		}
+	}
+	out.Units = len(units)
+	if out.Speakers == nil {
+		out.Speakers = []string{}
+	}
+	return out
+}
+
+// Sessions lists Bimtek sessions of a region (all regions when ""), in a
+// year (all when 0), by date.
+func (x *Index) Sessions(region string, year int) []Session {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	out := []Session{}
+	for _, id := range sortedKeys(x.state.Sessions) {
+		s := x.state.Sessions[id]
+		if (region != "" && s.Region != region) || (year != 0 && s.Date.Year() != year) {
+			continue
+		}
+		out = append(out, session(s, false))
+	}
+	slices.SortStableFunc(out, func(a, b Session) int { return strings.Compare(a.Date, b.Date) })
+	return out
+}
+
+// Session returns one session with its attendees.
+func (x *Index) Session(id string) (Session, error) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	s, ok := x.state.Sessions[id]
+	if !ok {
+		return Session{}, domain.Errorf(domain.CodeNotFound, "no Bimtek session %s", id)
+	}
+	return session(s, true), nil
+}
+
+// Years lists the assessment years with their phase.
+func (x *Index) Years() []PeriodInfo {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	out := []PeriodInfo{}
+	for _, y := range sortedKeys(x.state.Periods) {
+		p := x.state.Periods[y]
+		out = append(out, PeriodInfo{Year: y, CatalogueVersion: p.CatalogueVersion, Phase: p.Phase,
+			ClosesAt: date(p.closesAt()), Frozen: p.Results != nil, FrozenAt: p.FrozenAt, Regions: len(x.assessedRegions[y])})
+	}
+	return out
+}
+
+// PeriodInfo is an assessment period as lists show it.
+type PeriodInfo struct {
+	Year             int          `json:"year"`
+	CatalogueVersion string       `json:"catalogue_version"`
+	Phase            domain.Phase `json:"phase"`
+	ClosesAt         string       `json:"closes_at"`
+	Frozen           bool         `json:"frozen"`
+	FrozenAt         uint64       `json:"frozen_at_position,omitempty"`
+	Regions          int          `json:"regions_assessed"`
+}
+
+// RegionProfile is the mutable profile of a region.
+func (x *Index) RegionProfile(code string) (perbatasan bool, office string, kind domain.OfficeKind) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if r, ok := x.state.Regions[code]; ok {
+		return r.Perbatasan, r.OfficeName, r.OfficeKind
+	}
+	return false, "", ""
+}

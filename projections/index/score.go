@@ -1,0 +1,246 @@
+package index
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/google/uuid"
+
+	"github.com/jejak-id/jejak/domain"
+)
+
+// Score returns the IID of region in year with its full explanation: every
+// point names the events behind it. For a year frozen at pleno, Frozen holds
+// the published figures.
+func (x *Index) Score(year int, region string) (RegionScore, error) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	p, ok := x.state.Periods[year]
+	if !ok {
+		return RegionScore{}, domain.Errorf(domain.CodeNotFound, "no assessment period for %d", year)
+	}
+	if _, ok := domain.LookupRegion(region); !ok {
+		return RegionScore{}, domain.Errorf(domain.CodeNotFound, "no region with code %q", region)
+	}
+	res, err := x.score(year, region)
+	if err != nil {
+		return RegionScore{}, err
+	}
+	rs := RegionScore{Result: res, Phase: p.Phase}
+	if _, assessed := x.state.Assessments[domain.AssessmentID(year, region)]; !assessed {
+		rs.NotAssessed = true
+	}
+	if fr, ok := p.Results[region]; ok {
+		rs.Frozen = fr
+		rs.ChangedSincePleno = fr.IID != res.Verified.IID
+	}
+	return rs, nil
+}
+
+// RegionScore is a score with its publication state.
+type RegionScore struct {
+	Result *domain.ScoreResult
+	Phase  domain.Phase
+	// NotAssessed is true when the region entered nothing that year.
+	NotAssessed bool
+	// Frozen is the result published at pleno, nil before.
+	Frozen *frozenResult
+	// ChangedSincePleno is true when facts recorded after pleno (a late
+	// withdrawal, a back-dated session) would change the frozen result.
+	ChangedSincePleno bool
+}
+
+// score computes (or returns the cached) result; the caller holds x.mu.
+func (x *Index) score(year int, region string) (*domain.ScoreResult, error) {
+	id := domain.AssessmentID(year, region)
+	key := scoreKey{year, region}
+	x.cacheMu.Lock()
+	cached, ok := x.scores[key]
+	x.cacheMu.Unlock()
+	if ok {
+		return cached, nil
+	}
+	p := x.state.Periods[year]
+	cat, err := domain.CatalogueByVersion(p.CatalogueVersion)
+	if err != nil {
+		return nil, err
+	}
+	in := x.scoreInput(p, region)
+	res, err := domain.Score(cat, in)
+	if err != nil {
+		return nil, fmt.Errorf("score %s: %w", id, err)
+	}
+	x.cacheMu.Lock()
+	x.scores[key] = &res
+	x.cacheMu.Unlock()
+	return &res, nil
+}
+
+// scoreInput gathers what the score of region in p's year depends on.
+func (x *Index) scoreInput(p *periodState, region string) domain.ScoreInput {
+	closes := p.closesAt()
+	in := domain.ScoreInput{Region: region, Year: p.Year, ClosesAt: closes}
+	a := x.state.Assessments[domain.AssessmentID(p.Year, region)]
+	byInnovation := map[string][]domain.AnswerInput{}
+	if a != nil {
+		for _, k := range sortedKeys(a.Answers) {
+			ans := a.Answers[k]
+			if ans.InnovationID == "" {
+				in.SPD = append(in.SPD, ans.input())
+			} else {
+				byInnovation[ans.InnovationID] = append(byInnovation[ans.InnovationID], ans.input())
+			}
+		}
+	}
+	sessions := x.sessionsByUnit(region)
+	counted := x.countedYears(p.Year, region)
+	for _, inn := range x.byRegion[region] {
+		if !closes.IsZero() && dayOf(inn.ProposedOn).After(closes) {
+			continue // did not exist yet when the period closed
+		}
+		ii := domain.InnovationInput{
+			ID: inn.ID, Name: inn.Name, Unit: inn.Unit, Affair: inn.Affair, Stage: inn.Stage,
+			ProposedOn: inn.ProposedOn, TrialStartedOn: inn.TrialStartedOn, ImplementationStartedOn: inn.ImplementationStartedOn,
+			ProposedEventID: inn.ProposedEventID, TrialEventID: inn.TrialEventID,
+			CountedYears: counted[inn.ID], Answers: byInnovation[inn.ID],
+			BimtekSessions: sessions[normUnit(inn.Unit)], Replications: inn.Replications,
+		}
+		if a != nil {
+			if reason, rejected := a.Rejected[inn.ID]; rejected {
+				ii.RejectedForYear, ii.RejectionReason = true, reason
+			}
+		}
+		in.Innovations = append(in.Innovations, ii)
+	}
+	return in
+}
+
+// sessionsByUnit lists, per normalised unit name, the region's sessions
+// attended by someone from that unit (indicator 20's facts).
+func (x *Index) sessionsByUnit(region string) map[string][]domain.DatedFact {
+	out := map[string][]domain.DatedFact{}
+	for _, s := range x.sessionsBy[region] {
+		seen := map[string]int{} // unit -> index in out[unit]
+		for _, att := range s.Attendees {
+			u := normUnit(att.Unit)
+			if u == "" {
+				continue
+			}
+			if i, ok := seen[u]; ok {
+				out[u][i].EventIDs = append(out[u][i].EventIDs, att.EventID)
+				continue
+			}
+			seen[u] = len(out[u])
+			out[u] = append(out[u], domain.DatedFact{Ref: s.ID, Date: s.Date, EventIDs: []uuid.UUID{att.EventID}})
+		}
+	}
+	return out
+}
+
+// countedYears returns, per innovation, the earlier frozen years in which it
+// counted (an innovation may enter the award at most twice).
+func (x *Index) countedYears(year int, region string) map[string][]int {
+	out := map[string][]int{}
+	for _, y := range sortedKeys(x.state.Periods) {
+		if y >= year {
+			break
+		}
+		if fr, ok := x.state.Periods[y].Results[region]; ok {
+			for _, id := range fr.Counted {
+				out[id] = append(out[id], y)
+			}
+		}
+	}
+	return out
+}
+
+// freeze records the results of every assessed region of a year; called
+// under the write lock when the period reaches pleno.
+func (x *Index) freeze(p *periodState, position uint64) error {
+	p.FrozenAt = position
+	p.Results = map[string]*frozenResult{}
+	regions := slices.Clone(x.assessedRegions[p.Year])
+	slices.Sort(regions)
+	if err := x.scoreAll(p.Year, regions); err != nil {
+		return err
+	}
+	for _, region := range regions {
+		res, err := x.score(p.Year, region)
+		if err != nil {
+			return err
+		}
+		fr := &frozenResult{SPD: res.Verified.SPD, SID: res.Verified.SID.RatString(), Total: res.Verified.Total.RatString(),
+			IID: res.Verified.IID, Predicate: res.Verified.Predicate, ProvisionalIID: res.Provisional.IID}
+		for _, inn := range res.Innovations {
+			if inn.Counted {
+				fr.Counted = append(fr.Counted, inn.ID)
+			}
+		}
+		p.Results[region] = fr
+	}
+	return nil
+}
+
+// frozenPhase reports whether ph freezes results (pleno or later).
+func frozenPhase(ph domain.Phase) bool {
+	return ph == domain.PhasePleno || ph == domain.PhasePublished
+}
+
+// affairLabel is a readable label for an affair code.
+func affairLabel(a domain.Affair) string { return strings.ReplaceAll(string(a), "_", " ") }
+
+// warmScores computes the scores of year's assessed regions that are not
+// cached yet: an export needs all of them.
+func (x *Index) warmScores(year int) error {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if _, ok := x.state.Periods[year]; !ok {
+		return nil
+	}
+	return x.scoreAll(year, x.assessedRegions[year])
+}
+
+// scoreAll computes (and caches) the scores of regions in year on every
+// CPU; one region's score does not depend on another's. The caller holds
+// x.mu, read or write, for the workers too.
+func (x *Index) scoreAll(year int, regions []string) error {
+	// Rankings call this on every read: when the cache is warm (or one
+	// region is missing) there is nothing to share out.
+	x.cacheMu.Lock()
+	var missing []string
+	for _, r := range regions {
+		if _, ok := x.scores[scoreKey{year, r}]; !ok {
+			missing = append(missing, r)
+		}
+	}
+	x.cacheMu.Unlock()
+	if len(missing) <= 1 {
+		return nil // score() computes a single one on demand
+	}
+	regions = missing
+	workers := min(runtime.GOMAXPROCS(0), len(regions))
+	errs := make([]error, workers)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(regions) {
+					return
+				}
+				if _, err := x.score(year, regions[i]); err != nil {
+					errs[w] = err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}

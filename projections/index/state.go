@@ -1,0 +1,169 @@
+package index
+
+import (
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/jejak-id/jejak/domain"
+)
+
+// The index state is plain data with exported fields so that it serialises
+// deterministically (encoding/json sorts map keys): the snapshot, the state
+// hash and the checkpoint are all that one encoding.
+
+type periodState struct {
+	Year             int                  `json:",omitzero"`
+	CatalogueVersion string               `json:",omitzero"`
+	Phase            domain.Phase         `json:",omitzero"`
+	Schedule         []domain.PhaseWindow `json:",omitzero"`
+	OpenedAt         time.Time            `json:",omitzero"`
+	// FrozenAt is the position of the commit that moved the period to pleno;
+	// Results are the scores frozen then, by region.
+	FrozenAt uint64                   `json:",omitzero"`
+	Results  map[string]*frozenResult `json:",omitzero"`
+}
+
+// frozenResult is a region's published result of a year.
+type frozenResult struct {
+	SPD            domain.Milli      `json:",omitzero"`
+	SID            string            `json:",omitzero"` // exact rational, big.Rat.RatString
+	Total          string            `json:",omitzero"` // exact rational
+	IID            domain.Hundredths `json:",omitzero"`
+	Predicate      string            `json:",omitzero"`
+	ProvisionalIID domain.Hundredths `json:",omitzero"`
+	Counted        []string          `json:",omitzero"` // innovation ids that counted
+}
+
+// closesAt is the end of penjaringan, the reference date of the windows.
+func (p *periodState) closesAt() time.Time {
+	for _, w := range p.Schedule {
+		if w.Phase == domain.PhasePenjaringan {
+			return w.End
+		}
+	}
+	return time.Time{}
+}
+
+type regionState struct {
+	Perbatasan bool              `json:",omitzero"`
+	OfficeName string            `json:",omitzero"`
+	OfficeKind domain.OfficeKind `json:",omitzero"`
+}
+
+type innovationState struct {
+	ID                      string             `json:",omitzero"`
+	Region                  string             `json:",omitzero"`
+	Name                    string             `json:",omitzero"`
+	Unit                    string             `json:",omitzero"`
+	Initiator               domain.Initiator   `json:",omitzero"`
+	Form                    domain.Form        `json:",omitzero"`
+	Digital                 bool               `json:",omitzero"`
+	Affair                  domain.Affair      `json:",omitzero"`
+	Stage                   domain.Stage       `json:",omitzero"`
+	ProposedOn              time.Time          `json:",omitzero"`
+	TrialStartedOn          time.Time          `json:",omitzero"`
+	ImplementationStartedOn time.Time          `json:",omitzero"`
+	WithdrawnOn             time.Time          `json:",omitzero"`
+	WithdrawReason          string             `json:",omitzero"`
+	ProposedEventID         uuid.UUID          `json:",omitzero"`
+	TrialEventID            uuid.UUID          `json:",omitzero"`
+	OriginInnovationID      string             `json:",omitzero"`
+	OriginRegion            string             `json:",omitzero"`
+	Replications            []domain.DatedFact `json:",omitzero"`
+	// Timeline lists the stage events, oldest first.
+	Timeline []stageEvent `json:",omitzero"`
+}
+
+type stageEvent struct {
+	Stage   domain.Stage `json:",omitzero"`
+	On      time.Time    `json:",omitzero"`
+	EventID uuid.UUID    `json:",omitzero"`
+	Actor   string       `json:",omitzero"`
+}
+
+type answerState struct {
+	Indicator    string              `json:",omitzero"`
+	InnovationID string              `json:",omitzero"`
+	Unit         string              `json:",omitzero"`
+	Revision     int                 `json:",omitzero"`
+	Claimed      int                 `json:",omitzero"`
+	Status       domain.AnswerStatus `json:",omitzero"`
+	Verified     int                 `json:",omitzero"`
+	Evidence     domain.Evidence     `json:",omitzero"`
+	SubmittedBy  string              `json:",omitzero"`
+	SubmittedAt  time.Time           `json:",omitzero"`
+	Reason       string              `json:",omitzero"`
+	VerifiedBy   string              `json:",omitzero"`
+	VerifiedAt   time.Time           `json:",omitzero"`
+	EventIDs     []uuid.UUID         `json:",omitzero"`
+}
+
+func (a *answerState) input() domain.AnswerInput {
+	return domain.AnswerInput{Indicator: a.Indicator, Claimed: a.Claimed, Status: a.Status, Verified: a.Verified, EventIDs: a.EventIDs}
+}
+
+type assessmentState struct {
+	Year   int    `json:",omitzero"`
+	Region string `json:",omitzero"`
+	// Answers are keyed by answerKey(innovation, indicator).
+	Answers map[string]*answerState `json:",omitzero"`
+	// Rejected maps innovation ids rejected for the year to the reason.
+	Rejected       map[string]string `json:",omitzero"`
+	FirstSubmitted time.Time         `json:",omitzero"`
+	LastSubmitted  time.Time         `json:",omitzero"`
+}
+
+func answerKey(innovationID, indicator string) string {
+	if innovationID == "" {
+		return "spd/" + indicator
+	}
+	return innovationID + "/" + indicator
+}
+
+type attendeeState struct {
+	Name    string    `json:",omitzero"`
+	Unit    string    `json:",omitzero"`
+	Role    string    `json:",omitzero"`
+	Region  string    `json:",omitzero"`
+	EventID uuid.UUID `json:",omitzero"`
+}
+
+type sessionState struct {
+	ID          string             `json:",omitzero"`
+	Region      string             `json:",omitzero"`
+	Title       string             `json:",omitzero"`
+	Kind        domain.SessionKind `json:",omitzero"`
+	Date        time.Time          `json:",omitzero"`
+	Venue       string             `json:",omitzero"`
+	Organiser   string             `json:",omitzero"`
+	Mode        domain.SessionMode `json:",omitzero"`
+	Speakers    []string           `json:",omitzero"`
+	Attendees   []attendeeState    `json:",omitzero"`
+	Closed      bool               `json:",omitzero"`
+	ScheduledBy string             `json:",omitzero"`
+}
+
+// indexState is everything the index projection knows.
+type indexState struct {
+	Periods     map[int]*periodState        `json:",omitzero"`
+	Regions     map[string]*regionState     `json:",omitzero"`
+	Innovations map[string]*innovationState `json:",omitzero"`
+	Sessions    map[string]*sessionState    `json:",omitzero"`
+	Assessments map[string]*assessmentState `json:",omitzero"`
+	// Commits indexes time travel: the occurred-at of each commit.
+	Events uint64 `json:",omitzero"`
+}
+
+func newIndexState() *indexState {
+	return &indexState{
+		Periods:     map[int]*periodState{},
+		Regions:     map[string]*regionState{},
+		Innovations: map[string]*innovationState{},
+		Sessions:    map[string]*sessionState{},
+		Assessments: map[string]*assessmentState{},
+	}
+}
+
+func normUnit(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
