@@ -3,56 +3,12 @@ package projections
 import (
 	"context"
 	"errors"
-	"sort"
 	"sync"
-	"time"
 
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/projections/audit"
 	"github.com/jejak-id/jejak/projections/index"
 )
-
-// Timeline maps instants to positions for time travel: it remembers when
-// each commit occurred. Occurred-at times are made monotonic (a commit that
-// claims an earlier time than its predecessor is placed at the
-// predecessor's), so "as of T" is always a prefix of the stream.
-type Timeline struct {
-	mu        sync.RWMutex
-	positions []uint64
-	times     []int64 // unix nanoseconds, non-decreasing
-}
-
-func (t *Timeline) Name() string { return "timeline" }
-func (t *Timeline) Version() int { return 1 }
-
-// Apply records the first event of each commit.
-func (t *Timeline) Apply(ev domain.RecordedEvent) error {
-	if ev.Index != 0 {
-		return nil
-	}
-	at := ev.OccurredAt.UnixNano()
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if n := len(t.times); n > 0 && at < t.times[n-1] {
-		at = t.times[n-1]
-	}
-	t.positions = append(t.positions, ev.Position)
-	t.times = append(t.times, at)
-	return nil
-}
-
-// PositionAt returns the last position that occurred at or before at (0 when
-// none did).
-func (t *Timeline) PositionAt(at time.Time) uint64 {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	n := at.UnixNano()
-	i := sort.Search(len(t.times), func(i int) bool { return t.times[i] > n })
-	if i == 0 {
-		return 0
-	}
-	return t.positions[i-1]
-}
 
 // Views owns the live projections and answers reads as of any instant.
 // Safe for concurrent use.
@@ -187,15 +143,4 @@ func replayRange(ctx context.Context, store domain.EventStore, after, position u
 		return nil
 	}
 	return err
-}
-
-// TimeAt returns when the commit at position occurred (zero if unknown).
-func (t *Timeline) TimeAt(position uint64) time.Time {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	i := sort.Search(len(t.positions), func(i int) bool { return t.positions[i] >= position })
-	if i == len(t.positions) || t.positions[i] != position {
-		return time.Time{}
-	}
-	return time.Unix(0, t.times[i]).UTC()
 }
