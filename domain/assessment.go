@@ -94,9 +94,9 @@ type Submission struct {
 
 // SubmitAnswer records or changes an answer. Answers change only in
 // penjaringan; Jejak also lets a region resubmit a rejected answer during
-// pengukuran (a correction, verified again). Derived indicators (20, 31, 32)
-// cannot be answered. Resubmitting an unchanged pending answer changes
-// nothing.
+// pengukuran (a correction, verified again; docs/DOMAIN.md §11). Derived
+// indicators (20, 31, 32) cannot be answered. Resubmitting an unchanged
+// pending answer changes nothing.
 func (a *Assessment) SubmitAnswer(pd *Period, s Submission) error {
 	key := AnswerKey{Indicator: s.Indicator}
 	if s.Innovation != nil {

@@ -8,7 +8,7 @@ import (
 )
 
 // SessionKind is the kind of training session; all kinds count for
-// indicator 20 (Jejak's choice).
+// indicator 20 (Jejak's choice, docs/DOMAIN.md §11).
 type SessionKind string
 
 const (

@@ -11,4 +11,7 @@
 //
 // Reference data is embedded: data/wilayah.csv (Regions) and one indicator
 // catalogue per assessment year in catalogue/*.json (CatalogueForYear).
+//
+// The rules these types encode, their sources and Jejak's own choices are
+// described in docs/DOMAIN.md.
 package domain

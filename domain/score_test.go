@@ -20,7 +20,7 @@ func fact(ref string, on time.Time) domain.DatedFact {
 	return domain.DatedFact{Ref: ref, Date: on, EventIDs: []uuid.UUID{uuid.New()}}
 }
 
-// workedExample is Kabupaten Contoh 2025 of DOMAIN.md §4.
+// workedExample is Kabupaten Contoh 2025 of docs/DOMAIN.md §6.
 func workedExample() domain.ScoreInput {
 	spd := []domain.AnswerInput{
 		accepted("1", 3), accepted("2a", 3), accepted("2b", 2), accepted("3", 2), accepted("4", 1),
@@ -57,7 +57,7 @@ func workedExample() domain.ScoreInput {
 
 func TestScore(t *testing.T) {
 	c := MustCatalogue(t, 2025)
-	t.Run("reproduces the worked example of DOMAIN.md", func(t *testing.T) {
+	t.Run("reproduces the worked example of docs/DOMAIN.md", func(t *testing.T) {
 		r, err := domain.Score(c, workedExample())
 		if err != nil {
 			t.Fatal(err)

@@ -44,7 +44,7 @@ var (
 	day      = testsupport.Day
 )
 
-// schedule2025 is the real 2025 calendar of docs/DOMAIN.md.
+// schedule2025 is the real 2025 calendar of docs/DOMAIN.md §7.2.
 func schedule2025() []domain.PhaseWindow { return testsupport.Schedule2025() }
 
 func scenario(tb testing.TB, s *stack) map[string]uint64 {

@@ -9,7 +9,7 @@ import (
 	"github.com/jejak-id/jejak/domain"
 )
 
-// nationalScale is DOMAIN.md §5: regions reporting and innovations per year.
+// nationalScale is docs/DOMAIN.md §7.3: regions reporting and innovations per year.
 var nationalScale = map[int][2]int{
 	2021: {519, 25124}, 2022: {510, 26900}, 2023: {527, 28539}, 2024: {529, 31719}, 2025: {531, 36742},
 }

@@ -16,7 +16,7 @@ func at(d time.Time, hour, minute int) time.Time {
 }
 
 // schedules are the assessment periods. 2023-2025 follow the published
-// schedules (DOMAIN.md §5); the dates not published there, and all of 2021
+// schedules (docs/DOMAIN.md §7.2); the dates not published there, and all of 2021
 // and 2022, are data contoh.
 var schedules = map[int][6][2]time.Time{
 	2021: {{day(2021, 6, 1), day(2021, 8, 20)}, {day(2021, 8, 23), day(2021, 10, 15)}, {day(2021, 10, 18), day(2021, 10, 22)},

@@ -78,7 +78,7 @@ func Day(s string) time.Time {
 	return t
 }
 
-// Schedule2025 is the real calendar of the 2025 assessment (docs/DOMAIN.md):
+// Schedule2025 is the real calendar of the 2025 assessment (docs/DOMAIN.md §7.2):
 // penjaringan 20 June to 23 August, pleno on 26 November, the award on 9
 // December.
 func Schedule2025() []domain.PhaseWindow {
