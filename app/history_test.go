@@ -6,11 +6,12 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/jejak-id/jejak/domain"
@@ -21,7 +22,10 @@ import (
 // historyFixture holds the raw stream messages of historyCommits as the
 // release before the explicit event schema wrote them (schema version 1,
 // Go field names): one JSON object per line with the subject, the headers
-// and the body.
+// (as published) and the body. TestWriteHistoryFixture of commit 660918f
+// wrote it by appending historyCommits through the store of that release
+// and reading each message back with a direct get; it is gone because this
+// release would write version 2.
 const historyFixture = "testdata/history-v1.jsonl"
 
 type rawMessage struct {
@@ -139,54 +143,6 @@ func historyCommits() []domain.Commit {
 	}
 }
 
-// TestWriteHistoryFixture writes historyFixture with the store of this
-// build. It ran once, on the release before the explicit event schema, and
-// is kept to show how the fixture was made; it is skipped unless
-// JEJAK_WRITE_HISTORY_FIXTURE=1.
-func TestWriteHistoryFixture(t *testing.T) {
-	if os.Getenv("JEJAK_WRITE_HISTORY_FIXTURE") != "1" {
-		t.Skip("set JEJAK_WRITE_HISTORY_FIXTURE=1 to rewrite " + historyFixture)
-	}
-	ctx := context.Background()
-	st := testsupport.MustStorage(t)
-	for _, c := range historyCommits() {
-		if _, err := st.Store.Append(ctx, c); err != nil {
-			t.Fatalf("append %s %s: %v", c.AggregateType, c.AggregateID, err)
-		}
-	}
-	js, err := jetstream.New(st.Conn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	stream, err := js.Stream(ctx, eventstore.DefaultStream)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	for seq := uint64(1); seq <= uint64(len(historyCommits())); seq++ {
-		m, err := stream.GetMsg(ctx, seq)
-		if err != nil {
-			t.Fatal(err)
-		}
-		// The headers as published: the direct get adds the stream's own.
-		for _, h := range []string{"Nats-Sequence", "Nats-Stream", "Nats-Subject", "Nats-Time-Stamp"} {
-			m.Header.Del(h)
-		}
-		line, err := json.Marshal(rawMessage{Subject: m.Subject, Header: m.Header, Body: m.Data})
-		if err != nil {
-			t.Fatal(err)
-		}
-		out.Write(line)
-		out.WriteByte('\n')
-	}
-	if err := os.MkdirAll(filepath.Dir(historyFixture), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(historyFixture, out.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // readHistoryFixture reads the raw messages of historyFixture.
 func readHistoryFixture(tb testing.TB) []rawMessage {
 	tb.Helper()
@@ -209,4 +165,87 @@ func readHistoryFixture(tb testing.TB) []rawMessage {
 		tb.Fatal(err)
 	}
 	return msgs
+}
+
+// TestHistoryV1 reads a store written by the release before the explicit
+// event schema (historyFixture, published message by message as it was
+// stored) through the store as `jejak serve` opens it: every event comes
+// back equal to the event that was appended, now in schema version 2.
+func TestHistoryV1(t *testing.T) {
+	ctx := context.Background()
+	st := testsupport.MustStorage(t)
+	js, err := jetstream.New(st.Conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := readHistoryFixture(t)
+	for _, m := range msgs {
+		msg := nats.NewMsg(m.Subject)
+		msg.Header = nats.Header(m.Header)
+		msg.Data = m.Body
+		if _, err := js.PublishMsg(ctx, msg); err != nil {
+			t.Fatalf("publish %s: %v", m.Subject, err)
+		}
+	}
+	commits := historyCommits()
+	if len(msgs) != len(commits) {
+		t.Fatalf("the fixture has %d messages, the history %d commits", len(msgs), len(commits))
+	}
+	var read []domain.RecordedEvent
+	if err := st.Store.Read(ctx, 0, func(ev domain.RecordedEvent) error {
+		read = append(read, ev)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	codec, err := eventstore.NewCodec(domain.EventSpecs(), domain.EventUpcasters()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := 0
+	for pos, c := range commits {
+		for idx, want := range c.Events {
+			if i >= len(read) {
+				t.Fatalf("read %d events, want more", len(read))
+			}
+			got := read[i]
+			i++
+			if got.Position != uint64(pos+1) || got.Index != idx || got.CommandID != c.CommandID || got.AggregateID != c.AggregateID ||
+				got.Actor != c.Actor || !got.OccurredAt.Equal(c.OccurredAt) || got.SchemaVersion != 1 {
+				t.Errorf("event %d: envelope %+v does not match commit %+v", i, got, c)
+			}
+			if !reflect.DeepEqual(got.Data, want) {
+				t.Errorf("event %d (%s) upcast to\n%#v\nwant\n%#v", i, got.Type, got.Data, want)
+			}
+			// and it is stored today exactly as the same event written anew
+			_, version, now, err := codec.Encode(got.Data)
+			_, _, fresh, _ := codec.Encode(want)
+			if err != nil || version != domain.EventSchemaVersion || !bytes.Equal(now, fresh) {
+				t.Errorf("event %d re-encodes as v%d %s, want %s (%v)", i, version, now, fresh, err)
+			}
+		}
+	}
+	if i != len(read) {
+		t.Errorf("read %d events, the history has %d", len(read), i)
+	}
+
+	t.Run("aggregates rebuild from the old history", func(t *testing.T) {
+		svc := domain.NewService(st.Store, nil)
+		in, err := svc.Innovation(ctx, "5b0c2d2e-6a3f-5d1e-9f00-000000000001")
+		if err != nil || in.Stage != domain.StageReplication || in.Details.Name != "Antrean Puskesmas Daring – Ibu & Anak" || len(in.Replications) != 1 {
+			t.Errorf("innovation: %+v, %v", in, err)
+		}
+		a, err := svc.Assessment(ctx, 2024, "64.03")
+		if err != nil || len(a.Answers) != 2 || a.Answers[0].Evidence.DocumentRef != "Perbup 39/2024" || a.Answers[0].Status != domain.AnswerLowered {
+			t.Errorf("assessment: %+v, %v", a, err)
+		}
+		b, err := svc.Bimtek(ctx, "5b0c2d2e-6a3f-5d1e-9f00-000000000003")
+		if err != nil || !b.Closed || len(b.Attendees) != 1 || b.Attendees[0].Role != "pamong inovasi" || len(b.Plan.Speakers) != 2 {
+			t.Errorf("bimtek: %+v, %v", b, err)
+		}
+		p, err := svc.Period(ctx, 2024)
+		if err != nil || p.Phase != domain.PhasePengukuran || len(p.Schedule) != 6 || !p.ClosesAt.Equal(testsupport.Day("2024-08-18")) {
+			t.Errorf("period: %+v, %v", p, err)
+		}
+	})
 }

@@ -81,7 +81,7 @@ func OpenStorage(ctx context.Context, f StorageConfig, log func(string, ...any))
 	} else if o.Conn, err = natsinfra.Dial(f.NATS); err != nil {
 		return nil, err
 	}
-	codec, err := eventstore.NewCodec(domain.EventSpecs())
+	codec, err := eventstore.NewCodec(domain.EventSpecs(), domain.EventUpcasters()...)
 	if err != nil {
 		o.Close()
 		return nil, err

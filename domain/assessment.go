@@ -12,9 +12,9 @@ import (
 // Evidence (bukti dukung) supports an answer: at least one of a document
 // reference, a link or a note.
 type Evidence struct {
-	DocumentRef string // e.g. a stored file id or "Perbup 39/2024"
-	Link        string // http(s) URL
-	Note        string
+	DocumentRef string `json:"document_ref"` // e.g. a stored file id or "Perbup 39/2024"
+	Link        string `json:"link"`         // http(s) URL
+	Note        string `json:"note"`
 }
 
 func (e Evidence) validate(p *Problems) {

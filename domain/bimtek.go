@@ -29,10 +29,10 @@ const (
 // Participant is one attendee of a session. Region defaults to the
 // session's region.
 type Participant struct {
-	Name   string
-	Unit   string // perangkat daerah / unit; matched to innovations' units
-	Role   string // e.g. "pamong inovasi", "kepala dinas", "camat"
-	Region string
+	Name   string `json:"name"`
+	Unit   string `json:"unit"` // perangkat daerah / unit; matched to innovations' units
+	Role   string `json:"role"` // e.g. "pamong inovasi", "kepala dinas", "camat"
+	Region string `json:"region"`
 }
 
 // BimtekPlan is what scheduling a session needs.

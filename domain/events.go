@@ -2,169 +2,173 @@ package domain
 
 import "time"
 
-// Events are plain past-tense facts. Field names are part of the stored
-// format (the store's codec encodes Go field names): add fields, never
-// rename them. Dates (…On) are calendar days in UTC.
+// Events are plain past-tense facts. Their JSON tags are the stored format
+// (schema version 2; the JSON names are independent of the Go names, and so
+// are those of the value types they hold: Evidence, PhaseWindow,
+// Participant). Add fields, never rename or retag them without a new schema
+// version and an upcaster (events_v1.go turns version 1, which had Go field
+// names, into version 2). testdata/events.golden.json pins the format.
+// Dates (…On) are calendar days in UTC.
 
 // InnovationProposed starts an innovation (inisiatif). OriginInnovationID and
 // OriginRegion are set when it is the adopting region's copy of a replicated
 // innovation.
 type InnovationProposed struct {
-	InnovationID       string
-	Region             string
-	Name               string
-	Unit               string
-	Initiator          Initiator
-	Form               Form
-	Digital            bool
-	Affair             Affair
-	Problem            string
-	Solution           string
-	Benefit            string
-	ProposedOn         time.Time
-	OriginInnovationID string
-	OriginRegion       string
+	InnovationID       string    `json:"innovation_id"`
+	Region             string    `json:"region"`
+	Name               string    `json:"name"`
+	Unit               string    `json:"unit"`
+	Initiator          Initiator `json:"initiator"`
+	Form               Form      `json:"form"`
+	Digital            bool      `json:"digital"`
+	Affair             Affair    `json:"affair"`
+	Problem            string    `json:"problem"`
+	Solution           string    `json:"solution"`
+	Benefit            string    `json:"benefit"`
+	ProposedOn         time.Time `json:"proposed_on"`
+	OriginInnovationID string    `json:"origin_innovation_id"`
+	OriginRegion       string    `json:"origin_region"`
 }
 
 // InnovationTrialStarted moves an innovation into uji coba.
 type InnovationTrialStarted struct {
-	InnovationID string
-	Region       string
-	Unit         string
-	StartedOn    time.Time
+	InnovationID string    `json:"innovation_id"`
+	Region       string    `json:"region"`
+	Unit         string    `json:"unit"`
+	StartedOn    time.Time `json:"started_on"`
 }
 
 // InnovationImplementationStarted moves an innovation into penerapan.
 type InnovationImplementationStarted struct {
-	InnovationID string
-	Region       string
-	Unit         string
-	StartedOn    time.Time
+	InnovationID string    `json:"innovation_id"`
+	Region       string    `json:"region"`
+	Unit         string    `json:"unit"`
+	StartedOn    time.Time `json:"started_on"`
 }
 
 // InnovationReplicated records, on the original innovation, that another
 // region adopted it as its own innovation AdopterInnovationID.
 type InnovationReplicated struct {
-	InnovationID        string
-	Region              string
-	Unit                string
-	AdopterRegion       string
-	AdopterInnovationID string
-	ReplicatedOn        time.Time
+	InnovationID        string    `json:"innovation_id"`
+	Region              string    `json:"region"`
+	Unit                string    `json:"unit"`
+	AdopterRegion       string    `json:"adopter_region"`
+	AdopterInnovationID string    `json:"adopter_innovation_id"`
+	ReplicatedOn        time.Time `json:"replicated_on"`
 }
 
 // InnovationWithdrawn ends an innovation.
 type InnovationWithdrawn struct {
-	InnovationID string
-	Region       string
-	Unit         string
-	FromStage    Stage
-	Reason       string
-	WithdrawnOn  time.Time
+	InnovationID string    `json:"innovation_id"`
+	Region       string    `json:"region"`
+	Unit         string    `json:"unit"`
+	FromStage    Stage     `json:"from_stage"`
+	Reason       string    `json:"reason"`
+	WithdrawnOn  time.Time `json:"withdrawn_on"`
 }
 
 // RegionProfileUpdated records the region's innovation office.
 type RegionProfileUpdated struct {
-	Region     string
-	OfficeName string
-	OfficeKind OfficeKind
+	Region     string     `json:"region"`
+	OfficeName string     `json:"office_name"`
+	OfficeKind OfficeKind `json:"office_kind"`
 }
 
 // RegionBorderFlagSet sets or clears the daerah perbatasan flag.
 type RegionBorderFlagSet struct {
-	Region     string
-	Perbatasan bool
-	Reason     string
+	Region     string `json:"region"`
+	Perbatasan bool   `json:"perbatasan"`
+	Reason     string `json:"reason"`
 }
 
 // PeriodOpened opens the assessment period of a year in penjaringan.
 type PeriodOpened struct {
-	Year             int
-	CatalogueVersion string
-	Schedule         []PhaseWindow
+	Year             int           `json:"year"`
+	CatalogueVersion string        `json:"catalogue_version"`
+	Schedule         []PhaseWindow `json:"schedule"`
 }
 
 // PeriodPhaseAdvanced moves a period to its next phase.
 type PeriodPhaseAdvanced struct {
-	Year       int
-	From       Phase
-	To         Phase
-	AdvancedAt time.Time
+	Year       int       `json:"year"`
+	From       Phase     `json:"from"`
+	To         Phase     `json:"to"`
+	AdvancedAt time.Time `json:"advanced_at"`
 }
 
 // AssessmentStarted is the first event of a region's assessment in a year.
 type AssessmentStarted struct {
-	Year             int
-	Region           string
-	CatalogueVersion string
+	Year             int    `json:"year"`
+	Region           string `json:"region"`
+	CatalogueVersion string `json:"catalogue_version"`
 }
 
 // AnswerSubmitted records a region's answer to an indicator: SPD when
 // InnovationID is "", otherwise SID for that innovation (Unit is its owning
 // unit). Revision counts the submissions of this answer, from 1.
 type AnswerSubmitted struct {
-	Year         int
-	Region       string
-	Indicator    string
-	InnovationID string
-	Unit         string
-	Revision     int
-	Option       int
-	Evidence     Evidence
-	SubmittedBy  string
+	Year         int      `json:"year"`
+	Region       string   `json:"region"`
+	Indicator    string   `json:"indicator"`
+	InnovationID string   `json:"innovation_id"`
+	Unit         string   `json:"unit"`
+	Revision     int      `json:"revision"`
+	Option       int      `json:"option"`
+	Evidence     Evidence `json:"evidence"`
+	SubmittedBy  string   `json:"submitted_by"`
 }
 
 // AnswerVerified records a verifier's decision on revision Revision of an
 // answer. Option is the verified option: the claim when accepted, a smaller
 // one when lowered, 0 when rejected.
 type AnswerVerified struct {
-	Year          int
-	Region        string
-	Indicator     string
-	InnovationID  string
-	Revision      int
-	Decision      Decision
-	ClaimedOption int
-	Option        int
-	Reason        string
-	VerifiedBy    string
+	Year          int      `json:"year"`
+	Region        string   `json:"region"`
+	Indicator     string   `json:"indicator"`
+	InnovationID  string   `json:"innovation_id"`
+	Revision      int      `json:"revision"`
+	Decision      Decision `json:"decision"`
+	ClaimedOption int      `json:"claimed_option"`
+	Option        int      `json:"option"`
+	Reason        string   `json:"reason"`
+	VerifiedBy    string   `json:"verified_by"`
 }
 
 // InnovationRejected removes an innovation from a region's count for a year.
 type InnovationRejected struct {
-	Year         int
-	Region       string
-	InnovationID string
-	Reason       string
-	RejectedBy   string
+	Year         int    `json:"year"`
+	Region       string `json:"region"`
+	InnovationID string `json:"innovation_id"`
+	Reason       string `json:"reason"`
+	RejectedBy   string `json:"rejected_by"`
 }
 
 // BimtekScheduled plans a Bimtek, sosialisasi or workshop session.
 type BimtekScheduled struct {
-	SessionID string
-	Region    string
-	Title     string
-	Kind      SessionKind
-	Date      time.Time
-	Venue     string
-	Organiser string
-	Mode      SessionMode
-	Speakers  []string
+	SessionID string      `json:"session_id"`
+	Region    string      `json:"region"`
+	Title     string      `json:"title"`
+	Kind      SessionKind `json:"kind"`
+	Date      time.Time   `json:"date"`
+	Venue     string      `json:"venue"`
+	Organiser string      `json:"organiser"`
+	Mode      SessionMode `json:"mode"`
+	Speakers  []string    `json:"speakers"`
 }
 
 // BimtekAttendanceRecorded records one participant of a session.
 type BimtekAttendanceRecorded struct {
-	SessionID   string
-	Region      string // the session's region
-	SessionDate time.Time
-	Participant Participant
+	SessionID   string      `json:"session_id"`
+	Region      string      `json:"region"` // the session's region
+	SessionDate time.Time   `json:"session_date"`
+	Participant Participant `json:"participant"`
 }
 
 // BimtekClosed closes a session's attendance list.
 type BimtekClosed struct {
-	SessionID string
-	Region    string
-	ClosedAt  time.Time
+	SessionID string    `json:"session_id"`
+	Region    string    `json:"region"`
+	ClosedAt  time.Time `json:"closed_at"`
 }
 
 func (InnovationProposed) EventType() string              { return "innovation.proposed" }
@@ -184,10 +188,17 @@ func (BimtekScheduled) EventType() string                 { return "bimtek.sched
 func (BimtekAttendanceRecorded) EventType() string        { return "bimtek.attendance_recorded" }
 func (BimtekClosed) EventType() string                    { return "bimtek.closed" }
 
+// EventSchemaVersion is the schema version of every event type today: 1
+// encoded Go field names, 2 explicit snake_case names.
+const EventSchemaVersion = 2
+
 // EventSpecs lists every domain event with the schema version the domain
-// writes today, for the store's codec.
+// writes today, for the store's codec. EventUpcasters turns older versions
+// into it.
 func EventSpecs() []EventSpec {
-	spec := func(e func() Event) EventSpec { return EventSpec{Type: e().EventType(), Version: 1, New: e} }
+	spec := func(e func() Event) EventSpec {
+		return EventSpec{Type: e().EventType(), Version: EventSchemaVersion, New: e}
+	}
 	return []EventSpec{
 		spec(func() Event { return InnovationProposed{} }),
 		spec(func() Event { return InnovationTrialStarted{} }),

@@ -2,13 +2,15 @@ package domain
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/google/uuid"
 )
 
 // Event is a fact that happened, named in the past tense (InnovationProposed).
-// Event structs are plain data: no wire tags, no store metadata. The event
+// Event structs are plain data with explicit JSON names (the stored schema,
+// see events.go) and no store metadata. The event
 // store's codec turns them into bytes and back.
 type Event interface {
 	// EventType is the stable name of the event, e.g. "innovation.proposed".
@@ -130,4 +132,14 @@ type EventSpec struct {
 	Type    string
 	Version int
 	New     func() Event
+}
+
+// Upcaster turns the stored JSON of one event type from schema version From
+// into version From+1. Upcasters chain: a v1 event of a type now at v3 goes
+// through the 1->2 and the 2->3 upcasters. The store's codec applies them on
+// read; an upcaster must be a pure function of its input.
+type Upcaster struct {
+	Type   string
+	From   int
+	Upcast func(data json.RawMessage) (json.RawMessage, error)
 }

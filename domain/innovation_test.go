@@ -141,10 +141,10 @@ func TestInnovationLifeCycle(t *testing.T) {
 }
 
 func TestEventSpecs(t *testing.T) {
-	t.Run("lists every event once at version 1 with dotted names", func(t *testing.T) {
+	t.Run("lists every event once at the current schema version with dotted names", func(t *testing.T) {
 		seen := map[string]bool{}
 		for _, s := range domain.EventSpecs() {
-			if s.Version != 1 || seen[s.Type] || !strings.Contains(s.Type, ".") || s.New().EventType() != s.Type {
+			if s.Version != domain.EventSchemaVersion || seen[s.Type] || !strings.Contains(s.Type, ".") || s.New().EventType() != s.Type {
 				t.Errorf("bad spec %+v", s)
 			}
 			seen[s.Type] = true

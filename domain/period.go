@@ -28,9 +28,9 @@ func (p Phase) index() int { return slices.Index(Phases(), p) }
 
 // PhaseWindow is the planned dates of one phase (inclusive days).
 type PhaseWindow struct {
-	Phase Phase
-	Start time.Time
-	End   time.Time
+	Phase Phase     `json:"phase"`
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
 }
 
 // Period is the aggregate of one year's assessment (id: the year, "2025").

@@ -10,17 +10,12 @@ import (
 )
 
 // Upcaster turns the JSON of one event type from schema version From into
-// version From+1. Upcasters chain: a v1 event of a type now at v3 goes
-// through the 1->2 and the 2->3 upcasters.
-type Upcaster struct {
-	Type   string
-	From   int
-	Upcast func(data json.RawMessage) (json.RawMessage, error)
-}
+// version From+1 (the domain declares its own: domain.EventUpcasters).
+type Upcaster = domain.Upcaster
 
-// Codec encodes domain events as JSON (Go field names: domain events carry no
-// tags) and decodes them back, upcasting old schema versions. It is immutable
-// and safe for concurrent use.
+// Codec encodes domain events as JSON (with the names their tags give) and
+// decodes them back, upcasting old schema versions. It is immutable and safe
+// for concurrent use.
 type Codec struct {
 	types     map[string]eventType
 	upcasters map[upcastKey]Upcaster

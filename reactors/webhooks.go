@@ -52,7 +52,7 @@ type WebhookPayload struct {
 	OccurredAt time.Time        `json:"occurred_at"`
 	RecordedAt time.Time        `json:"recorded_at"`
 	Actor      WebhookActor     `json:"actor"`
-	Data       domain.Event     `json:"data"` // the event's fields by Go name, as stored
+	Data       domain.Event     `json:"data"` // the event's fields by their stored (snake_case) names
 }
 
 // WebhookAggregate names the aggregate an event belongs to.

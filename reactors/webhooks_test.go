@@ -113,7 +113,7 @@ func TestWebhooks(t *testing.T) {
 			t.Fatal(err)
 		}
 		if p.ID != id || p.Type != "assessment.answer_submitted" || p.Position != res.Position ||
-			p.Aggregate.Type != domain.AggregateAssessment || p.Actor.User != "operator.18.04" || p.Data["Indicator"] != "8" {
+			p.Aggregate.Type != domain.AggregateAssessment || p.Actor.User != "operator.18.04" || p.Data["indicator"] != "8" {
 			t.Fatalf("payload %s", body)
 		}
 	})
@@ -193,7 +193,7 @@ func mustDeadLetters(tb testing.TB, h *harness, want int) []natsinfra.DeadLetter
 
 func mustCodec(tb testing.TB) *eventstore.Codec {
 	tb.Helper()
-	c, err := eventstore.NewCodec(domain.EventSpecs())
+	c, err := eventstore.NewCodec(domain.EventSpecs(), domain.EventUpcasters()...)
 	if err != nil {
 		tb.Fatal(err)
 	}

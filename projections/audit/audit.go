@@ -18,8 +18,10 @@ import (
 	"github.com/jejak-id/jejak/domain"
 )
 
-// Version is the version of the audit projection.
-const Version = 1
+// Version is the version of the audit projection. 2: values held in
+// changes (evidence, participants, schedules) carry the stored snake_case
+// names, so checkpoints of version 1 are rebuilt.
+const Version = 2
 
 // aggregateRef names one aggregate.
 type aggregateRef struct {
@@ -379,7 +381,8 @@ func answerSubject(innovationID, indicator string) map[string]string {
 	return map[string]string{"indicator": indicator, "innovation_id": innovationID}
 }
 
-// eventFields lists an event's top-level fields as JSON-ready values.
+// eventFields lists an event's top-level fields as JSON-ready values, by
+// their stored names (the events' JSON tags).
 func eventFields(e domain.Event) map[string]any {
 	out := map[string]any{}
 	v := reflect.ValueOf(e)
@@ -391,10 +394,15 @@ func eventFields(e domain.Event) map[string]any {
 	}
 	t := v.Type()
 	for i := range t.NumField() {
-		if !t.Field(i).IsExported() {
+		f := t.Field(i)
+		if !f.IsExported() {
 			continue
 		}
-		out[snake(t.Field(i).Name)] = v.Field(i).Interface()
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" || name == "-" {
+			name = snake(f.Name)
+		}
+		out[name] = v.Field(i).Interface()
 	}
 	return out
 }

@@ -104,11 +104,11 @@ function valueText(v) {
     if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v)) return fmtDateTime(v);
     return stageLabel[v] || decisionLabel[v] || formLabel[v] || (v.includes('_') && affairLabel(v) !== v.replaceAll('_', ' ') ? affairLabel(v) : v);
   }
-  if (v && typeof v === 'object' && !Array.isArray(v) && ('DocumentRef' in v || 'Link' in v || 'Note' in v)) {
-    return [v.DocumentRef && `Dok. ${v.DocumentRef}`, v.Link, v.Note].filter(Boolean).join(' · ') || '–';
+  if (v && typeof v === 'object' && !Array.isArray(v) && ('document_ref' in v || 'link' in v || 'note' in v)) {
+    return [v.document_ref && `Dok. ${v.document_ref}`, v.link, v.note].filter(Boolean).join(' · ') || '–';
   }
-  if (v && typeof v === 'object' && !Array.isArray(v) && 'Name' in v) { // a participant
-    return [v.Name, v.Unit && `(${v.Unit})`, v.Role, v.Region].filter(Boolean).join(' ');
+  if (v && typeof v === 'object' && !Array.isArray(v) && 'name' in v) { // a participant
+    return [v.name, v.unit && `(${v.unit})`, v.role, v.region].filter(Boolean).join(' ');
   }
   if (typeof v === 'boolean') return v ? 'ya' : 'tidak';
   if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.join(', ');
