@@ -30,14 +30,21 @@ type regionJSON struct {
 }
 
 func (s *Server) regionDTO(ix *index.Index, g domain.Region) regionJSON {
-	perbatasan, office, kind := ix.RegionProfile(g.Code)
+	out, _ := regionWithVersion(ix, g)
+	return out
+}
+
+// regionWithVersion is a region with its profile and the region
+// aggregate's version, read together.
+func regionWithVersion(ix *index.Index, g domain.Region) (regionJSON, uint64) {
+	pr := ix.RegionProfile(g.Code)
 	out := regionJSON{Code: g.Code, Name: g.Name, Kind: string(g.Kind), ProvinceCode: g.ProvinceCode,
-		Autonomous: g.Autonomous, Tertinggal: g.Tertinggal, Perbatasan: perbatasan, OfficeName: office,
-		OfficeKind: string(kind), Clusters: domain.Clusters(g, perbatasan)}
+		Autonomous: g.Autonomous, Tertinggal: g.Tertinggal, Perbatasan: pr.Perbatasan, OfficeName: pr.OfficeName,
+		OfficeKind: string(pr.OfficeKind), Clusters: domain.Clusters(g, pr.Perbatasan)}
 	if p, ok := domain.LookupRegion(g.ProvinceCode); ok {
 		out.Province = p.Name
 	}
-	return out
+	return out, pr.Version
 }
 
 // requirePublished lets the public read only published years.
@@ -95,11 +102,9 @@ func (s *Server) getRegion(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	view, err := s.service.Region(r.Context(), g.Code)
-	if err == nil {
-		setETag(w, view.Version)
-	}
-	writeJSON(w, http.StatusOK, s.regionDTO(ix, g))
+	out, version := regionWithVersion(ix, g)
+	setETag(w, version)
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -299,7 +304,11 @@ func (s *Server) getPeriod(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	view, err := s.service.Period(r.Context(), year)
+	ix, _, err := s.index(r)
+	if err != nil {
+		return err
+	}
+	view, err := ix.Period(year)
 	if err != nil {
 		return err
 	}
@@ -347,9 +356,7 @@ func (s *Server) getInnovation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if view, err := s.service.Innovation(r.Context(), id); err == nil {
-		setETag(w, view.Version)
-	}
+	setETag(w, d.Version)
 	writeJSON(w, http.StatusOK, d)
 	return nil
 }
@@ -367,7 +374,9 @@ func (s *Server) listAnswers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, paginate(newQuery(r), ix.Answers(year, g.Code, s.now()), pos))
+	answers, version := ix.Answers(year, g.Code, s.now())
+	setETag(w, version)
+	writeJSON(w, http.StatusOK, paginate(newQuery(r), answers, pos))
 	return nil
 }
 
@@ -411,9 +420,7 @@ func (s *Server) getSession(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if view, err := s.service.Bimtek(r.Context(), sess.ID); err == nil {
-		setETag(w, view.Version)
-	}
+	setETag(w, sess.Version)
 	writeJSON(w, http.StatusOK, sess)
 	return nil
 }

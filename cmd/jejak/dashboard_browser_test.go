@@ -468,7 +468,9 @@ func TestDashboardInBrowser(t *testing.T) {
 		e.open(ctx, "#/periode", `#period-table button.advance[data-year="2025"]`)
 		must(t, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`window.confirm = () => true`),
 			chromedp.Evaluate[chromedp.Void](`document.querySelector('#period-table button.advance[data-year="2025"]').click()`),
-			poll(`document.querySelector('.notice.ok') !== null`)))
+			poll(`document.querySelector('.notice.ok') !== null`),
+			// the table is read again as of the write: the API has it too
+			poll(`document.querySelector('#period-table button.advance[data-year="2025"]')?.textContent === 'Ke Validasi lapangan'`)))
 		var p struct {
 			Phase string `json:"phase"`
 		}

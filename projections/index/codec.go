@@ -25,13 +25,14 @@ import (
 //   - identifier-like strings (codes, ids, actors, units, enums) are
 //     interned: the first occurrence is written out, later ones by number,
 //     so the restored state also shares one copy of each;
-//   - nil and empty slices and maps stay distinct.
+//   - nil and empty slices and maps stay distinct;
+//   - every aggregate's entry ends with its aggregate version (format 2).
 //
 // The readable form is still JSON: Index.StateJSON.
 
 // indexCodecMagic starts every encoded index state; the trailing byte is the
 // format version.
-const indexCodecMagic = "JEJAK-INDEX\x01"
+const indexCodecMagic = "JEJAK-INDEX\x02"
 
 // stateWriter appends the encoding to buf.
 type stateWriter struct {
@@ -188,7 +189,7 @@ func (w *stateWriter) period(p *periodState) error {
 	}
 	w.time(p.OpenedAt)
 	w.uint(p.FrozenAt)
-	return writeMap(w, p.Results, func(r *frozenResult) error {
+	err := writeMap(w, p.Results, func(r *frozenResult) error {
 		w.int(int64(r.SPD))
 		w.text(r.SID)
 		w.text(r.Total)
@@ -198,6 +199,8 @@ func (w *stateWriter) period(p *periodState) error {
 		w.symList(r.Counted)
 		return nil
 	})
+	w.uint(p.Version)
+	return err
 }
 
 // writeMap writes a string-keyed map in key order: its count, then each key
@@ -221,6 +224,7 @@ func (w *stateWriter) region(r *regionState) error {
 	w.bool(r.Perbatasan)
 	w.text(r.OfficeName)
 	w.sym(string(r.OfficeKind))
+	w.uint(r.Version)
 	return nil
 }
 
@@ -251,6 +255,7 @@ func (w *stateWriter) innovation(inn *innovationState) error {
 		w.id(e.EventID)
 		w.sym(e.Actor)
 	}
+	w.uint(inn.Version)
 	return nil
 }
 
@@ -274,6 +279,7 @@ func (w *stateWriter) session(s *sessionState) error {
 	}
 	w.bool(s.Closed)
 	w.sym(s.ScheduledBy)
+	w.uint(s.Version)
 	return nil
 }
 
@@ -316,6 +322,7 @@ func (w *stateWriter) assessment(a *assessmentState) error {
 	}
 	w.time(a.FirstSubmitted)
 	w.time(a.LastSubmitted)
+	w.uint(a.Version)
 	return nil
 }
 
@@ -530,12 +537,12 @@ func decodeIndexState(data []byte) (*indexState, error) {
 			st.Periods[year] = r.period()
 		}
 	}
-	st.Regions = readMap(r, 4, func() *regionState {
-		return &regionState{Perbatasan: r.bool(), OfficeName: r.text(), OfficeKind: domain.OfficeKind(r.sym())}
+	st.Regions = readMap(r, 5, func() *regionState {
+		return &regionState{Perbatasan: r.bool(), OfficeName: r.text(), OfficeKind: domain.OfficeKind(r.sym()), Version: r.uint()}
 	})
-	st.Innovations = readMap(r, 20, r.innovation)
-	st.Sessions = readMap(r, 12, r.session)
-	st.Assessments = readMap(r, 6, r.assessment)
+	st.Innovations = readMap(r, 21, r.innovation)
+	st.Sessions = readMap(r, 13, r.session)
+	st.Assessments = readMap(r, 7, r.assessment)
 	if r.err == nil && r.off != len(r.buf) {
 		r.fail("%d bytes after the end", len(r.buf)-r.off)
 	}
@@ -559,6 +566,7 @@ func (r *stateReader) period() *periodState {
 		return &frozenResult{SPD: domain.Milli(r.int()), SID: r.text(), Total: r.text(),
 			IID: domain.Hundredths(r.int()), Predicate: r.sym(), ProvisionalIID: domain.Hundredths(r.int()), Counted: r.symList()}
 	})
+	p.Version = r.uint()
 	return p
 }
 
@@ -589,6 +597,7 @@ func (r *stateReader) innovation() *innovationState {
 			inn.Timeline[i] = stageEvent{Stage: domain.Stage(r.sym()), On: r.time(), EventID: r.id(), Actor: r.sym()}
 		}
 	}
+	inn.Version = r.uint()
 	return inn
 }
 
@@ -603,6 +612,7 @@ func (r *stateReader) session() *sessionState {
 	}
 	s.Closed = r.bool()
 	s.ScheduledBy = r.sym()
+	s.Version = r.uint()
 	return s
 }
 
@@ -631,5 +641,6 @@ func (r *stateReader) assessment() *assessmentState {
 	}
 	a.FirstSubmitted = r.time()
 	a.LastSubmitted = r.time()
+	a.Version = r.uint()
 	return a
 }

@@ -22,27 +22,28 @@ func edgeState() *indexState {
 	st.Periods[2025] = &periodState{Year: 2025, CatalogueVersion: "permendagri-2025", Phase: domain.PhasePenjaringan,
 		Schedule: []domain.PhaseWindow{{Phase: domain.PhasePenjaringan, Start: time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC),
 			End: time.Date(2025, 7, 31, 23, 59, 59, 999_999_999, jakarta)}},
-		OpenedAt: time.Date(2025, 4, 30, 10, 0, 0, 123_000_000, time.UTC), FrozenAt: 7,
+		OpenedAt: time.Date(2025, 4, 30, 10, 0, 0, 123_000_000, time.UTC), FrozenAt: 7, Version: 6,
 		Results: map[string]*frozenResult{"64.03": {SPD: 40250, SID: "1429/40", Total: "6543/200", IID: 3237,
 			Predicate: "Kurang Inovatif", ProvisionalIID: 3300, Counted: []string{"inn-1"}}, "18.04": {Counted: []string{}}}}
 	st.Periods[2024] = &periodState{Year: 2024, Results: map[string]*frozenResult{}}
-	st.Regions["64.03"] = &regionState{Perbatasan: true, OfficeName: "Brida Kabupaten Berau", OfficeKind: "brida"}
+	st.Regions["64.03"] = &regionState{Perbatasan: true, OfficeName: "Brida Kabupaten Berau", OfficeKind: "brida", Version: 2}
 	st.Regions["18.04"] = &regionState{}
 	st.Innovations["inn-1"] = &innovationState{ID: "inn-1", Region: "64.03", Name: "Layanan \"Jemput\" Bola ✓",
 		Unit: "Dinas Kesehatan", Initiator: "opd", Form: "tata_kelola", Digital: true, Affair: "kesehatan",
 		Stage: domain.StageReplication, ProposedOn: time.Date(2023, 1, 2, 0, 0, 0, 0, time.UTC), ProposedEventID: id,
 		Replications: []domain.DatedFact{{Ref: "18.04", Date: time.Date(2024, 3, 1, 0, 0, 0, 0, jakarta), EventIDs: []uuid.UUID{id, id}}},
-		Timeline:     []stageEvent{{Stage: domain.StageProposed, On: time.Date(2023, 1, 2, 0, 0, 0, 0, time.UTC), EventID: id, Actor: "op-berau"}, {}}}
+		Timeline:     []stageEvent{{Stage: domain.StageProposed, On: time.Date(2023, 1, 2, 0, 0, 0, 0, time.UTC), EventID: id, Actor: "op-berau"}, {}},
+		Version:      1 << 40}
 	st.Innovations["inn-2"] = &innovationState{ID: "inn-2", Region: "64.03", Timeline: []stageEvent{}, Replications: []domain.DatedFact{{}}}
 	st.Sessions["s-1"] = &sessionState{ID: "s-1", Region: "64.03", Title: "Bimtek", Date: time.Date(2025, 8, 6, 0, 0, 0, 0, time.UTC),
-		Speakers: []string{"Narasumber A", "op-berau"}, Attendees: []attendeeState{{Name: "A", Unit: "Dinas Kesehatan", EventID: id}, {}}, Closed: true}
+		Speakers: []string{"Narasumber A", "op-berau"}, Attendees: []attendeeState{{Name: "A", Unit: "Dinas Kesehatan", EventID: id}, {}}, Closed: true, Version: 3}
 	st.Sessions["s-2"] = &sessionState{ID: "s-2", Speakers: []string{}, Attendees: []attendeeState{}}
 	st.Assessments[domain.AssessmentID(2025, "64.03")] = &assessmentState{Year: 2025, Region: "64.03",
 		Answers: map[string]*answerState{
 			answerKey("", "1"):      {Indicator: "1", Claimed: 2, Status: domain.AnswerAccepted, Verified: 2, Revision: -1, EventIDs: []uuid.UUID{id}},
 			answerKey("inn-1", "1"): {Indicator: "1", InnovationID: "inn-1", Evidence: domain.Evidence{DocumentRef: "Perbup 39/2024", Link: "https://berau.go.id/x", Note: "ada"}, EventIDs: []uuid.UUID{}},
 		},
-		Rejected: map[string]string{"inn-2": "tidak lengkap"}, FirstSubmitted: time.Date(2025, 6, 1, 8, 0, 0, 0, time.UTC)}
+		Rejected: map[string]string{"inn-2": "tidak lengkap"}, FirstSubmitted: time.Date(2025, 6, 1, 8, 0, 0, 0, time.UTC), Version: 129}
 	st.Assessments[domain.AssessmentID(2024, "18.04")] = &assessmentState{Year: 2024, Region: "18.04", Answers: map[string]*answerState{}}
 	return st
 }
@@ -83,6 +84,31 @@ func TestIndexCodecRoundTrip(t *testing.T) {
 	}
 	if loc := back.Periods[2025].OpenedAt.Location(); loc != time.UTC {
 		t.Errorf("a UTC time came back in %v", loc)
+	}
+	// Aggregate versions come back, for every kind of aggregate.
+	for what, got := range map[string]uint64{
+		"period":     back.Periods[2025].Version,
+		"region":     back.Regions["64.03"].Version,
+		"innovation": back.Innovations["inn-1"].Version,
+		"session":    back.Sessions["s-1"].Version,
+		"assessment": back.Assessments[domain.AssessmentID(2025, "64.03")].Version,
+	} {
+		if want := map[string]uint64{"period": 6, "region": 2, "innovation": 1 << 40, "session": 3, "assessment": 129}[what]; got != want {
+			t.Errorf("the %s's version came back as %d, want %d", what, got, want)
+		}
+	}
+}
+
+func TestIndexCodecRefusesTheFormerFormat(t *testing.T) {
+	// Format 1 had no aggregate versions: its states must be rebuilt from
+	// the stream, not read with every version 0.
+	data, err := encodeIndexState(edgeState(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := append([]byte("JEJAK-INDEX\x01"), data[len(indexCodecMagic):]...)
+	if _, err := decodeIndexState(old); err == nil {
+		t.Fatal("a state of format 1 was accepted")
 	}
 }
 

@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -12,7 +13,7 @@ import (
 )
 
 // Version is the version of the index projection's logic and state.
-const Version = 4
+const Version = 5
 
 // Index is the main read model: periods, regions, innovations, Bimtek
 // sessions and assessments, from which it answers the IID of every region
@@ -75,8 +76,35 @@ func (x *Index) Apply(ev domain.RecordedEvent) error {
 	if err != nil {
 		return err
 	}
+	x.setVersion(ev)
 	x.invalidate(region)
 	return nil
+}
+
+// setVersion records the version ev brought its aggregate to; apply has
+// created the aggregate's state. The caller holds the write lock.
+func (x *Index) setVersion(ev domain.RecordedEvent) {
+	s := x.state
+	switch ev.AggregateType {
+	case domain.AggregatePeriod:
+		if year, err := strconv.Atoi(ev.AggregateID); err == nil && s.Periods[year] != nil {
+			s.Periods[year].Version = ev.Version
+		}
+	case domain.AggregateRegion:
+		x.region(ev.AggregateID).Version = ev.Version
+	case domain.AggregateInnovation:
+		if inn := s.Innovations[ev.AggregateID]; inn != nil {
+			inn.Version = ev.Version
+		}
+	case domain.AggregateBimtek:
+		if ss := s.Sessions[ev.AggregateID]; ss != nil {
+			ss.Version = ev.Version
+		}
+	case domain.AggregateAssessment:
+		if a := s.Assessments[ev.AggregateID]; a != nil {
+			a.Version = ev.Version
+		}
+	}
 }
 
 // invalidate drops cached scores of a region ("" drops all).

@@ -78,6 +78,8 @@ type InnovationDetail struct {
 	// RejectedIn maps years in which the innovation was rejected as a whole
 	// to the reason.
 	RejectedIn map[int]string `json:"rejected_in,omitempty"`
+	// Version is the innovation aggregate's version (the API's ETag).
+	Version uint64 `json:"-"`
 }
 
 func date(t time.Time) string {
@@ -162,7 +164,8 @@ func (x *Index) Innovation(id string, now time.Time) (InnovationDetail, error) {
 	if !ok {
 		return InnovationDetail{}, domain.Errorf(domain.CodeNotFound, "no innovation %s", id)
 	}
-	d := InnovationDetail{InnovationSummary: summary(inn), Problem: "", Timeline: []StageStep{}, Answers: []AnswerDetail{}}
+	d := InnovationDetail{InnovationSummary: summary(inn), Problem: "", Timeline: []StageStep{}, Answers: []AnswerDetail{},
+		Version: inn.Version}
 	for _, st := range inn.Timeline {
 		d.Timeline = append(d.Timeline, StageStep{Stage: st.Stage, On: date(st.On), EventID: st.EventID, Actor: st.Actor})
 	}
@@ -186,19 +189,20 @@ func (x *Index) Innovation(id string, now time.Time) (InnovationDetail, error) {
 	return d, nil
 }
 
-// Answers lists the answers of a region's assessment in a year.
-func (x *Index) Answers(year int, region string, now time.Time) []AnswerDetail {
+// Answers lists the answers of a region's assessment in a year, with the
+// assessment aggregate's version (0 before its first event).
+func (x *Index) Answers(year int, region string, now time.Time) ([]AnswerDetail, uint64) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	out := []AnswerDetail{}
 	a := x.state.Assessments[domain.AssessmentID(year, region)]
 	if a == nil {
-		return out
+		return out, 0
 	}
 	for _, k := range sortedKeys(a.Answers) {
 		out = append(out, x.answerDetail(a, a.Answers[k], now))
 	}
-	return out
+	return out, a.Version
 }
 
 // QueueFilter selects answers in the verification queue.
@@ -247,6 +251,8 @@ type Session struct {
 	Units       int                `json:"units"`
 	Attendees   []Attendee         `json:"attendees,omitempty"`
 	ScheduledBy string             `json:"scheduled_by"`
+	// Version is the session aggregate's version (the API's ETag).
+	Version uint64 `json:"-"`
 }
 
 // Attendee is one participant of a session.
@@ -260,7 +266,7 @@ type Attendee struct {
 func session(s *sessionState, withAttendees bool) Session {
 	out := Session{ID: s.ID, Region: s.Region, Title: s.Title, Kind: s.Kind, Date: date(s.Date), Venue: s.Venue,
 		Organiser: s.Organiser, Mode: s.Mode, Speakers: s.Speakers, Closed: s.Closed, Attendance: len(s.Attendees),
-		ScheduledBy: s.ScheduledBy}
+		ScheduledBy: s.ScheduledBy, Version: s.Version}
 	units := map[string]bool{}
 	for _, a := range s.Attendees {
 		units[normUnit(a.Unit)] = true
@@ -327,12 +333,47 @@ type PeriodInfo struct {
 	Regions          int          `json:"regions_assessed"`
 }
 
+// Period is one assessment period with its schedule.
+type Period struct {
+	Year             int
+	CatalogueVersion string
+	Phase            domain.Phase
+	Schedule         []domain.PhaseWindow
+	ClosesAt         time.Time
+	// Frozen is true from pleno on.
+	Frozen bool
+	// Version is the period aggregate's version (the API's ETag).
+	Version uint64
+}
+
+// Period returns the period of year (CodeNotFound).
+func (x *Index) Period(year int) (Period, error) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	p, ok := x.state.Periods[year]
+	if !ok {
+		return Period{}, domain.Errorf(domain.CodeNotFound, "there is no assessment period %d", year)
+	}
+	return Period{Year: p.Year, CatalogueVersion: p.CatalogueVersion, Phase: p.Phase, Schedule: slices.Clone(p.Schedule),
+		ClosesAt: p.closesAt(), Frozen: frozenPhase(p.Phase), Version: p.Version}, nil
+}
+
 // RegionProfile is the mutable profile of a region.
-func (x *Index) RegionProfile(code string) (perbatasan bool, office string, kind domain.OfficeKind) {
+type RegionProfile struct {
+	Perbatasan bool
+	OfficeName string
+	OfficeKind domain.OfficeKind
+	// Version is the region aggregate's version (0 until its profile is
+	// first set; the API's ETag).
+	Version uint64
+}
+
+// RegionProfile returns the profile of the region with code.
+func (x *Index) RegionProfile(code string) RegionProfile {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	if r, ok := x.state.Regions[code]; ok {
-		return r.Perbatasan, r.OfficeName, r.OfficeKind
+		return RegionProfile{Perbatasan: r.Perbatasan, OfficeName: r.OfficeName, OfficeKind: r.OfficeKind, Version: r.Version}
 	}
-	return false, "", ""
+	return RegionProfile{}
 }

@@ -12,6 +12,11 @@ import (
 // The index state is plain data with exported fields so that it serialises
 // deterministically (encoding/json sorts map keys): the snapshot, the state
 // hash and the checkpoint are all that one encoding.
+//
+// Every aggregate's state keeps its Version: the aggregate version (number
+// of events) as of the index's position, so a read can answer an ETag
+// without loading the aggregate from the store, and a read as of a past
+// position answers the version of then.
 
 type periodState struct {
 	Year             int                  `json:",omitzero"`
@@ -23,6 +28,8 @@ type periodState struct {
 	// Results are the scores frozen then, by region.
 	FrozenAt uint64                   `json:",omitzero"`
 	Results  map[string]*frozenResult `json:",omitzero"`
+	// Version is the period aggregate's version (see aggregateVersions).
+	Version uint64 `json:",omitzero"`
 }
 
 // frozenResult is a region's published result of a year.
@@ -50,6 +57,7 @@ type regionState struct {
 	Perbatasan bool              `json:",omitzero"`
 	OfficeName string            `json:",omitzero"`
 	OfficeKind domain.OfficeKind `json:",omitzero"`
+	Version    uint64            `json:",omitzero"`
 }
 
 type innovationState struct {
@@ -74,6 +82,7 @@ type innovationState struct {
 	Replications            []domain.DatedFact `json:",omitzero"`
 	// Timeline lists the stage events, oldest first.
 	Timeline []stageEvent `json:",omitzero"`
+	Version  uint64       `json:",omitzero"`
 }
 
 type stageEvent struct {
@@ -113,6 +122,7 @@ type assessmentState struct {
 	Rejected       map[string]string `json:",omitzero"`
 	FirstSubmitted time.Time         `json:",omitzero"`
 	LastSubmitted  time.Time         `json:",omitzero"`
+	Version        uint64            `json:",omitzero"`
 }
 
 func answerKey(innovationID, indicator string) string {
@@ -143,6 +153,7 @@ type sessionState struct {
 	Attendees   []attendeeState    `json:",omitzero"`
 	Closed      bool               `json:",omitzero"`
 	ScheduledBy string             `json:",omitzero"`
+	Version     uint64             `json:",omitzero"`
 }
 
 // indexState is everything the index projection knows.

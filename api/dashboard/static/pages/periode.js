@@ -31,7 +31,7 @@ export function page() {
     if (list.position < shown) return; // a later read already rendered
     shown = list.position;
     const years = (list.items || []).sort((a, b) => b.year - a.year);
-    const details = await Promise.all(years.map((p) => api(`/api/v1/periods/${p.year}`).catch(() => null)));
+    const details = await Promise.all(years.map((p) => api(`/api/v1/periods/${p.year}?min_position=${list.position}`).catch(() => null)));
     fill(body, table('Periode penilaian', [{ label: 'Tahun' }, { label: 'Tahap' }, { label: 'Jadwal' }, { label: 'Daerah dinilai', num: true },
       { label: 'Katalog', cls: 'hide-sm' }, { label: 'Tindakan' }],
     years.map((p, i) => [String(p.year), [h('strong', {}, phaseLabel[p.phase] || p.phase), p.frozen ? h('span', { class: 'hint' }, ' · hasil dibekukan') : ''],
