@@ -77,6 +77,8 @@ func TestBadInput(t *testing.T) {
 		{"a token signed by another key", apitest.Request{Method: "GET", Path: "/api/v1/me", Token: apitest.Start(t).Token("admin-1", "admin", "")}, 401, "unauthenticated", ""},
 		{"an Authorization header that is not Bearer", apitest.Request{Method: "GET", Path: "/api/v1/periods", Header: map[string]string{"Authorization": "Basic YWRtaW46YWRtaW4="}}, 401, "unauthenticated", ""},
 		{"an audit query without a subject", apitest.Request{Method: "GET", Path: "/api/v1/audit", Token: p.auditor}, 422, "invalid", "entity"},
+		{"an audit query of an entity without an id", apitest.Request{Method: "GET", Path: "/api/v1/audit?entity=innovation/", Token: p.auditor}, 422, "invalid", "entity"},
+		{"an audit query of an unknown event type", apitest.Request{Method: "GET", Path: "/api/v1/audit?region=" + own + "&type=innovation.deleted", Token: p.auditor}, 422, "invalid", "type"},
 	}
 	for _, tc := range cases {
 		t.Run(fmt.Sprintf("refuses %s with %d %s", tc.name, tc.status, tc.code), func(t *testing.T) {

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/projections"
 	"github.com/jejak-id/jejak/projections/audit"
@@ -449,32 +447,9 @@ func (s *Server) getAudit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := newQuery(r)
-	aq := audit.Query{Region: q.region("region"), Actor: q.str("actor"), From: q.date("from"), To: q.date("to")}
-	if entity := q.str("entity"); entity != "" {
-		typ, id, ok := strings.Cut(entity, "/")
-		if !ok || !slices.Contains([]domain.AggregateType{domain.AggregateInnovation, domain.AggregateRegion,
-			domain.AggregateBimtek, domain.AggregateAssessment, domain.AggregatePeriod}, domain.AggregateType(typ)) {
-			q.p.Add("entity", "must be type/id with type innovation, region, bimtek, assessment or period")
-		}
-		aq.EntityType, aq.EntityID = domain.AggregateType(typ), id
-	}
-	if t := q.str("type"); t != "" {
-		aq.Types = strings.Split(t, ",")
-	}
-	if e := q.str("event_id"); e != "" {
-		id, err := uuid.Parse(e)
-		if err != nil {
-			q.p.Add("event_id", "must be an event id (a UUID)")
-		}
-		aq.EventID = id
-	}
-	if !aq.To.IsZero() && len(q.str("to")) == len(time.DateOnly) {
-		aq.To = aq.To.Add(24*time.Hour - time.Nanosecond)
-	}
-	if !aq.From.IsZero() && !aq.To.IsZero() && aq.To.Before(aq.From) {
-		q.p.Add("to", "must not be before from")
-	}
-	if err := q.err(); err != nil {
+	aq, err := audit.ParseQuery(audit.Params{Entity: q.str("entity"), Region: q.str("region"), Actor: q.str("actor"),
+		Type: q.str("type"), EventID: q.str("event_id"), From: q.str("from"), To: q.str("to")})
+	if err != nil {
 		return err
 	}
 	aq.AsOf = s.views.Position(opts.AsOf)
@@ -482,7 +457,11 @@ func (s *Server) getAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, paginate(q, entries, aq.AsOf))
+	p := paginate(q, entries, aq.AsOf)
+	if err := q.err(); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
 	return nil
 }
 

@@ -215,7 +215,11 @@ func TestScenario(t *testing.T) {
 			}
 		}
 	}
-	get(p.auditor, "/api/v1/audit?region="+own+"&type=AnswerSubmitted&from=2025-01-01&to=2025-12-31&limit=2")
+	// (An unknown type is refused: this used to ask for "AnswerSubmitted",
+	// which matched nothing, silently.)
+	if page := get(p.auditor, "/api/v1/audit?region="+own+"&type=assessment.answer_submitted&from=2025-01-01&to=2025-12-31&limit=2").Map(t); len(page["items"].([]any)) != 2 || page["total"].(float64) < 4 {
+		t.Errorf("the region's answers of 2025 in the audit trail: %v", page)
+	}
 	// Every verification names the answer it verified, though its indicator
 	// and innovation did not change.
 	var byVerifier struct {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -18,9 +17,11 @@ import (
 )
 
 func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("audit (--entity TYPE/ID | --region KODE | --actor USER) [flags]",
+	fs := newFlags("audit (--entity TYPE/ID | --region KODE | --actor USER)... [flags]",
 		`Replay the history of an entity, a region or an actor: who did what, when,
 under which correlation id, and which fields changed (before -> after).
+Give at least one of --entity, --region and --actor; several narrow each
+other. The query means what the same parameters of GET /api/v1/audit mean.
 
 Examples:
   jejak audit --region 64.03 --as-of 2024-12-31
@@ -33,18 +34,33 @@ Examples:
 	actor := fs.String("actor", "", "user name: every event this user recorded")
 	asOf := fs.String("as-of", "", "show history up to this date (2025-08-06), RFC 3339 time or stream position")
 	types := fs.String("type", "", "only these event types, comma separated (e.g. innovation.trial_started)")
-	from := fs.String("from", "", "only events that occurred on or after this date")
-	to := fs.String("to", "", "only events that occurred on or before this date")
+	eventID := fs.String("event-id", "", "only this event (its before/after from the whole trail)")
+	from := fs.String("from", "", "only events that occurred on or after this date (WIB) or RFC 3339 time")
+	to := fs.String("to", "", "only events that occurred on or before this date (WIB) or RFC 3339 time")
 	format := fs.String("format", "table", "output: table or json")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	q, until, err := auditQuery(*entity, *region, *actor, *asOf, *types, *from, *to)
-	if err == nil && *format != "table" && *format != "json" {
-		err = errors.New("--format must be table or json")
-	}
+	// The query is parsed and checked by the audit package, as for the API.
+	q, err := audit.ParseQuery(audit.Params{Entity: *entity, Region: *region, Actor: *actor, Type: *types,
+		EventID: *eventID, From: *from, To: *to})
+	var problems []string
 	if err != nil {
-		fmt.Fprintln(stderr, "jejak audit:", err)
+		problems = flagProblems(err)
+	}
+	var until projections.AsOf
+	if *asOf != "" {
+		if until, err = projections.ParseAsOf(*asOf); err != nil {
+			problems = append(problems, fmt.Sprintf("--as-of %q: use a date (2025-08-06), an RFC 3339 time or a position", *asOf))
+		}
+	}
+	if *format != "table" && *format != "json" {
+		problems = append(problems, "--format must be table or json")
+	}
+	if len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintln(stderr, "jejak audit:", p)
+		}
 		return errUsage
 	}
 	o, err := openStore(ctx, sf)
@@ -141,60 +157,18 @@ func replayAudit(ctx context.Context, o *app.Storage, q audit.Query, keep func(d
 	return out, err
 }
 
-func auditQuery(entity, region, actor, asOf, types, from, to string) (audit.Query, projections.AsOf, error) {
-	var q audit.Query
-	var until projections.AsOf
-	set := 0
-	for _, v := range []string{entity, region, actor} {
-		if v != "" {
-			set++
-		}
+// flagProblems says what is wrong with the flags, naming each flag as the
+// user wrote it (the audit package names the API's parameters).
+func flagProblems(err error) []string {
+	var de *domain.Error
+	if !errors.As(err, &de) || len(de.Problems) == 0 {
+		return []string{err.Error()}
 	}
-	if set != 1 {
-		return q, until, errors.New("give exactly one of --entity, --region or --actor")
+	out := make([]string, 0, len(de.Problems))
+	for _, p := range de.Problems {
+		out = append(out, fmt.Sprintf("--%s: %s", strings.ReplaceAll(p.Field, "_", "-"), p.Message))
 	}
-	if entity != "" {
-		typ, id, ok := strings.Cut(entity, "/")
-		if !ok || id == "" || !slices.Contains([]domain.AggregateType{domain.AggregateInnovation, domain.AggregateBimtek,
-			domain.AggregateAssessment, domain.AggregateRegion, domain.AggregatePeriod}, domain.AggregateType(typ)) {
-			return q, until, fmt.Errorf("--entity %q: use type/id with type innovation, bimtek, assessment, region or period", entity)
-		}
-		q.EntityType, q.EntityID = domain.AggregateType(typ), id
-	}
-	if region != "" {
-		if _, ok := domain.LookupRegion(region); !ok {
-			return q, until, fmt.Errorf("--region: no region with Kemendagri code %q", region)
-		}
-		q.Region = region
-	}
-	q.Actor = actor
-	if types != "" {
-		q.Types = strings.Split(types, ",")
-	}
-	var err error
-	if asOf != "" {
-		if until, err = projections.ParseAsOf(asOf); err != nil {
-			return q, until, fmt.Errorf("--as-of %q: use a date (2025-08-06), an RFC 3339 time or a position", asOf)
-		}
-	}
-	for _, d := range []struct {
-		flag, v string
-		dst     *time.Time
-		end     bool
-	}{{"--from", from, &q.From, false}, {"--to", to, &q.To, true}} {
-		if d.v == "" {
-			continue
-		}
-		a, err := projections.ParseAsOf(d.v)
-		if err != nil || a.Time.IsZero() {
-			return q, until, fmt.Errorf("%s %q: use a date (2025-08-06) or an RFC 3339 time", d.flag, d.v)
-		}
-		*d.dst = a.Time
-		if !d.end && len(d.v) == len(time.DateOnly) {
-			*d.dst = a.Time.Add(-24*time.Hour + time.Nanosecond) // start of that day
-		}
-	}
-	return q, until, nil
+	return out
 }
 
 func printAudit(w io.Writer, entries []audit.Entry) {

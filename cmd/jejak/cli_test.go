@@ -156,6 +156,23 @@ func TestExportCommands(t *testing.T) {
 				t.Errorf("jejak %s: exit %d, stderr %q; want 2 and a message", strings.Join(args, " "), code, errOut)
 			}
 		}
+		// The audit query is checked by the audit package, as for the API;
+		// the message names the flag.
+		for _, tc := range []struct {
+			args []string
+			says string
+		}{
+			{[]string{"audit", "--data", data}, "--entity: give an entity"},
+			{[]string{"audit", "--data", data, "--entity", "innovation/"}, "--entity: must be type/id"},
+			{[]string{"audit", "--data", data, "--region", "64.03", "--type", "innovation.deleted"}, "--type: \"innovation.deleted\" is not an event type"},
+			{[]string{"audit", "--data", data, "--region", "64.03", "--from", "2025-03-01", "--to", "2025-02-01"}, "--to: must not be before from"},
+			{[]string{"audit", "--data", data, "--actor", "op", "--event-id", "x", "--as-of", "kemarin"}, "--event-id: must be an event id"},
+		} {
+			code, _, errOut := jejak(t, tc.args...)
+			if code != 2 || !strings.Contains(errOut, tc.says) {
+				t.Errorf("jejak %s: exit %d, stderr %q; want 2 and %q", strings.Join(tc.args, " "), code, errOut, tc.says)
+			}
+		}
 	})
 
 	t.Run("an export of a year without a period fails clearly", func(t *testing.T) {

@@ -165,19 +165,6 @@ func (a *Trails) Recent(limit int) []Entry {
 	return out
 }
 
-// Query selects an audit trail. Exactly one of Entity, Region or Actor
-// is set.
-type Query struct {
-	EntityType domain.AggregateType
-	EntityID   string
-	Region     string
-	Actor      string
-	Types      []string  // event types to keep; all when empty
-	From, To   time.Time // occurred-at bounds, inclusive; zero = open
-	AsOf       uint64    // only events at or before this position; 0 = all
-	EventID    uuid.UUID // only this event (with before/after from its whole trail); Nil = all
-}
-
 // History reads the trail from the store, oldest first, with the fields each
 // event changed.
 func (a *Trails) History(ctx context.Context, q Query) ([]Entry, error) {
@@ -319,34 +306,6 @@ func (t *Trailer) Entry(ev domain.RecordedEvent) Entry {
 	e := entry(ev, changes)
 	e.Subject = subject
 	return e
-}
-
-// Keep reports whether q selects ev.
-func Keep(ev domain.RecordedEvent, q Query) bool {
-	if q.AsOf != 0 && ev.Position > q.AsOf {
-		return false
-	}
-	if q.EventID != uuid.Nil && ev.ID != q.EventID {
-		return false
-	}
-	if len(q.Types) > 0 && !slices.Contains(q.Types, ev.Type) {
-		return false
-	}
-	if !q.From.IsZero() && ev.OccurredAt.Before(q.From) {
-		return false
-	}
-	if !q.To.IsZero() && ev.OccurredAt.After(q.To) {
-		return false
-	}
-	if q.Actor != "" && ev.Actor.UserID != q.Actor {
-		return false
-	}
-	if q.Region != "" {
-		if r := EventRegion(ev.Data); r != "" && r != q.Region {
-			return false
-		}
-	}
-	return true
 }
 
 // changeSubject names the part of an aggregate an event is about, when it
