@@ -20,7 +20,7 @@ import (
 	"github.com/jejak-id/jejak/api/dashboard"
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/projections"
-	"github.com/jejak-id/jejak/projections/snapshot"
+	"github.com/jejak-id/jejak/projections/export"
 )
 
 // Config wires the server to the rest of Jejak.
@@ -30,10 +30,9 @@ type Config struct {
 	Views   *projections.Views
 	Tokens  *Tokens
 	Hub     *Hub
-	// Snapshots and ExportBlobs serve the Kemendagri exports; nil turns
-	// the export endpoints off (503).
-	Snapshots   *snapshot.Store
-	ExportBlobs snapshot.Blobs
+	// Exports runs the Kemendagri exports; nil turns the export endpoints
+	// off (503) until EnableExports.
+	Exports *export.Jobs
 	// Idempotency remembers Idempotency-Keys to refuse a reused key; nil
 	// only replays retries (same key, same endpoint) without that check.
 	Idempotency IdempotencyKeys
@@ -77,18 +76,16 @@ type Server struct {
 	views   *projections.Views
 	runner  *projections.Runner
 	hub     *Hub
-	exports exportJobs
 	// scoreBodies caches encoded region explanations.
 	scoreBodies *scoreBodies
 
-	exportsMu   sync.RWMutex
-	snapshots   *snapshot.Store
-	exportBlobs snapshot.Blobs
-	now         func() time.Time
-	tokens      *Tokens
-	log         *slog.Logger
-	metrics     *metrics
-	handler     http.Handler
+	exportsMu sync.RWMutex
+	exports   *export.Jobs
+	now       func() time.Time
+	tokens    *Tokens
+	log       *slog.Logger
+	metrics   *metrics
+	handler   http.Handler
 }
 
 // New returns a server for cfg.
@@ -113,8 +110,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, store: cfg.Store, service: cfg.Service, views: cfg.Views, runner: cfg.Views.Runner,
 		hub: cfg.Hub, now: cfg.Now, tokens: cfg.Tokens, log: cfg.Logger, metrics: newMetrics(),
-		exports: exportJobs{jobs: map[string]*exportJob{}}, snapshots: cfg.Snapshots, exportBlobs: cfg.ExportBlobs,
-		scoreBodies: newScoreBodies()}
+		exports: cfg.Exports, scoreBodies: newScoreBodies()}
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		mux.Handle(rt.method+" "+rt.pattern, s.handle(rt))

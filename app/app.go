@@ -23,6 +23,7 @@ import (
 	"github.com/jejak-id/jejak/eventstore"
 	"github.com/jejak-id/jejak/natsinfra"
 	"github.com/jejak-id/jejak/projections"
+	"github.com/jejak-id/jejak/projections/export"
 	"github.com/jejak-id/jejak/projections/snapshot"
 	"github.com/jejak-id/jejak/reactors"
 	"github.com/jejak-id/jejak/sampledata"
@@ -406,7 +407,8 @@ func (a *App) startExtras(ctx context.Context) {
 		a.extrasMu.Lock()
 		a.snapshots = snaps
 		a.extrasMu.Unlock()
-		a.Server.EnableExports(snaps, exportBlobs)
+		a.Server.EnableExports(export.NewJobs(export.JobsConfig{Snapshots: snaps, Blobs: exportBlobs,
+			JejakVersion: a.cfg.Version, Now: a.cfg.Now, Logger: a.log, Progress: a.Server.ExportProgress}))
 		close(a.started)
 		return nil
 	})
