@@ -39,11 +39,15 @@ func (s *Server) EnableExports(jobs *export.Jobs) {
 // ExportProgress tells live clients how an export is going; give it to the
 // job runner (export.JobsConfig.Progress).
 func (s *Server) ExportProgress(j export.Job) {
-	s.hub.Publish(Notice{Kind: "export", Data: exportDTO(j)})
+	s.hub.Publish(Notice{Kind: "export", Action: domain.ActionExport, Data: exportDTO(j)})
 }
 
-// exportJobs returns the job runner, or CodeUnavailable before it is there.
-func (s *Server) exportJobs() (*export.Jobs, error) {
+// exportJobs returns the job runner for a caller who may export, or
+// CodeUnavailable before it is there.
+func (s *Server) exportJobs(r *http.Request) (*export.Jobs, error) {
+	if err := authorize(r, domain.ActionExport, ""); err != nil {
+		return nil, err
+	}
 	s.exportsMu.RLock()
 	defer s.exportsMu.RUnlock()
 	if s.exports == nil {
@@ -55,7 +59,7 @@ func (s *Server) exportJobs() (*export.Jobs, error) {
 // startExport answers 202 at once; the export is built in the background,
 // with progress on the SSE stream (event "export").
 func (s *Server) startExport(w http.ResponseWriter, r *http.Request) error {
-	jobs, err := s.exportJobs()
+	jobs, err := s.exportJobs(r)
 	if err != nil {
 		return err
 	}
@@ -73,7 +77,7 @@ func (s *Server) startExport(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listExports(w http.ResponseWriter, r *http.Request) error {
-	jobs, err := s.exportJobs()
+	jobs, err := s.exportJobs(r)
 	if err != nil {
 		return err
 	}
@@ -90,7 +94,7 @@ func (s *Server) listExports(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getExport(w http.ResponseWriter, r *http.Request) error {
-	jobs, err := s.exportJobs()
+	jobs, err := s.exportJobs(r)
 	if err != nil {
 		return err
 	}
@@ -103,7 +107,7 @@ func (s *Server) getExport(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) downloadExport(w http.ResponseWriter, r *http.Request) error {
-	jobs, err := s.exportJobs()
+	jobs, err := s.exportJobs(r)
 	if err != nil {
 		return err
 	}

@@ -45,19 +45,6 @@ func regionWithVersion(ix *index.Index, g domain.Region) (regionJSON, uint64) {
 	return out, pr.Version
 }
 
-// requirePublished lets the public read only published years.
-func requirePublished(r *http.Request, ix *index.Index, year int) error {
-	if actorFrom(r.Context()).Role != domain.RolePublic {
-		return nil
-	}
-	for _, p := range ix.Years() {
-		if p.Year == year && p.Phase == domain.PhasePublished {
-			return nil
-		}
-	}
-	return domain.Errorf(domain.CodeForbidden, "the results of %d are not published yet; sign in to see them", year)
-}
-
 // index resolves the read options to the index at that instant.
 func (s *Server) index(r *http.Request) (*index.Index, uint64, error) {
 	opts, err := s.parseRead(r)
@@ -127,10 +114,9 @@ func (s *Server) regionScores(w http.ResponseWriter, r *http.Request) error {
 		NotAssessed bool         `json:"not_assessed"`
 	}
 	out := []yearScore{}
-	public := actorFrom(r.Context()).Role == domain.RolePublic
 	for _, p := range ix.Years() {
-		if public && p.Phase != domain.PhasePublished {
-			continue
+		if authorize(r, domain.ResultsAction(p.Phase == domain.PhasePublished), g.Code) != nil {
+			continue // a year the caller may not read yet
 		}
 		rs, err := ix.Score(p.Year, g.Code)
 		if err != nil {
@@ -161,7 +147,7 @@ func (s *Server) getScore(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := requirePublished(r, ix, year); err != nil {
+	if err := authorizeResults(r, ix, year, g.Code); err != nil {
 		return err
 	}
 	rs, err := ix.Score(year, g.Code)
@@ -209,7 +195,7 @@ func (s *Server) getRankings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := requirePublished(r, ix, year); err != nil {
+	if err := authorizeResults(r, ix, year, ""); err != nil {
 		return err
 	}
 	ranking, err := ix.Rankings(year, cluster)
@@ -225,6 +211,14 @@ func (s *Server) getRankings(w http.ResponseWriter, r *http.Request) error {
 		before, err := then.Rankings(year, cluster)
 		if err != nil && !domain.IsCode(err, domain.CodeNotFound) {
 			return err
+		}
+		if err == nil {
+			// The earlier ranking is a result too: comparing with it shows
+			// its ranks, which the caller may not read before publication.
+			if err := authorize(r, domain.ResultsAction(before.Phase == domain.PhasePublished), ""); err != nil {
+				return &domain.Error{Code: domain.ErrorCode(err), Message: fmt.Sprintf("the %d ranking was not published yet on %s", year, since.Format(time.DateOnly)),
+					Problems: []domain.FieldProblem{{Field: "since", Message: "must be a date on which the ranking was published; movement compares with it"}}}
+			}
 		}
 		movement = index.Movement(before, ranking)
 	}
@@ -264,7 +258,7 @@ func (s *Server) getOverview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := requirePublished(r, ix, year); err != nil {
+	if err := authorizeResults(r, ix, year, ""); err != nil {
 		return err
 	}
 	ranking, err := ix.Rankings(year, index.ClusterNational)
@@ -332,6 +326,10 @@ func (s *Server) listInnovations(w http.ResponseWriter, r *http.Request) error {
 	if err := q.err(); err != nil {
 		return err
 	}
+	var err error
+	if f.Region, err = readScope(r, f.Region); err != nil {
+		return err
+	}
 	ix, pos, err := s.index(r)
 	if err != nil {
 		return err
@@ -354,6 +352,9 @@ func (s *Server) getInnovation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := authorize(r, domain.ActionReadRegion, d.Region); err != nil {
+		return err
+	}
 	setETag(w, d.Version)
 	writeJSON(w, http.StatusOK, d)
 	return nil
@@ -366,6 +367,9 @@ func (s *Server) listAnswers(w http.ResponseWriter, r *http.Request) error {
 	}
 	g, err := pathRegion(r, "region")
 	if err != nil {
+		return err
+	}
+	if err := authorize(r, domain.ActionReadRegion, g.Code); err != nil {
 		return err
 	}
 	ix, pos, err := s.index(r)
@@ -387,6 +391,10 @@ func (s *Server) getQueue(w http.ResponseWriter, r *http.Request) error {
 	if err := q.err(); err != nil {
 		return err
 	}
+	var err error
+	if f.Region, err = readScope(r, f.Region); err != nil {
+		return err
+	}
 	ix, pos, err := s.index(r)
 	if err != nil {
 		return err
@@ -399,6 +407,10 @@ func (s *Server) listSessions(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	region, year := q.region("region"), q.int("year", 0, 2000, 2100)
 	if err := q.err(); err != nil {
+		return err
+	}
+	region, err := readScope(r, region)
+	if err != nil {
 		return err
 	}
 	ix, pos, err := s.index(r)
@@ -418,6 +430,9 @@ func (s *Server) getSession(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := authorize(r, domain.ActionReadRegion, sess.Region); err != nil {
+		return err
+	}
 	setETag(w, sess.Version)
 	writeJSON(w, http.StatusOK, sess)
 	return nil
@@ -429,6 +444,10 @@ func (s *Server) getStats(w http.ResponseWriter, r *http.Request) error {
 	if err := q.err(); err != nil {
 		return err
 	}
+	region, err := readScope(r, region)
+	if err != nil {
+		return err
+	}
 	ix, pos, err := s.index(r)
 	if err != nil {
 		return err
@@ -438,9 +457,8 @@ func (s *Server) getStats(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getAudit(w http.ResponseWriter, r *http.Request) error {
-	actor := actorFrom(r.Context())
-	if actor.Role != domain.RoleAuditor && actor.Role != domain.RoleAdmin && actor.Role != domain.RoleCoordinator {
-		return domain.Errorf(domain.CodeForbidden, "role %s may not read the audit history", actor.Role)
+	if err := authorize(r, domain.ActionReadAudit, ""); err != nil {
+		return err
 	}
 	opts, err := s.parseRead(r)
 	if err != nil {
@@ -471,7 +489,13 @@ func (s *Server) recentEvents(w http.ResponseWriter, r *http.Request) error {
 	if err := q.err(); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"position": s.runner.Position(), "items": s.views.Audit.Recent(limit)})
+	// Another region's events are its working files: an operator sees its
+	// own region's and the national ones.
+	region, err := readScope(r, "")
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"position": s.runner.Position(), "items": s.views.Audit.Recent(limit, region)})
 	return nil
 }
 
@@ -503,7 +527,7 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) stream(w http.ResponseWriter, r *http.Request) error {
-	return s.hub.serveSSE(w, r, actorFrom(r.Context()).Role != domain.RolePublic)
+	return s.hub.serveSSE(w, r, actorFrom(r.Context()))
 }
 
 func setETag(w http.ResponseWriter, version uint64) {

@@ -17,29 +17,32 @@ type Notice struct {
 	// Kind is the SSE event name: "event" for a new domain event,
 	// "export" for export progress.
 	Kind string `json:"-"`
-	// Public notices may go to anonymous visitors too.
-	Public bool `json:"-"`
-	Data   any  `json:"-"`
+	// Action and Region say who receives the notice: the signed-in clients
+	// whose actor domain.Authorize allows Action on Region. Anonymous
+	// clients receive none.
+	Action domain.Action `json:"-"`
+	Region string        `json:"-"`
+	Data   any           `json:"-"`
 	ID     string
 }
 
-// Hub fans live notices out to connected SSE clients. Publishing never
-// blocks: a client that cannot keep up loses notices and is told to reload.
-// Safe for concurrent use.
+// Hub fans live notices out to connected SSE clients, each only the notices
+// its actor may read. Publishing never blocks: a client that cannot keep up
+// loses notices and is told to reload. Safe for concurrent use.
 type Hub struct {
 	mu      sync.Mutex
-	clients map[chan Notice]bool // value: may see non-public notices
+	clients map[chan Notice]domain.Actor
 }
 
 // NewHub returns an empty hub.
-func NewHub() *Hub { return &Hub{clients: map[chan Notice]bool{}} }
+func NewHub() *Hub { return &Hub{clients: map[chan Notice]domain.Actor{}} }
 
 // Publish sends n to every client allowed to see it, without blocking.
 func (h *Hub) Publish(n Notice) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for ch, private := range h.clients {
-		if !n.Public && !private {
+	for ch, actor := range h.clients {
+		if !mayReceive(actor, n) {
 			continue
 		}
 		select {
@@ -53,10 +56,17 @@ func (h *Hub) Publish(n Notice) {
 	}
 }
 
-func (h *Hub) subscribe(private bool) chan Notice {
+// mayReceive applies the read rule to a notice: an event of a region is
+// that region's working file until someone may read it, an export notice
+// is for those who export. The public gets no live notices.
+func mayReceive(a domain.Actor, n Notice) bool {
+	return a.Role != domain.RolePublic && domain.Authorize(a, n.Action, n.Region) == nil
+}
+
+func (h *Hub) subscribe(actor domain.Actor) chan Notice {
 	ch := make(chan Notice, 256)
 	h.mu.Lock()
-	h.clients[ch] = private
+	h.clients[ch] = actor
 	h.mu.Unlock()
 	return ch
 }
@@ -69,7 +79,7 @@ func (h *Hub) unsubscribe(ch chan Notice) {
 
 // serveSSE streams notices until the client goes away. Heartbeat comments
 // keep proxies from closing an idle stream.
-func (h *Hub) serveSSE(w http.ResponseWriter, r *http.Request, private bool) error {
+func (h *Hub) serveSSE(w http.ResponseWriter, r *http.Request, actor domain.Actor) error {
 	flusher, ok := w.(http.Flusher)
 	if !ok {
 		return fmt.Errorf("response writer cannot stream")
@@ -81,7 +91,7 @@ func (h *Hub) serveSSE(w http.ResponseWriter, r *http.Request, private bool) err
 	fmt.Fprint(w, "retry: 3000\n: connected\n\n")
 	flusher.Flush()
 
-	ch := h.subscribe(private)
+	ch := h.subscribe(actor)
 	defer h.unsubscribe(ch)
 	heartbeat := time.NewTicker(15 * time.Second)
 	defer heartbeat.Stop()
@@ -105,11 +115,18 @@ func (h *Hub) serveSSE(w http.ResponseWriter, r *http.Request, private bool) err
 	}
 }
 
-// NoticeFor describes a newly applied event for live clients. Anonymous
-// visitors get a content-free "changed" notice only.
+// NoticeFor describes a newly applied event for live clients: an event of
+// a region goes to those who may read the region's working files
+// (domain.ActionReadRegion), a national event (a period's) to everyone
+// signed in.
 func NoticeFor(ev domain.RecordedEvent) Notice {
-	return Notice{Kind: "event", Public: false, ID: fmt.Sprint(ev.Position), Data: map[string]any{
+	region := audit.EventRegion(ev.Data)
+	action := domain.ActionReadRegion
+	if region == "" {
+		action = domain.ActionReadPublished
+	}
+	return Notice{Kind: "event", Action: action, Region: region, ID: fmt.Sprint(ev.Position), Data: map[string]any{
 		"position": ev.Position, "type": ev.Type, "aggregate_type": ev.AggregateType, "aggregate_id": ev.AggregateID,
-		"region": audit.EventRegion(ev.Data), "occurred_at": ev.OccurredAt, "actor": ev.Actor.UserID,
+		"region": region, "occurred_at": ev.OccurredAt, "actor": ev.Actor.UserID,
 	}}
 }

@@ -413,6 +413,43 @@ func TestDashboardInBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("an operator reads its own region's unpublished result and no one else's", func(t *testing.T) {
+		e := e.as(t)
+		ctx := e.tab("operator", 40*time.Second)
+		// 2025 is not published: its ranking is not offered, and asking for
+		// it says why and where the operator's own result is.
+		e.open(ctx, "#/peringkat?year=2025", "#unpublished")
+		if n := count(t, ctx, "#rank-table"); n != 0 {
+			t.Error("the unpublished 2025 ranking is shown to an operator")
+		}
+		if got := text(t, ctx, "#unpublished"); !strings.HasPrefix(got, "Hasil 2025 belum diumumkan.") || count(t, ctx, `#unpublished a[href="#/daerah/64.03?year=2025"]`) != 1 {
+			t.Errorf("the notice reads %q", got)
+		}
+		e.open(ctx, "#/", "#average-iid")
+		if n := count(t, ctx, `select[name=year] option[value="2025"]`); n != 0 {
+			t.Error("Beranda offers the unpublished 2025 to an operator")
+		}
+		// its own region's provisional 2025 result, with its working files
+		e.open(ctx, "#/daerah/64.03?year=2025", "#innovation-table")
+		if n := count(t, ctx, "#region-iid"); n != 1 {
+			t.Error("the operator does not see its own 2025 result")
+		}
+		// another region: the published 2024 result, no working files, no
+		// links into them
+		e.open(ctx, "#/daerah/18.04?year=2024", "#region-iid")
+		must(t, chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(".region-private"))))
+		if n := count(t, ctx, "#innovation-table, #bimtek-list, #funnel"); n != 0 {
+			t.Errorf("another region's working files are shown (%d parts)", n)
+		}
+		if n := count(t, ctx, `main a[href^="#/inovasi/"]`); n != 0 {
+			t.Errorf("%d links into another region's innovations", n)
+		}
+		e.open(ctx, "#/daerah/18.04?year=2025", "#unpublished")
+		if n := count(t, ctx, "#region-iid"); n != 0 {
+			t.Error("another region's unpublished 2025 result is shown")
+		}
+	})
+
 	t.Run("live updates arrive over SSE without a reload", func(t *testing.T) {
 		e := e.as(t)
 		ctx := e.tab("admin", 40*time.Second)

@@ -20,8 +20,9 @@ import (
 
 // Version is the version of the audit projection. 2: values held in
 // changes (evidence, participants, schedules) carry the stored snake_case
-// names, so checkpoints of version 1 are rebuilt.
-const Version = 2
+// names, so checkpoints of version 1 are rebuilt. 3: the latest events are
+// also kept per region (Recent by region).
+const Version = 3
 
 // aggregateRef names one aggregate.
 type aggregateRef struct {
@@ -39,15 +40,14 @@ type Trails struct {
 	mu       sync.RWMutex
 	byRegion map[string]map[aggregateRef]bool
 	byActor  map[string]map[aggregateRef]bool
-	recent   []domain.RecordedEvent // the latest events, newest last
-	restored []Entry                // latest entries from a checkpoint, before recent
+	recent   *window            // the latest events of every region
+	recentBy map[string]*window // the latest events of each region; "" national
 }
-
-const recentSize = 50
 
 // NewTrails returns an empty audit projection reading events from store.
 func NewTrails(store domain.EventStore) *Trails {
-	return &Trails{store: store, byRegion: map[string]map[aggregateRef]bool{}, byActor: map[string]map[aggregateRef]bool{}}
+	return &Trails{store: store, byRegion: map[string]map[aggregateRef]bool{}, byActor: map[string]map[aggregateRef]bool{},
+		recent: &window{}, recentBy: map[string]*window{}}
 }
 
 func (a *Trails) Name() string { return "audit" }
@@ -63,10 +63,13 @@ func (a *Trails) Apply(ev domain.RecordedEvent) error {
 		add(a.byRegion, region, ref)
 	}
 	add(a.byActor, ev.Actor.UserID, ref)
-	if len(a.recent) >= 2*recentSize { // trim now and then, not on every event
-		a.recent = append(a.recent[:0], a.recent[len(a.recent)-recentSize+1:]...)
+	a.recent.add(ev)
+	w := a.recentBy[region]
+	if w == nil {
+		w = &window{}
+		a.recentBy[region] = w
 	}
-	a.recent = append(a.recent, ev)
+	w.add(ev)
 	return nil
 }
 
@@ -149,20 +152,6 @@ func entry(ev domain.RecordedEvent, changes []Change) Entry {
 		OccurredAt: ev.OccurredAt, RecordedAt: ev.RecordedAt,
 		Actor:     Actor{User: ev.Actor.UserID, Role: ev.Actor.Role, Region: ev.Actor.Region},
 		CommandID: ev.CommandID, CorrelationID: ev.CorrelationID, CausationID: ev.CausationID, Changes: changes}
-}
-
-// Recent returns the latest events, newest first.
-func (a *Trails) Recent(limit int) []Entry {
-	a.mu.RLock()
-	defer a.mu.RUnlock()
-	out := make([]Entry, 0, min(limit, len(a.recent)))
-	for _, e := range a.latest() {
-		if len(out) == limit {
-			break
-		}
-		out = append(out, e)
-	}
-	return out
 }
 
 // History reads the trail from the store, oldest first, with the fields each
@@ -385,19 +374,6 @@ func snake(name string) string {
 		b.WriteRune(unicode.ToLower(r))
 	}
 	return b.String()
-}
-
-// latest returns up to recentSize latest entries, newest first; the caller
-// holds a.mu.
-func (a *Trails) latest() []Entry {
-	var out []Entry
-	for i := len(a.recent) - 1; i >= 0 && len(out) < recentSize; i-- {
-		out = append(out, entry(a.recent[i], nil))
-	}
-	for i := len(a.restored) - 1; i >= 0 && len(out) < recentSize; i-- {
-		out = append(out, a.restored[i])
-	}
-	return out
 }
 
 // answerScope names one answer of an assessment: an SPD indicator or an

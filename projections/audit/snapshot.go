@@ -13,7 +13,8 @@ import (
 type auditState struct {
 	ByRegion map[string][]string // region -> sorted "type/id"
 	ByActor  map[string][]string
-	Recent   []Entry
+	Recent   []Entry            // oldest first
+	RecentBy map[string][]Entry // per region ("" national), oldest first
 }
 
 func refsOut(m map[string]map[aggregateRef]bool) map[string][]string {
@@ -45,8 +46,11 @@ func refsIn(m map[string][]string) map[string]map[aggregateRef]bool {
 // Snapshot serialises the audit index deterministically.
 func (a *Trails) Snapshot() ([]byte, error) {
 	a.mu.RLock()
-	st := auditState{ByRegion: refsOut(a.byRegion), ByActor: refsOut(a.byActor), Recent: a.latest()}
-	slices.Reverse(st.Recent) // oldest first
+	st := auditState{ByRegion: refsOut(a.byRegion), ByActor: refsOut(a.byActor), Recent: oldestFirst(a.recent),
+		RecentBy: make(map[string][]Entry, len(a.recentBy))}
+	for region, w := range a.recentBy {
+		st.RecentBy[region] = oldestFirst(w)
+	}
 	data, err := json.Marshal(st)
 	a.mu.RUnlock()
 	return data, err
@@ -61,6 +65,16 @@ func (a *Trails) Restore(data []byte) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.byRegion, a.byActor = refsIn(st.ByRegion), refsIn(st.ByActor)
-	a.restored, a.recent = st.Recent, nil
+	a.recent = &window{restored: st.Recent}
+	a.recentBy = make(map[string]*window, len(st.RecentBy))
+	for region, list := range st.RecentBy {
+		a.recentBy[region] = &window{restored: list}
+	}
 	return nil
+}
+
+func oldestFirst(w *window) []Entry {
+	list := w.latest()
+	slices.Reverse(list)
+	return list
 }

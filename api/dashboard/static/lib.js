@@ -56,8 +56,18 @@ export const session = {
 };
 
 // can tells what the signed-in role may do; what it may not is not offered.
+// The API decides (domain.Authorize); these mirror its rules so that the
+// dashboard does not offer what it would refuse.
 export const can = {
   signedIn: () => session.me.role !== 'public',
+  // national: reads every region's working files and unpublished results.
+  national: () => ['admin', 'coordinator', 'auditor'].includes(session.me.role) || (session.me.role === 'verifier' && !session.me.region),
+  // readRegion: a region's working files (innovations, answers, Bimtek,
+  // statistics): its own for operators and regional verifiers.
+  readRegion: (code) => can.national() || (['operator', 'verifier'].includes(session.me.role) && !!session.me.region && code === session.me.region),
+  // readResults: a year's results, of one region (code) or of all (rankings,
+  // the national overview); published results are everyone's.
+  readResults: (period, code) => period?.phase === 'published' || (code ? can.readRegion(code) : can.national()),
   write: (region) => {
     const { role, region: own } = session.me;
     if (role === 'admin' || role === 'coordinator') return true;
@@ -109,6 +119,7 @@ const fieldText = [
   [/^no assessment period for (\d+)$/, (y) => `belum ada periode penilaian ${y}`],
   [/^is in the future; leave it out for the current state$/, () => 'belum terjadi; kosongkan untuk keadaan terkini'],
   [/^must not be before from$/, () => 'tidak boleh sebelum tanggal "Dari"'],
+  [/^must be a date on which the ranking was published; movement compares with it$/, () => 'harus tanggal ketika peringkat sudah diumumkan'],
   [/^the owning unit \(OPD\) is required$/, () => 'perangkat daerah (OPD) pemilik wajib diisi'],
   [/^is required unless the session is daring$/, () => 'wajib diisi kecuali sesi daring'],
   [/^every verification decision needs a reason$/, () => 'setiap keputusan verifikasi perlu alasan'],
@@ -190,7 +201,10 @@ export function errorText(err) {
 const detailText = [
   [/^no assessment period for (\d+)$/, (y) => `Belum ada periode penilaian ${y} pada waktu itu`],
   [/^no region with Kemendagri code "([^"]*)"$/, (c) => `Tidak ada daerah dengan kode Kemendagri "${c}"`],
-  [/^the results of (\d+) are not published yet; sign in to see them$/, (y) => `Hasil ${y} belum diumumkan; masuk untuk melihatnya`],
+  [/^the results of (\d+) are not published yet: role public /, (y) => `Hasil ${y} belum diumumkan; masuk untuk melihatnya`],
+  [/^the results of (\d+) are not published yet: /, (y) => `Hasil ${y} belum diumumkan; sampai diumumkan, setiap daerah hanya melihat hasilnya sendiri`],
+  [/^the (\d+) ranking was not published yet on (\S+)$/, (y, d) => `Peringkat ${y} belum diumumkan pada ${fmtDate(d)}; pergerakan hanya dibandingkan dengan peringkat yang sudah diumumkan`],
+  [/^\S+ \S+ reads region (\S+) only, not /, (r) => `Anda hanya dapat membuka data daerah Anda sendiri (${r}); data kerja daerah lain hanya untuk daerah itu dan tim nasional`],
 ];
 
 // fieldMessage puts a field problem into Indonesian when it is a known one.

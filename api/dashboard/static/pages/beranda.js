@@ -2,7 +2,7 @@
 import { h, fill, api, can, section, loading, problemBox, fmtIID, fmtNum, fmtDateTime, predicates, predicateClass,
   stageLabel, stageOrder, eventLabel, phaseLabel, shortId, entityLabel } from '../lib.js';
 import { bars } from '../chart.js';
-import { loadYears, pickYear, yearSelect, regionLink } from './common.js';
+import { loadYears, pickYear, yearSelect, regionLink, readableYears, unpublished } from './common.js';
 
 export const title = 'Beranda';
 
@@ -18,14 +18,20 @@ export function page(ctx) {
         ? 'Belum ada periode penilaian.' : 'Belum ada hasil penilaian yang diumumkan. Masuk untuk melihat periode yang sedang berjalan.'));
       return;
     }
-    const year = pickYear(years, ctx.query.get('year'));
-    fill(controls, yearSelect(years, year, (y) => { ctx.setQuery({ year: y }); refresh(); }));
+    // The national overview of a year not yet published is for the
+    // national roles; a region sees its own result on its profile.
+    const { readable, hidden } = readableYears(years, ctx.query.get('year'));
+    const year = hidden || pickYear(readable, ctx.query.get('year'));
+    const choices = years.filter((p) => readable.includes(p) || p.year === hidden);
+    fill(controls, choices.length ? yearSelect(choices, year, (y) => { ctx.setQuery({ year: y }); refresh(); }) : '');
+    const shown = !hidden && readable.length > 0;
     const [ov, recent] = await Promise.all([
-      api(`/api/v1/index/${year}`).catch((e) => e),
+      shown ? api(`/api/v1/index/${year}`).catch((e) => e) : null,
       can.signedIn() ? api('/api/v1/events/recent?limit=12').catch((e) => e) : null,
     ]);
     const parts = [];
-    if (ov instanceof Error) parts.push(problemBox(ov));
+    if (!shown) parts.push(unpublished(hidden || years[0].year));
+    else if (ov instanceof Error) parts.push(problemBox(ov));
     else parts.push(overview(ov));
     if (recent) parts.push(recentEvents(recent));
     fill(body, ...parts);

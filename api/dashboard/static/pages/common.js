@@ -1,5 +1,5 @@
 // Pieces several pages share: the year picker and the period list.
-import { h, api, can, field, phaseLabel } from '../lib.js';
+import { h, api, can, session, field, phaseLabel } from '../lib.js';
 
 // loadYears returns the assessment periods the viewer may read (the public
 // sees published years only), newest first.
@@ -27,6 +27,23 @@ export function yearSelect(years, year, onchange) {
     options: years.map((p) => [p.year, `${p.year} (${phaseLabel[p.phase] || p.phase})`]) });
   f.querySelector('select').addEventListener('change', (e) => onchange(Number(e.target.value)));
   return f;
+}
+
+// unpublished says why a year's national results are not shown, and where
+// a region's own provisional result is.
+export function unpublished(year) {
+  const own = session.me.region;
+  return h('p', { class: 'notice info', id: 'unpublished' }, `Hasil ${year} belum diumumkan. Sampai diumumkan, setiap daerah hanya melihat hasilnya sendiri`,
+    own && can.readRegion(own) ? [': ', h('a', { href: `#/daerah/${own}?year=${year}` }, `hasil sementara daerah Anda (${own})`), '.'] : '.');
+}
+
+// readableYears are the years whose results the viewer may read (of one
+// region when code is given, else of all), and whether the year asked for
+// is one it may not.
+export function readableYears(years, wanted, code) {
+  const readable = years.filter((p) => can.readResults(p, code));
+  const hidden = years.find((p) => p.year === Number(wanted) && !can.readResults(p, code));
+  return { readable, hidden: hidden ? hidden.year : null };
 }
 
 export function regionLink(code, name) {

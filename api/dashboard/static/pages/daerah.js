@@ -3,7 +3,7 @@
 import { h, fill, api, can, withQuery, field, table, section, loading, problemBox, badge, fmtIID, fmtDec, fmtNum, scoreText,
   fmtDate, today, stageLabel, stageOrder, statusLabel, affairLabel, shortId, newKey, errorText } from '../lib.js';
 import { bars, lineChart } from '../chart.js';
-import { loadYears, pickYear, yearSelect } from './common.js';
+import { loadYears, pickYear, yearSelect, readableYears, unpublished } from './common.js';
 import { proposeForm, bimtekForm, attendanceForm, answerForm } from './forms.js';
 
 export const title = 'Profil daerah';
@@ -25,8 +25,12 @@ export function page(ctx) {
 
   async function refresh() {
     const q = ctx.query;
-    const years = await loadYears();
-    const year = pickYear(years, q.get('year'), can.write(code));
+    // Another region's results show once published; its working files
+    // (innovations, Bimtek, statistics) are its own and the national roles'.
+    const all = await loadYears();
+    const { readable, hidden } = readableYears(all, q.get('year'), code);
+    const years = all.filter((p) => readable.includes(p) || p.year === hidden);
+    const year = hidden || pickYear(readable, q.get('year'), can.write(code));
     const asOf = q.get('as_of') || '';
     if (!built) {
       const asOfField = field({ name: 'as_of', label: 'Per tanggal', type: 'date', value: asOf, attrs: { max: today() },
@@ -46,14 +50,14 @@ export function page(ctx) {
       built = true;
     }
     const read = (path, params = {}) => api(withQuery(path, { ...params, as_of: asOf })).catch((e) => e);
-    const signed = can.signedIn();
+    const working = can.readRegion(code); // the region's working files
     const [region, score, hist, stats, sessions, inns] = await Promise.all([
       read(`/api/v1/regions/${code}`),
-      years.length ? read(`/api/v1/index/${year}/${code}`) : null,
+      readable.length && !hidden ? read(`/api/v1/index/${year}/${code}`) : null,
       read(`/api/v1/regions/${code}/scores`),
-      signed ? read('/api/v1/stats', { region: code, year }) : null,
-      signed ? read('/api/v1/bimtek', { region: code, limit: 200 }) : null,
-      signed ? read('/api/v1/innovations', { region: code, limit: 500 }) : null,
+      working ? read('/api/v1/stats', { region: code, year }) : null,
+      working ? read('/api/v1/bimtek', { region: code, limit: 200 }) : null,
+      working ? read('/api/v1/innovations', { region: code, limit: 500 }) : null,
     ]);
     if (region instanceof Error) {
       fill(scoreBox, problemBox(region));
@@ -63,11 +67,11 @@ export function page(ctx) {
     document.title = `${region.name} · Jejak`;
     fill(asOfNote, asOf ? h('p', { class: 'notice warn', id: 'as-of-note' },
       `Menampilkan keadaan per ${fmtDate(asOf)}. Peristiwa sesudah tanggal itu tidak dihitung.`) : '');
-    fill(scoreBox, ...scoreView(region, score, year).filter(Boolean));
+    fill(scoreBox, ...scoreView(region, score, year, hidden).filter(Boolean));
     fill(chartBox, history(hist));
-    fill(funnelBox, signed ? funnel(stats) : signInHint('Tahapan inovasi'));
-    fill(innBox, signed ? innovationList(inns) : '');
-    fill(bimtekBox, signed ? bimtekList(sessions, code, refresh) : signInHint('Bimtek dan kehadiran'));
+    fill(funnelBox, working ? funnel(stats) : closedHint('Tahapan inovasi'));
+    fill(innBox, working ? innovationList(inns) : '');
+    fill(bimtekBox, working ? bimtekList(sessions, code, refresh) : closedHint('Bimtek dan kehadiran'));
     if (!actions.dataset.built) {
       fill(actions, ...(can.write(code) ? await operatorActions(code, years, year, refresh) : []));
       actions.dataset.built = '1';
@@ -76,11 +80,17 @@ export function page(ctx) {
   return { el, refresh };
 }
 
-function signInHint(title) {
-  return section(title, h('p', { class: 'muted' }, h('a', { href: '#/masuk' }, 'Masuk'), ' untuk melihat bagian ini.'));
+// closedHint stands for a part the viewer may not read: the public is
+// asked to sign in; another region is told whose data it is.
+function closedHint(title) {
+  if (!can.signedIn()) return section(title, h('p', { class: 'muted' }, h('a', { href: '#/masuk' }, 'Masuk'), ' untuk melihat bagian ini.'));
+  return section(title, h('p', { class: 'muted region-private' },
+    'Data kerja daerah (inovasi, jawaban, Bimtek) hanya dapat dibuka oleh daerah itu sendiri dan tim nasional. Hasil yang sudah diumumkan tampil di atas.'));
 }
 
-function scoreView(region, score, year) {
+// scoreView is the region's result of year; hidden is a year asked for
+// whose result the viewer may not read yet.
+function scoreView(region, score, year, hidden) {
   const info = h('p', { class: 'muted' }, `${region.kind === 'provinsi' ? 'Provinsi' : region.kind === 'kota' ? 'Kota' : 'Kabupaten'}`,
     region.province && region.kind !== 'provinsi' ? ` di ${region.province}` : '',
     region.office_name ? ` · ${region.office_name}` : '',
@@ -90,6 +100,7 @@ function scoreView(region, score, year) {
       target?.scrollIntoView({ behavior: 'smooth' });
       target?.closest('section')?.querySelector('summary')?.focus();
     } }, 'Ke formulir (usulan, Bimtek, jawaban) ↓')] : '');
+  if (hidden) return [info, unpublished(hidden)];
   if (!score) return [info, h('p', { class: 'notice info' }, 'Belum ada periode penilaian yang dapat ditampilkan.')];
   if (score instanceof Error) return [info, problemBox(score)];
   const v = score.verified, p = score.provisional;
@@ -121,7 +132,7 @@ function scoreView(region, score, year) {
       score.innovations.length ? byWeight(score.innovations).map((inn) => h('details', { class: 'form-box sid' },
         h('summary', {}, inn.name, ' · ', inn.counted ? h('span', { class: 'yes' }, 'dihitung') : h('span', { class: 'no' }, 'tidak dihitung'),
           ` · ${fmtDec(inn.points)} poin`, inn.provisional_points !== inn.points ? ` (sementara ${fmtDec(inn.provisional_points)})` : ''),
-        h('p', {}, innovationRef(inn.id), ` · ${inn.unit} · ${affairLabel(inn.affair)}`),
+        h('p', {}, innovationRef(score.region.code, inn.id), ` · ${inn.unit} · ${affairLabel(inn.affair)}`),
         h('p', { class: inn.counted ? 'muted' : 'notice warn' }, 'Alasan: ', scoreText(inn.reason) || '–'),
         indicatorTable(`Indikator SID ${inn.name}`, inn.indicators, score.region.code)))
         : h('p', { class: 'muted' }, 'Belum ada inovasi.')),
@@ -256,15 +267,15 @@ function byWeight(list) {
 }
 
 // innovationRef links an innovation's page for those who may open it (the
-// public may not), and shows its id to everyone.
-function innovationRef(id, label = shortId(id)) {
-  return can.signedIn() ? h('a', { href: `#/inovasi/${id}` }, label) : label;
+// region itself and the national roles), and shows its id to everyone.
+function innovationRef(region, id, label = shortId(id)) {
+  return can.readRegion(region) ? h('a', { href: `#/inovasi/${id}` }, label) : label;
 }
 
 // innovationName names an innovation of the explanation by its name.
 function innovationName(score, id) {
   const inn = score.innovations.find((i) => i.id === id);
-  return innovationRef(id, inn ? inn.name : shortId(id));
+  return innovationRef(score.region.code, id, inn ? inn.name : shortId(id));
 }
 
 // eventRef shows an event id; for those who may read the audit trail it

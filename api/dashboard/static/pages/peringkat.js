@@ -1,7 +1,7 @@
 // Peringkat: rankings per cluster with search, province filter and movement.
 import { h, fill, api, withQuery, field, table, loading, problemBox, badge, fmtIID, fmtDec, fmtNum, fmtDate,
   clusterLabel } from '../lib.js';
-import { loadYears, pickYear, yearSelect, regionLink } from './common.js';
+import { loadYears, pickYear, yearSelect, regionLink, readableYears, unpublished } from './common.js';
 
 export const title = 'Peringkat';
 
@@ -41,10 +41,17 @@ export function page(ctx) {
 
   async function load() {
     const q = ctx.query;
-    const years = await loadYears();
-    const year = pickYear(years, q.get('year'));
+    const all = await loadYears();
+    // Rankings of a year not yet published are for the national roles.
+    const { readable, hidden } = readableYears(all, q.get('year'));
+    const years = all.filter((p) => readable.includes(p) || p.year === hidden);
+    const year = hidden || pickYear(readable, q.get('year'));
     if (!built) await buildControls(years, year);
-    if (!years.length) {
+    if (hidden) {
+      fill(body, unpublished(hidden));
+      return;
+    }
+    if (!readable.length) {
       fill(body, h('p', { class: 'notice info' }, 'Belum ada hasil penilaian yang diumumkan.'));
       return;
     }
