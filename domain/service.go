@@ -20,9 +20,15 @@ type CommandMeta struct {
 	CorrelationID   string
 }
 
-// Service executes commands: it loads aggregates through the EventStore
-// port, lets them decide, and appends one Commit per aggregate. It is safe
-// for concurrent use if its store is.
+// Service executes commands. Each command is decided by a pure method of
+// the command (Decide: the command and the loaded aggregates in, the
+// changes recorded on the aggregates out, authorisation, derived ids and
+// date checks included); the service supplies what Decide needs and runs
+// the shared execute step around it: load the aggregate through the
+// EventStore port, recognise a retried command id, check ExpectedVersion,
+// decide, append one Commit, and retry on a version conflict. The demo
+// loader and the generator call the same Decide methods on aggregates they
+// keep in memory. A Service is safe for concurrent use if its store is.
 //
 // Every method returns an *Error: CodeInvalid (every problem at once),
 // CodeForbidden or CodeOutOfScope (Authorize), CodeNotFound,
@@ -31,9 +37,14 @@ type CommandMeta struct {
 // exhausted) or the store's CodeUnavailable, CodeTooLarge, CodeTimeout.
 // A command that changes nothing (e.g. the same answer submitted twice)
 // appends nothing and returns the aggregate's current version.
+//
+// Checks that need only the command (who may write for the region it
+// names, dates not in the future) run before anything is loaded, so an
+// actor who may not act learns nothing about the aggregates; Decide
+// repeats them, so that it is complete on its own.
 type Service struct {
 	Store EventStore
-	// Now is the clock; commit times and "today" defaults come from it.
+	// Now is the clock; commit times and "today" come from it.
 	Now func() time.Time
 	// Retries is how often a command without ExpectedVersion is decided
 	// again after a version conflict (default 3).
@@ -55,30 +66,19 @@ func (s *Service) now() time.Time {
 	return s.Now()
 }
 
-// pastDay returns on as a day, today when zero, and CodeInvalid when it is
-// after today.
-func (s *Service) pastDay(field string, on time.Time) (time.Time, error) {
-	today := Day(s.now())
-	if on.IsZero() {
-		return today, nil
-	}
-	if Day(on).After(today) {
-		var p Problems
-		p.Add(field, "%s is in the future", date(on))
-		return time.Time{}, p.Err()
-	}
-	return Day(on), nil
-}
-
 // aggregate is what execute needs from every aggregate.
 type aggregate interface {
 	Version() uint64
 	Changes() []Event
 }
 
-// execute loads one aggregate, decides and appends. rebuild turns history
-// into the aggregate (it may create it when history is empty); decide
-// records the changes.
+// execute is the one execute step of every command: it loads one
+// aggregate, returns the original result if the command id is already in
+// its history, checks ExpectedVersion, decides and appends the changes as
+// one commit, deciding again after a version conflict (unless the caller
+// gave ExpectedVersion). rebuild turns history into the aggregate (it may
+// create it when history is empty, see creating); decide records the
+// changes.
 func execute[A aggregate](ctx context.Context, s *Service, m CommandMeta, typ AggregateType, id string,
 	rebuild func([]Event) (A, error), decide func(A) error) (CommitResult, error) {
 	if m.CommandID == uuid.Nil {
@@ -96,11 +96,7 @@ func execute[A aggregate](ctx context.Context, s *Service, m CommandMeta, typ Ag
 		if res, dup := duplicateOf(recs, m.CommandID); dup {
 			return res, nil
 		}
-		history := make([]Event, len(recs))
-		for i, r := range recs {
-			history[i] = r.Data
-		}
-		a, err := rebuild(history)
+		a, err := rebuild(eventsOf(recs))
 		if err != nil {
 			return CommitResult{}, err
 		}
@@ -129,6 +125,22 @@ func execute[A aggregate](ctx context.Context, s *Service, m CommandMeta, typ Ag
 	}
 }
 
+// decided is the decide step of a command whose Decide already ran (in
+// rebuild, for a new aggregate).
+func decided[A aggregate](A) error { return nil }
+
+// creating wraps a constructor for execute: an existing aggregate is
+// CodeAlreadyExists, otherwise create decides the new one.
+func creating[A aggregate](typ AggregateType, id string, create func() (A, error)) func([]Event) (A, error) {
+	return func(history []Event) (A, error) {
+		if len(history) > 0 {
+			var zero A
+			return zero, Errorf(CodeAlreadyExists, "%s %s already exists", typ, id)
+		}
+		return create()
+	}
+}
+
 // duplicateOf reports the result of an earlier append of the command.
 func duplicateOf(recs []RecordedEvent, id uuid.UUID) (CommitResult, bool) {
 	res := CommitResult{Duplicate: true}
@@ -141,99 +153,38 @@ func duplicateOf(recs []RecordedEvent, id uuid.UUID) (CommitResult, bool) {
 	return res, len(res.EventIDs) > 0
 }
 
-// load reads an aggregate's history for the read helpers.
+func eventsOf(recs []RecordedEvent) []Event {
+	history := make([]Event, len(recs))
+	for i, r := range recs {
+		history[i] = r.Data
+	}
+	return history
+}
+
+// load reads an aggregate's history.
 func (s *Service) load(ctx context.Context, typ AggregateType, id string) ([]Event, error) {
 	recs, err := s.Store.Load(ctx, typ, id, 0)
 	if err != nil {
 		return nil, err
 	}
-	history := make([]Event, len(recs))
-	for i, r := range recs {
-		history[i] = r.Data
-	}
-	return history, nil
+	return eventsOf(recs), nil
 }
 
-// newID derives the id of a created aggregate from the command id, so that a
-// retried creation targets the same aggregate.
-func newID(cmd uuid.UUID, what string) string { return uuid.NewSHA1(cmd, []byte(what)).String() }
+// derivedID derives the id of something a command creates from the
+// command id, so that a retried command targets the same thing.
+func derivedID(cmd uuid.UUID, what string) string { return uuid.NewSHA1(cmd, []byte(what)).String() }
 
-// creating wraps a constructor: an existing aggregate is CodeAlreadyExists.
-func creating[A aggregate](typ AggregateType, id string, create func() (A, error)) func([]Event) (A, error) {
-	return func(history []Event) (A, error) {
-		if len(history) > 0 {
-			var zero A
-			return zero, Errorf(CodeAlreadyExists, "%s %s already exists", typ, id)
-		}
-		return create()
+// pastDay returns on as a day, today when on is zero, and CodeInvalid when
+// it is after today.
+func pastDay(field string, on, today time.Time) (time.Time, error) {
+	today = Day(today)
+	if on.IsZero() {
+		return today, nil
 	}
-}
-
-// Innovation returns the current state of an innovation (CodeNotFound).
-func (s *Service) Innovation(ctx context.Context, id string) (InnovationView, error) {
-	h, err := s.load(ctx, AggregateInnovation, id)
-	if err != nil {
-		return InnovationView{}, err
+	if Day(on).After(today) {
+		var p Problems
+		p.Add(field, "%s is in the future", date(on))
+		return time.Time{}, p.Err()
 	}
-	in, err := RebuildInnovation(id, h)
-	if err != nil {
-		return InnovationView{}, err
-	}
-	return in.View(), nil
-}
-
-// Period returns the current state of a year's period (CodeNotFound).
-func (s *Service) Period(ctx context.Context, year int) (PeriodView, error) {
-	pd, err := s.period(ctx, year)
-	if err != nil {
-		return PeriodView{}, err
-	}
-	return pd.View(), nil
-}
-
-func (s *Service) period(ctx context.Context, year int) (*Period, error) {
-	h, err := s.load(ctx, AggregatePeriod, PeriodID(year))
-	if err != nil {
-		return nil, err
-	}
-	return RebuildPeriod(PeriodID(year), h)
-}
-
-// Assessment returns a region's assessment in a year (empty if unanswered).
-func (s *Service) Assessment(ctx context.Context, year int, region string) (AssessmentView, error) {
-	h, err := s.load(ctx, AggregateAssessment, AssessmentID(year, region))
-	if err != nil {
-		return AssessmentView{}, err
-	}
-	a, err := RebuildAssessment(year, region, h)
-	if err != nil {
-		return AssessmentView{}, err
-	}
-	return a.View(), nil
-}
-
-// Bimtek returns a session (CodeNotFound).
-func (s *Service) Bimtek(ctx context.Context, id string) (BimtekView, error) {
-	h, err := s.load(ctx, AggregateBimtek, id)
-	if err != nil {
-		return BimtekView{}, err
-	}
-	b, err := RebuildBimtek(id, h)
-	if err != nil {
-		return BimtekView{}, err
-	}
-	return b.View(), nil
-}
-
-// Region returns a reference region with its profile (CodeNotFound).
-func (s *Service) Region(ctx context.Context, code string) (RegionView, error) {
-	h, err := s.load(ctx, AggregateRegion, code)
-	if err != nil {
-		return RegionView{}, err
-	}
-	r, err := RebuildRegionProfile(code, h)
-	if err != nil {
-		return RegionView{}, err
-	}
-	return r.View(), nil
+	return Day(on), nil
 }

@@ -7,8 +7,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/jejak-id/jejak/domain"
 )
 
@@ -69,10 +67,6 @@ func (r *serviceRunner) run(ctx context.Context, actions []*action) error {
 	return nil
 }
 
-func (r *serviceRunner) meta(id uuid.UUID, actor domain.Actor) domain.CommandMeta {
-	return domain.CommandMeta{CommandID: id, Actor: actor, CorrelationID: r.correlation}
-}
-
 // count records a command's result.
 func (r *serviceRunner) count(res domain.CommitResult) {
 	if !res.Duplicate && len(res.EventIDs) > 0 {
@@ -81,7 +75,7 @@ func (r *serviceRunner) count(res domain.CommitResult) {
 	}
 }
 
-// exec executes one action as one or more commands.
+// exec executes the action's command.
 func (r *serviceRunner) exec(ctx context.Context, svc *domain.Service, a *action) error {
 	res, err := r.command(ctx, svc, a)
 	if err != nil {
@@ -92,84 +86,52 @@ func (r *serviceRunner) exec(ctx context.Context, svc *domain.Service, a *action
 }
 
 func (r *serviceRunner) command(ctx context.Context, svc *domain.Service, a *action) (domain.CommitResult, error) {
-	m := r.meta(a.id, a.actor)
-	switch a.kind {
-	case actOpenPeriod:
-		return svc.OpenPeriod(ctx, domain.OpenPeriodCommand{CommandMeta: m, Year: a.year, CatalogueVersion: a.version, Schedule: a.schedule})
-	case actAdvancePhase:
-		return svc.AdvancePhase(ctx, domain.AdvancePhaseCommand{CommandMeta: m, Year: a.year, To: a.phase})
-	case actSetOffice:
-		return svc.UpdateRegionProfile(ctx, domain.UpdateRegionProfileCommand{CommandMeta: m, Region: a.region, OfficeName: a.officeName, OfficeKind: a.officeKind})
-	case actSetPerbatasan:
-		on := true
-		return svc.UpdateRegionProfile(ctx, domain.UpdateRegionProfileCommand{CommandMeta: m, Region: a.region, Perbatasan: &on, PerbatasanReason: a.reason})
-	case actPropose:
-		res, id, err := svc.ProposeInnovation(ctx, domain.ProposeInnovationCommand{CommandMeta: m, Region: a.region, Details: a.inn.details, On: a.inn.proposed})
-		if err == nil && id != a.inn.id {
-			err = fmt.Errorf("innovation id %s, planned %s", id, a.inn.id)
-		}
-		return res, err
-	case actStartTrial:
-		return svc.StartTrial(ctx, domain.StageCommand{CommandMeta: m, InnovationID: a.inn.id, On: a.inn.trial})
-	case actStartImplementation:
-		return svc.StartImplementation(ctx, domain.StageCommand{CommandMeta: m, InnovationID: a.inn.id, On: a.inn.implemented})
-	case actWithdraw:
-		return svc.WithdrawInnovation(ctx, domain.WithdrawInnovationCommand{CommandMeta: m, InnovationID: a.inn.id, Reason: a.reason, On: a.inn.withdrawn})
-	case actReplicate:
-		d := a.adopter.details
-		res, id, err := svc.RecordReplication(ctx, domain.RecordReplicationCommand{CommandMeta: m, OriginInnovationID: a.inn.id,
-			AdopterRegion: a.adopter.region, Details: &d, On: a.adopter.proposed})
-		if err == nil && id != a.adopter.id {
-			err = fmt.Errorf("adopter innovation id %s, planned %s", id, a.adopter.id)
-		}
+	switch cmd := a.command(r.correlation).(type) {
+	case domain.OpenPeriodCommand:
+		return svc.OpenPeriod(ctx, cmd)
+	case domain.AdvancePhaseCommand:
+		return svc.AdvancePhase(ctx, cmd)
+	case domain.UpdateRegionProfileCommand:
+		return svc.UpdateRegionProfile(ctx, cmd)
+	case domain.ProposeInnovationCommand:
+		res, id, err := svc.ProposeInnovation(ctx, cmd)
+		return res, planned(err, "innovation", id, a.inn.id)
+	case startTrial:
+		return svc.StartTrial(ctx, cmd.StageCommand)
+	case startImplementation:
+		return svc.StartImplementation(ctx, cmd.StageCommand)
+	case domain.WithdrawInnovationCommand:
+		return svc.WithdrawInnovation(ctx, cmd)
+	case domain.RecordReplicationCommand:
+		res, id, err := svc.RecordReplication(ctx, cmd)
 		if err == nil && !res.Duplicate {
 			r.commits.Add(1) // the origin's InnovationReplicated
 			r.events.Add(1)
 		}
-		return res, err
-	case actScheduleBimtek:
-		res, id, err := svc.ScheduleBimtek(ctx, domain.ScheduleBimtekCommand{CommandMeta: m, Plan: a.session.plan})
-		if err == nil && id != a.session.id {
-			err = fmt.Errorf("session id %s, planned %s", id, a.session.id)
-		}
-		return res, err
-	case actAttend:
-		for _, p := range a.people {
-			res, err := svc.RecordAttendance(ctx, domain.RecordAttendanceCommand{
-				CommandMeta: r.meta(uuid.NewSHA1(a.id, []byte(p.Name+"|"+p.Unit)), a.actor), SessionID: a.session.id, Participant: p})
-			if err != nil {
-				return res, err
-			}
-			r.count(res)
-		}
-		return domain.CommitResult{}, nil
-	case actCloseBimtek:
-		return svc.CloseBimtek(ctx, domain.CloseBimtekCommand{CommandMeta: m, SessionID: a.session.id})
-	case actSubmitAnswers:
-		for _, ans := range a.answers {
-			res, err := svc.SubmitAnswer(ctx, domain.SubmitAnswerCommand{CommandMeta: r.meta(answerCommand(a, ans.indicator), a.actor),
-				Year: a.year, Region: a.region, Indicator: ans.indicator, InnovationID: a.innovationID, Option: ans.claimed, Evidence: ans.evidence})
-			if err != nil {
-				return res, err
-			}
-			r.count(res)
-		}
-		return domain.CommitResult{}, nil
-	case actVerifyAnswers:
-		for _, ans := range a.answers {
-			res, err := svc.VerifyAnswer(ctx, domain.VerifyAnswerCommand{CommandMeta: r.meta(answerCommand(a, ans.indicator), a.actor),
-				Year: a.year, Region: a.region, Indicator: ans.indicator, InnovationID: a.innovationID,
-				Decision: ans.decision, Option: ans.verified, Reason: ans.reason})
-			if err != nil {
-				return res, err
-			}
-			r.count(res)
-		}
-		return domain.CommitResult{}, nil
-	case actRejectInnovation:
-		return svc.RejectInnovation(ctx, domain.RejectInnovationCommand{CommandMeta: m, Year: a.year, InnovationID: a.innovationID, Reason: a.reason})
+		return res, planned(err, "adopter innovation", id, a.adopter.id)
+	case domain.ScheduleBimtekCommand:
+		res, id, err := svc.ScheduleBimtek(ctx, cmd)
+		return res, planned(err, "session", id, a.session.id)
+	case domain.RecordAttendanceListCommand:
+		return svc.RecordAttendanceList(ctx, cmd)
+	case domain.CloseBimtekCommand:
+		return svc.CloseBimtek(ctx, cmd)
+	case domain.SubmitAnswersCommand:
+		return svc.SubmitAnswers(ctx, cmd)
+	case domain.VerifyAnswersCommand:
+		return svc.VerifyAnswers(ctx, cmd)
+	case domain.RejectInnovationCommand:
+		return svc.RejectInnovation(ctx, cmd)
 	}
 	return domain.CommitResult{}, fmt.Errorf("unknown action kind %d", a.kind)
+}
+
+// planned checks that the service created what the plan expects.
+func planned(err error, what, got, want string) error {
+	if err == nil && got != want {
+		return fmt.Errorf("%s id %s, planned %s", what, got, want)
+	}
+	return err
 }
 
 // describe names an action for error messages.

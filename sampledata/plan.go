@@ -37,7 +37,7 @@ const (
 type action struct {
 	at    time.Time
 	seq   int       // tie-break: planning order
-	id    uuid.UUID // the command id (answers derive one per indicator)
+	id    uuid.UUID // the command id
 	kind  actionKind
 	actor domain.Actor
 
@@ -127,20 +127,6 @@ func (p *plan) sorted() []*action {
 		return cmp.Compare(x.seq, y.seq)
 	})
 	return out
-}
-
-// innovationID is the id domain.Service derives from a proposal's command id.
-func innovationID(cmd uuid.UUID) string { return uuid.NewSHA1(cmd, []byte("innovation")).String() }
-
-// bimtekID is the id domain.Service derives from a scheduling command id.
-func bimtekID(cmd uuid.UUID) string { return uuid.NewSHA1(cmd, []byte("bimtek")).String() }
-
-// adopterID is the id domain.Service gives a replication's new innovation.
-func adopterID(cmd uuid.UUID) string { return uuid.NewSHA1(cmd, []byte("adopter-innovation")).String() }
-
-// answerCommand is the command id of one answer of a multi-answer action.
-func answerCommand(a *action, indicator string) uuid.UUID {
-	return uuid.NewSHA1(a.id, []byte(indicator))
 }
 
 // groups splits sorted actions into runs that may execute together: each
