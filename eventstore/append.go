@@ -22,7 +22,7 @@ func (s *Store) Append(ctx context.Context, c domain.Commit) (domain.CommitResul
 	if s.closed() {
 		return domain.CommitResult{}, errClosed()
 	}
-	if err := validateCommit(c); err != nil {
+	if err := c.Validate(); err != nil {
 		return domain.CommitResult{}, err
 	}
 	env, err := newEnvelope(s.codec, c)

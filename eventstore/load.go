@@ -23,7 +23,7 @@ func (s *Store) Load(ctx context.Context, aggregate domain.AggregateType, id str
 	if s.closed() {
 		return nil, errClosed()
 	}
-	if err := validateAggregate(aggregate, id); err != nil {
+	if err := domain.CheckAggregate(aggregate, id); err != nil {
 		return nil, err
 	}
 	subject := s.subjects.aggregate(aggregate, id)

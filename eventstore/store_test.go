@@ -22,6 +22,9 @@ func TestStoreBehaviour(t *testing.T) {
 	}})
 }
 
+// The JetStream backend restarts its server, so the restart case runs.
+var _ storetest.Restarter = (*backend)(nil)
+
 // backend is one embedded server over a temp dir.
 type backend struct {
 	dir    string

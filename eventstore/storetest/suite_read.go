@@ -78,7 +78,11 @@ func subscribeResumesFromCheckpoint(t *testing.T, b Backend) {
 	sub.stop(t)
 }
 
-func restartKeepsEverything(t *testing.T, b Backend) {
+func restartKeepsEverything(t *testing.T, backend Backend) {
+	b, ok := backend.(Restarter)
+	if !ok {
+		t.Skipf("%T is not a storetest.Restarter: its data does not outlive a server, so there is nothing to restart", backend)
+	}
 	s := MustOpen(t, b, StoreOptions{})
 	first := MustAppend(t, s, NewCommit("durable", 0, "a", "b"))
 	MustAppend(t, s, NewCommit("other", 0, "c"))
