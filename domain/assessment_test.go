@@ -4,27 +4,17 @@ import (
 	"testing"
 
 	"github.com/jejak-id/jejak/domain"
+	"github.com/jejak-id/jejak/internal/testsupport"
 )
-
-func schedule2025() []domain.PhaseWindow {
-	return []domain.PhaseWindow{
-		{Phase: domain.PhasePenjaringan, Start: day(2025, 6, 20), End: day(2025, 8, 23)},
-		{Phase: domain.PhasePengukuran, Start: day(2025, 9, 1), End: day(2025, 10, 31)},
-		{Phase: domain.PhasePresentasi, Start: day(2025, 11, 4), End: day(2025, 11, 6)},
-		{Phase: domain.PhaseValidasiLapangan, Start: day(2025, 11, 11), End: day(2025, 11, 21)},
-		{Phase: domain.PhasePleno, Start: day(2025, 11, 26), End: day(2025, 11, 26)},
-		{Phase: domain.PhasePublished, Start: day(2025, 12, 9), End: day(2025, 12, 9)},
-	}
-}
 
 func MustPeriod(tb testing.TB, phase domain.Phase) *domain.Period {
 	tb.Helper()
-	pd, err := domain.OpenPeriod(2025, "iid-2025.1", schedule2025())
+	pd, err := domain.OpenPeriod(2025, "iid-2025.1", testsupport.Schedule2025())
 	if err != nil {
 		tb.Fatal(err)
 	}
 	for pd.Phase() != phase {
-		if err := pd.Advance(domain.Phases()[indexOf(pd.Phase())+1], day(2025, 9, 1)); err != nil {
+		if err := pd.Advance(domain.Phases()[indexOf(pd.Phase())+1], testsupport.Day("2025-09-01")); err != nil {
 			tb.Fatal(err)
 		}
 	}
@@ -54,14 +44,14 @@ func MustAssessment(tb testing.TB) *domain.Assessment {
 func TestPeriod(t *testing.T) {
 	t.Run("opens in penjaringan and closes at its end", func(t *testing.T) {
 		pd := MustPeriod(t, domain.PhasePenjaringan)
-		if pd.ClosesAt() != day(2025, 8, 23) || pd.Frozen() {
+		if pd.ClosesAt() != testsupport.Day("2025-08-23") || pd.Frozen() {
 			t.Fatalf("got %+v", pd.View())
 		}
 	})
 	t.Run("lists every schedule problem at once", func(t *testing.T) {
-		s := schedule2025()
+		s := testsupport.Schedule2025()
 		s[1], s[2] = s[2], s[1]
-		s[0].End = day(2025, 6, 1)
+		s[0].End = testsupport.Day("2025-06-01")
 		_, err := domain.OpenPeriod(2025, "iid-2024.1", s)
 		wantCode(t, err, domain.CodeInvalid)
 		if n := len(err.(*domain.Error).Problems); n < 4 {
@@ -70,12 +60,12 @@ func TestPeriod(t *testing.T) {
 	})
 	t.Run("moves forward one phase at a time and freezes at pleno", func(t *testing.T) {
 		pd := MustPeriod(t, domain.PhasePengukuran)
-		wantCode(t, pd.Advance(domain.PhasePleno, day(2025, 10, 1)), domain.CodeIllegalTransition)
-		wantCode(t, pd.Advance(domain.PhasePenjaringan, day(2025, 10, 1)), domain.CodeIllegalTransition)
+		wantCode(t, pd.Advance(domain.PhasePleno, testsupport.Day("2025-10-01")), domain.CodeIllegalTransition)
+		wantCode(t, pd.Advance(domain.PhasePenjaringan, testsupport.Day("2025-10-01")), domain.CodeIllegalTransition)
 		if MustPeriod(t, domain.PhaseValidasiLapangan).Frozen() || !MustPeriod(t, domain.PhasePleno).Frozen() {
 			t.Fatal("frozen at the wrong phase")
 		}
-		wantCode(t, MustPeriod(t, domain.PhasePublished).Advance("x", day(2025, 12, 10)), domain.CodeIllegalTransition)
+		wantCode(t, MustPeriod(t, domain.PhasePublished).Advance("x", testsupport.Day("2025-12-10")), domain.CodeIllegalTransition)
 	})
 }
 

@@ -4,10 +4,11 @@ import (
 	"testing"
 
 	"github.com/jejak-id/jejak/domain"
+	"github.com/jejak-id/jejak/internal/testsupport"
 )
 
 func plan() domain.BimtekPlan {
-	return domain.BimtekPlan{Region: "18.04", Title: "Bimtek Inovasi Daerah 2025", Kind: domain.SessionBimtek, Date: day(2025, 8, 6),
+	return domain.BimtekPlan{Region: "18.04", Title: "Bimtek Inovasi Daerah 2025", Kind: domain.SessionBimtek, Date: testsupport.Day("2025-08-06"),
 		Venue: "Aula Kagungan", Organiser: "Bappeda Lampung Barat", Mode: domain.ModeHybrid, Speakers: []string{"Analis kebijakan BSKDN"}}
 }
 
@@ -31,11 +32,11 @@ func TestBimtek(t *testing.T) {
 		who.Name, who.Unit = " siti ", "dinas  kesehatan"
 		wantCode(t, b.RecordAttendance(who), domain.CodeDuplicate)
 		wantCode(t, b.RecordAttendance(domain.Participant{Name: "Budi"}), domain.CodeInvalid)
-		if err := b.Close(day(2025, 8, 6)); err != nil {
+		if err := b.Close(testsupport.Day("2025-08-06")); err != nil {
 			t.Fatal(err)
 		}
 		wantCode(t, b.RecordAttendance(domain.Participant{Name: "Budi", Unit: "Bappeda", Role: "ASN"}), domain.CodeIllegalTransition)
-		wantCode(t, b.Close(day(2025, 8, 7)), domain.CodeIllegalTransition)
+		wantCode(t, b.Close(testsupport.Day("2025-08-07")), domain.CodeIllegalTransition)
 		again, _ := domain.RebuildBimtek("b", b.Changes())
 		if v := again.View(); !v.Closed || len(v.Attendees) != 1 || v.Attendees[0].Region != "18.04" || v.Version != 3 {
 			t.Fatalf("got %+v", v)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/jejak-id/jejak/domain"
+	"github.com/jejak-id/jejak/internal/testsupport"
 )
 
 func details() domain.InnovationDetails {
@@ -15,14 +16,14 @@ func details() domain.InnovationDetails {
 
 func MustInnovation(tb testing.TB, stage domain.Stage) *domain.Innovation {
 	tb.Helper()
-	in, err := domain.ProposeInnovation("inn-1", "18.01", details(), day(2022, 1, 10), domain.InnovationOrigin{})
+	in, err := domain.ProposeInnovation("inn-1", "18.01", details(), testsupport.Day("2022-01-10"), domain.InnovationOrigin{})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	steps := []func() error{
-		func() error { return in.StartTrial(day(2022, 3, 1)) },
-		func() error { return in.StartImplementation(day(2022, 9, 1)) },
-		func() error { return in.RecordReplication("18.04", "inn-2", day(2023, 2, 1)) },
+		func() error { return in.StartTrial(testsupport.Day("2022-03-01")) },
+		func() error { return in.StartImplementation(testsupport.Day("2022-09-01")) },
+		func() error { return in.RecordReplication("18.04", "inn-2", testsupport.Day("2023-02-01")) },
 	}
 	for i, st := range []domain.Stage{domain.StageTrial, domain.StageImplementation, domain.StageReplication} {
 		if stage == domain.StageProposed || (stage == domain.StageWithdrawn && i > 0) {
@@ -36,7 +37,7 @@ func MustInnovation(tb testing.TB, stage domain.Stage) *domain.Innovation {
 		}
 	}
 	if stage == domain.StageWithdrawn {
-		if err := in.Withdraw("tidak dilanjutkan", day(2022, 4, 1)); err != nil {
+		if err := in.Withdraw("tidak dilanjutkan", testsupport.Day("2022-04-01")); err != nil {
 			tb.Fatal(err)
 		}
 	}
@@ -73,53 +74,53 @@ func TestInnovationLifeCycle(t *testing.T) {
 	t.Run("moves through trial, implementation and replication", func(t *testing.T) {
 		in := MustInnovation(t, domain.StageReplication)
 		v := in.View()
-		if v.Stage != domain.StageReplication || len(v.Replications) != 1 || v.ImplementationStartedOn != day(2022, 9, 1) {
+		if v.Stage != domain.StageReplication || len(v.Replications) != 1 || v.ImplementationStartedOn != testsupport.Day("2022-09-01") {
 			t.Fatalf("got %+v", v)
 		}
 	})
 	t.Run("rejects implementation before trial, saying what is allowed next", func(t *testing.T) {
 		in := MustInnovation(t, domain.StageProposed)
-		err := in.StartImplementation(day(2022, 5, 1))
+		err := in.StartImplementation(testsupport.Day("2022-05-01"))
 		wantCode(t, err, domain.CodeIllegalTransition)
 		if !strings.Contains(err.Error(), "start the trial") {
 			t.Fatalf("message does not say what is next: %v", err)
 		}
 	})
 	t.Run("rejects a second trial", func(t *testing.T) {
-		wantCode(t, MustInnovation(t, domain.StageTrial).StartTrial(day(2022, 5, 1)), domain.CodeIllegalTransition)
+		wantCode(t, MustInnovation(t, domain.StageTrial).StartTrial(testsupport.Day("2022-05-01")), domain.CodeIllegalTransition)
 	})
 	t.Run("rejects replication before implementation", func(t *testing.T) {
-		wantCode(t, MustInnovation(t, domain.StageTrial).RecordReplication("18.04", "x", day(2022, 5, 1)), domain.CodeIllegalTransition)
+		wantCode(t, MustInnovation(t, domain.StageTrial).RecordReplication("18.04", "x", testsupport.Day("2022-05-01")), domain.CodeIllegalTransition)
 	})
 	t.Run("never lets stage dates go backwards", func(t *testing.T) {
-		wantCode(t, MustInnovation(t, domain.StageProposed).StartTrial(day(2021, 12, 31)), domain.CodeInvalid)
-		wantCode(t, MustInnovation(t, domain.StageTrial).StartImplementation(day(2022, 2, 1)), domain.CodeInvalid)
-		wantCode(t, MustInnovation(t, domain.StageImplementation).Withdraw("x", day(2022, 8, 1)), domain.CodeInvalid)
+		wantCode(t, MustInnovation(t, domain.StageProposed).StartTrial(testsupport.Day("2021-12-31")), domain.CodeInvalid)
+		wantCode(t, MustInnovation(t, domain.StageTrial).StartImplementation(testsupport.Day("2022-02-01")), domain.CodeInvalid)
+		wantCode(t, MustInnovation(t, domain.StageImplementation).Withdraw("x", testsupport.Day("2022-08-01")), domain.CodeInvalid)
 	})
 	t.Run("does not let a region replicate its own innovation or replicate twice", func(t *testing.T) {
 		in := MustInnovation(t, domain.StageReplication)
-		wantCode(t, in.RecordReplication("18.01", "y", day(2023, 3, 1)), domain.CodeInvalid)
-		wantCode(t, in.RecordReplication("18.04", "y", day(2023, 3, 1)), domain.CodeDuplicate)
+		wantCode(t, in.RecordReplication("18.01", "y", testsupport.Day("2023-03-01")), domain.CodeInvalid)
+		wantCode(t, in.RecordReplication("18.04", "y", testsupport.Day("2023-03-01")), domain.CodeDuplicate)
 	})
 	t.Run("records the same replication once (idempotent retries)", func(t *testing.T) {
 		in := MustInnovation(t, domain.StageReplication)
 		n := len(in.Changes())
-		if err := in.RecordReplication("18.04", "inn-2", day(2023, 2, 1)); err != nil || len(in.Changes()) != n {
+		if err := in.RecordReplication("18.04", "inn-2", testsupport.Day("2023-02-01")); err != nil || len(in.Changes()) != n {
 			t.Fatalf("err %v, %d changes", err, len(in.Changes()))
 		}
 	})
 	t.Run("withdraws at any stage with a reason, and nothing follows", func(t *testing.T) {
 		for _, st := range []domain.Stage{domain.StageProposed, domain.StageTrial, domain.StageImplementation, domain.StageReplication} {
 			in := MustInnovation(t, st)
-			wantCode(t, in.Withdraw(" ", day(2024, 1, 1)), domain.CodeInvalid)
-			if err := in.Withdraw("anggaran dihentikan", day(2024, 1, 1)); err != nil {
+			wantCode(t, in.Withdraw(" ", testsupport.Day("2024-01-01")), domain.CodeInvalid)
+			if err := in.Withdraw("anggaran dihentikan", testsupport.Day("2024-01-01")); err != nil {
 				t.Fatal(err)
 			}
 			if v := in.View(); v.Stage != domain.StageWithdrawn || v.WithdrawnFrom != st {
 				t.Fatalf("got %+v", v)
 			}
-			wantCode(t, in.StartTrial(day(2024, 2, 1)), domain.CodeIllegalTransition)
-			wantCode(t, in.Withdraw("again", day(2024, 2, 1)), domain.CodeIllegalTransition)
+			wantCode(t, in.StartTrial(testsupport.Day("2024-02-01")), domain.CodeIllegalTransition)
+			wantCode(t, in.Withdraw("again", testsupport.Day("2024-02-01")), domain.CodeIllegalTransition)
 		}
 	})
 	t.Run("is rebuilt from its events to the same state", func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jejak-id/jejak/domain"
+	"github.com/jejak-id/jejak/internal/testsupport"
 )
 
 // TestRandomCommands drives aggregates with random commands (fixed seeds):
@@ -17,7 +18,7 @@ func TestRandomCommands(t *testing.T) {
 	regions := []string{"18.04", "35.08", "64.03", "31.71"}
 	for seed := uint64(1); seed <= 200; seed++ {
 		rng := rand.New(rand.NewPCG(seed, 7))
-		date := func() time.Time { return day(2021, 1, 1).AddDate(0, 0, rng.IntN(1500)) }
+		date := func() time.Time { return testsupport.Day("2021-01-01").AddDate(0, 0, rng.IntN(1500)) }
 		in, err := domain.ProposeInnovation("inn", "18.01", details(), date(), domain.InnovationOrigin{})
 		if err != nil {
 			t.Fatal(err)
@@ -75,7 +76,7 @@ func TestRandomAssessment(t *testing.T) {
 		pd := MustPeriod(t, domain.PhasePenjaringan)
 		for step := 0; step < 20; step++ {
 			if step == 10 {
-				if err := pd.Advance(domain.PhasePengukuran, day(2025, 9, 1)); err != nil {
+				if err := pd.Advance(domain.PhasePengukuran, testsupport.Day("2025-09-01")); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -5,10 +5,10 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jejak-id/jejak/domain"
-)
 
-func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	"github.com/jejak-id/jejak/domain"
+	"github.com/jejak-id/jejak/internal/testsupport"
+)
 
 func ans(code string, claimed int, status domain.AnswerStatus, verified int) domain.AnswerInput {
 	return domain.AnswerInput{Indicator: code, Claimed: claimed, Status: status, Verified: verified, EventIDs: []uuid.UUID{uuid.New()}}
@@ -39,19 +39,19 @@ func workedExample() domain.ScoreInput {
 			ProposedOn: proposed, TrialStartedOn: trial, ImplementationStartedOn: implemented,
 			ProposedEventID: uuid.New(), TrialEventID: uuid.New()}
 	}
-	a := impl("A", domain.StageReplication, day(2023, 9, 1), day(2023, 12, 1), day(2024, 3, 1))
+	a := impl("A", domain.StageReplication, testsupport.Day("2023-09-01"), testsupport.Day("2023-12-01"), testsupport.Day("2024-03-01"))
 	a.Answers = aAnswers
-	a.BimtekSessions = []domain.DatedFact{fact("s1", day(2024, 5, 1)), fact("s2", day(2025, 7, 1)), fact("s2", day(2025, 7, 1)), fact("old", day(2022, 1, 1))}
-	a.Replications = []domain.DatedFact{fact("18.01", day(2025, 1, 10))}
-	b := impl("B", domain.StageImplementation, day(2024, 1, 15), day(2024, 11, 20), day(2025, 1, 5))
+	a.BimtekSessions = []domain.DatedFact{fact("s1", testsupport.Day("2024-05-01")), fact("s2", testsupport.Day("2025-07-01")), fact("s2", testsupport.Day("2025-07-01")), fact("old", testsupport.Day("2022-01-01"))}
+	a.Replications = []domain.DatedFact{fact("18.01", testsupport.Day("2025-01-10"))}
+	b := impl("B", domain.StageImplementation, testsupport.Day("2024-01-15"), testsupport.Day("2024-11-20"), testsupport.Day("2025-01-05"))
 	b.Affair = domain.AffairPendidikan
 	b.Answers = []domain.AnswerInput{accepted("16", 3), accepted("17", 3), accepted("33", 3), accepted("35", 3), ans("18", 1, domain.AnswerPending, 0)}
-	c := impl("C", domain.StageImplementation, day(2021, 1, 1), day(2021, 6, 1), day(2022, 1, 10))
+	c := impl("C", domain.StageImplementation, testsupport.Day("2021-01-01"), testsupport.Day("2021-06-01"), testsupport.Day("2022-01-10"))
 	c.Answers = aAnswers
-	d := impl("D", domain.StageTrial, day(2024, 1, 1), day(2024, 3, 1), time.Time{})
-	e := impl("E", domain.StageImplementation, day(2024, 1, 1), day(2024, 3, 1), day(2024, 6, 1))
+	d := impl("D", domain.StageTrial, testsupport.Day("2024-01-01"), testsupport.Day("2024-03-01"), time.Time{})
+	e := impl("E", domain.StageImplementation, testsupport.Day("2024-01-01"), testsupport.Day("2024-03-01"), testsupport.Day("2024-06-01"))
 	e.RejectedForYear, e.RejectionReason = true, "evidence does not show an innovation"
-	return domain.ScoreInput{Region: "18.04", Year: 2025, ClosesAt: day(2025, 8, 23), SPD: spd,
+	return domain.ScoreInput{Region: "18.04", Year: 2025, ClosesAt: testsupport.Day("2025-08-23"), SPD: spd,
 		Innovations: []domain.InnovationInput{a, b, c, d, e}}
 }
 
@@ -148,7 +148,7 @@ func TestScore(t *testing.T) {
 		}
 	})
 	t.Run("gives Tidak Dapat Dinilai to a region without anything", func(t *testing.T) {
-		r, err := domain.Score(c, domain.ScoreInput{Region: "18.04", Year: 2025, ClosesAt: day(2025, 8, 23)})
+		r, err := domain.Score(c, domain.ScoreInput{Region: "18.04", Year: 2025, ClosesAt: testsupport.Day("2025-08-23")})
 		if err != nil || r.Verified.IID != 0 || r.Verified.Predicate != "Tidak Dapat Dinilai" {
 			t.Fatalf("got %+v %v", r.Verified, err)
 		}
@@ -162,8 +162,8 @@ func TestScore(t *testing.T) {
 			pred   string
 			closes time.Time
 		}{
-			{2023, berauSPD(45), 1567, "39.75", "Inovatif", day(2023, 7, 28)},
-			{2024, berauSPD(30), 1429, "32.37", "Kurang Inovatif", day(2024, 8, 18)},
+			{2023, berauSPD(45), 1567, "39.75", "Inovatif", testsupport.Day("2023-07-28")},
+			{2024, berauSPD(30), 1429, "32.37", "Kurang Inovatif", testsupport.Day("2024-08-18")},
 		} {
 			in := domain.ScoreInput{Region: "64.03", Year: tc.year, ClosesAt: tc.closes, SPD: tc.spd}
 			in.Innovations = innovationsSumming(tc.sum, 40, tc.closes)
