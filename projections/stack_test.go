@@ -44,9 +44,6 @@ var (
 	day      = testsupport.Day
 )
 
-// schedule2025 is the real 2025 calendar of docs/DOMAIN.md §7.2.
-func schedule2025() []domain.PhaseWindow { return testsupport.Schedule2025() }
-
 func scenario(tb testing.TB, s *stack) map[string]uint64 {
 	tb.Helper()
 	ctx := context.Background()
@@ -61,7 +58,7 @@ func scenario(tb testing.TB, s *stack) map[string]uint64 {
 		}
 	}
 	step("open")(s.svc.OpenPeriod(ctx, domain.OpenPeriodCommand{CommandMeta: s.meta(admin), Year: 2025,
-		CatalogueVersion: "iid-2025.1", Schedule: schedule2025()}))
+		CatalogueVersion: "iid-2025.1", Schedule: testsupport.Schedule2025()}))
 
 	lb := operator("18.04")
 	res, innA, err := s.svc.ProposeInnovation(ctx, domain.ProposeInnovationCommand{CommandMeta: s.meta(lb), Region: "18.04",

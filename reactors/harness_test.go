@@ -40,14 +40,14 @@ func mustHarness(tb testing.TB) *harness {
 	h := &harness{storage: st, store: st.Store, deadLetters: dl}
 	h.svc = domain.NewService(st.Store, func() time.Time { return now })
 	_, err = h.svc.OpenPeriod(ctx, domain.OpenPeriodCommand{CommandMeta: h.meta(admin), Year: 2025,
-		CatalogueVersion: "iid-2025.1", Schedule: schedule2025()})
+		CatalogueVersion: "iid-2025.1", Schedule: testsupport.Schedule2025()})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return h
 }
 
-var admin = domain.Actor{UserID: "admin", Role: domain.RoleAdmin}
+var admin = testsupport.Admin
 
 func (h *harness) meta(actor domain.Actor) domain.CommandMeta {
 	return domain.CommandMeta{CommandID: uuid.New(), Actor: actor}
@@ -144,4 +144,3 @@ func counted(r reactors.Reactor, calls *atomic.Int32) reactors.Reactor {
 
 var errBoom = errors.New("boom")
 
-var schedule2025 = testsupport.Schedule2025
