@@ -78,20 +78,27 @@ func (c SubmitAnswerCommand) Decide(pd *Period, in *Innovation, a *Assessment) e
 	if err := c.authorize(); err != nil {
 		return err
 	}
-	return a.SubmitAnswer(pd, Submission{Indicator: c.Indicator, Innovation: in, Option: c.Option,
-		Evidence: c.Evidence, SubmittedBy: c.Actor.UserID})
+	return c.submit(pd, in, a)
 }
 
 func (c SubmitAnswerCommand) authorize() error {
 	return Authorize(c.Actor, ActionWriteRegion, c.Region)
 }
 
+func (c SubmitAnswerCommand) submit(pd *Period, in *Innovation, a *Assessment) error {
+	return a.SubmitAnswer(pd, Submission{Indicator: c.Indicator, Innovation: in, Option: c.Option,
+		Evidence: c.Evidence, SubmittedBy: c.Actor.UserID})
+}
+
 // Decide submits each answer in turn, as SubmitAnswerCommand does.
 func (c SubmitAnswersCommand) Decide(pd *Period, in *Innovation, a *Assessment) error {
+	if err := c.authorize(); err != nil {
+		return err
+	}
 	for _, ans := range c.Answers {
 		one := SubmitAnswerCommand{CommandMeta: c.CommandMeta, Year: c.Year, Region: c.Region, Indicator: ans.Indicator,
 			InnovationID: c.InnovationID, Option: ans.Option, Evidence: ans.Evidence}
-		if err := one.Decide(pd, in, a); err != nil {
+		if err := one.submit(pd, in, a); err != nil {
 			return err
 		}
 	}
@@ -108,18 +115,25 @@ func (c VerifyAnswerCommand) Decide(pd *Period, a *Assessment) error {
 	if err := c.authorize(); err != nil {
 		return err
 	}
-	return a.VerifyAnswer(pd, Verification{Key: AnswerKey{Indicator: c.Indicator, InnovationID: c.InnovationID},
-		Decision: c.Decision, Option: c.Option, Reason: c.Reason, VerifiedBy: c.Actor.UserID})
+	return c.verify(pd, a)
 }
 
 func (c VerifyAnswerCommand) authorize() error { return Authorize(c.Actor, ActionVerify, c.Region) }
 
+func (c VerifyAnswerCommand) verify(pd *Period, a *Assessment) error {
+	return a.VerifyAnswer(pd, Verification{Key: AnswerKey{Indicator: c.Indicator, InnovationID: c.InnovationID},
+		Decision: c.Decision, Option: c.Option, Reason: c.Reason, VerifiedBy: c.Actor.UserID})
+}
+
 // Decide records each decision in turn, as VerifyAnswerCommand does.
 func (c VerifyAnswersCommand) Decide(pd *Period, a *Assessment) error {
+	if err := c.authorize(); err != nil {
+		return err
+	}
 	for _, d := range c.Decisions {
 		one := VerifyAnswerCommand{CommandMeta: c.CommandMeta, Year: c.Year, Region: c.Region, Indicator: d.Indicator,
 			InnovationID: c.InnovationID, Decision: d.Decision, Option: d.Option, Reason: d.Reason}
-		if err := one.Decide(pd, a); err != nil {
+		if err := one.verify(pd, a); err != nil {
 			return err
 		}
 	}

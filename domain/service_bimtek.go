@@ -53,24 +53,34 @@ func (c ScheduleBimtekCommand) authorize() error {
 // Decide adds the participant to b (a regional write for the session's
 // region), from the day of the session on.
 func (c RecordAttendanceCommand) Decide(b *Bimtek, today time.Time) error {
-	if err := Authorize(c.Actor, ActionWriteRegion, b.Region()); err != nil {
+	if err := checkAttendance(c.Actor, b, today); err != nil {
 		return err
-	}
-	// Attendance of a session that has not happened yet would count for
-	// indicator 20 before anyone attended.
-	if on := Day(b.plan.Date); Day(today).Before(on) {
-		return Errorf(CodeIllegalTransition, "attendance can be recorded from the day of the session (%s) on", date(on))
 	}
 	return b.RecordAttendance(c.Participant)
 }
 
 // Decide records each participant in turn, as RecordAttendanceCommand does.
 func (c RecordAttendanceListCommand) Decide(b *Bimtek, today time.Time) error {
+	if err := checkAttendance(c.Actor, b, today); err != nil {
+		return err
+	}
 	for _, p := range c.Participants {
-		one := RecordAttendanceCommand{CommandMeta: c.CommandMeta, SessionID: c.SessionID, Participant: p}
-		if err := one.Decide(b, today); err != nil {
+		if err := b.RecordAttendance(p); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// checkAttendance checks that the actor may write for the session's region
+// and that the session's day has come: attendance of a session that has
+// not happened yet would count for indicator 20 before anyone attended.
+func checkAttendance(a Actor, b *Bimtek, today time.Time) error {
+	if err := Authorize(a, ActionWriteRegion, b.Region()); err != nil {
+		return err
+	}
+	if on := Day(b.plan.Date); Day(today).Before(on) {
+		return Errorf(CodeIllegalTransition, "attendance can be recorded from the day of the session (%s) on", date(on))
 	}
 	return nil
 }
