@@ -143,4 +143,3 @@ func counted(r reactors.Reactor, calls *atomic.Int32) reactors.Reactor {
 }
 
 var errBoom = errors.New("boom")
-
