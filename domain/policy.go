@@ -65,7 +65,6 @@ func Authorize(a Actor, act Action, region string) error {
 	if a.UserID == "" || !a.Role.Valid() {
 		return Errorf(CodeForbidden, "an unknown actor may not do anything")
 	}
-	forbidden := Errorf(CodeForbidden, "role %s may not %s", a.Role, act.describe())
 	if act == ActionReadPublished {
 		return nil // every known actor, the public included
 	}
@@ -91,7 +90,7 @@ func Authorize(a Actor, act Action, region string) error {
 			return inScope(a, act, region)
 		}
 	}
-	return forbidden
+	return Errorf(CodeForbidden, "role %s may not %s", a.Role, act.describe())
 }
 
 // isRead reports whether act is a read.
