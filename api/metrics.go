@@ -1,82 +1,99 @@
 package api
 
 import (
-	"fmt"
-	"io"
-	"sort"
-	"sync"
+	"maps"
+	"net/http"
+	"strconv"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/jejak-id/jejak/projections/export"
 )
 
-// metrics counts what operators watch, exposed in the Prometheus text
-// format at /metrics. Safe for concurrent use.
+// metrics are what the API counts for operators, registered on the
+// registry the composition root passes in (Config.Metrics) and served at
+// /metrics in the Prometheus text format. Other parts of Jejak (the
+// projections' position and checkpoint age, the evidence store, the
+// sealer) register their own collectors on the same registry.
 type metrics struct {
-	mu        sync.Mutex
-	requests  map[string]uint64 // "method code"
-	appends   uint64
-	conflicts uint64
-	dupes     uint64
+	requests  *prometheus.HistogramVec
+	appends   prometheus.Counter
+	replays   prometheus.Counter
+	conflicts *prometheus.CounterVec
+	handler   http.Handler
 }
 
-func newMetrics() *metrics { return &metrics{requests: map[string]uint64{}} }
-
-func (m *metrics) observeRequest(method string, status int) {
-	m.mu.Lock()
-	m.requests[fmt.Sprintf("%s %d", method, status)]++
-	m.mu.Unlock()
+func newMetrics(reg *prometheus.Registry, s *Server) *metrics {
+	m := &metrics{
+		requests: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "jejak_http_request_duration_seconds",
+			Help: "HTTP request durations by route pattern, method and status class (2xx, 4xx...).",
+			// 1 ms to 10 s: reads answer in milliseconds, exports and
+			// min_position waits take seconds.
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"route", "method", "status_class"}),
+		appends: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "jejak_appends_total",
+			Help: "Commits appended through the API (new commits only; idempotent replays are counted apart).",
+		}),
+		replays: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "jejak_idempotent_replays_total",
+			Help: "Retried commands answered with the result of their first append (Idempotent-Replayed).",
+		}),
+		conflicts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "jejak_version_conflicts_total",
+			Help: "Commands refused by optimistic concurrency: 409 between writers, 412 for a stale If-Match.",
+		}, []string{"status"}),
+	}
+	m.conflicts.WithLabelValues("409")
+	m.conflicts.WithLabelValues("412")
+	reg.MustRegister(m.requests, m.appends, m.replays, m.conflicts,
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "jejak_sse_clients",
+			Help: "Clients connected to the live stream (/api/v1/stream).",
+		}, func() float64 { return float64(s.hub.clientCount()) }),
+		exportJobsCollector{s: s})
+	m.handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
+	return m
 }
 
-func (m *metrics) observeAppend(duplicate bool) {
-	m.mu.Lock()
-	m.appends++
-	if duplicate {
-		m.dupes++
-	}
-	m.mu.Unlock()
+func (m *metrics) observeRequest(route, method string, status int, seconds float64) {
+	m.requests.WithLabelValues(route, method, strconv.Itoa(status/100)+"xx").Observe(seconds)
 }
 
-func (m *metrics) observeConflict() {
-	m.mu.Lock()
-	m.conflicts++
-	m.mu.Unlock()
+func (m *metrics) observeAppend(replayed bool) {
+	if replayed {
+		m.replays.Inc()
+	} else {
+		m.appends.Inc()
+	}
 }
 
-// write renders the metrics; head and position give the projection lag.
-func (m *metrics) write(w io.Writer, head, position uint64) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	fmt.Fprintln(w, "# HELP jejak_http_requests_total HTTP requests by method and status.")
-	fmt.Fprintln(w, "# TYPE jejak_http_requests_total counter")
-	keys := make([]string, 0, len(m.requests))
-	for k := range m.requests {
-		keys = append(keys, k)
+// observeRefusal counts a refused write by its status.
+func (m *metrics) observeRefusal(code string, status int) {
+	if code == "version_conflict" || code == string(codePreconditionFailed) {
+		m.conflicts.WithLabelValues(strconv.Itoa(status)).Inc()
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		var method string
-		var code int
-		fmt.Sscanf(k, "%s %d", &method, &code)
-		fmt.Fprintf(w, "jejak_http_requests_total{method=%q,code=\"%d\"} %d\n", method, code, m.requests[k])
+}
+
+var exportJobsDesc = prometheus.NewDesc("jejak_export_jobs",
+	"Export jobs started by this replica, by status (queued, running, done, failed).", []string{"status"}, nil)
+
+// exportJobsCollector counts the export jobs by status when scraped.
+type exportJobsCollector struct{ s *Server }
+
+func (c exportJobsCollector) Describe(ch chan<- *prometheus.Desc) { ch <- exportJobsDesc }
+
+func (c exportJobsCollector) Collect(ch chan<- prometheus.Metric) {
+	counts := map[string]int{export.JobQueued: 0, export.JobRunning: 0, export.JobDone: 0, export.JobFailed: 0}
+	c.s.exportsMu.RLock()
+	jobs := c.s.exports
+	c.s.exportsMu.RUnlock()
+	if jobs != nil {
+		maps.Copy(counts, jobs.Counts())
 	}
-	fmt.Fprintln(w, "# HELP jejak_appends_total Commits appended through the API.")
-	fmt.Fprintln(w, "# TYPE jejak_appends_total counter")
-	fmt.Fprintf(w, "jejak_appends_total %d\n", m.appends)
-	fmt.Fprintln(w, "# HELP jejak_append_duplicates_total Retried commands answered from the first append.")
-	fmt.Fprintln(w, "# TYPE jejak_append_duplicates_total counter")
-	fmt.Fprintf(w, "jejak_append_duplicates_total %d\n", m.dupes)
-	fmt.Fprintln(w, "# HELP jejak_version_conflicts_total Commands refused by optimistic concurrency.")
-	fmt.Fprintln(w, "# TYPE jejak_version_conflicts_total counter")
-	fmt.Fprintf(w, "jejak_version_conflicts_total %d\n", m.conflicts)
-	fmt.Fprintln(w, "# HELP jejak_store_head_position Position of the latest commit in the store.")
-	fmt.Fprintln(w, "# TYPE jejak_store_head_position gauge")
-	fmt.Fprintf(w, "jejak_store_head_position %d\n", head)
-	fmt.Fprintln(w, "# HELP jejak_projection_position Position the projections have applied.")
-	fmt.Fprintln(w, "# TYPE jejak_projection_position gauge")
-	fmt.Fprintf(w, "jejak_projection_position %d\n", position)
-	lag := uint64(0)
-	if head > position {
-		lag = head - position
+	for status, n := range counts {
+		ch <- prometheus.MustNewConstMetric(exportJobsDesc, prometheus.GaugeValue, float64(n), status)
 	}
-	fmt.Fprintln(w, "# HELP jejak_projection_lag_commits Commits appended but not yet applied to the projections.")
-	fmt.Fprintln(w, "# TYPE jejak_projection_lag_commits gauge")
-	fmt.Fprintf(w, "jejak_projection_lag_commits %d\n", lag)
 }

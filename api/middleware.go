@@ -19,6 +19,7 @@ const (
 	ctxRequestID ctxKey = iota
 	ctxCorrelationID
 	ctxActor
+	ctxRecord
 )
 
 var safeID = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
@@ -80,8 +81,29 @@ func (s *statusRecorder) Flush() {
 
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
+// requestRecord is what the access log and the metrics learn about a request
+// while it is served: the middleware that reads the token fills in the
+// actor, the route fills in its pattern, writeError the refusal's code. It
+// travels in the request's context; only the request's own goroutine
+// touches it.
+type requestRecord struct {
+	actor   *domain.Actor
+	route   string // "GET /api/v1/regions/{code}"; "" until a route matched
+	problem string // the code of a refused or failed request
+}
+
+func recordOf(ctx context.Context) *requestRecord {
+	rec, _ := ctx.Value(ctxRecord).(*requestRecord)
+	return rec
+}
+
 // observe assigns request and correlation ids, recovers panics into a 500
-// problem, and logs one line per request.
+// problem, and logs one line per request naming who sent it (user, role,
+// region or anonymous), the route pattern, the status, the duration and the
+// refusal's code. The path's values (ids) are left out with the query
+// string: the route pattern says what was asked, and a query can carry a
+// token (?access_token= of the live stream). Request bodies are never
+// logged.
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -93,29 +115,66 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		if !safeID.MatchString(cid) {
 			cid = rid
 		}
+		record := &requestRecord{}
 		ctx := context.WithValue(r.Context(), ctxRequestID, rid)
 		ctx = context.WithValue(ctx, ctxCorrelationID, cid)
+		ctx = context.WithValue(ctx, ctxRecord, record)
 		r = r.WithContext(ctx)
 		w.Header().Set("X-Request-ID", rid)
 		w.Header().Set("X-Correlation-ID", cid)
 		rec := &statusRecorder{ResponseWriter: w}
 		defer func() {
 			if v := recover(); v != nil {
-				s.log.ErrorContext(ctx, "panic in handler", "panic", v, "path", r.URL.Path)
+				s.log.ErrorContext(ctx, "panic in handler", "panic", v, "route", record.route)
 				if rec.status == 0 {
 					writeError(rec, r, domain.Errorf(domain.CodeInternal, "an unexpected error occurred; it has been logged"), s.log)
 				}
 			}
-			s.metrics.observeRequest(r.Method, rec.status)
-			s.log.LogAttrs(ctx, slog.LevelInfo, "request",
-				slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			took := time.Since(start)
+			route := record.route
+			if route == "" {
+				route = s.routeOf(r)
+			}
+			s.metrics.observeRequest(route, r.Method, rec.status, took.Seconds())
+			s.metrics.observeRefusal(record.problem, rec.status)
+			actor := domain.Actor{UserID: "anonymous", Role: domain.RolePublic}
+			if record.actor != nil {
+				actor = *record.actor
+			}
+			attrs := []slog.Attr{
+				slog.String("method", r.Method), slog.String("route", route),
 				slog.Int("status", rec.status), slog.Int("bytes", rec.bytes),
-				slog.Duration("took", time.Since(start)),
+				slog.String("duration", took.Round(time.Microsecond).String()),
 				slog.String("request_id", rid), slog.String("correlation_id", cid),
-				slog.String("user", actorFrom(r.Context()).UserID))
+				slog.String("user", actor.UserID), slog.String("role", string(actor.Role)),
+			}
+			if actor.Region != "" {
+				attrs = append(attrs, slog.String("region", actor.Region))
+			}
+			level := slog.LevelInfo
+			if record.problem != "" {
+				attrs = append(attrs, slog.String("reason", record.problem))
+			}
+			if rec.status >= 500 {
+				level = slog.LevelError
+			}
+			s.log.LogAttrs(ctx, level, "request", attrs...)
 		}()
 		next.ServeHTTP(rec, r)
 	})
+}
+
+// routeOf names the route of a request that was answered before its route
+// ran (a refused token): its pattern, "dashboard" for the dashboard's files
+// or "unmatched" for an unknown path, so that metrics never carry raw paths.
+func (s *Server) routeOf(r *http.Request) string {
+	if _, pattern := s.mux.Handler(r); pattern != "" && pattern != "/" {
+		return pattern
+	}
+	if r.URL.Path != "/api" && !strings.HasPrefix(r.URL.Path, "/api/") {
+		return "dashboard"
+	}
+	return "unmatched"
 }
 
 // authenticate reads a Bearer token when present. A missing token means the
@@ -141,6 +200,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		if err != nil {
 			writeError(w, r, err, s.log)
 			return
+		}
+		if rec := recordOf(r.Context()); rec != nil {
+			rec.actor = &actor
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxActor, actor)))
 	})

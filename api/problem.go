@@ -103,6 +103,9 @@ func problemFor(r *http.Request, err error, log *slog.Logger) Problem {
 // writeError writes err as application/problem+json.
 func writeError(w http.ResponseWriter, r *http.Request, err error, log *slog.Logger) {
 	p := problemFor(r, err, log)
+	if rec := recordOf(r.Context()); rec != nil {
+		rec.problem = p.Code
+	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(p.Status)

@@ -5,7 +5,6 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,7 +14,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/jejak-id/jejak/api/dashboard"
 	"github.com/jejak-id/jejak/domain"
@@ -36,6 +38,9 @@ type Config struct {
 	// Idempotency remembers Idempotency-Keys to refuse a reused key; nil
 	// only replays retries (same key, same endpoint) without that check.
 	Idempotency IdempotencyKeys
+	// Metrics is the registry /metrics serves; the API registers its own
+	// collectors on it (nil: a registry of the API's metrics alone).
+	Metrics *prometheus.Registry
 	// Now is the clock (time.Now when nil).
 	Now     func() time.Time
 	Logger  *slog.Logger
@@ -86,6 +91,10 @@ type Server struct {
 	log       *slog.Logger
 	metrics   *metrics
 	handler   http.Handler
+	mux       *http.ServeMux
+	// startHead is the head the projections must reach before the server
+	// is ready (CatchUpTo).
+	startHead atomic.Uint64
 }
 
 // New returns a server for cfg.
@@ -109,8 +118,12 @@ func New(cfg Config) (*Server, error) {
 		cfg.Now = time.Now
 	}
 	s := &Server{cfg: cfg, store: cfg.Store, service: cfg.Service, views: cfg.Views, runner: cfg.Views.Runner,
-		hub: cfg.Hub, now: cfg.Now, tokens: cfg.Tokens, log: cfg.Logger, metrics: newMetrics(),
+		hub: cfg.Hub, now: cfg.Now, tokens: cfg.Tokens, log: cfg.Logger,
 		exports: cfg.Exports, scoreBodies: newScoreBodies()}
+	if cfg.Metrics == nil {
+		cfg.Metrics = prometheus.NewRegistry()
+	}
+	s.metrics = newMetrics(cfg.Metrics, s)
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		mux.Handle(rt.method+" "+rt.pattern, s.handle(rt))
@@ -139,6 +152,7 @@ func New(cfg Config) (*Server, error) {
 		}
 		writeError(w, r, domain.Errorf(codeRouteNotFound, "no endpoint %s %s; see /api/v1/openapi.json", r.Method, r.URL.Path), s.log)
 	})
+	s.mux = mux
 	s.handler = s.observe(s.authenticate(mux))
 	return s, nil
 }
@@ -155,7 +169,11 @@ type route struct {
 }
 
 func (s *Server) handle(rt route) http.Handler {
+	name := rt.method + " " + rt.pattern
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rec := recordOf(r.Context()); rec != nil {
+			rec.route = name
+		}
 		if !rt.public && actorFrom(r.Context()).Role == domain.RolePublic {
 			writeError(w, r, domain.Errorf(codeUnauthenticated, "sign in with a token to use %s", rt.pattern), s.log)
 			return
@@ -163,14 +181,15 @@ func (s *Server) handle(rt route) http.Handler {
 		if r.Body != nil {
 			r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
 		}
+		if err := s.refuseWhileCatchingUp(w, r.Method); err != nil {
+			writeError(w, r, err, s.log)
+			return
+		}
 		if err := s.checkIdempotencyKey(r); err != nil {
 			writeError(w, r, err, s.log)
 			return
 		}
 		if err := rt.fn(w, r); err != nil {
-			if domain.IsCode(err, domain.CodeVersionConflict) {
-				s.metrics.observeConflict()
-			}
 			writeError(w, r, err, s.log)
 		}
 	})
@@ -190,29 +209,8 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// readyz answers 200 once the store answers and the projections have caught
-// up with the head as it was at start-up.
-func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	head, err := s.store.Head(ctx)
-	if err != nil {
-		return err
-	}
-	pos := s.runner.Position()
-	status := http.StatusOK
-	state := "ready"
-	if pos < head && head-pos > 1000 {
-		status, state = http.StatusServiceUnavailable, "catching up"
-	}
-	writeJSON(w, status, map[string]any{"status": state, "head": head, "position": pos})
-	return nil
-}
-
 func (s *Server) metricsz(w http.ResponseWriter, r *http.Request) error {
-	head, _ := s.store.Head(r.Context())
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
-	s.metrics.write(w, head, s.runner.Position())
+	s.metrics.handler.ServeHTTP(w, r)
 	return nil
 }
 

@@ -56,6 +56,13 @@ func (h *Hub) Publish(n Notice) {
 	}
 }
 
+// clientCount is the number of connected live-stream clients.
+func (h *Hub) clientCount() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.clients)
+}
+
 // mayReceive applies the read rule to a notice: an event of a region is
 // that region's working file until someone may read it, an export notice
 // is for those who export. The public gets no live notices.

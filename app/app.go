@@ -14,9 +14,11 @@ import (
 	"net/http"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/jejak-id/jejak/api"
 	"github.com/jejak-id/jejak/domain"
@@ -37,8 +39,11 @@ type Config struct {
 
 	TokenKey string // Ed25519 PEM; default <data>/keys/token-ed25519.pem
 	// CheckpointEvery is how often the projections' state is saved so a
-	// restart resumes instead of replaying everything (default 30s).
-	CheckpointEvery time.Duration
+	// restart resumes instead of replaying everything (default 30s), and
+	// CheckpointCommits after how many commits at the latest (default
+	// 2000). A checkpoint is also saved right after a start-up replay.
+	CheckpointEvery   time.Duration
+	CheckpointCommits uint64
 	// SnapshotEvery is how often a snapshot of the index is stored (0: only
 	// on demand).
 	SnapshotEvery time.Duration
@@ -89,6 +94,9 @@ type App struct {
 	Tokens  *api.Tokens
 	Server  *api.Server
 	Hub     *api.Hub
+	// Metrics is the registry /metrics serves; parts wired later register
+	// their collectors on it.
+	Metrics *prometheus.Registry
 
 	checkpoints *natsinfra.Blobs
 
@@ -103,13 +111,18 @@ type App struct {
 
 	listener net.Listener
 	http     *http.Server
+	handler  atomic.Pointer[handlerBox]
+	ready    atomic.Bool // the projections caught up with the start-up head
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
 	runErr   chan error
 }
 
-// Start opens the store (starting the embedded server when no URL is
-// given), loads demo data when asked, starts the projections and listens.
+// Start opens the HTTP port at once, then the store (starting the embedded
+// server when no URL is given), loads demo data when asked, restores and
+// starts the projections, and returns once they have caught up with the
+// store. Until then the port answers /healthz, and /readyz with why it is
+// not ready yet.
 func Start(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.Storage.Replicas == 0 {
 		cfg.Storage.Replicas = 1
@@ -129,6 +142,9 @@ func Start(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.CheckpointEvery <= 0 {
 		cfg.CheckpointEvery = 30 * time.Second
 	}
+	if cfg.CheckpointCommits == 0 {
+		cfg.CheckpointCommits = 2000
+	}
 	a := &App{cfg: cfg, log: cfg.Logger, runErr: make(chan error, 1), started: make(chan struct{})}
 	if err := a.open(ctx); err != nil {
 		a.Close()
@@ -140,6 +156,12 @@ func Start(ctx context.Context, cfg Config) (*App, error) {
 func (a *App) open(ctx context.Context) error {
 	cfg := a.cfg
 	var err error
+	// The port opens first: while the store opens and the projections are
+	// restored and catch up, /healthz answers 200 and /readyz says why the
+	// process is not ready yet.
+	if err := a.listen(); err != nil {
+		return err
+	}
 	cfg.Storage.NATS.Logger = a.log
 	a.storage, err = OpenStorage(ctx, cfg.Storage, func(msg string, args ...any) { a.log.Info(msg, args...) })
 	if err != nil {
@@ -168,14 +190,19 @@ func (a *App) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	switch pos, err := a.Views.RestoreCheckpoint(ctx, a.checkpoints); {
+	restored, err := a.Views.RestoreCheckpoint(ctx, a.checkpoints)
+	switch {
 	case errors.Is(err, projections.ErrStaleCheckpoint):
 		a.log.Warn("projection versions changed; rebuilding from the stream", "reason", err)
 		a.Views = projections.NewViews(a.Store)
 	case err != nil:
 		return err
-	case pos > 0:
-		a.log.Info("projections restored from checkpoint", "position", pos)
+	case restored > 0:
+		a.log.Info("projections restored from checkpoint", "position", restored)
+	}
+	head, err := a.Store.Head(ctx)
+	if err != nil {
+		return err
 	}
 	a.Hub = api.NewHub()
 	a.Views.Runner.OnApplied(func(ev domain.RecordedEvent) { a.Hub.Publish(api.NoticeFor(ev)) })
@@ -183,12 +210,16 @@ func (a *App) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	a.Metrics = a.newRegistry()
 	a.Server, err = api.New(api.Config{Store: a.Store, Service: a.Service, Views: a.Views, Tokens: a.Tokens,
-		Hub: a.Hub, Idempotency: idem, Logger: a.log, Version: cfg.Version, Now: cfg.Now,
+		Hub: a.Hub, Idempotency: idem, Logger: a.log, Version: cfg.Version, Now: cfg.Now, Metrics: a.Metrics,
 		WaitTimeout: cfg.WaitTimeout, MaxBodyBytes: cfg.MaxBodyBytes})
 	if err != nil {
 		return err
 	}
+	a.Server.CatchUpTo(head)
+	a.handler.Store(&handlerBox{a.Server})
+
 	runCtx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
 	a.wg.Add(1)
@@ -199,13 +230,6 @@ func (a *App) open(ctx context.Context) error {
 			a.runErr <- err
 		}
 	}()
-	a.wg.Add(1)
-	go func() {
-		defer a.wg.Done()
-		a.Views.RunCheckpoints(runCtx, a.checkpoints, cfg.CheckpointEvery, cfg.Now, func(err error) {
-			a.log.Warn("checkpoint not saved", "err", err)
-		})
-	}()
 	// Exports and reactors need buckets of their own; creating them can
 	// take long on a cluster that is still electing leaders, so they start
 	// in the background and never hold up serving.
@@ -214,15 +238,45 @@ func (a *App) open(ctx context.Context) error {
 		defer a.wg.Done()
 		a.startExtras(runCtx)
 	}()
-	if err := a.catchUp(ctx); err != nil {
+	if err := a.catchUp(ctx, head); err != nil {
 		return err
 	}
+	// A checkpoint right after replaying keeps the next start as short as
+	// this one was not, however soon the process dies again.
+	if a.Views.Runner.Position() > restored {
+		if pos, err := a.Views.SaveCheckpoint(ctx, a.checkpoints, cfg.Now()); err != nil {
+			a.log.Warn("checkpoint not saved", "err", err)
+		} else {
+			a.log.Info("checkpoint saved after catching up", "position", pos)
+		}
+	}
+	a.ready.Store(true)
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		a.Views.RunCheckpoints(runCtx, a.checkpoints, projections.CheckpointPolicy{
+			Interval: cfg.CheckpointEvery, Commits: cfg.CheckpointCommits, Now: cfg.Now,
+			OnError: func(err error) { a.log.Warn("checkpoint not saved", "err", err) },
+		})
+	}()
+	return nil
+}
 
-	a.listener, err = net.Listen("tcp", cfg.Addr)
+// handlerBox lets the HTTP server's handler be swapped atomically: the
+// starting handler first, the API once it is built.
+type handlerBox struct{ http.Handler }
+
+// listen opens the HTTP port with the starting handler (api.Starting).
+func (a *App) listen() error {
+	var err error
+	a.listener, err = net.Listen("tcp", a.cfg.Addr)
 	if err != nil {
 		return err
 	}
-	a.http = &http.Server{Handler: a.Server, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+	a.handler.Store(&handlerBox{api.Starting(a.cfg.Version)})
+	a.http = &http.Server{
+		Handler:           http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { a.handler.Load().ServeHTTP(w, r) }),
+		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		IdleTimeout: 120 * time.Second, ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
 	a.wg.Add(1)
 	go func() {
@@ -235,12 +289,8 @@ func (a *App) open(ctx context.Context) error {
 }
 
 // catchUp waits until the projections have applied what the store held at
-// start-up, logging progress on long replays.
-func (a *App) catchUp(ctx context.Context) error {
-	head, err := a.Store.Head(ctx)
-	if err != nil {
-		return err
-	}
+// start-up (head), logging progress on long replays.
+func (a *App) catchUp(ctx context.Context, head uint64) error {
 	start := time.Now()
 	for {
 		err := a.Views.Runner.WaitFor(ctx, head, 5*time.Second)

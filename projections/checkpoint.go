@@ -7,7 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"time"
+
+	"github.com/jejak-id/jejak/domain"
 )
 
 // BlobStore keeps named blobs durably (the eventstore package implements it
@@ -78,7 +81,21 @@ func (v *Views) SaveCheckpoint(ctx context.Context, blobs BlobStore, now time.Ti
 	for _, p := range parts {
 		data = append(data, p...)
 	}
-	return h.Position, blobs.Put(ctx, checkpointName, data)
+	if err := blobs.Put(ctx, checkpointName, data); err != nil {
+		return 0, err
+	}
+	v.checkpointAt.Store(h.SavedAt.UnixNano())
+	return h.Position, nil
+}
+
+// CheckpointSavedAt is when the checkpoint these projections last saved or
+// restored was taken (zero before either).
+func (v *Views) CheckpointSavedAt() time.Time {
+	n := v.checkpointAt.Load()
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n)
 }
 
 // ErrStaleCheckpoint means a checkpoint was written by another version of a
@@ -112,6 +129,7 @@ func (v *Views) RestoreCheckpoint(ctx context.Context, blobs BlobStore) (uint64,
 		}
 	}
 	v.Runner.resetTo(h.Position)
+	v.checkpointAt.Store(h.SavedAt.UnixNano())
 	return h.Position, nil
 }
 
@@ -152,32 +170,68 @@ func parseCheckpoint(data []byte) (checkpointHeader, map[string]checkpointBytes,
 	return h, parts, nil
 }
 
-// RunCheckpoints saves a checkpoint every interval when the projections
-// have moved, and once more when ctx ends. It blocks until then.
-func (v *Views) RunCheckpoints(ctx context.Context, blobs BlobStore, interval time.Duration, now func() time.Time, onErr func(error)) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	var saved uint64
+// CheckpointPolicy says when the live projections' state is saved.
+type CheckpointPolicy struct {
+	// Interval: save at least this often while the projections move.
+	Interval time.Duration
+	// Commits: save as soon as the projections have applied this many
+	// commits since the last checkpoint (0: by interval only). This keeps
+	// what a restart replays bounded however busy the store is and however
+	// often the process dies.
+	Commits uint64
+	Now     func() time.Time
+	// OnSaved hears each checkpoint saved; OnError each one that failed.
+	OnSaved func(position uint64)
+	OnError func(error)
+}
+
+// RunCheckpoints saves a checkpoint whenever the policy says so, and once
+// more when ctx ends. It blocks until then.
+func (v *Views) RunCheckpoints(ctx context.Context, blobs BlobStore, p CheckpointPolicy) {
+	if p.Interval <= 0 {
+		p.Interval = 30 * time.Second
+	}
+	if p.Now == nil {
+		p.Now = time.Now
+	}
+	saved := v.Runner.Position()
 	save := func(ctx context.Context) {
 		if v.Runner.Position() == saved {
 			return
 		}
-		pos, err := v.SaveCheckpoint(ctx, blobs, now())
+		pos, err := v.SaveCheckpoint(ctx, blobs, p.Now())
 		if err != nil {
-			onErr(err)
+			if p.OnError != nil {
+				p.OnError(err)
+			}
 			return
 		}
 		saved = pos
+		if p.OnSaved != nil {
+			p.OnSaved(pos)
+		}
 	}
 	for {
-		select {
-		case <-ctx.Done():
+		target := uint64(math.MaxUint64)
+		if p.Commits > 0 {
+			target = saved + p.Commits
+		}
+		err := v.Runner.WaitFor(ctx, target, p.Interval)
+		switch {
+		case ctx.Err() != nil:
 			final, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 			save(final)
 			cancel()
 			return
-		case <-t.C:
-			save(ctx)
+		case err != nil && !domain.IsCode(err, domain.CodeTimeout):
+			// The runner stopped; what it applied is still a consistent
+			// state to save on the way out.
+			<-ctx.Done()
+			final, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+			save(final)
+			cancel()
+			return
 		}
+		save(ctx)
 	}
 }

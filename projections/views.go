@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/projections/audit"
@@ -18,6 +19,10 @@ type Views struct {
 	Audit    *audit.Trails
 	Timeline *Timeline
 	Runner   *Runner
+
+	// checkpointAt is when the last checkpoint saved or restored was taken
+	// (Unix nanoseconds).
+	checkpointAt atomic.Int64
 
 	mu    sync.Mutex
 	cache []*pastIndex // most recent first

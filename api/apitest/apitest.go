@@ -10,6 +10,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -30,6 +31,8 @@ type Options struct {
 	WaitTimeout time.Duration
 	// MaxBodyBytes bounds request bodies (the server's default when zero).
 	MaxBodyBytes int64
+	// Logger hears the stack's logs, the access log among them (nil: none).
+	Logger *slog.Logger
 }
 
 // DefaultNow is 15 May 2025, 09:00 WIB: during penjaringan of a period
@@ -65,7 +68,8 @@ func StartWith(tb testing.TB, opts Options) *Stack {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	a, err := app.Start(ctx, app.Config{Addr: "127.0.0.1:0", Storage: app.StorageConfig{DataDir: tb.TempDir()},
-		Now: clock.Now, Version: "test", WaitTimeout: opts.WaitTimeout, MaxBodyBytes: opts.MaxBodyBytes, NoReactors: true})
+		Now: clock.Now, Version: "test", WaitTimeout: opts.WaitTimeout, MaxBodyBytes: opts.MaxBodyBytes, NoReactors: true,
+		Logger: opts.Logger})
 	if err != nil {
 		tb.Fatalf("apitest: start: %v", err)
 	}

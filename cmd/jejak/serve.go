@@ -22,6 +22,8 @@ external server or cluster.`, stderr)
 	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo data (data contoh) into an empty store")
 	fs.StringVar(&cfg.TokenKey, "token-key", "", "Ed25519 token signing key (PEM); default <data>/keys/token-ed25519.pem, created on first run")
 	fs.DurationVar(&cfg.SnapshotEvery, "snapshot-every", 6*time.Hour, "store a snapshot of the index this often (0: only on demand)")
+	fs.DurationVar(&cfg.CheckpointEvery, "checkpoint-every", 30*time.Second, "save the projections' checkpoint at least this often while they move")
+	fs.Uint64Var(&cfg.CheckpointCommits, "checkpoint-commits", 2000, "and after at most this many commits, so a restart replays little")
 	fs.StringVar(&cfg.Webhooks, "webhooks", "", "JSON file of webhook subscribers ([{id, url, secret, types}]); empty: none")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	if err := parseFlags(fs, args); err != nil {

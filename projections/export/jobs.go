@@ -126,6 +126,17 @@ func (j *Jobs) Start(r Request) (Job, error) {
 	return queued, nil
 }
 
+// Counts counts the jobs this replica started by status (for metrics).
+func (j *Jobs) Counts() map[string]int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	counts := map[string]int{}
+	for _, job := range j.jobs {
+		counts[job.Status]++
+	}
+	return counts
+}
+
 // update changes a job under the lock and returns a copy.
 func (j *Jobs) update(id string, fn func(*Job)) Job {
 	j.mu.Lock()
