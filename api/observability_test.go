@@ -2,8 +2,8 @@ package api_test
 
 import (
 	"bufio"
-	"context"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
