@@ -7,6 +7,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/jejak-id/jejak/domain"
 )
 
@@ -70,12 +72,42 @@ func LoadDemo(ctx context.Context, svc *domain.Service, opts DemoOptions) (Summa
 		sum.Commits, sum.Events = 0, 0
 		return sum, err
 	}
+	existing, onlyDemo, err := demoCommands(ctx, svc.Store)
+	if err != nil {
+		return Summary{}, err
+	}
+	if onlyDemo {
+		// A demo load cut off part-way (Ctrl+C, kill -9): the store holds
+		// a prefix of the ordered appends. Decide everything again in
+		// memory and append only the commits that are missing, so the
+		// stream ends exactly as an uninterrupted load leaves it.
+		e := newEngine(svc.Store, "sampledata-demo", 16, 1024)
+		e.ordered, e.existing = true, existing
+		err = e.run(ctx, actions, opts.Progress)
+		sum.Commits, sum.Events = e.commits, e.events
+		return sum, err
+	}
 	// A store with other history, or a demo cut off part-way: go through
 	// the service, which recognises the commands already appended.
 	r := &serviceRunner{base: svc, correlation: "sampledata-demo", workers: opts.Concurrency}
 	err = r.run(ctx, actions)
 	sum.Commits, sum.Events = int(r.commits.Load()), int(r.events.Load())
 	return sum, err
+}
+
+// demoCommands reads the command ids in the store and whether every commit
+// there was appended by the demo loader.
+func demoCommands(ctx context.Context, store domain.EventStore) (map[uuid.UUID]bool, bool, error) {
+	ids := map[uuid.UUID]bool{}
+	onlyDemo := true
+	err := store.Read(ctx, 0, func(ev domain.RecordedEvent) error {
+		ids[ev.CommandID] = true
+		if ev.CorrelationID != "sampledata-demo" {
+			onlyDemo = false
+		}
+		return nil
+	})
+	return ids, onlyDemo, err
 }
 
 // demoLoaded reports whether the demo's last period command is already in

@@ -35,10 +35,13 @@ type engine struct {
 	// writer, so that the stream's order is the order things happened in
 	// and "as of a date" is exactly the facts dated up to then.
 	ordered bool
-	flat    []domain.Commit
-	pending int
-	commits int
-	events  int
+	// existing holds the command ids already in the store: their commits
+	// are decided (the state moves on) but not appended again.
+	existing map[uuid.UUID]bool
+	flat     []domain.Commit
+	pending  int
+	commits  int
+	events   int
 }
 
 // tracked is an aggregate and how many of its changes were sent already.
@@ -105,6 +108,10 @@ func (e *engine) commit(a *action, typ domain.AggregateType, id string, cmd uuid
 	all := t.agg.Changes()
 	if len(all) == t.sent {
 		return nil // nothing changed
+	}
+	if e.existing[cmd] {
+		t.sent = len(all) // appended by an earlier, interrupted run
+		return nil
 	}
 	c := domain.Commit{CommandID: cmd, AggregateType: typ, AggregateID: id,
 		ExpectedVersion: t.agg.Version() + uint64(t.sent), Events: all[t.sent:], Actor: a.actor,

@@ -58,7 +58,7 @@ func startDashboardEnvWith(t *testing.T, demo bool) *dashboardEnv {
 		if os.Getenv("CI") != "" {
 			t.Fatal("CI: no Chromium found (install the chromium package or set JEJAK_CHROMIUM)")
 		}
-		t.Skip("no Chromium found: install chromium (apt-get install chromium) or set JEJAK_CHROMIUM to run the dashboard browser tests")
+		skips.Skip(t, "no Chromium found: install chromium (apt-get install chromium) or set JEJAK_CHROMIUM to run the dashboard browser tests")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

@@ -44,7 +44,7 @@ func TestLibreOffice(t *testing.T) {
 		if os.Getenv("CI") != "" {
 			t.Fatal(msg)
 		}
-		t.Skip(msg)
+		skips.Skip(t, msg)
 	}
 	dir, out, home := t.TempDir(), t.TempDir(), t.TempDir()
 	if _, err := kemendagri.Write(dir, sampleTables(), sampleMeta()); err != nil {
