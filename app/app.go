@@ -6,6 +6,7 @@ package app
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
@@ -38,6 +39,10 @@ type Config struct {
 	Demo    bool   // load demo data into an empty store
 
 	TokenKey string // Ed25519 PEM; default <data>/keys/token-ed25519.pem
+	// TokenAcceptKeys are PEM files of further keys whose tokens are
+	// accepted (key rotation: the next key before it signs, the previous
+	// one until its tokens expire).
+	TokenAcceptKeys []string
 	// CheckpointEvery is how often the projections' state is saved so a
 	// restart resumes instead of replaying everything (default 30s), and
 	// CheckpointCommits after how many commits at the latest (default
@@ -92,8 +97,10 @@ type App struct {
 	Service *domain.Service
 	Views   *projections.Views
 	Tokens  *api.Tokens
-	Server  *api.Server
-	Hub     *api.Hub
+	// Revocations is the replicated deny list of tokens (jejak token revoke).
+	Revocations *natsinfra.Revocations
+	Server      *api.Server
+	Hub         *api.Hub
 	// Metrics is the registry /metrics serves; parts wired later register
 	// their collectors on it.
 	Metrics *prometheus.Registry
@@ -114,8 +121,10 @@ type App struct {
 	handler  atomic.Pointer[handlerBox]
 	ready    atomic.Bool // the projections caught up with the start-up head
 	cancel   context.CancelFunc
-	wg       sync.WaitGroup
-	runErr   chan error
+	// stopWatch ends the deny list's watch on Close.
+	stopWatch context.CancelFunc
+	wg        sync.WaitGroup
+	runErr    chan error
 }
 
 // Start opens the HTTP port at once, then the store (starting the embedded
@@ -177,7 +186,23 @@ func (a *App) open(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("token signing key: %w", err)
 	}
-	a.Tokens = api.NewTokens(key, cfg.Now)
+	var accept []ed25519.PublicKey
+	for _, path := range cfg.TokenAcceptKeys {
+		pub, err := api.LoadPublicKey(path)
+		if err != nil {
+			return fmt.Errorf("accepted token key: %w", err)
+		}
+		accept = append(accept, pub)
+	}
+	if a.Revocations, err = natsinfra.OpenRevocations(ctx, a.conn, cfg.Storage.Replicas); err != nil {
+		return err
+	}
+	watchCtx, stopWatch := context.WithCancel(context.Background())
+	a.stopWatch = stopWatch
+	if err := a.Revocations.Watch(watchCtx); err != nil {
+		return fmt.Errorf("token deny list: %w", err)
+	}
+	a.Tokens = api.NewTokensWith(api.TokenConfig{Signing: key, Accept: accept, Deny: a.Revocations, Now: cfg.Now})
 
 	if cfg.Demo {
 		if err := a.loadDemo(ctx); err != nil {
@@ -329,6 +354,9 @@ func (a *App) Close() error {
 	}
 	if a.cancel != nil {
 		a.cancel()
+	}
+	if a.stopWatch != nil {
+		a.stopWatch()
 	}
 	a.wg.Wait()
 	if a.storage != nil {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/jejak-id/jejak/app"
@@ -21,6 +22,7 @@ external server or cluster.`, stderr)
 	fs.StringVar(&cfg.Addr, "addr", ":8080", "HTTP listen address")
 	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo data (data contoh) into an empty store")
 	fs.StringVar(&cfg.TokenKey, "token-key", "", "Ed25519 token signing key (PEM); default <data>/keys/token-ed25519.pem, created on first run")
+	acceptKeys := fs.String("token-accept-keys", "", "comma-separated PEM files of further Ed25519 keys whose tokens are accepted (key rotation)")
 	fs.DurationVar(&cfg.SnapshotEvery, "snapshot-every", 6*time.Hour, "store a snapshot of the index this often (0: only on demand)")
 	fs.DurationVar(&cfg.CheckpointEvery, "checkpoint-every", 30*time.Second, "save the projections' checkpoint at least this often while they move")
 	fs.Uint64Var(&cfg.CheckpointCommits, "checkpoint-commits", 2000, "and after at most this many commits, so a restart replays little")
@@ -30,6 +32,9 @@ external server or cluster.`, stderr)
 		return err
 	}
 	cfg.Storage = app.StorageConfig(sf)
+	if *acceptKeys != "" {
+		cfg.TokenAcceptKeys = strings.Split(*acceptKeys, ",")
+	}
 	cfg.Version, cfg.Console = version, stderr
 	var handler slog.Handler = slog.NewTextHandler(stderr, nil)
 	if *logFormat == "json" {
