@@ -57,6 +57,25 @@ type Storage struct {
 // directory, so two processes never run JetStream on the same files. log,
 // if set, hears where the embedded server listens.
 func OpenStorage(ctx context.Context, f StorageConfig, log func(string, ...any)) (*Storage, error) {
+	o, err := OpenConnection(f, log)
+	if err != nil {
+		return nil, err
+	}
+	codec, err := eventstore.NewCodec(domain.EventSpecs(), domain.EventUpcasters()...)
+	if err != nil {
+		o.Close()
+		return nil, err
+	}
+	if o.Store, err = eventstore.Open(ctx, o.Conn, eventstore.Config{Replicas: o.Replicas, Codec: codec}); err != nil {
+		o.Close()
+		return nil, err
+	}
+	return o, nil
+}
+
+// OpenConnection starts the embedded server (or dials the external one)
+// without touching any stream: what a restore needs. Store is nil.
+func OpenConnection(f StorageConfig, log func(string, ...any)) (*Storage, error) {
 	if f.Replicas == 0 {
 		f.Replicas = 1
 	}
@@ -79,15 +98,6 @@ func OpenStorage(ctx context.Context, f StorageConfig, log func(string, ...any))
 			log("embedded NATS listening", "url", u)
 		}
 	} else if o.Conn, err = natsinfra.Dial(f.NATS); err != nil {
-		return nil, err
-	}
-	codec, err := eventstore.NewCodec(domain.EventSpecs(), domain.EventUpcasters()...)
-	if err != nil {
-		o.Close()
-		return nil, err
-	}
-	if o.Store, err = eventstore.Open(ctx, o.Conn, eventstore.Config{Replicas: f.Replicas, Codec: codec}); err != nil {
-		o.Close()
 		return nil, err
 	}
 	return o, nil

@@ -30,12 +30,14 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "run the HTTP API and dashboard (embedded NATS by default)", runServe},
-		{"token", "issue signed access tokens (jejak token issue --role R ...)", runToken},
+		{"token", "issue or revoke access tokens (jejak token issue --role R ..., jejak token revoke ...)", runToken},
 		{"audit", "replay the history of an entity or region, as of any date", runAudit},
 		{"generate", "append deterministic national-scale sample data", runGenerate},
 		{"snapshot", "create, list or show snapshots of the index", runSnapshot},
 		{"export", "write the Kemendagri export of a year (XLSX, CSV, JSON, manifest)", runExport},
 		{"verify", "check an export against the event history", runVerify},
+		{"backup", "write an online backup of the events and every bucket (JetStream snapshots)", runBackup},
+		{"restore", "restore a backup into an empty store or cluster", runRestore},
 		{"bench", "measure Jejak against raw JetStream (store, projections)", runBench},
 		{"version", "print the version", func(_ context.Context, _ []string, stdout, _ io.Writer) error {
 			fmt.Fprintln(stdout, "jejak", version)
