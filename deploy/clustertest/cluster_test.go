@@ -39,6 +39,24 @@ func TestCluster(t *testing.T) {
 	load := LoadConfig{RunID: runID, Writers: 4, MaxPerWriter: 1500, MaxDuration: 90 * time.Second,
 		Pace: 20 * time.Millisecond, WriteTimeout: 60 * time.Second}
 
+	t.Run("NATS speaks TLS with the cluster's CA", func(t *testing.T) {
+		user, password := c.JejakNATSUser()
+		// Without the CA the server's certificate cannot be verified.
+		if nc, err := nats.Connect(c.NATSURLs(), nats.UserInfo(user, password), nats.Secure(), nats.MaxReconnects(0),
+			nats.RetryOnFailedConnect(false)); err == nil {
+			nc.Close()
+			t.Error("a client that does not trust the cluster's CA connected")
+		}
+		nc, err := nats.Connect(c.NATSURLs(), nats.UserInfo(user, password), nats.RootCAs(c.CAFile()))
+		if err != nil {
+			t.Fatalf("with the CA: %v", err)
+		}
+		defer nc.Close()
+		if st, err := nc.TLSConnectionState(); err != nil || !st.HandshakeComplete {
+			t.Errorf("the connection is not TLS: %v", err)
+		}
+	})
+
 	var acked []Ack
 	t.Run("survives the loss of a NATS node", func(t *testing.T) {
 		cfg := load
@@ -224,7 +242,7 @@ func mustReadBack(t *testing.T, ctx context.Context, clients []*Client, acks []A
 func natsStream(t *testing.T, ctx context.Context, c *Cluster) (jetstream.Stream, func(), error) {
 	t.Helper()
 	user, password := c.JejakNATSUser()
-	nc, err := nats.Connect(c.NATSURLs(), nats.UserInfo(user, password), nats.Name("clustertest"))
+	nc, err := nats.Connect(c.NATSURLs(), nats.UserInfo(user, password), nats.Name("clustertest"), nats.RootCAs(c.CAFile()))
 	if err != nil {
 		t.Fatal(err)
 	}

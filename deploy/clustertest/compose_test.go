@@ -167,6 +167,11 @@ func (c *Cluster) NATSURLs() string {
 	return strings.Join(urls, ",")
 }
 
+// CAFile is the CA certificate that verifies the NATS nodes (TLS).
+func (c *Cluster) CAFile() string {
+	return filepath.Join(c.secrets, credentials.TLSDir, credentials.CAFile)
+}
+
 // JejakNATSUser returns the NATS user and password of the jejak services.
 func (c *Cluster) JejakNATSUser() (user, password string) {
 	env, err := credentials.ReadEnv(filepath.Join(c.secrets, credentials.JejakEnvFile))

@@ -6,10 +6,15 @@
 //	nats.env   NATS_JEJAK_PASSWORD, NATS_SYS_PASSWORD (read by the nats-server configs)
 //	jejak.env  JEJAK_NATS_USER, JEJAK_NATS_PASSWORD  (read by jejak serve)
 //	token.pem  Ed25519 private key, PKCS#8 PEM       (shared by every jejak replica)
+//	tls/       the cluster's own CA certificate (ca.pem) and the NATS nodes'
+//	           certificate and key (nats.pem, nats-key.pem), used for client
+//	           connections and cluster routes
+//	ca-key.pem the CA's key (0600, never mounted), to issue more certificates
 //
-// The directory is private (0700). token.pem is world-readable (0644) because
-// it is bind-mounted into containers that run as uid 10001; the directory's
-// mode is what keeps other host users out.
+// The directory is private (0700). token.pem and the certificates' keys are
+// world-readable (0644) because they are bind-mounted into containers that
+// run as uid 10001; the directory's mode is what keeps other host users out.
+// The CA's key is 0600 and never mounted.
 package credentials
 
 import (
@@ -54,6 +59,14 @@ func Generate(dir string, overwrite bool) error {
 	if err != nil {
 		return err
 	}
+	ca, server, err := generateTLS()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Join(dir, TLSDir), 0o755); err != nil {
+		return err
+	}
+	tls := func(name string) string { return filepath.Join(TLSDir, name) }
 	files := []struct {
 		name string
 		mode os.FileMode
@@ -62,6 +75,10 @@ func Generate(dir string, overwrite bool) error {
 		{NATSEnvFile, 0o600, "NATS_JEJAK_PASSWORD=" + jejakPassword + "\nNATS_SYS_PASSWORD=" + sysPassword + "\n"},
 		{JejakEnvFile, 0o600, "JEJAK_NATS_USER=" + JejakUser + "\nJEJAK_NATS_PASSWORD=" + jejakPassword + "\n"},
 		{TokenKeyFile, 0o644, key},
+		{tls(CAFile), 0o644, ca.cert},
+		{CAKeyFile, 0o600, ca.key},
+		{tls(ServerFile), 0o644, server.cert},
+		{tls(ServerKeyFile), 0o644, server.key},
 	}
 	for _, f := range files {
 		path := filepath.Join(dir, f.name)
