@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"maps"
 	"net/http"
 	"strconv"
@@ -46,16 +47,38 @@ func newMetrics(reg *prometheus.Registry, s *Server) *metrics {
 			Help: "Commands refused by optimistic concurrency: 409 between writers, 412 for a stale If-Match.",
 		}, []string{"status"}),
 	}
+	// A second server on the same registry (the previous projection
+	// version, served while the current one rebuilds) shares the first
+	// one's collectors.
+	m.requests = register(reg, m.requests)
+	m.appends = register(reg, m.appends)
+	m.replays = register(reg, m.replays)
+	m.conflicts = register(reg, m.conflicts)
 	m.conflicts.WithLabelValues("409")
 	m.conflicts.WithLabelValues("412")
-	reg.MustRegister(m.requests, m.appends, m.replays, m.conflicts,
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "jejak_sse_clients",
-			Help: "Clients connected to the live stream (/api/v1/stream).",
-		}, func() float64 { return float64(s.hub.clientCount()) }),
-		exportJobsCollector{s: s})
+	register(reg, prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "jejak_sse_clients",
+		Help: "Clients connected to the live stream (/api/v1/stream).",
+	}, func() float64 { return float64(s.hub.clientCount()) }))
+	register[prometheus.Collector](reg, exportJobsCollector{s: s})
 	m.handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
 	return m
+}
+
+// register registers c on reg, or returns the collector already registered
+// under the same description.
+func register[C prometheus.Collector](reg *prometheus.Registry, c C) C {
+	if err := reg.Register(c); err != nil {
+		var dup prometheus.AlreadyRegisteredError
+		if errors.As(err, &dup) {
+			if existing, ok := dup.ExistingCollector.(C); ok {
+				return existing
+			}
+			return c
+		}
+		panic(err)
+	}
+	return c
 }
 
 func (m *metrics) observeRequest(route, method string, status int, seconds float64) {

@@ -106,6 +106,10 @@ type App struct {
 	Metrics *prometheus.Registry
 
 	checkpoints *natsinfra.Blobs
+	idempotency *natsinfra.IdempotencyKeys
+	// rebuilding is true while the current projection version rebuilds
+	// beside the previous one.
+	rebuilding atomic.Bool
 
 	Reactors      *reactors.Router
 	Notifications *reactors.Notifications
@@ -215,46 +219,27 @@ func (a *App) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	restored, err := a.Views.RestoreCheckpoint(ctx, a.checkpoints)
-	switch {
-	case errors.Is(err, projections.ErrStaleCheckpoint):
-		a.log.Warn("projection versions changed; rebuilding from the stream", "reason", err)
-		a.Views = projections.NewViews(a.Store)
-	case err != nil:
+	restored, previous, err := a.restoreProjections(ctx)
+	if err != nil {
 		return err
-	case restored > 0:
-		a.log.Info("projections restored from checkpoint", "position", restored)
 	}
 	head, err := a.Store.Head(ctx)
 	if err != nil {
 		return err
 	}
 	a.Hub = api.NewHub()
-	a.Views.Runner.OnApplied(func(ev domain.RecordedEvent) { a.Hub.Publish(api.NoticeFor(ev)) })
-	idem, err := natsinfra.OpenIdempotencyKeys(ctx, a.conn, cfg.Storage.Replicas, 48*time.Hour)
+	a.idempotency, err = natsinfra.OpenIdempotencyKeys(ctx, a.conn, cfg.Storage.Replicas, 48*time.Hour)
 	if err != nil {
 		return err
 	}
 	a.Metrics = a.newRegistry()
-	a.Server, err = api.New(api.Config{Store: a.Store, Service: a.Service, Views: a.Views, Tokens: a.Tokens,
-		Hub: a.Hub, Idempotency: idem, Logger: a.log, Version: cfg.Version, Now: cfg.Now, Metrics: a.Metrics,
-		WaitTimeout: cfg.WaitTimeout, MaxBodyBytes: cfg.MaxBodyBytes})
-	if err != nil {
+	if a.Server, err = a.newServer(a.Views); err != nil {
 		return err
 	}
 	a.Server.CatchUpTo(head)
-	a.handler.Store(&handlerBox{a.Server})
 
 	runCtx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
-	a.wg.Add(1)
-	go func() {
-		defer a.wg.Done()
-		if err := a.Views.Runner.Run(runCtx); err != nil {
-			a.log.Error("projections stopped", "err", err)
-			a.runErr <- err
-		}
-	}()
 	// Exports and reactors need buckets of their own; creating them can
 	// take long on a cluster that is still electing leaders, so they start
 	// in the background and never hold up serving.
@@ -263,11 +248,50 @@ func (a *App) open(ctx context.Context) error {
 		defer a.wg.Done()
 		a.startExtras(runCtx)
 	}()
-	if err := a.catchUp(ctx, head); err != nil {
+	if previous != nil {
+		// The previous projection version serves (and is ready as soon as
+		// it has caught up) while the current one rebuilds beside it.
+		return a.serveWhileRebuilding(ctx, runCtx, previous, head)
+	}
+	a.Views.Runner.OnApplied(func(ev domain.RecordedEvent) { a.Hub.Publish(api.NoticeFor(ev)) })
+	a.handler.Store(&handlerBox{a.Server})
+	a.runProjections(runCtx, a.Views)
+	if err := a.catchUp(ctx, a.Views, head); err != nil {
 		return err
 	}
-	// A checkpoint right after replaying keeps the next start as short as
-	// this one was not, however soon the process dies again.
+	a.caughtUp(ctx, runCtx, restored)
+	return nil
+}
+
+// newServer builds the HTTP API over views.
+func (a *App) newServer(views *projections.Views) (*api.Server, error) {
+	cfg := a.cfg
+	return api.New(api.Config{Store: a.Store, Service: a.Service, Views: views, Tokens: a.Tokens,
+		Hub: a.Hub, Idempotency: a.idempotency, Logger: a.log, Version: cfg.Version, Now: cfg.Now, Metrics: a.Metrics,
+		WaitTimeout: cfg.WaitTimeout, MaxBodyBytes: cfg.MaxBodyBytes})
+}
+
+// runProjections runs views' runner until ctx ends; its failure stops the
+// process (Wait returns it).
+func (a *App) runProjections(ctx context.Context, views *projections.Views) {
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		if err := views.Runner.Run(ctx); err != nil {
+			a.log.Error("projections stopped", "err", err)
+			select {
+			case a.runErr <- err:
+			default:
+			}
+		}
+	}()
+}
+
+// caughtUp runs once the live projections have caught up: a checkpoint
+// right after a replay (so the next start is as short as this one was not,
+// however soon the process dies again), then checkpoints by the policy.
+func (a *App) caughtUp(ctx, runCtx context.Context, restored uint64) {
+	cfg := a.cfg
 	if a.Views.Runner.Position() > restored {
 		if pos, err := a.Views.SaveCheckpoint(ctx, a.checkpoints, cfg.Now()); err != nil {
 			a.log.Warn("checkpoint not saved", "err", err)
@@ -284,7 +308,6 @@ func (a *App) open(ctx context.Context) error {
 			OnError: func(err error) { a.log.Warn("checkpoint not saved", "err", err) },
 		})
 	}()
-	return nil
 }
 
 // handlerBox lets the HTTP server's handler be swapped atomically: the
@@ -313,12 +336,12 @@ func (a *App) listen() error {
 	return nil
 }
 
-// catchUp waits until the projections have applied what the store held at
-// start-up (head), logging progress on long replays.
-func (a *App) catchUp(ctx context.Context, head uint64) error {
+// catchUp waits until views have applied what the store held at start-up
+// (head), logging progress on long replays.
+func (a *App) catchUp(ctx context.Context, views *projections.Views, head uint64) error {
 	start := time.Now()
 	for {
-		err := a.Views.Runner.WaitFor(ctx, head, 5*time.Second)
+		err := views.Runner.WaitFor(ctx, head, 5*time.Second)
 		if err == nil {
 			a.log.Info("projections caught up", "position", head, "took", time.Since(start).Round(time.Millisecond))
 			return nil
@@ -326,7 +349,7 @@ func (a *App) catchUp(ctx context.Context, head uint64) error {
 		if !domain.IsCode(err, domain.CodeTimeout) {
 			return err
 		}
-		a.log.Info("projections catching up", "position", a.Views.Runner.Position(), "head", head)
+		a.log.Info("projections catching up", "position", views.Runner.Position(), "head", head)
 	}
 }
 

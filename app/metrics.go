@@ -65,6 +65,15 @@ func (a *App) newRegistry() *prometheus.Registry {
 			return a.cfg.Now().Sub(at).Seconds()
 		}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "jejak_projection_rebuilding",
+			Help: "1 while a new projection version rebuilds beside the previous one, which serves meanwhile.",
+		}, func() float64 {
+			if a.rebuilding.Load() {
+				return 1
+			}
+			return 0
+		}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "jejak_ready",
 			Help: "1 once the projections have caught up with the store as it was at start-up.",
 		}, func() float64 {

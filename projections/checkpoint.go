@@ -109,6 +109,18 @@ var ErrStaleCheckpoint = errors.New("checkpoint of another projection version")
 // another projection version, ErrStaleCheckpoint (the projections are then
 // left empty, to be rebuilt from the stream).
 func (v *Views) RestoreCheckpoint(ctx context.Context, blobs BlobStore) (uint64, error) {
+	return v.restoreCheckpoint(ctx, blobs, false)
+}
+
+// RestorePreviousCheckpoint loads a checkpoint written by another version
+// of the projections, when their snapshots can still be read: the state
+// the previous version computed, to serve while the current version
+// rebuilds beside it. It fails when a part is missing or cannot be read.
+func (v *Views) RestorePreviousCheckpoint(ctx context.Context, blobs BlobStore) (uint64, error) {
+	return v.restoreCheckpoint(ctx, blobs, true)
+}
+
+func (v *Views) restoreCheckpoint(ctx context.Context, blobs BlobStore, anyVersion bool) (uint64, error) {
 	data, ok, err := blobs.Get(ctx, checkpointName)
 	if err != nil || !ok {
 		return 0, err
@@ -119,7 +131,7 @@ func (v *Views) RestoreCheckpoint(ctx context.Context, blobs BlobStore) (uint64,
 	}
 	for _, p := range v.snapshotters() {
 		part, ok := parts[p.Name()]
-		if !ok || part.Version != p.Version() {
+		if !ok || (part.Version != p.Version() && !anyVersion) {
 			return 0, fmt.Errorf("%w: %s", ErrStaleCheckpoint, p.Name())
 		}
 	}
