@@ -129,7 +129,7 @@ func TestUpgradeWithoutDarkPeriod(t *testing.T) {
 			mu.Lock()
 			samples = append(samples, sample{ready, read, strings.Contains(metrics, "\njejak_projection_rebuilding 1")})
 			mu.Unlock()
-			time.Sleep(5 * time.Millisecond)
+			time.Sleep(25 * time.Millisecond) // a probe, not a load test
 		}
 	}()
 	began := time.Now()
