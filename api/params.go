@@ -32,6 +32,20 @@ func (q *query) int(name string, def, lo, hi int) int {
 	return n
 }
 
+// uint reads a non-negative whole number (def when absent).
+func (q *query) uint(name string, def uint64) uint64 {
+	v := q.str(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil {
+		q.p.Add(name, "must be a non-negative whole number")
+		return def
+	}
+	return n
+}
+
 func (q *query) date(name string) time.Time {
 	v := q.str(name)
 	if v == "" {

@@ -52,5 +52,10 @@ func (s *Server) apiRoutes() []route {
 		{method: "GET", pattern: v1 + "/stats", fn: s.getStats},
 		{method: "GET", pattern: v1 + "/audit", fn: s.getAudit},
 		{method: "GET", pattern: v1 + "/events/recent", fn: s.recentEvents},
+
+		{method: "GET", pattern: v1 + "/log/head", public: true, fn: s.logHead},
+		{method: "GET", pattern: v1 + "/log/heads", public: true, fn: s.logHeads},
+		{method: "GET", pattern: v1 + "/log/proof/inclusion", public: true, fn: s.logInclusion},
+		{method: "GET", pattern: v1 + "/log/proof/consistency", public: true, fn: s.logConsistency},
 	}
 }

@@ -84,6 +84,8 @@ type Server struct {
 	// scoreBodies caches encoded region explanations.
 	scoreBodies *scoreBodies
 
+	merkle logState
+
 	exportsMu sync.RWMutex
 	exports   *export.Jobs
 	now       func() time.Time

@@ -52,6 +52,21 @@ type Config struct {
 	// SnapshotEvery is how often a snapshot of the index is stored (0: only
 	// on demand).
 	SnapshotEvery time.Duration
+	// SealKey is the Merkle log's sealing key (Ed25519, signed-note format);
+	// default <data>/keys/seal.key, created on first run with SealOrigin
+	// as its name (merklelog.DefaultOrigin when empty).
+	SealKey    string
+	SealOrigin string
+	// SealTrusted are files of public keys whose heads are accepted too
+	// (keys the current one replaced); <data>/keys/seal-trusted.pub is read
+	// when it exists.
+	SealTrusted []string
+	// SealEvery is the seal interval (default 10s); SealMaxCommits seals
+	// early when that many commits wait (default 10,000). NoSeal turns the
+	// Merkle log off.
+	SealEvery      time.Duration
+	SealMaxCommits uint64
+	NoSeal         bool
 	// Webhooks is a JSON file of webhook subscribers ([{id,url,secret,types}]); empty: none.
 	Webhooks string
 
@@ -117,7 +132,9 @@ type App struct {
 
 	extrasMu  sync.Mutex
 	snapshots *snapshot.Store
-	// started is closed once the snapshot and export stores are open.
+	merkle    *MerkleLog
+	// started is closed once the snapshot and export stores and the
+	// Merkle log are open.
 	started chan struct{}
 
 	listener net.Listener
@@ -522,12 +539,15 @@ func (a *App) startExtras(ctx context.Context) {
 		a.extrasMu.Unlock()
 		a.Server.EnableExports(export.NewJobs(export.JobsConfig{Snapshots: snaps, Blobs: exportBlobs,
 			JejakVersion: a.cfg.Version, Now: a.cfg.Now, Logger: a.log, Progress: a.Server.ExportProgress}))
-		close(a.started)
 		return nil
 	})
 	if !ok {
 		return
 	}
+	if !a.cfg.NoSeal && !retry("Merkle log", func() error { return a.startLog(ctx) }) {
+		return
+	}
+	close(a.started)
 	if a.cfg.SnapshotEvery > 0 {
 		a.wg.Add(1)
 		go func() {
@@ -541,7 +561,7 @@ func (a *App) startExtras(ctx context.Context) {
 }
 
 // WaitStarted blocks until the parts that start in the background (the
-// snapshot and export stores) are open, or ctx ends.
+// snapshot and export stores, the Merkle log) are open, or ctx ends.
 func (a *App) WaitStarted(ctx context.Context) error {
 	select {
 	case <-a.started:

@@ -3,6 +3,7 @@ package eventstore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -33,10 +34,72 @@ func (s *Store) Subscribe(ctx context.Context, after uint64, fn func(domain.Reco
 	return s.consume(ctx, s.subjects.all(), after, 0, 0, fn)
 }
 
+// RawCommit is one stream message exactly as stored: the commit's position
+// (stream sequence), subject, headers and body bytes, undecoded. The Merkle
+// log hashes these bytes. Header and Data belong to the callee once
+// delivered; they are not reused.
+type RawCommit struct {
+	Position   uint64
+	Subject    string
+	Header     map[string][]string
+	Data       []byte
+	RecordedAt time.Time
+}
+
+// ReadRaw calls fn for every message with Position > after, in stream
+// order, up to the head as it was when ReadRaw started, without decoding
+// anything. A message the server cannot read (a damaged block) is skipped
+// by the server, so fn sees a jump in positions: callers that need every
+// position check for gaps. Safe for concurrent use.
+func (s *Store) ReadRaw(ctx context.Context, after uint64, fn func(RawCommit) error) error {
+	head, err := s.Head(ctx)
+	if err != nil || head <= after {
+		return err
+	}
+	return s.consumeRaw(ctx, s.subjects.all(), after, head, fn)
+}
+
+// FollowRaw is ReadRaw that goes on live after the head, like Subscribe. It
+// blocks until ctx is done (ctx.Err()), fn fails (that error), the store
+// closes or the server is gone for good (CodeUnavailable).
+func (s *Store) FollowRaw(ctx context.Context, after uint64, fn func(RawCommit) error) error {
+	return s.consumeRaw(ctx, s.subjects.all(), after, 0, fn)
+}
+
+// GetRaw returns the message at position with a direct get: CodeNotFound
+// when the stream holds none there.
+func (s *Store) GetRaw(ctx context.Context, position uint64) (RawCommit, error) {
+	if s.closed() {
+		return RawCommit{}, errClosed()
+	}
+	msg, err := s.stream.GetMsg(ctx, position)
+	if err != nil {
+		if err = s.fail("get message", err); errors.Is(err, errNoMessage) {
+			return RawCommit{}, domain.Errorf(domain.CodeNotFound, "no commit at position %d", position)
+		}
+		return RawCommit{}, err
+	}
+	return RawCommit{Position: msg.Sequence, Subject: msg.Subject, Header: msg.Header, Data: msg.Data, RecordedAt: msg.Time}, nil
+}
+
 // consume delivers the events on subjects matching filter after the given
 // position (and, within an aggregate, after afterVersion); it stops after the
 // commit at stop, or never when stop is 0.
 func (s *Store) consume(ctx context.Context, filter string, after, stop, afterVersion uint64, fn func(domain.RecordedEvent) error) error {
+	var env envelope
+	return s.consumeRaw(ctx, filter, after, stop, func(c RawCommit) error {
+		env = envelope{Events: env.Events[:0]}
+		if err := json.Unmarshal(c.Data, &env); err != nil {
+			return decodeError(c.Position, err)
+		}
+		return recordedEvents(s.codec, &env, c.Position, c.RecordedAt, afterVersion, fn)
+	})
+}
+
+// consumeRaw delivers the messages on subjects matching filter after the
+// given position, undecoded, with one ordered consumer; it stops after the
+// message at stop, or never when stop is 0.
+func (s *Store) consumeRaw(ctx context.Context, filter string, after, stop uint64, fn func(RawCommit) error) error {
 	bound, done, err := s.bind(ctx)
 	if err != nil {
 		return err
@@ -56,7 +119,6 @@ func (s *Store) consume(ctx context.Context, filter string, after, stop, afterVe
 		return s.fail("start reader", err)
 	}
 	defer messages.Stop()
-	var env envelope
 	for {
 		msg, err := messages.Next(jetstream.NextContext(bound))
 		if err != nil {
@@ -70,11 +132,7 @@ func (s *Store) consume(ctx context.Context, filter string, after, stop, afterVe
 			return s.fail("read metadata", err)
 		}
 		seq := meta.Sequence.Stream
-		env = envelope{Events: env.Events[:0]}
-		if err := json.Unmarshal(msg.Data(), &env); err != nil {
-			return decodeError(seq, err)
-		}
-		if err := recordedEvents(s.codec, &env, seq, meta.Timestamp, afterVersion, fn); err != nil {
+		if err := fn(RawCommit{Position: seq, Subject: msg.Subject(), Header: msg.Headers(), Data: msg.Data(), RecordedAt: meta.Timestamp}); err != nil {
 			return err
 		}
 		if stop != 0 && seq >= stop {

@@ -19,6 +19,7 @@ import (
 	"github.com/jejak-id/jejak/app"
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/internal/testsupport"
+	"github.com/jejak-id/jejak/merklelog"
 )
 
 // Options tune Start. The zero value is a stack whose clock stands at
@@ -230,4 +231,27 @@ func (s *Stack) WaitForProjections(position uint64) {
 	if err := s.Views.Runner.WaitFor(context.Background(), position, 5*time.Second); err != nil {
 		s.tb.Fatalf("apitest: projections at %d: %v", position, err)
 	}
+}
+
+// Seal waits until the Merkle log holds the commit at position and seals a
+// head at once (whatever the seal interval), returning the latest head.
+func (s *Stack) Seal(position uint64) merklelog.Head {
+	s.tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	log := s.Log()
+	if log == nil {
+		s.tb.Fatal("apitest: the Merkle log is not running")
+	}
+	if err := log.Tree.WaitFor(ctx, position); err != nil {
+		s.tb.Fatalf("apitest: the Merkle log did not reach position %d: %v", position, err)
+	}
+	if _, _, err := log.Sealer.SealNow(ctx); err != nil {
+		s.tb.Fatalf("apitest: seal: %v", err)
+	}
+	head, ok, err := log.Heads.Latest(ctx)
+	if err != nil || !ok {
+		s.tb.Fatalf("apitest: no head after sealing: %v", err)
+	}
+	return head
 }

@@ -161,16 +161,31 @@ func writeFileAtomic(path string, data []byte) error {
 }
 
 func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("verify DIR", `Check an export against the event history: replay the store to the position
+	fs := newFlags("verify DIR | verify --log", `Check an export against the event history: replay the store to the position
 in DIR/manifest.json, rebuild the export and compare it byte for byte.
-Exit status 0 when it matches; otherwise the first difference is printed.`, stderr)
+Exit status 0 when it matches; otherwise the first difference is printed.
+
+With --log, check the whole history instead: recompute the Merkle tree from
+the event stream, check every signed head's signature (with the public
+keys: <data>/keys/seal.pub by default) and root, and name the first
+position whose bytes differ from what a head covered.`, stderr)
 	var sf storeFlags
 	sf.register(fs)
+	log := fs.Bool("log", false, "check the Merkle log against the stream instead of an export")
+	var keys keyFiles
+	fs.Var(&keys, "public-key", "with --log: public sealing key file(s); default <data>/keys/seal.pub (+ seal-trusted.pub)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if *log {
+		if fs.NArg() != 0 {
+			fmt.Fprintln(stderr, "jejak verify --log takes no directory")
+			return errUsage
+		}
+		return verifyLog(ctx, sf, keys, stdout, stderr)
+	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "jejak verify: give the export directory")
+		fmt.Fprintln(stderr, "jejak verify: give the export directory, or --log")
 		return errUsage
 	}
 	o, err := openStore(ctx, sf)

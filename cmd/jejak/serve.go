@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jejak-id/jejak/app"
+	"github.com/jejak-id/jejak/merklelog"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -27,6 +28,12 @@ external server or cluster.`, stderr)
 	fs.DurationVar(&cfg.CheckpointEvery, "checkpoint-every", 30*time.Second, "save the projections' checkpoint at least this often while they move")
 	fs.Uint64Var(&cfg.CheckpointCommits, "checkpoint-commits", 2000, "and after at most this many commits, so a restart replays little")
 	fs.StringVar(&cfg.Webhooks, "webhooks", "", "JSON file of webhook subscribers ([{id, url, secret, types}]); empty: none")
+	fs.StringVar(&cfg.SealKey, "seal-key", "", "Ed25519 sealing key of the Merkle log (signed-note format); default <data>/keys/seal.key, created on first run")
+	fs.StringVar(&cfg.SealOrigin, "seal-origin", "", "name of the log for a sealing key created on first run (default "+merklelog.DefaultOrigin+")")
+	var trusted keyFiles
+	fs.Var(&trusted, "seal-trusted", "public keys of replaced sealing keys whose heads are still accepted (files; default <data>/keys/seal-trusted.pub)")
+	fs.DurationVar(&cfg.SealEvery, "seal-every", 10*time.Second, "append a signed tree head this often when there are new commits (0: no Merkle log)")
+	fs.Uint64Var(&cfg.SealMaxCommits, "seal-max-commits", 10_000, "seal at once when this many commits wait unsealed")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -35,6 +42,7 @@ external server or cluster.`, stderr)
 	if *acceptKeys != "" {
 		cfg.TokenAcceptKeys = strings.Split(*acceptKeys, ",")
 	}
+	cfg.SealTrusted, cfg.NoSeal = trusted, cfg.SealEvery == 0
 	cfg.Version, cfg.Console = version, stderr
 	var handler slog.Handler = slog.NewTextHandler(stderr, nil)
 	if *logFormat == "json" {

@@ -1,0 +1,178 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/jejak-id/jejak/eventstore"
+	"github.com/jejak-id/jejak/merklelog"
+	"github.com/jejak-id/jejak/natsinfra"
+)
+
+// MerkleLog is the running Merkle log: the tree following the stream, the
+// sealer, and what reads heads and builds proofs.
+type MerkleLog struct {
+	Tree   *merklelog.Tree
+	Sealer *merklelog.Sealer
+	Heads  *merklelog.Heads
+	Prover *merklelog.Prover
+	Key    merklelog.SigningKey
+}
+
+// Default key files in <data>/keys.
+const (
+	sealKeyFile     = "seal.key"         // private, note format
+	sealTrustedFile = "seal-trusted.pub" // optional: public keys of replaced sealing keys
+)
+
+// SealKeyPath is where the sealing key is by default.
+func SealKeyPath(dataDir string) string { return filepath.Join(dataDir, "keys", sealKeyFile) }
+
+// TrustedSealKeys returns the public keys heads are checked with: the key
+// file given (or <data>/keys/seal.pub) and <data>/keys/seal-trusted.pub if
+// it exists, plus extra files.
+func TrustedSealKeys(dataDir string, keyFiles ...string) ([]note.Verifier, error) {
+	if len(keyFiles) == 0 {
+		keyFiles = []string{merklelog.PublicKeyPath(SealKeyPath(dataDir))}
+	}
+	if p := filepath.Join(dataDir, "keys", sealTrustedFile); fileExists(p) {
+		keyFiles = append(keyFiles, p)
+	}
+	return merklelog.LoadPublicKeys(keyFiles...)
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// OpenLogStores opens the tiles bucket and the seals stream of the storage.
+func OpenLogStores(ctx context.Context, st *Storage) (*natsinfra.Tiles, *natsinfra.Seals, error) {
+	tiles, err := natsinfra.OpenTiles(ctx, st.Conn, st.Replicas)
+	if err != nil {
+		return nil, nil, err
+	}
+	seals, err := natsinfra.OpenSeals(ctx, st.Conn, st.Replicas)
+	if err != nil {
+		return nil, nil, err
+	}
+	return tiles, seals, nil
+}
+
+// FollowRaw adapts the store's raw subscription to the Merkle log.
+func FollowRaw(store *eventstore.Store) merklelog.Follow {
+	return func(ctx context.Context, after uint64, fn func(merklelog.Commit) error) error {
+		return store.FollowRaw(ctx, after, func(c eventstore.RawCommit) error {
+			return fn(merklelog.Commit{Position: c.Position, Subject: c.Subject, Header: c.Header, Payload: c.Data})
+		})
+	}
+}
+
+// ReadRaw adapts the store's raw replay (up to its head) to the Merkle log.
+func ReadRaw(store *eventstore.Store) merklelog.Follow {
+	return func(ctx context.Context, after uint64, fn func(merklelog.Commit) error) error {
+		return store.ReadRaw(ctx, after, func(c eventstore.RawCommit) error {
+			return fn(merklelog.Commit{Position: c.Position, Subject: c.Subject, Header: c.Header, Payload: c.Data})
+		})
+	}
+}
+
+// CanonicalCommit returns the canonical bytes of the commit at a position.
+func CanonicalCommit(store *eventstore.Store) func(ctx context.Context, position uint64) ([]byte, error) {
+	return func(ctx context.Context, position uint64) ([]byte, error) {
+		c, err := store.GetRaw(ctx, position)
+		if err != nil {
+			return nil, err
+		}
+		return merklelog.AppendCanonical(nil, merklelog.Commit{Position: c.Position, Subject: c.Subject,
+			Header: c.Header, Payload: c.Data}), nil
+	}
+}
+
+// startLog opens the log's stores, restores the tree from the latest
+// signed head and runs the tree and the sealer until ctx ends.
+func (a *App) startLog(ctx context.Context) error {
+	cfg := a.cfg
+	tiles, seals, err := OpenLogStores(ctx, a.storage)
+	if err != nil {
+		return err
+	}
+	keyPath := cfg.SealKey
+	if keyPath == "" {
+		keyPath = SealKeyPath(cfg.Storage.DataDir)
+	}
+	key, err := merklelog.LoadOrCreateKey(keyPath, cfg.SealOrigin)
+	if err != nil {
+		return err
+	}
+	trusted := []note.Verifier{key.Verifier}
+	if extra, err := TrustedSealKeys(cfg.Storage.DataDir, cfg.SealTrusted...); err == nil {
+		trusted = append(trusted, extra...)
+	} else if len(cfg.SealTrusted) > 0 {
+		return err
+	}
+	heads := merklelog.NewHeads(seals, trusted)
+	tree := merklelog.NewTree(tiles, 1024)
+	if latest, ok, err := heads.Latest(ctx); err != nil {
+		return err
+	} else if ok {
+		if err := tree.Restore(ctx, latest); err != nil {
+			return err
+		}
+	}
+	sealer, err := merklelog.NewSealer(tree, seals, heads, merklelog.SealerConfig{Key: key, Interval: cfg.SealEvery,
+		MaxCommits: cfg.SealMaxCommits, OnError: func(err error) { a.log.Warn("seal not written", "err", err) }})
+	if err != nil {
+		return err
+	}
+	log := &MerkleLog{Tree: tree, Sealer: sealer, Heads: heads, Prover: merklelog.NewProver(tiles, 8192), Key: key}
+	a.Server.EnableLog(heads, log.Prover, CanonicalCommit(a.Store))
+	a.extrasMu.Lock()
+	a.merkle = log
+	a.extrasMu.Unlock()
+	a.wg.Add(2)
+	go func() {
+		defer a.wg.Done()
+		a.runTree(ctx, tree)
+	}()
+	go func() {
+		defer a.wg.Done()
+		sealer.Run(ctx)
+	}()
+	return nil
+}
+
+// runTree follows the stream, restarting after a failure: a store that
+// was away only costs a retry; a gap or a diverged tile is logged loudly
+// each time, and nothing more is sealed until an operator looks.
+func (a *App) runTree(ctx context.Context, tree *merklelog.Tree) {
+	for wait := time.Second; ; wait = min(2*wait, 30*time.Second) {
+		err := tree.Run(ctx, FollowRaw(a.Store))
+		if ctx.Err() != nil {
+			return
+		}
+		if errors.Is(err, merklelog.ErrGap) || errors.Is(err, merklelog.ErrDiverged) {
+			a.log.Error("the Merkle log cannot follow the stream; run jejak verify --log", "err", err)
+		} else {
+			a.log.Warn("the Merkle log stopped; restarting", "err", err, "in", wait)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+	}
+}
+
+// Log returns the Merkle log, nil until it has started (or when it is off).
+func (a *App) Log() *MerkleLog {
+	a.extrasMu.Lock()
+	defer a.extrasMu.Unlock()
+	return a.merkle
+}
+

@@ -1,0 +1,96 @@
+package merklelog_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/jejak-id/jejak/merklelog"
+)
+
+// TestTwoSealersWriteOneHeadPerInterval runs two replicas' trees and
+// sealers on one store while commits arrive: every head extends the one
+// before, and no interval has two heads.
+func TestTwoSealersWriteOneHeadPerInterval(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	tiles, seals := stores(t)
+	key := mustKey(t)
+	heads := merklelog.NewHeads(seals, []note.Verifier{key.Verifier})
+	const interval = time.Second // heads carry whole seconds
+	var trees []*merklelog.Tree
+	var wg sync.WaitGroup
+	for range 2 {
+		tree := merklelog.NewTree(tiles, 64)
+		s, err := merklelog.NewSealer(tree, seals, heads, merklelog.SealerConfig{Key: key, Interval: interval, MaxCommits: 1 << 40,
+			OnError: func(err error) { t.Errorf("sealer: %v", err) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		trees = append(trees, tree)
+		wg.Add(1)
+		go func() { defer wg.Done(); s.Run(ctx) }()
+	}
+	deadline := time.Now().Add(3500 * time.Millisecond)
+	for pos := uint64(1); time.Now().Before(deadline); pos++ {
+		for _, tree := range trees {
+			if err := tree.Append(ctx, commit(pos)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		time.Sleep(time.Millisecond) // commits arrive over time, not as a test wait
+	}
+	// one more interval for the last head
+	final := trees[0].Size()
+	waitUntil(t, 5*time.Second, func() bool {
+		h, ok, err := heads.Latest(ctx)
+		return err == nil && ok && h.Size == final
+	})
+	cancel()
+	wg.Wait()
+
+	all, _, err := heads.Page(context.Background(), 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) < 3 {
+		t.Fatalf("%d heads in 3.5s with a %v interval", len(all), interval)
+	}
+	prover := merklelog.NewProver(tiles, 64)
+	seen := map[int64]uint64{}
+	for i, h := range all {
+		slot := h.Time.UnixNano() / int64(interval)
+		if other, dup := seen[slot]; dup {
+			t.Errorf("heads %d and %d were both sealed in interval %d", other, h.Number, slot)
+		}
+		seen[slot] = h.Number
+		if i == 0 {
+			continue
+		}
+		prev := all[i-1]
+		if h.Size <= prev.Size || h.Time.Before(prev.Time) {
+			t.Errorf("head %d (%d, %s) after head %d (%d, %s)", h.Number, h.Size, h.Time, prev.Number, prev.Size, prev.Time)
+		}
+		p, err := prover.Consistency(context.Background(), prev.Size, h.Size)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := merklelog.CheckConsistency(prev, h, p); err != nil {
+			t.Errorf("head %d does not extend head %d: %v", h.Number, prev.Number, err)
+		}
+	}
+}
+
+func waitUntil(t *testing.T, d time.Duration, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not reached in time")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
