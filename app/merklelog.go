@@ -175,4 +175,3 @@ func (a *App) Log() *MerkleLog {
 	defer a.extrasMu.Unlock()
 	return a.merkle
 }
-

@@ -186,4 +186,3 @@ key that signed it.`, stderr)
 	fmt.Fprintf(stdout, "kunci segel dibuat: %s (rahasia) dan %s (publik):\n%s", *out, merklelog.PublicKeyPath(*out), pub)
 	return nil
 }
-
