@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/jejak-id/jejak/eventstore"
@@ -175,3 +176,7 @@ func (a *App) Log() *MerkleLog {
 	defer a.extrasMu.Unlock()
 	return a.merkle
 }
+
+// Conn is the NATS connection the app runs on (tests reach the streams
+// through it).
+func (a *App) Conn() *nats.Conn { return a.conn }

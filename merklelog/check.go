@@ -43,7 +43,7 @@ func CheckInclusion(head Head, p InclusionProof) error {
 		}
 	}
 	if err := proof.VerifyInclusion(Hasher, p.LeafIndex, p.TreeSize, p.LeafHash, hashes(p.Hashes), head.Root); err != nil {
-		return fmt.Errorf("%w: %v", ErrProofFailed, err)
+		return fmt.Errorf("%w: the leaf and the proof do not give the head's root (%s)", ErrProofFailed, shortReason(err))
 	}
 	return nil
 }
@@ -65,7 +65,7 @@ func CheckConsistency(older, newer Head, p ConsistencyProof) error {
 		return fmt.Errorf("%w: a head of an empty tree proves nothing", ErrProofFailed)
 	}
 	if err := proof.VerifyConsistency(Hasher, p.From, p.To, hashes(p.Hashes), older.Root, newer.Root); err != nil {
-		return fmt.Errorf("%w: %v", ErrProofFailed, err)
+		return fmt.Errorf("%w: the newer tree does not extend the older one (%s)", ErrProofFailed, shortReason(err))
 	}
 	return nil
 }
@@ -91,3 +91,13 @@ func canonicalPosition(b []byte) (uint64, bool) {
 }
 
 func nodeID(level uint, index uint64) compact.NodeID { return compact.NewNodeID(level, index) }
+
+// shortReason is the library's reason without the hashes it prints as
+// byte lists.
+func shortReason(err error) string {
+	var mismatch proof.RootMismatchError
+	if errors.As(err, &mismatch) {
+		return fmt.Sprintf("calculated root %x, expected %x", mismatch.CalculatedRoot, mismatch.ExpectedRoot)
+	}
+	return err.Error()
+}

@@ -72,7 +72,11 @@ func OpenHead(checkpoint []byte, trusted note.Verifiers) (Head, error) {
 		case errors.As(err, &unknown):
 			return Head{}, fmt.Errorf("%w: signed by %s+%08x, which is not a trusted key", ErrUntrustedHead, unknown.Name, unknown.KeyHash)
 		case errors.As(err, &unverified):
-			return Head{}, fmt.Errorf("%w: no signature of a trusted key", ErrUntrustedHead)
+			var by []string
+			for _, sig := range unverified.Note.UnverifiedSigs {
+				by = append(by, fmt.Sprintf("%s+%08x", sig.Name, sig.Hash))
+			}
+			return Head{}, fmt.Errorf("%w: signed by %s, which is not a trusted key", ErrUntrustedHead, strings.Join(by, ", "))
 		case errors.As(err, &invalid):
 			return Head{}, fmt.Errorf("%w: the signature of %s+%08x does not verify", ErrUntrustedHead, invalid.Name, invalid.Hash)
 		}

@@ -134,6 +134,10 @@ func (s *Sealer) seal(ctx context.Context, force bool) (Head, bool, error) {
 	if err != nil {
 		return Head{}, false, fmt.Errorf("merklelog: not sealing on top of the latest head: %w", err)
 	}
+	if seen := s.Latest(); ok && last.Number > seen.Number && last.Size < seen.Size {
+		return Head{}, false, fmt.Errorf("%w: head %d has %d commits, head %d had %d; not sealing on top of it",
+			ErrSizeBackwards, last.Number, last.Size, seen.Number, seen.Size)
+	}
 	if ok {
 		s.remember(last)
 	}
