@@ -2,10 +2,8 @@ package app
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/nats-io/nats.go"
 	"golang.org/x/mod/sumdb/note"
@@ -65,15 +63,6 @@ func OpenLogStores(ctx context.Context, st *Storage) (*natsinfra.Tiles, *natsinf
 	return tiles, seals, nil
 }
 
-// FollowRaw adapts the store's raw subscription to the Merkle log.
-func FollowRaw(store *eventstore.Store) merklelog.Follow {
-	return func(ctx context.Context, after uint64, fn func(merklelog.Commit) error) error {
-		return store.FollowRaw(ctx, after, func(c eventstore.RawCommit) error {
-			return fn(merklelog.Commit{Position: c.Position, Subject: c.Subject, Header: c.Header, Payload: c.Data})
-		})
-	}
-}
-
 // ReadRaw adapts the store's raw replay (up to its head) to the Merkle log.
 func ReadRaw(store *eventstore.Store) merklelog.Follow {
 	return func(ctx context.Context, after uint64, fn func(merklelog.Commit) error) error {
@@ -127,6 +116,7 @@ func (a *App) startLog(ctx context.Context) error {
 		}
 	}
 	sealer, err := merklelog.NewSealer(tree, seals, heads, merklelog.SealerConfig{Key: key, Interval: cfg.SealEvery,
+		Head: a.Store.Head, Read: ReadRaw(a.Store),
 		MaxCommits: cfg.SealMaxCommits, OnError: func(err error) { a.log.Warn("seal not written", "err", err) }})
 	if err != nil {
 		return err
@@ -136,38 +126,12 @@ func (a *App) startLog(ctx context.Context) error {
 	a.extrasMu.Lock()
 	a.merkle = log
 	a.extrasMu.Unlock()
-	a.wg.Add(2)
-	go func() {
-		defer a.wg.Done()
-		a.runTree(ctx, tree)
-	}()
+	a.wg.Add(1)
 	go func() {
 		defer a.wg.Done()
 		sealer.Run(ctx)
 	}()
 	return nil
-}
-
-// runTree follows the stream, restarting after a failure: a store that
-// was away only costs a retry; a gap or a diverged tile is logged loudly
-// each time, and nothing more is sealed until an operator looks.
-func (a *App) runTree(ctx context.Context, tree *merklelog.Tree) {
-	for wait := time.Second; ; wait = min(2*wait, 30*time.Second) {
-		err := tree.Run(ctx, FollowRaw(a.Store))
-		if ctx.Err() != nil {
-			return
-		}
-		if errors.Is(err, merklelog.ErrGap) || errors.Is(err, merklelog.ErrDiverged) {
-			a.log.Error("the Merkle log cannot follow the stream; run jejak verify --log", "err", err)
-		} else {
-			a.log.Warn("the Merkle log stopped; restarting", "err", err, "in", wait)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(wait):
-		}
-	}
 }
 
 // Log returns the Merkle log, nil until it has started (or when it is off).

@@ -12,6 +12,10 @@ import (
 // SealerConfig configures a Sealer.
 type SealerConfig struct {
 	Key SigningKey
+	// Head returns the stream's head (eventstore.Store.Head) and Read
+	// replays it (ReadRaw): the sealer catches the tree up with them.
+	Head func(ctx context.Context) (uint64, error)
+	Read Follow
 	// Interval: a head is sealed in every interval of this length (aligned
 	// to the Unix epoch) in which the tree grew. Default 10s.
 	Interval time.Duration
@@ -30,6 +34,9 @@ func (c SealerConfig) Validate() error {
 	var errs []error
 	if c.Key.Signer == nil {
 		errs = append(errs, errors.New("merklelog: a sealing key is required"))
+	}
+	if c.Head == nil || c.Read == nil {
+		errs = append(errs, errors.New("merklelog: the sealer needs the stream's Head and Read"))
 	}
 	if c.Interval < 0 {
 		errs = append(errs, errors.New("merklelog: the seal interval must not be negative"))
@@ -54,6 +61,8 @@ type Sealer struct {
 	heads *Heads
 	store HeadStore
 	cfg   SealerConfig
+
+	sealing sync.Mutex // one seal at a time: Run's and SealNow's
 
 	mu     sync.Mutex
 	latest Head // the latest head seen; zero before the first
@@ -80,9 +89,9 @@ func NewSealer(tree *Tree, store HeadStore, heads *Heads, cfg SealerConfig) (*Se
 	return &Sealer{tree: tree, heads: heads, store: store, cfg: cfg}, nil
 }
 
-// Run seals until ctx ends. It checks a few times per interval (and at
-// once at each interval's start), so a head follows the interval's first
-// commits by at most a fraction of the interval.
+// Run seals until ctx ends. It looks at the stream's head a few times per
+// interval, so a head follows the interval's first commits by at most a
+// fraction of the interval.
 func (s *Sealer) Run(ctx context.Context) {
 	tick := time.NewTicker(max(s.cfg.Interval/8, 10*time.Millisecond))
 	defer tick.Stop()
@@ -98,9 +107,10 @@ func (s *Sealer) Run(ctx context.Context) {
 	}
 }
 
-// SealNow seals the tree as it is if it grew since the last head,
-// whatever the interval; sealed is false when there was nothing new (or
-// another replica sealed first). For tests and operators.
+// SealNow catches the tree up with the stream and seals it if it grew
+// since the last head, whatever the interval; sealed is false when there
+// was nothing new (or another replica sealed first). For tests and
+// operators.
 func (s *Sealer) SealNow(ctx context.Context) (head Head, sealed bool, err error) {
 	return s.seal(ctx, true)
 }
@@ -126,9 +136,14 @@ func (s *Sealer) due(last Head, size uint64, now time.Time) bool {
 }
 
 func (s *Sealer) seal(ctx context.Context, force bool) (Head, bool, error) {
-	size := s.tree.Size()
+	s.sealing.Lock()
+	defer s.sealing.Unlock()
+	size, err := s.cfg.Head(ctx)
+	if err != nil {
+		return Head{}, false, err
+	}
 	if seen := s.Latest(); !force && !s.due(seen, size, s.cfg.Now()) {
-		return Head{}, false, nil // cheap check first: no store round trip
+		return Head{}, false, nil // cheap check first: one stream info request
 	}
 	last, ok, err := s.heads.Latest(ctx)
 	if err != nil {
@@ -143,6 +158,9 @@ func (s *Sealer) seal(ctx context.Context, force bool) (Head, bool, error) {
 	}
 	if size <= last.Size || (!force && !s.due(last, size, s.cfg.Now())) {
 		return Head{}, false, nil // nothing new, or sealed by another replica
+	}
+	if err := s.tree.CatchUp(ctx, s.cfg.Read); err != nil {
+		return Head{}, false, err
 	}
 	if ok {
 		root, err := s.tree.RootAt(ctx, last.Size)

@@ -21,30 +21,25 @@ func TestTwoSealersWriteOneHeadPerInterval(t *testing.T) {
 	key := mustKey(t)
 	heads := merklelog.NewHeads(seals, []note.Verifier{key.Verifier})
 	const interval = time.Second // heads carry whole seconds
-	var trees []*merklelog.Tree
+	var stream memoryStream
 	var wg sync.WaitGroup
 	for range 2 {
 		tree := merklelog.NewTree(tiles, 64)
 		s, err := merklelog.NewSealer(tree, seals, heads, merklelog.SealerConfig{Key: key, Interval: interval, MaxCommits: 1 << 40,
-			OnError: func(err error) { t.Errorf("sealer: %v", err) }})
+			Head: stream.head, Read: stream.read, OnError: func(err error) { t.Errorf("sealer: %v", err) }})
 		if err != nil {
 			t.Fatal(err)
 		}
-		trees = append(trees, tree)
 		wg.Add(1)
 		go func() { defer wg.Done(); s.Run(ctx) }()
 	}
 	deadline := time.Now().Add(3500 * time.Millisecond)
 	for pos := uint64(1); time.Now().Before(deadline); pos++ {
-		for _, tree := range trees {
-			if err := tree.Append(ctx, commit(pos)); err != nil {
-				t.Fatal(err)
-			}
-		}
+		stream.append(commit(pos))
 		time.Sleep(time.Millisecond) // commits arrive over time, not as a test wait
 	}
 	// one more interval for the last head
-	final := trees[0].Size()
+	final, _ := stream.head(ctx)
 	waitUntil(t, 5*time.Second, func() bool {
 		h, ok, err := heads.Latest(ctx)
 		return err == nil && ok && h.Size == final
@@ -93,4 +88,35 @@ func waitUntil(t *testing.T, d time.Duration, ok func() bool) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// memoryStream is a stream of commits in memory, read as the sealers read
+// the event stream.
+type memoryStream struct {
+	mu      sync.Mutex
+	commits []merklelog.Commit
+}
+
+func (m *memoryStream) append(c merklelog.Commit) {
+	m.mu.Lock()
+	m.commits = append(m.commits, c)
+	m.mu.Unlock()
+}
+
+func (m *memoryStream) head(context.Context) (uint64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return uint64(len(m.commits)), nil
+}
+
+func (m *memoryStream) read(ctx context.Context, after uint64, fn func(merklelog.Commit) error) error {
+	m.mu.Lock()
+	cs := m.commits[after:]
+	m.mu.Unlock()
+	for _, c := range cs {
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -11,11 +11,11 @@ import (
 )
 
 // Follow delivers the stream's commits with Position > after, in order,
-// then live, until ctx ends or fn fails (eventstore.Store.FollowRaw,
-// adapted by package app).
+// up to the stream's head when it starts, until ctx ends or fn fails
+// (eventstore.Store.ReadRaw, adapted by package app).
 type Follow func(ctx context.Context, after uint64, fn func(Commit) error) error
 
-// Tree is the Merkle tree over the event stream, built by following it: a
+// Tree is the Merkle tree over the event stream, built by reading it: a
 // compact range of the whole tree (O(log n) hashes, enough for the root)
 // and the partial tiles on its right edge. Complete tiles are written to
 // the TileStore as they fill, partial ones when Seal asks; a tile that
@@ -24,10 +24,13 @@ type Follow func(ctx context.Context, after uint64, fn func(Commit) error) error
 //
 // A tree starts from the latest signed head (Restore), trusting the stored
 // tiles only as far as they hash to that head's root, and then reads only
-// the commits after it.
+// the commits after it. It does not follow the stream live: the sealer
+// catches it up in one batch per interval, just before sealing, so that
+// appends never wait for it and the stream is read once per interval
+// rather than once per commit.
 //
-// Safe for concurrent use: Run appends on its goroutine while Seal, Size
-// and RootAt are called from others. mu guards every field below it.
+// Safe for concurrent use: CatchUp appends on one goroutine while Seal,
+// Size and RootAt are called from others. mu guards every field below it.
 type Tree struct {
 	store TileStore
 	cache *tileCache
@@ -37,8 +40,6 @@ type Tree struct {
 	partial [][]byte // per tile level, the hashes of the right-edge tile so far
 	full    []tileWrite
 	lh      leafHasher
-	changed chan struct{} // closed and replaced when the size moves
-	err     error         // why the tree stopped, if it did
 }
 
 type tileWrite struct {
@@ -57,8 +58,7 @@ var ErrGap = errors.New("merklelog: a position is missing from the stream")
 // NewTree returns an empty tree writing tiles to store; cacheTiles bounds
 // the tiles it keeps in memory for reading (8 KiB each).
 func NewTree(store TileStore, cacheTiles int) *Tree {
-	return &Tree{store: store, cache: newTileCache(store, max(cacheTiles, 16)),
-		rng: rangeFactory.NewEmptyRange(0), changed: make(chan struct{})}
+	return &Tree{store: store, cache: newTileCache(store, max(cacheTiles, 16)), rng: rangeFactory.NewEmptyRange(0)}
 }
 
 // Restore sets the tree to the size of head from the stored tiles,
@@ -98,23 +98,14 @@ func (t *Tree) Restore(ctx context.Context, head Head) error {
 	return nil
 }
 
-// Run follows the stream from the tree's size and appends every commit,
-// until ctx ends (nil) or the stream skips a position (ErrGap), a tile
-// diverges (ErrDiverged) or the store fails.
-func (t *Tree) Run(ctx context.Context, follow Follow) error {
-	err := follow(ctx, t.Size(), func(c Commit) error { return t.Append(ctx, c) })
-	if ctx.Err() != nil {
-		err = nil
-	}
-	t.mu.Lock()
-	t.err = err
-	if t.err == nil {
-		t.err = errors.New("merklelog: the tree stopped")
-	}
-	close(t.changed)
-	t.changed = make(chan struct{})
-	t.mu.Unlock()
-	return err
+// CatchUp appends every commit the stream holds after the tree's size, up
+// to the stream's head when it starts (read is eventstore.Store.ReadRaw,
+// adapted by package app). It fails when the stream skips a position
+// (ErrGap), a tile diverges (ErrDiverged) or the store fails; the commits
+// appended until then stay, and the next CatchUp goes on from there. Not
+// safe to run twice at once: the sealer is the one caller.
+func (t *Tree) CatchUp(ctx context.Context, read Follow) error {
+	return read(ctx, t.Size(), func(c Commit) error { return t.Append(ctx, c) })
 }
 
 // Append adds the commit at the next position. Complete tiles are written
@@ -142,8 +133,6 @@ func (t *Tree) Append(ctx context.Context, c Commit) error {
 		}
 		t.full = t.full[1:]
 	}
-	close(t.changed)
-	t.changed = make(chan struct{})
 	return nil
 }
 
@@ -213,34 +202,6 @@ func (t *Tree) Size() uint64 {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.rng.End()
-}
-
-// WaitFor blocks until the tree holds size commits, the tree stops (its
-// error) or ctx ends.
-func (t *Tree) WaitFor(ctx context.Context, size uint64) error {
-	for {
-		t.mu.Lock()
-		n, changed, err := t.rng.End(), t.changed, t.err
-		t.mu.Unlock()
-		if n >= size {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		select {
-		case <-changed:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-}
-
-// Changed returns a channel closed when the size next moves.
-func (t *Tree) Changed() <-chan struct{} {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.changed
 }
 
 // Seal writes the partial tiles of the right edge, so that every node of

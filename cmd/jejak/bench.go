@@ -7,20 +7,23 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/jejak-id/jejak/bench/logbench"
 	"github.com/jejak-id/jejak/bench/projbench"
 	"github.com/jejak-id/jejak/bench/storebench"
 )
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	usage := `Usage: jejak bench store|projections [flags]
+	usage := `Usage: jejak bench store|projections|log [flags]
 
 Measure Jejak against raw JetStream doing the same work, in one run on one
 embedded server (file storage in a temp dir), and print medians and ratios.
 Absolute numbers move with the machine; the ratios are what to compare.
 
   store         append with concurrency check, 64 concurrent writers, replay
-  projections   national-scale rebuild, append-to-visible, query latency`
-	if len(args) == 0 || (args[0] != "store" && args[0] != "projections") {
+  projections   national-scale rebuild, append-to-visible, query latency
+  log           the Merkle log: appends with sealing on/off, verify --log
+                against a raw hashing replay, proof latency`
+	if len(args) == 0 || (args[0] != "store" && args[0] != "projections" && args[0] != "log") {
 		fmt.Fprintln(stderr, usage)
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return nil
@@ -45,6 +48,9 @@ Absolute numbers move with the machine; the ratios are what to compare.
 		_, err := storebench.Run(ctx, o, stdout)
 		return err
 	}
+	if args[0] == "log" {
+		return benchLog(ctx, args[1:], stdout, stderr)
+	}
 	fs := newFlags("bench projections [flags]", "Projections at national scale against raw JetStream.", stderr)
 	var o projbench.Options
 	fs.Float64Var(&o.Scale, "scale", 1, "generated data, 1 = national (about 1M events)")
@@ -67,4 +73,23 @@ Absolute numbers move with the machine; the ratios are what to compare.
 		"append-to-visible p99 %s (target <= 50ms), ranking p99 %s, region p99 %s cold, %s hot (target <= 5ms)\n",
 		rep.RebuildRatio, rep.RebuildSecs, rep.RSSMiB, rep.VisibleP99, rep.RankingP99, rep.RegionP99, rep.HotRegionP99)
 	return nil
+}
+
+func benchLog(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("bench log [flags]", "The Merkle log: sealing cost, verify --log, proofs.", stderr)
+	var o logbench.Options
+	fs.Float64Var(&o.Scale, "scale", 0.1, "generated data, 1 = national (about 1.9M events, 557k commits)")
+	fs.IntVar(&o.Rounds, "rounds", 5, "rounds per side, interleaved; the median is reported")
+	fs.IntVar(&o.Writers, "writers", 64, "concurrent writers for the append figure")
+	fs.IntVar(&o.Appends, "appends", 6400, "appends per round")
+	fs.IntVar(&o.Proofs, "proofs", 2000, "proofs of each kind")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "jejak bench log --scale %g --rounds %d --writers %d --appends %d --proofs %d\n",
+		o.Scale, o.Rounds, o.Writers, o.Appends, o.Proofs)
+	bar := newProgress(stderr, "membuat data")
+	o.Progress = bar.Update
+	_, err := logbench.Run(ctx, o, stdout)
+	return err
 }

@@ -53,9 +53,6 @@ func sealJejak(t *testing.T, a *app.App) merklelog.Head {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Log().Tree.WaitFor(ctx, head); err != nil {
-		t.Fatal(err)
-	}
 	if _, _, err := a.Log().Sealer.SealNow(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,344 @@
+// Package logbench measures the Merkle log (package merklelog) in one run
+// on one embedded server: appends with sealing on against sealing off,
+// jejak verify --log against a raw ordered replay that only hashes each
+// message, and the latency of proofs through the HTTP API. `jejak bench
+// log` calls Run. No timing assertions anywhere: it reports figures.
+package logbench
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/nats-io/nats.go/jetstream"
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/jejak-id/jejak/app"
+	"github.com/jejak-id/jejak/domain"
+	"github.com/jejak-id/jejak/eventstore"
+	"github.com/jejak-id/jejak/merklelog"
+	"github.com/jejak-id/jejak/natsinfra"
+	"github.com/jejak-id/jejak/sampledata"
+)
+
+// Options sizes the run; zero values mean the defaults.
+type Options struct {
+	Scale   float64 // generated data, 1 = national; default 0.1
+	Rounds  int     // rounds per side, interleaved, median taken; default 5
+	Writers int     // concurrent writers for the append figure; default 64
+	Appends int     // appends per round, all writers together; default 6400
+	Proofs  int     // proofs of each kind for the latency figure; default 2000
+	DataDir string  // default a fresh temp dir, removed after
+	// Progress reports generation progress.
+	Progress func(done, total int)
+}
+
+func (o Options) withDefaults() Options {
+	if o.Scale <= 0 {
+		o.Scale = 0.1
+	}
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&o.Rounds, 5)
+	def(&o.Writers, 64)
+	def(&o.Appends, 6400)
+	def(&o.Proofs, 2000)
+	return o
+}
+
+// Report holds the figures of one run.
+type Report struct {
+	Commits uint64
+	// Appends per second, medians of interleaved rounds.
+	AppendOff, AppendOn, AppendRatio float64
+	// Commits per second: raw replay hashing each message, verify --log.
+	RawRate, VerifyRate, VerifyRatio float64 // ratio = verify / raw (>= 0.83 is "within 1.2x")
+	VerifySecs                       float64 // median
+	InclusionP50, InclusionP99       time.Duration
+	ConsistencyP50, ConsistencyP99   time.Duration
+}
+
+// Run generates the data and measures; it writes progress and figures to w.
+func Run(ctx context.Context, o Options, w io.Writer) (Report, error) {
+	o = o.withDefaults()
+	var rep Report
+	dir := o.DataDir
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "jejak-logbench-")
+		if err != nil {
+			return rep, err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	}
+	st, err := app.OpenStorage(ctx, app.StorageConfig{DataDir: dir, Replicas: 1}, nil)
+	if err != nil {
+		return rep, err
+	}
+	closed := false
+	defer func() {
+		if !closed {
+			st.Close()
+		}
+	}()
+	start := time.Now()
+	sum, err := sampledata.Generate(ctx, st.Store, sampledata.GenerateOptions{Seed: 1, Scale: o.Scale, Progress: o.Progress})
+	if err != nil {
+		return rep, err
+	}
+	fmt.Fprintf(w, "generated %d events (scale %g) in %.1fs\n", sum.Events, o.Scale, time.Since(start).Seconds())
+	l, err := openLog(ctx, st, dir)
+	if err != nil {
+		return rep, err
+	}
+	if err := appends(ctx, st, l, o, &rep); err != nil {
+		return rep, err
+	}
+	fmt.Fprintf(w, "appends, %d writers:                 sealing on %8.0f/s  off %8.0f/s  ratio %.2fx (target >= 0.95x)\n",
+		o.Writers, rep.AppendOn, rep.AppendOff, rep.AppendRatio)
+	if err := verify(ctx, st, l, o, &rep); err != nil {
+		return rep, err
+	}
+	fmt.Fprintf(w, "verify --log of %d commits:          %8.0f/s, raw hashing replay %8.0f/s  ratio %.2fx (target within 1.2x: >= 0.83x), %.1fs\n",
+		rep.Commits, rep.VerifyRate, rep.RawRate, rep.VerifyRatio, rep.VerifySecs)
+	st.Close()
+	closed = true
+	if err := proofs(ctx, dir, o, &rep); err != nil {
+		return rep, err
+	}
+	fmt.Fprintf(w, "proofs through the API, tree of %d:  inclusion p50 %s p99 %s, consistency p50 %s p99 %s (target p99 <= 10ms)\n",
+		rep.Commits, ms(rep.InclusionP50), ms(rep.InclusionP99), ms(rep.ConsistencyP50), ms(rep.ConsistencyP99))
+	return rep, nil
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d.Microseconds())/1000) }
+
+// logParts is the Merkle log wired as app.Start wires it.
+type logParts struct {
+	tiles  *natsinfra.Tiles
+	seals  *natsinfra.Seals
+	heads  *merklelog.Heads
+	tree   *merklelog.Tree
+	sealer *merklelog.Sealer
+}
+
+func openLog(ctx context.Context, st *app.Storage, dir string) (*logParts, error) {
+	tiles, seals, err := app.OpenLogStores(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	key, err := merklelog.LoadOrCreateKey(app.SealKeyPath(dir), "")
+	if err != nil {
+		return nil, err
+	}
+	l := &logParts{tiles: tiles, seals: seals, heads: merklelog.NewHeads(seals, []note.Verifier{key.Verifier}),
+		tree: merklelog.NewTree(tiles, 1024)}
+	// Sealing every second, ten times the default rate: the sealer's
+	// share of the work is not hidden by a long interval.
+	l.sealer, err = merklelog.NewSealer(l.tree, seals, l.heads, merklelog.SealerConfig{Key: key, Interval: time.Second,
+		Head: st.Store.Head, Read: app.ReadRaw(st.Store)})
+	return l, err
+}
+
+// appends alternates rounds of concurrent appends with the log off and on
+// (the sealer catching the tree up and sealing every second).
+func appends(ctx context.Context, st *app.Storage, l *logParts, o Options, rep *Report) error {
+	var on, off []float64
+	for r := range o.Rounds {
+		for _, sealing := range []bool{false, true} {
+			runCtx, stop := context.WithCancel(ctx)
+			var wg sync.WaitGroup
+			if sealing {
+				if _, _, err := l.sealer.SealNow(ctx); err != nil { // catch up, untimed
+					stop()
+					return err
+				}
+				wg.Add(1)
+				go func() { defer wg.Done(); l.sealer.Run(runCtx) }()
+			}
+			began := time.Now()
+			err := parallelAppends(ctx, st.Store, o.Writers, o.Appends/o.Writers, fmt.Sprintf("r%d-%v", r, sealing))
+			rate := float64(o.Appends/o.Writers*o.Writers) / time.Since(began).Seconds()
+			stop()
+			wg.Wait()
+			if err != nil {
+				return err
+			}
+			if sealing {
+				on = append(on, rate)
+			} else {
+				off = append(off, rate)
+			}
+		}
+	}
+	rep.AppendOn, rep.AppendOff = median(on), median(off)
+	rep.AppendRatio = rep.AppendOn / rep.AppendOff
+	return nil
+}
+
+// parallelAppends runs writers goroutines, each appending each one-event
+// commits to its own region aggregate.
+func parallelAppends(ctx context.Context, store *eventstore.Store, writers, each int, prefix string) error {
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id := fmt.Sprintf("bench-%s-%d", prefix, w)
+			for v := range uint64(each) {
+				_, err := store.Append(ctx, domain.Commit{CommandID: uuid.New(), AggregateType: domain.AggregateRegion,
+					AggregateID: id, ExpectedVersion: v, Actor: domain.Actor{UserID: "bench", Role: domain.RoleAdmin},
+					OccurredAt: time.Now(), Events: []domain.Event{domain.RegionProfileUpdated{Region: "18.04",
+						OfficeName: "Badan Riset dan Inovasi Daerah", OfficeKind: domain.OfficeBrida}}})
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs
+}
+
+// verify seals everything, then alternates a raw ordered replay hashing
+// each message with VerifyLog.
+func verify(ctx context.Context, st *app.Storage, l *logParts, o Options, rep *Report) error {
+	head, err := st.Store.Head(ctx)
+	if err != nil {
+		return err
+	}
+	if _, _, err := l.sealer.SealNow(ctx); err != nil {
+		return err
+	}
+	rep.Commits = head
+	js, err := jetstream.New(st.Conn)
+	if err != nil {
+		return err
+	}
+	stream, err := js.Stream(ctx, eventstore.DefaultStream)
+	if err != nil {
+		return err
+	}
+	var raw, ver, secs []float64
+	for range o.Rounds {
+		began := time.Now()
+		if err := rawReplay(ctx, stream, head); err != nil {
+			return err
+		}
+		raw = append(raw, float64(head)/time.Since(began).Seconds())
+		began = time.Now()
+		res, err := merklelog.VerifyLog(ctx, app.ReadRaw(st.Store), l.seals, l.tiles, l.heads, nil)
+		if err != nil {
+			return err
+		}
+		if !res.OK() {
+			return fmt.Errorf("logbench: verify --log found problems: %v", res.Problems)
+		}
+		took := time.Since(began).Seconds()
+		ver, secs = append(ver, float64(head)/took), append(secs, took)
+	}
+	rep.RawRate, rep.VerifyRate, rep.VerifySecs = median(raw), median(ver), median(secs)
+	rep.VerifyRatio = rep.VerifyRate / rep.RawRate
+	return nil
+}
+
+// rawReplay is the baseline: an ordered consumer over the stream, 2048
+// messages in flight, SHA-256 of each message's body, nothing else.
+func rawReplay(ctx context.Context, stream jetstream.Stream, head uint64) error {
+	cons, err := stream.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{})
+	if err != nil {
+		return err
+	}
+	it, err := cons.Messages(jetstream.PullMaxMessages(2048))
+	if err != nil {
+		return err
+	}
+	defer it.Stop()
+	for {
+		msg, err := it.Next(jetstream.NextContext(ctx))
+		if err != nil {
+			return err
+		}
+		meta, err := msg.Metadata()
+		if err != nil {
+			return err
+		}
+		_ = sha256.Sum256(msg.Data())
+		if meta.Sequence.Stream >= head {
+			return nil
+		}
+	}
+}
+
+// proofs starts Jejak on the data and asks the API for proofs.
+func proofs(ctx context.Context, dir string, o Options, rep *Report) error {
+	a, err := app.Start(ctx, app.Config{Addr: "127.0.0.1:0", Storage: app.StorageConfig{DataDir: dir}, NoReactors: true,
+		SealEvery: time.Hour, SealKey: filepath.Join(dir, "keys", "seal.key")})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.WaitStarted(ctx); err != nil {
+		return err
+	}
+	head, ok, err := a.Log().Heads.Latest(ctx)
+	if err != nil || !ok {
+		return fmt.Errorf("logbench: no head: %v", err)
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+	get := func(path string) (time.Duration, error) {
+		began := time.Now()
+		res, err := client.Get(a.URL() + path)
+		if err != nil {
+			return 0, err
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			return 0, fmt.Errorf("logbench: GET %s: %s", path, res.Status)
+		}
+		return time.Since(began), nil
+	}
+	rnd := rand.New(rand.NewPCG(1, 1))
+	var incl, cons []time.Duration
+	for range o.Proofs {
+		d, err := get(fmt.Sprintf("/api/v1/log/proof/inclusion?position=%d", 1+rnd.Uint64N(head.Size)))
+		if err != nil {
+			return err
+		}
+		incl = append(incl, d)
+		d, err = get(fmt.Sprintf("/api/v1/log/proof/consistency?from=%d", 1+rnd.Uint64N(head.Size)))
+		if err != nil {
+			return err
+		}
+		cons = append(cons, d)
+	}
+	rep.InclusionP50, rep.InclusionP99 = percentile(incl, 50), percentile(incl, 99)
+	rep.ConsistencyP50, rep.ConsistencyP99 = percentile(cons, 50), percentile(cons, 99)
+	return nil
+}
+
+func median(xs []float64) float64 {
+	slices.Sort(xs)
+	return xs[len(xs)/2]
+}
+
+func percentile(ds []time.Duration, p int) time.Duration {
+	slices.Sort(ds)
+	return ds[min(len(ds)-1, len(ds)*p/100)]
+}
