@@ -50,13 +50,13 @@ func fileExists(p string) bool {
 	return err == nil
 }
 
-// OpenLogStores opens the tiles bucket and the seals stream of the storage.
-func OpenLogStores(ctx context.Context, st *Storage) (*natsinfra.Tiles, *natsinfra.Seals, error) {
-	tiles, err := natsinfra.OpenTiles(ctx, st.Conn, st.Replicas)
+// OpenLogStores opens the tiles bucket and the seals stream on conn.
+func OpenLogStores(ctx context.Context, conn *nats.Conn, replicas int) (*natsinfra.Tiles, *natsinfra.Seals, error) {
+	tiles, err := natsinfra.OpenTiles(ctx, conn, replicas)
 	if err != nil {
 		return nil, nil, err
 	}
-	seals, err := natsinfra.OpenSeals(ctx, st.Conn, st.Replicas)
+	seals, err := natsinfra.OpenSeals(ctx, conn, replicas)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -85,10 +85,21 @@ func CanonicalCommit(store *eventstore.Store) func(ctx context.Context, position
 }
 
 // startLog opens the log's stores, restores the tree from the latest
-// signed head and runs the tree and the sealer until ctx ends.
-func (a *App) startLog(ctx context.Context) error {
+// signed head and runs the sealer until ctx ends. The log reads the stream
+// and writes tiles and heads on a connection of its own, so that its batch
+// reads never delay the acknowledgements of appends.
+func (a *App) startLog(ctx context.Context) (err error) {
 	cfg := a.cfg
-	tiles, seals, err := OpenLogStores(ctx, a.storage)
+	reader, conn, closeReader, err := a.storage.Reader(ctx, cfg.Storage)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			closeReader()
+		}
+	}()
+	tiles, seals, err := OpenLogStores(ctx, conn, a.storage.Replicas)
 	if err != nil {
 		return err
 	}
@@ -116,7 +127,7 @@ func (a *App) startLog(ctx context.Context) error {
 		}
 	}
 	sealer, err := merklelog.NewSealer(tree, seals, heads, merklelog.SealerConfig{Key: key, Interval: cfg.SealEvery,
-		Head: a.Store.Head, Read: ReadRaw(a.Store),
+		Head: reader.Head, Read: ReadRaw(reader),
 		MaxCommits: cfg.SealMaxCommits, OnError: func(err error) { a.log.Warn("seal not written", "err", err) }})
 	if err != nil {
 		return err
@@ -129,6 +140,7 @@ func (a *App) startLog(ctx context.Context) error {
 	a.wg.Add(1)
 	go func() {
 		defer a.wg.Done()
+		defer closeReader()
 		sealer.Run(ctx)
 	}()
 	return nil

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -101,6 +102,32 @@ func OpenConnection(f StorageConfig, log func(string, ...any)) (*Storage, error)
 		return nil, err
 	}
 	return o, nil
+}
+
+// Reader opens a second connection to the same server (in process for the
+// embedded one, dialled again for an external one) with an event store on
+// it, for bulk reads that must not queue behind the appends'
+// acknowledgements on the main connection. close closes both.
+func (o *Storage) Reader(ctx context.Context, f StorageConfig) (store *eventstore.Store, conn *nats.Conn, close func(), err error) {
+	if o.embedded != nil {
+		conn, err = o.embedded.Connect(nats.Name("jejak-log"))
+	} else {
+		cfg := f.NATS
+		cfg.Name = cmp.Or(cfg.Name, "jejak") + "-log"
+		conn, err = natsinfra.Dial(cfg)
+	}
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	codec, err := eventstore.NewCodec(domain.EventSpecs())
+	if err == nil {
+		store, err = eventstore.Open(ctx, conn, eventstore.Config{Replicas: o.Replicas, Codec: codec})
+	}
+	if err != nil {
+		conn.Close()
+		return nil, nil, nil, err
+	}
+	return store, conn, func() { _ = store.Close(); conn.Close() }, nil
 }
 
 // Embedded is the embedded server, nil when the store is on an external one.

@@ -61,8 +61,11 @@ func (o Options) withDefaults() Options {
 // Report holds the figures of one run.
 type Report struct {
 	Commits uint64
-	// Appends per second, medians of interleaved rounds.
-	AppendOff, AppendOn, AppendRatio float64
+	// Appends per second, medians of interleaved rounds: against a whole
+	// Jejak (projections following the stream on both sides), and against
+	// the bare store (nothing else reading the stream).
+	AppendOff, AppendOn, AppendRatio          float64
+	StoreAppendOff, StoreAppendOn, StoreRatio float64
 	// Commits per second: raw replay hashing each message, verify --log.
 	RawRate, VerifyRate, VerifyRatio float64 // ratio = verify / raw (>= 0.83 is "within 1.2x")
 	VerifySecs                       float64 // median
@@ -106,8 +109,8 @@ func Run(ctx context.Context, o Options, w io.Writer) (Report, error) {
 	if err := appends(ctx, st, l, o, &rep); err != nil {
 		return rep, err
 	}
-	fmt.Fprintf(w, "appends, %d writers:                 sealing on %8.0f/s  off %8.0f/s  ratio %.2fx (target >= 0.95x)\n",
-		o.Writers, rep.AppendOn, rep.AppendOff, rep.AppendRatio)
+	fmt.Fprintf(w, "appends to the bare store, %d writers: sealing on %8.0f/s  off %8.0f/s  ratio %.2fx\n",
+		o.Writers, rep.StoreAppendOn, rep.StoreAppendOff, rep.StoreRatio)
 	if err := verify(ctx, st, l, o, &rep); err != nil {
 		return rep, err
 	}
@@ -115,6 +118,11 @@ func Run(ctx context.Context, o Options, w io.Writer) (Report, error) {
 		rep.Commits, rep.VerifyRate, rep.RawRate, rep.VerifyRatio, rep.VerifySecs)
 	st.Close()
 	closed = true
+	if err := serverAppends(ctx, dir, o, &rep); err != nil {
+		return rep, err
+	}
+	fmt.Fprintf(w, "appends to jejak serve, %d writers:  sealing on %8.0f/s  off %8.0f/s  ratio %.2fx (target >= 0.95x)\n",
+		o.Writers, rep.AppendOn, rep.AppendOff, rep.AppendRatio)
 	if err := proofs(ctx, dir, o, &rep); err != nil {
 		return rep, err
 	}
@@ -135,7 +143,11 @@ type logParts struct {
 }
 
 func openLog(ctx context.Context, st *app.Storage, dir string) (*logParts, error) {
-	tiles, seals, err := app.OpenLogStores(ctx, st)
+	reader, conn, _, err := st.Reader(ctx, app.StorageConfig{DataDir: dir})
+	if err != nil {
+		return nil, err
+	}
+	tiles, seals, err := app.OpenLogStores(ctx, conn, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +160,7 @@ func openLog(ctx context.Context, st *app.Storage, dir string) (*logParts, error
 	// Sealing every second, ten times the default rate: the sealer's
 	// share of the work is not hidden by a long interval.
 	l.sealer, err = merklelog.NewSealer(l.tree, seals, l.heads, merklelog.SealerConfig{Key: key, Interval: time.Second,
-		Head: st.Store.Head, Read: app.ReadRaw(st.Store)})
+		Head: reader.Head, Read: app.ReadRaw(reader)})
 	return l, err
 }
 
@@ -173,6 +185,48 @@ func appends(ctx context.Context, st *app.Storage, l *logParts, o Options, rep *
 			rate := float64(o.Appends/o.Writers*o.Writers) / time.Since(began).Seconds()
 			stop()
 			wg.Wait()
+			if err != nil {
+				return err
+			}
+			if sealing {
+				on = append(on, rate)
+			} else {
+				off = append(off, rate)
+			}
+		}
+	}
+	rep.StoreAppendOn, rep.StoreAppendOff = median(on), median(off)
+	rep.StoreRatio = rep.StoreAppendOn / rep.StoreAppendOff
+	return nil
+}
+
+// serverAppends alternates rounds of concurrent appends to a whole Jejak
+// (jejak serve: projections following the stream) started with the Merkle
+// log off and on (sealing every second). Each round starts Jejak on the
+// data and waits until it has caught up before the clock starts.
+func serverAppends(ctx context.Context, dir string, o Options, rep *Report) error {
+	var on, off []float64
+	for r := range o.Rounds {
+		for _, sealing := range []bool{false, true} {
+			a, err := app.Start(ctx, app.Config{Addr: "127.0.0.1:0", Storage: app.StorageConfig{DataDir: dir}, NoReactors: true,
+				NoSeal: !sealing, SealEvery: time.Second})
+			if err != nil {
+				return err
+			}
+			if err := a.WaitStarted(ctx); err != nil {
+				a.Close()
+				return err
+			}
+			if sealing {
+				if _, _, err := a.Log().Sealer.SealNow(ctx); err != nil { // catch up, untimed
+					a.Close()
+					return err
+				}
+			}
+			began := time.Now()
+			err = parallelAppends(ctx, a.Store, o.Writers, o.Appends/o.Writers, fmt.Sprintf("s%d-%v", r, sealing))
+			rate := float64(o.Appends/o.Writers*o.Writers) / time.Since(began).Seconds()
+			a.Close()
 			if err != nil {
 				return err
 			}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -558,6 +559,29 @@ func TestDashboardInBrowser(t *testing.T) {
 		if n := count(t, ctx, "main form[id^=form-]"); n != 0 {
 			t.Errorf("auditor is offered %d write forms", n)
 		}
+	})
+
+	t.Run("an auditor sees the latest signed head and downloads it and a proof", func(t *testing.T) {
+		e := e.as(t)
+		if _, _, err := e.app.Log().Sealer.SealNow(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		head, _, err := e.app.Log().Heads.Latest(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := e.tab("auditor", 30*time.Second)
+		e.open(ctx, "#/audit?region=18.04", "#log-head section")
+		got := text(t, ctx, "#log-head section")
+		if !strings.Contains(got, fmt.Sprintf("kepala #%d", head.Number)) || !strings.Contains(got, fmt.Sprintf("%d commit", head.Size)) ||
+			!strings.Contains(got, hex.EncodeToString(head.Root)[:16]) {
+			t.Errorf("the seal box says %q, want head %d of %d commits", got, head.Number, head.Size)
+		}
+		e.open(ctx, "#/audit?region=18.04", "#audit-table button.proof")
+		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#log-head-download`)),
+			chromedp.Click(chromedp.CSS(`#audit-table tbody tr:first-child button.proof`)),
+			poll(`document.querySelector('#audit-table tbody tr:first-child button.proof').nextSibling.textContent.includes('tersimpan')`)),
+			"download the head and a proof")
 	})
 
 	t.Run("Ekspor says when the export API is not there yet", func(t *testing.T) {

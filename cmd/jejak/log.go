@@ -41,7 +41,7 @@ func verifyLog(ctx context.Context, sf storeFlags, keys keyFiles, stdout, stderr
 		return err
 	}
 	defer o.Close()
-	tiles, seals, err := app.OpenLogStores(ctx, o)
+	tiles, seals, err := app.OpenLogStores(ctx, o.Conn, o.Replicas)
 	if err != nil {
 		return err
 	}

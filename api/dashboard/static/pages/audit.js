@@ -1,6 +1,6 @@
 // Jejak audit: the event timeline of an entity, a region or an actor, with
 // who, when, what changed (before/after) and the correlation id.
-import { h, fill, api, can, withQuery, field, table, loading, problemBox, fmtDate, fmtDateTime, fmtNum, eventLabel, roleLabel, shortId, stageLabel, affairLabel, formLabel, fieldLabel, entityLabel } from '../lib.js';
+import { h, fill, api, can, withQuery, field, table, loading, problemBox, errorText, fmtDate, fmtDateTime, fmtNum, eventLabel, roleLabel, shortId, stageLabel, affairLabel, formLabel, fieldLabel, entityLabel } from '../lib.js';
 import { regionLink } from './common.js';
 
 export const title = 'Jejak audit';
@@ -25,7 +25,9 @@ export function page(ctx) {
     ctx.setQuery({ region: '', entity: '', actor: '', [d.mode]: d.value.trim(), type: d.type, from: d.from, to: d.to, offset: '', event: '' });
     refresh();
   });
-  const el = h('div', {}, h('h1', {}, 'Jejak audit'), controls, body);
+  const seal = h('div', { id: 'log-head', 'aria-live': 'polite' });
+  const el = h('div', {}, h('h1', {}, 'Jejak audit'), seal, controls, body);
+  showHead(seal);
 
   async function refresh() {
     const offset = Math.max(0, Number(q.get('offset')) || 0);
@@ -47,7 +49,7 @@ export function page(ctx) {
     const t = table('Jejak peristiwa', [{ label: 'Waktu' }, { label: 'Peristiwa' }, { label: 'Entitas' }, { label: 'Pelaku' },
       { label: 'Perubahan (sebelum → sesudah)' }, { label: 'Korelasi', cls: 'hide-sm' }],
     res.items.map((e) => [
-      [fmtDateTime(e.occurred_at), h('br'), h('span', { class: 'hint' }, `#${e.position}`)],
+      [fmtDateTime(e.occurred_at), h('br'), h('span', { class: 'hint' }, `#${e.position} `), proofButton(e.position)],
       [h('strong', {}, eventLabel[e.type] || e.type), h('br'), h('code', {}, e.type), ' ', shortId(e.event_id)],
       [entityLabel[e.aggregate_type] || e.aggregate_type, ' ',
         e.aggregate_type === 'innovation' ? h('a', { href: `#/inovasi/${e.aggregate_id}` }, shortId(e.aggregate_id)) : h('code', {}, e.aggregate_id),
@@ -80,6 +82,47 @@ export function page(ctx) {
       ] : null);
   }
   return { el, refresh };
+}
+
+// showHead shows the latest signed head of the Merkle log: what an auditor
+// saves to prove later that the history only grew since.
+async function showHead(box) {
+  let head;
+  try {
+    head = await api('/api/v1/log/head');
+  } catch (err) {
+    fill(box, h('p', { class: 'notice info' }, err.status === 404 ? 'Log belum disegel: segel pertama dibuat beberapa detik setelah commit pertama.' : 'Segel log tidak tersedia: ' + errorText(err)));
+    return;
+  }
+  fill(box, h('section', { class: 'notice ok', 'aria-label': 'Segel log terakhir' },
+    h('strong', {}, 'Segel log terakhir: '),
+    `kepala #${fmtNum(head.number)} · ${fmtNum(head.size)} commit · disegel ${fmtDateTime(head.time)} · akar `,
+    h('code', { title: head.root, id: 'log-root' }, head.root.slice(0, 16) + '…'), ' · kunci ', h('code', {}, `${head.key_name}+${head.key_id}`), ' ',
+    h('button', { type: 'button', class: 'secondary', id: 'log-head-download', onclick: () => saveJSON(`jejak-kepala-${head.number}.json`, head) }, 'Unduh kepala'),
+    h('p', { class: 'hint' }, 'Simpan kepala ini. Bukti konsistensi dari kepala ini ke kepala berikutnya menunjukkan bahwa riwayat hanya bertambah, tidak ada yang diubah atau dihapus; periksa dengan jejak verify-proof dan kunci publik segel.')));
+}
+
+// proofButton downloads the inclusion proof of the commit at position in
+// the latest signed head's tree.
+function proofButton(position) {
+  const msg = h('span', { role: 'status', class: 'hint' });
+  return [h('button', { type: 'button', class: 'link proof', title: 'Unduh bukti inklusi peristiwa ini dalam log bertanda tangan', onclick: async () => {
+    msg.textContent = ' …';
+    try {
+      const proof = await api(withQuery('/api/v1/log/proof/inclusion', { position }));
+      saveJSON(`jejak-bukti-posisi-${position}-kepala-${proof.tree_size}.json`, proof);
+      msg.textContent = ' tersimpan';
+    } catch (err) {
+      msg.textContent = err.status === 404 ? ' belum disegel; coba lagi sebentar' : ' gagal: ' + errorText(err);
+    }
+  } }, 'bukti'), msg];
+}
+
+function saveJSON(name, data) {
+  const a = h('a', { href: URL.createObjectURL(new Blob([JSON.stringify(data, null, 2) + '\n'], { type: 'application/json' })), download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
 }
 
 function changes(list) {
