@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 
@@ -11,6 +12,8 @@ import (
 	"github.com/jejak-id/jejak/eventstore"
 	"github.com/jejak-id/jejak/merklelog"
 	"github.com/jejak-id/jejak/natsinfra"
+	"github.com/jejak-id/jejak/projections/kemendagri"
+	"github.com/jejak-id/jejak/projections/snapshot"
 )
 
 // MerkleLog is the running Merkle log: the tree following the stream, the
@@ -134,6 +137,9 @@ func (a *App) startLog(ctx context.Context) (err error) {
 	}
 	log := &MerkleLog{Tree: tree, Sealer: sealer, Heads: heads, Prover: merklelog.NewProver(tiles, 8192), Key: key}
 	a.Server.EnableLog(heads, log.Prover, CanonicalCommit(a.Store))
+	if snaps := a.Snapshots(); snaps != nil {
+		snaps.RecordLogHeads(LogHeadsOf(heads))
+	}
 	a.extrasMu.Lock()
 	a.merkle = log
 	a.extrasMu.Unlock()
@@ -156,3 +162,15 @@ func (a *App) Log() *MerkleLog {
 // Conn is the NATS connection the app runs on (tests reach the streams
 // through it).
 func (a *App) Conn() *nats.Conn { return a.conn }
+
+// LogHeadsOf finds, for a snapshot at a position, the first signed head
+// that holds it (or the latest one).
+func LogHeadsOf(heads *merklelog.Heads) snapshot.LogHeads {
+	return func(ctx context.Context, position uint64) (kemendagri.LogHead, bool, error) {
+		h, ok, err := heads.Covering(ctx, position)
+		if err != nil || !ok {
+			return kemendagri.LogHead{}, false, err
+		}
+		return kemendagri.LogHead{Number: h.Number, Size: h.Size, Root: hex.EncodeToString(h.Root), Checkpoint: string(h.Checkpoint)}, true, nil
+	}
+}

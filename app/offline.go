@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jejak-id/jejak/domain"
+	"github.com/jejak-id/jejak/merklelog"
 	"github.com/jejak-id/jejak/natsinfra"
 	"github.com/jejak-id/jejak/projections"
 	"github.com/jejak-id/jejak/projections/snapshot"
@@ -69,5 +70,12 @@ func OpenOffline(ctx context.Context, sf StorageConfig, progress func(done, tota
 		return fail(err)
 	}
 	off.Snapshots = snapshot.New(blobs, off.Views)
+	// Snapshots and exports record the Merkle log's head when there is
+	// one that this data directory's keys verify.
+	if trusted, err := TrustedSealKeys(sf.DataDir); err == nil {
+		if _, seals, err := OpenLogStores(ctx, o.Conn, o.Replicas); err == nil {
+			off.Snapshots.RecordLogHeads(LogHeadsOf(merklelog.NewHeads(seals, trusted)))
+		}
+	}
 	return off, nil
 }

@@ -372,3 +372,40 @@ func regionUpdate(region string, i int) domain.UpdateRegionProfileCommand {
 		Region:      region, OfficeName: fmt.Sprintf("Brida %s %d", region, i), OfficeKind: domain.OfficeBrida,
 	}
 }
+
+// TestExportRecordsTheSignedHead: an export (and the snapshot it is built
+// from) records the signed head that holds its position, and still
+// verifies byte for byte.
+func TestExportRecordsTheSignedHead(t *testing.T) {
+	data := generated(t)
+	a := startJejak(t, data)
+	head := sealJejak(t, a)
+	a.Close()
+	out := filepath.Join(t.TempDir(), "ekspor")
+	mustJejak(t, "export", "--data", data, "--year", "2025", "--out", out)
+	raw, err := os.ReadFile(filepath.Join(out, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Position uint64 `json:"position"`
+		LogHead  *struct {
+			Number     uint64 `json:"number"`
+			Size       uint64 `json:"size"`
+			Checkpoint string `json:"checkpoint"`
+		} `json:"logHead"`
+	}
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.LogHead == nil || m.LogHead.Number != head.Number || m.LogHead.Size < m.Position {
+		t.Fatalf("manifest log head %+v, want head %d holding position %d", m.LogHead, head.Number, m.Position)
+	}
+	vs, _ := merklelog.LoadPublicKeys(merklelog.PublicKeyPath(app.SealKeyPath(data)))
+	if _, err := merklelog.OpenHead([]byte(m.LogHead.Checkpoint), merklelog.TrustedKeys(vs...)); err != nil {
+		t.Fatalf("the manifest's checkpoint: %v", err)
+	}
+	if out := mustJejak(t, "verify", "--data", data, out); !strings.HasPrefix(out, "COCOK") {
+		t.Fatalf("verify: %q", out)
+	}
+}

@@ -68,12 +68,14 @@ func TestCluster(t *testing.T) {
 		}
 		victim := streamLeader(t, ctx, c)
 		killed, before := time.Now(), l.Acked()
+		began := time.Now() // heads from here on are counted
 		c.Kill(victim)
 		t.Logf("killed %s (the stream leader) after %d writes", victim, before)
 		keepWriting(ctx, nodeDownFor) // on two nodes
 		if n := l.Acked() - before; n < 50 {
 			t.Errorf("only %d writes acknowledged in the %v %s was down", n, nodeDownFor, victim)
 		}
+		restarted := time.Now()
 		c.Start(victim)
 		res.NodeRecovery = c.MustWaitNATSHealthy(ctx, victim)
 		res.NodeDown = time.Since(killed)
@@ -85,6 +87,8 @@ func TestCluster(t *testing.T) {
 		checkLoad(t, r)
 		res.NodeLossConvergence = mustConverge(t, ctx, clients, r)
 		mustReadBack(t, ctx, clients, acked)
+		keepWriting(ctx, sealInterval+2*time.Second) // the last commits get their head
+		res.Seals = mustCheckSeals(t, ctx, c, clients[0], began, killed, restarted)
 	})
 	if t.Failed() {
 		res.Print(t)

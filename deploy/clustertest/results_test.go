@@ -23,6 +23,7 @@ type Results struct {
 	ReplicaRestart      time.Duration // longest restart of one replica until ready
 	RollingConvergence  time.Duration
 	Stored              int
+	Seals               SealResults // Merkle log heads during the node loss phase
 }
 
 // Markdown renders the figures as a table.
@@ -42,6 +43,8 @@ func (r Results) Markdown() string {
 		{"node loss: killed node down (kill to healthy again)", ms(r.NodeDown)},
 		{"node loss: killed node healthy again after restart", ms(r.NodeRecovery)},
 		{"node loss: projections of both replicas converged after the load", ms(r.NodeLossConvergence)},
+		{"node loss: signed heads (Merkle log), of which while the node was down", fmt.Sprintf("%d, %d (interval 10s; none twice in an interval; each consistent with the next)", r.Seals.Heads, r.Seals.DuringLoss)},
+		{"node loss: longest gap between two heads", ms(r.Seals.LongestGap)},
 		{"rolling restart: writes acknowledged", writes(r.Rolling)},
 		{"rolling restart: longest write stall", ms(r.Rolling.MaxStall)},
 		{"rolling restart: longest single write, retries included", ms(r.Rolling.MaxLatency)},

@@ -6,12 +6,14 @@
 //	nats.env   NATS_JEJAK_PASSWORD, NATS_SYS_PASSWORD (read by the nats-server configs)
 //	jejak.env  JEJAK_NATS_USER, JEJAK_NATS_PASSWORD  (read by jejak serve)
 //	token.pem  Ed25519 private key, PKCS#8 PEM       (shared by every jejak replica)
+//	seal.key   Ed25519 sealing key of the Merkle log, signed-note format (shared by every replica)
+//	seal.pub   its public key, for auditors (jejak verify-proof, verify --log)
 //	tls/       the cluster's own CA certificate (ca.pem) and the NATS nodes'
 //	           certificate and key (nats.pem, nats-key.pem), used for client
 //	           connections and cluster routes
 //	ca-key.pem the CA's key (0600, never mounted), to issue more certificates
 //
-// The directory is private (0700). token.pem and the certificates' keys are
+// The directory is private (0700). token.pem, seal.key and the certificates' keys are
 // world-readable (0644) because they are bind-mounted into containers that
 // run as uid 10001; the directory's mode is what keeps other host users out.
 // The CA's key is 0600 and never mounted.
@@ -23,11 +25,14 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/jejak-id/jejak/merklelog"
 )
 
 // File names inside a credentials directory.
@@ -35,7 +40,12 @@ const (
 	NATSEnvFile  = "nats.env"
 	JejakEnvFile = "jejak.env"
 	TokenKeyFile = "token.pem"
+	SealKeyFile  = "seal.key"
+	SealPubFile  = "seal.pub"
 )
+
+// SealOrigin names the cluster's Merkle log (the sealing key's name).
+const SealOrigin = "jejak/events"
 
 // JejakUser is the NATS user of the jejak services, in account JEJAK.
 const JejakUser = "jejak"
@@ -48,8 +58,12 @@ func Generate(dir string, overwrite bool) error {
 		return err
 	}
 	if !overwrite {
-		for _, name := range []string{NATSEnvFile, JejakEnvFile, TokenKeyFile} {
-			if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+		if exists(dir, NATSEnvFile) && !exists(dir, SealKeyFile) {
+			// Credentials from before the Merkle log: add its key only.
+			return generateSealKey(dir)
+		}
+		for _, name := range []string{NATSEnvFile, JejakEnvFile, TokenKeyFile, SealKeyFile} {
+			if exists(dir, name) {
 				return fmt.Errorf("credentials: %s: %w", filepath.Join(dir, name), fs.ErrExist)
 			}
 		}
@@ -89,7 +103,26 @@ func Generate(dir string, overwrite bool) error {
 			return err
 		}
 	}
-	return nil
+	return generateSealKey(dir)
+}
+
+func exists(dir, name string) bool {
+	_, err := os.Stat(filepath.Join(dir, name))
+	return err == nil
+}
+
+// generateSealKey writes a new sealing key pair, replacing an old one.
+func generateSealKey(dir string) error {
+	seal := filepath.Join(dir, SealKeyFile)
+	for _, p := range []string{seal, filepath.Join(dir, SealPubFile)} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	if err := merklelog.GenerateKeyFiles(seal, SealOrigin); err != nil {
+		return err
+	}
+	return os.Chmod(seal, 0o644) // read by uid 10001 in the containers
 }
 
 // ReadEnv reads a KEY=VALUE file as written by Generate.

@@ -54,7 +54,7 @@ func Build(ctx context.Context, snaps *snapshot.Store, year int, asOf projection
 		}
 	}
 	progress(1, total)
-	files, man, err := buildExport(ix, year, info.SHA256, info.Position, info.Time, jejakVersion, asOf.String(),
+	files, man, err := buildExport(ix, year, info.SHA256, info.Position, info.Time, jejakVersion, asOf.String(), info.LogHead,
 		func(done, _ int) { progress(1+done, total) })
 	return Bundle{Files: files, Manifest: man, Snapshot: info}, err
 }
@@ -65,7 +65,8 @@ func steps() int { return 1 + 1 + len(kemendagri.FileNames()) }
 
 // buildExport builds the tables of year from ix (progress step 1), then the
 // files (one step each).
-func buildExport(ix *index.Index, year int, hash string, position uint64, at time.Time, jejakVersion, asOf string, progress func(done, total int)) ([]kemendagri.File, kemendagri.Manifest, error) {
+func buildExport(ix *index.Index, year int, hash string, position uint64, at time.Time, jejakVersion, asOf string,
+	head *kemendagri.LogHead, progress func(done, total int)) ([]kemendagri.File, kemendagri.Manifest, error) {
 	tables, catalogue, err := ix.Tables(year)
 	if err != nil {
 		return nil, kemendagri.Manifest{}, err
@@ -76,7 +77,7 @@ func buildExport(ix *index.Index, year int, hash string, position uint64, at tim
 	}
 	progress(1, total)
 	meta := kemendagri.Meta{Year: year, SnapshotHash: hash, Position: position, SnapshotTime: at,
-		CatalogueVersion: catalogue, JejakVersion: jejakVersion, AsOf: asOf}
+		CatalogueVersion: catalogue, JejakVersion: jejakVersion, AsOf: asOf, LogHead: head}
 	return kemendagri.Build(tables, meta, kemendagri.WithProgress(func(done, _ int) { progress(1+done, total) }))
 }
 
@@ -123,7 +124,9 @@ func Verify(ctx context.Context, store domain.EventStore, dir string, progress f
 	}
 	sum := sha256.Sum256(data)
 	res.SnapshotHash = hex.EncodeToString(sum[:])
-	files, _, err := buildExport(ix, m.Year, res.SnapshotHash, m.Position, timeline.TimeAt(m.Position), m.JejakVersion, m.AsOf, nil)
+	// The head is what the manifest says; an auditor checks it with jejak
+	// verify-proof (its signature, and that the log still extends it).
+	files, _, err := buildExport(ix, m.Year, res.SnapshotHash, m.Position, timeline.TimeAt(m.Position), m.JejakVersion, m.AsOf, m.LogHead, nil)
 	if err != nil {
 		return res, err
 	}

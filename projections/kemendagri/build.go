@@ -24,6 +24,9 @@ type Manifest struct {
 	CatalogueVersion string     `json:"catalogueVersion"`
 	JejakVersion     string     `json:"jejakVersion"`
 	Files            []FileInfo `json:"files"` // in the order of FileNames, without manifest.json
+	// LogHead: the signed head of the Merkle log at the snapshot (absent
+	// when the log was not running).
+	LogHead *LogHead `json:"logHead,omitempty"`
 }
 
 // FileInfo is one file in the manifest.
@@ -122,7 +125,7 @@ func newManifest(m Meta, files []File) Manifest {
 	man := Manifest{
 		Format: j.Format, Year: j.Year, AsOf: j.AsOf, SnapshotTime: j.SnapshotTime, Position: j.Position,
 		SnapshotHash: j.SnapshotHash, CatalogueVersion: j.CatalogueVersion, JejakVersion: j.JejakVersion,
-		Files: make([]FileInfo, 0, len(files)),
+		Files: make([]FileInfo, 0, len(files)), LogHead: m.LogHead,
 	}
 	for _, f := range files {
 		man.Files = append(man.Files, FileInfo{Name: f.Name, Size: int64(len(f.Data)), SHA256: sha256Hex(f.Data)})

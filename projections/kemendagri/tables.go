@@ -89,4 +89,17 @@ type Meta struct {
 	CatalogueVersion string    // indicator catalogue version
 	JejakVersion     string    // version of the Jejak build that wrote the export
 	AsOf             string    // the as-of selector the export was asked for ("" = now)
+	// LogHead is the signed head of the Merkle log the snapshot was built
+	// at (nil when the log was not running); it goes into the manifest.
+	LogHead *LogHead
+}
+
+// LogHead names a signed tree head of the Merkle log over the event
+// stream: an auditor checks with it (jejak verify-proof) that the history
+// the export was built from is the one that was sealed.
+type LogHead struct {
+	Number     uint64 `json:"number"`
+	Size       uint64 `json:"size"`
+	Root       string `json:"root"`       // hex
+	Checkpoint string `json:"checkpoint"` // the signed checkpoint
 }

@@ -17,11 +17,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/projections"
 	"github.com/jejak-id/jejak/projections/index"
+	"github.com/jejak-id/jejak/projections/kemendagri"
 )
 
 // Blobs stores snapshots with their metadata (the eventstore
@@ -45,7 +47,15 @@ type Info struct {
 	Catalogues   []string  `json:"catalogues"`
 	// Encoding of the stored object: "gzip", or "" for plain JSON.
 	Encoding string `json:"encoding,omitempty"`
+	// LogHead is the signed head of the Merkle log the snapshot was built
+	// at: the first head that holds Position, or the latest one when none
+	// does yet (nil when the log is not running).
+	LogHead *kemendagri.LogHead `json:"log_head,omitempty"`
 }
+
+// LogHeads finds the signed head recorded with a snapshot at a position
+// (package app wires the Merkle log in); ok is false when there is none.
+type LogHeads func(ctx context.Context, position uint64) (head kemendagri.LogHead, ok bool, err error)
 
 // Store takes, stores and loads snapshots of the index: its state at a
 // stream position, serialised deterministically. Exports are built from
@@ -54,6 +64,17 @@ type Info struct {
 type Store struct {
 	blobs Blobs
 	views *projections.Views
+
+	mu    sync.Mutex
+	heads LogHeads
+}
+
+// RecordLogHeads makes the snapshots taken from now on record the Merkle
+// log's head.
+func (s *Store) RecordLogHeads(heads LogHeads) {
+	s.mu.Lock()
+	s.heads = heads
+	s.mu.Unlock()
 }
 
 // New returns a snapshot service over views. Past states that
@@ -125,6 +146,17 @@ func (s *Store) CreateIndex(ctx context.Context, asOf projections.AsOf) (Info, *
 	meta := map[string]string{"position": strconv.FormatUint(pos, 10), "time": info.Time.Format(time.RFC3339Nano),
 		"sha256": info.SHA256, "size": strconv.Itoa(len(data)), "index_version": strconv.Itoa(index.Version),
 		"catalogues": strings.Join(info.Catalogues, ",")}
+	s.mu.Lock()
+	heads := s.heads
+	s.mu.Unlock()
+	if heads != nil {
+		// A head that cannot be read only leaves the snapshot without one.
+		if h, ok, err := heads(ctx, pos); err == nil && ok {
+			info.LogHead = &h
+			meta["log_head_number"], meta["log_head_size"] = strconv.FormatUint(h.Number, 10), strconv.FormatUint(h.Size, 10)
+			meta["log_head_root"], meta["log_checkpoint"] = h.Root, h.Checkpoint
+		}
+	}
 	packed, err := gzipBytes(data)
 	if err != nil {
 		return Info{}, nil, err
@@ -217,6 +249,12 @@ func (s *Store) List(ctx context.Context) ([]Info, error) {
 		info.Encoding = m["encoding"]
 		if m["catalogues"] != "" {
 			info.Catalogues = strings.Split(m["catalogues"], ",")
+		}
+		if m["log_checkpoint"] != "" {
+			h := kemendagri.LogHead{Root: m["log_head_root"], Checkpoint: m["log_checkpoint"]}
+			h.Number, _ = strconv.ParseUint(m["log_head_number"], 10, 64)
+			h.Size, _ = strconv.ParseUint(m["log_head_size"], 10, 64)
+			info.LogHead = &h
 		}
 		out = append(out, info)
 	}
