@@ -24,6 +24,7 @@ var layer = map[string]int{
 
 	"natsinfra":              1,
 	"projections/kemendagri": 1, // file formats, no domain knowledge
+	"merklelog":              1, // the signed Merkle log: ports only, no Jejak imports
 
 	"eventstore":           2,
 	"eventstore/memstore":  2,
@@ -48,6 +49,7 @@ var layer = map[string]int{
 	"cmd/jejak":            10,
 	"bench/projbench":      9,
 	"bench/storebench":     9,
+	"bench/logbench":       9,
 	"api/apitest":          10,
 	"internal/testsupport": 9,
 	"internal/layers":      9,
