@@ -1,29 +1,47 @@
 package domain
 
 import (
-	"regexp"
-
 	"github.com/google/uuid"
 )
 
 // What every EventStore accepts, whatever holds the events: the rules are
-// part of the port's contract (eventstore/storetest checks them).
-
-var (
-	// aggregateIDPattern forbids '_' so that a store may map '.' to '_'
-	// (the JetStream store does, in subject tokens) without two ids
-	// meeting.
-	aggregateIDPattern   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9.-]{0,127}$`)
-	aggregateTypePattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,63}$`)
-)
+// part of the port's contract (eventstore/storetest checks them). They are
+// loops rather than regexps because every append checks them.
 
 // ValidAggregateID reports whether id can name an aggregate: 1-128 letters,
 // digits, '.' or '-', starting with a letter or digit ("18.04",
-// "2025-18.04", a UUID).
-func ValidAggregateID(id string) bool { return aggregateIDPattern.MatchString(id) }
+// "2025-18.04", a UUID), that is ^[A-Za-z0-9][A-Za-z0-9.-]{0,127}$. It
+// forbids '_' so that a store may map '.' to '_' (the JetStream store does,
+// in subject tokens) without two ids meeting.
+func ValidAggregateID(id string) bool {
+	if len(id) == 0 || len(id) > 128 || !isAlnum(id[0]) {
+		return false
+	}
+	for i := 1; i < len(id); i++ {
+		if c := id[i]; !isAlnum(c) && c != '.' && c != '-' {
+			return false
+		}
+	}
+	return true
+}
 
-// Valid reports whether t is a lowercase word (letters, digits, '-').
-func (t AggregateType) Valid() bool { return aggregateTypePattern.MatchString(string(t)) }
+// Valid reports whether t is a lowercase word (letters, digits, '-'), that
+// is ^[a-z][a-z0-9-]{0,63}$.
+func (t AggregateType) Valid() bool {
+	if len(t) == 0 || len(t) > 64 || !isLower(t[0]) {
+		return false
+	}
+	for i := 1; i < len(t); i++ {
+		if c := t[i]; !isLower(c) && !isDigit(c) && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+func isLower(c byte) bool { return 'a' <= c && c <= 'z' }
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+func isAlnum(c byte) bool { return isLower(c) || isDigit(c) || ('A' <= c && c <= 'Z') }
 
 // Validate reports every problem of a commit at once (CodeInvalid): a
 // command id, a valid aggregate reference, at least one event and no nil

@@ -2,7 +2,6 @@ package eventstore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 
 	"github.com/nats-io/nats.go"
@@ -16,7 +15,9 @@ import (
 // The server checks that the aggregate's last message is the one this store
 // believes is at c.ExpectedVersion. On a rejection the store looks up the
 // true version, and reports the original append (Duplicate) when the
-// aggregate already holds this command, otherwise one version conflict.
+// aggregate already holds this command, otherwise one version conflict. A
+// command sent again on top of its own commit (its commit is the aggregate's
+// last) is answered with the original as well, without sending anything.
 // Safe for concurrent use; blocks for one round trip in the common case.
 func (s *Store) Append(ctx context.Context, c domain.Commit) (domain.CommitResult, error) {
 	if s.closed() {
@@ -25,11 +26,11 @@ func (s *Store) Append(ctx context.Context, c domain.Commit) (domain.CommitResul
 	if err := c.Validate(); err != nil {
 		return domain.CommitResult{}, err
 	}
-	env, err := newEnvelope(s.codec, c)
+	env, err := newEnvelope(s.codec, s.ids, c)
 	if err != nil {
 		return domain.CommitResult{}, err
 	}
-	body, err := json.Marshal(env)
+	body, err := env.appendJSON(make([]byte, 0, env.size()))
 	if err != nil {
 		return domain.CommitResult{}, domain.Errorf(domain.CodeInvalid, "the commit cannot be encoded")
 	}
@@ -38,47 +39,46 @@ func (s *Store) Append(ctx context.Context, c domain.Commit) (domain.CommitResul
 			"the commit is %d bytes encoded, over the limit of %d bytes", len(body), s.cfg.MaxCommitBytes)
 	}
 	subject := s.subjects.aggregate(c.AggregateType, c.AggregateID)
-	expectedSeq, err := s.expectedSubjectSeq(ctx, subject, c.ExpectedVersion)
-	if errors.Is(err, errStaleExpectation) {
+	head, err := s.expectedHead(ctx, subject, c.ExpectedVersion)
+	switch {
+	case errors.Is(err, errStaleExpectation):
 		return s.resolveRejection(ctx, subject, c)
-	}
-	if err != nil {
+	case err != nil:
 		return domain.CommitResult{}, err
+	case head.command == c.CommandID:
+		return s.originalResult(ctx, head.seq)
 	}
-	ack, err := s.publish(ctx, env.message(subject, body, expectedSeq))
+	ack, err := s.publish(ctx, env.message(subject, body, head.seq))
 	if err != nil {
 		if err = s.fail("append", err); errors.Is(err, errStaleExpectation) {
 			return s.resolveRejection(ctx, subject, c)
 		}
 		return domain.CommitResult{}, err
 	}
-	if ack.Duplicate {
-		return s.originalResult(ctx, ack.Sequence)
-	}
 	version := env.toVersion()
-	s.versions.put(subject, aggregateHead{version: version, seq: ack.Sequence})
+	s.versions.put(subject, aggregateHead{version: version, seq: ack.Sequence, command: c.CommandID})
 	return domain.CommitResult{Position: ack.Sequence, Version: version, EventIDs: env.eventIDs()}, nil
 }
 
-// expectedSubjectSeq returns the stream sequence of the aggregate's commit at
-// version expected (0 for a new aggregate), or errStaleExpectation when the
-// aggregate is known to be elsewhere. It asks the server only when the cache
-// cannot answer.
-func (s *Store) expectedSubjectSeq(ctx context.Context, subject string, expected uint64) (uint64, error) {
+// expectedHead returns the aggregate's head at version expected (the zero
+// head for a new aggregate), or errStaleExpectation when the aggregate is
+// known to be elsewhere. It asks the server only when the cache cannot
+// answer.
+func (s *Store) expectedHead(ctx context.Context, subject string, expected uint64) (aggregateHead, error) {
 	head, cached := s.versions.get(subject)
 	switch {
 	case !cached && expected == 0:
-		return 0, nil // the server rejects it if the aggregate exists
+		return aggregateHead{}, nil // the server rejects it if the aggregate exists
 	case !cached || head.version < expected: // unknown, or others moved it on
 		var err error
 		if head, err = s.headOf(ctx, subject); err != nil {
-			return 0, err
+			return aggregateHead{}, err
 		}
 	}
 	if head.version != expected {
-		return 0, errStaleExpectation
+		return aggregateHead{}, errStaleExpectation
 	}
-	return head.seq, nil
+	return head, nil
 }
 
 // resolveRejection turns a rejected expectation into the answer: the
@@ -123,8 +123,8 @@ func (s *Store) commitFrom(ctx context.Context, subject string, last *storedComm
 	return found, err
 }
 
-// originalResult reads the message the server says already holds this
-// command and describes it.
+// originalResult reads the message that already holds this command and
+// describes it.
 func (s *Store) originalResult(ctx context.Context, seq uint64) (domain.CommitResult, error) {
 	msg, err := s.stream.GetMsg(ctx, seq)
 	if err != nil {

@@ -58,9 +58,9 @@ func (e *envelope) eventIDs() []uuid.UUID {
 	return ids
 }
 
-// newEnvelope encodes the commit's events with fresh UUID v7 ids. Encoding
-// failures are *Error with CodeInvalid; nothing has been sent yet.
-func newEnvelope(codec *Codec, c domain.Commit) (*envelope, error) {
+// newEnvelope encodes the commit's events with fresh UUID v7 ids from ids.
+// Encoding failures are *Error with CodeInvalid; nothing has been sent yet.
+func newEnvelope(codec *Codec, ids *idSource, c domain.Commit) (*envelope, error) {
 	env := &envelope{
 		CommandID:     c.CommandID,
 		AggregateType: string(c.AggregateType),
@@ -77,7 +77,7 @@ func newEnvelope(codec *Codec, c domain.Commit) (*envelope, error) {
 		if err != nil {
 			return nil, err
 		}
-		id, err := uuid.NewV7()
+		id, err := ids.newV7()
 		if err != nil {
 			return nil, domain.Errorf(domain.CodeUnavailable, "cannot generate event ids")
 		}
@@ -86,18 +86,24 @@ func newEnvelope(codec *Codec, c domain.Commit) (*envelope, error) {
 	return env, nil
 }
 
-// message builds the stream message for the envelope: body, dedupe id,
-// the concurrency check and the readable headers.
+// message builds the stream message for the envelope: body, the
+// concurrency check and the readable headers. There is no Nats-Msg-Id: the
+// concurrency check already refuses a second copy of a commit (see
+// ARCHITECTURE.md, "Idempotency"), and the server's dedupe bookkeeping costs
+// every append.
 func (e *envelope) message(subject string, body []byte, expectedSubjectSeq uint64) *nats.Msg {
-	types := make([]string, len(e.Events))
-	for i, ev := range e.Events {
-		types[i] = ev.Type
+	types := e.Events[0].Type
+	if len(e.Events) > 1 {
+		names := make([]string, len(e.Events))
+		for i, ev := range e.Events {
+			names[i] = ev.Type
+		}
+		types = strings.Join(names, ",")
 	}
 	// Keys are already canonical: no need for Header.Set.
 	return &nats.Msg{Subject: subject, Data: body, Header: nats.Header{
-		jetstream.MsgIDHeader:               {e.CommandID.String()},
 		jetstream.ExpectedLastSubjSeqHeader: {strconv.FormatUint(expectedSubjectSeq, 10)},
-		headerTypes:                         {strings.Join(types, ",")},
+		headerTypes:                         {types},
 		headerVersion:                       {strconv.FormatUint(e.toVersion(), 10)},
 	}}
 }

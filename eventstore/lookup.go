@@ -2,7 +2,6 @@ package eventstore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"time"
 
@@ -18,7 +17,7 @@ type storedCommit struct {
 
 func decodeCommit(msg *jetstream.RawStreamMsg) (*storedCommit, error) {
 	c := &storedCommit{seq: msg.Sequence, at: msg.Time}
-	if err := json.Unmarshal(msg.Data, &c.env); err != nil {
+	if err := decodeEnvelope(msg.Data, &c.env, nil); err != nil {
 		return nil, decodeError(msg.Sequence, err)
 	}
 	return c, nil
@@ -38,8 +37,13 @@ func (s *Store) lastCommit(ctx context.Context, subject string) (*storedCommit, 
 	if err != nil {
 		return nil, err
 	}
-	s.versions.put(subject, aggregateHead{version: c.env.toVersion(), seq: c.seq})
+	s.versions.put(subject, c.head())
 	return c, nil
+}
+
+// head is where the aggregate stands after this commit.
+func (c *storedCommit) head() aggregateHead {
+	return aggregateHead{version: c.env.toVersion(), seq: c.seq, command: c.env.CommandID}
 }
 
 // headOf returns the aggregate's current head, asking the server.
@@ -48,7 +52,7 @@ func (s *Store) headOf(ctx context.Context, subject string) (aggregateHead, erro
 	if err != nil || c == nil {
 		return aggregateHead{}, err
 	}
-	return aggregateHead{version: c.env.toVersion(), seq: c.seq}, nil
+	return c.head(), nil
 }
 
 // eachCommit calls fn for the aggregate's commits with stream sequence in

@@ -2,7 +2,6 @@ package eventstore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"time"
 
@@ -13,6 +12,9 @@ import (
 
 // readBatch is how many messages the consumer keeps in flight.
 const readBatch = 2048
+
+// internLimit bounds the strings one reader shares between messages.
+const internLimit = 1 << 16
 
 // Read calls fn for every event with Position > after, in commit order, up
 // to the head as it was when Read started; see domain.EventStore. It uses
@@ -87,9 +89,9 @@ func (s *Store) GetRaw(ctx context.Context, position uint64) (RawCommit, error) 
 // commit at stop, or never when stop is 0.
 func (s *Store) consume(ctx context.Context, filter string, after, stop, afterVersion uint64, fn func(domain.RecordedEvent) error) error {
 	var env envelope
+	in := newInterner(internLimit)
 	return s.consumeRaw(ctx, filter, after, stop, func(c RawCommit) error {
-		env = envelope{Events: env.Events[:0]}
-		if err := json.Unmarshal(c.Data, &env); err != nil {
+		if err := decodeEnvelope(c.Data, &env, in); err != nil {
 			return decodeError(c.Position, err)
 		}
 		return recordedEvents(s.codec, &env, c.Position, c.RecordedAt, afterVersion, fn)

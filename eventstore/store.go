@@ -25,6 +25,7 @@ type Store struct {
 	subjects subjects
 	codec    *Codec
 	versions *versionCache
+	ids      *idSource
 
 	life context.Context // cancelled by Close
 	stop context.CancelFunc
@@ -52,6 +53,10 @@ func Open(ctx context.Context, nc *nats.Conn, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, translate("create stream", err)
 	}
+	ids, err := newIDSource()
+	if err != nil {
+		return nil, fmt.Errorf("eventstore: seeding event ids: %w", err)
+	}
 	life, stop := context.WithCancel(context.Background())
 	return &Store{
 		cfg:      cfg,
@@ -60,6 +65,7 @@ func Open(ctx context.Context, nc *nats.Conn, cfg Config) (*Store, error) {
 		subjects: subj,
 		codec:    cfg.Codec,
 		versions: newVersionCache(cfg.VersionCacheSize),
+		ids:      ids,
 		life:     life,
 		stop:     stop,
 	}, nil

@@ -2,7 +2,6 @@ package eventstore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
-	"github.com/google/uuid"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -265,15 +263,9 @@ func toWatermill(msg jetstream.Msg) (*message.Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	id := msg.Headers().Get(jetstream.MsgIDHeader)
-	if id == "" {
-		var head struct {
-			CommandID uuid.UUID `json:"command_id"`
-		}
-		_ = json.Unmarshal(msg.Data(), &head)
-		id = head.CommandID.String()
-	}
-	wm := message.NewMessage(id, msg.Data())
+	var env envelope // the message's id is its command id
+	_ = decodeEnvelope(msg.Data(), &env, nil)
+	wm := message.NewMessage(env.CommandID.String(), msg.Data())
 	wm.Metadata.Set(MetadataPosition, strconv.FormatUint(meta.Sequence.Stream, 10))
 	wm.Metadata.Set(MetadataSubject, msg.Subject())
 	wm.Metadata.Set(MetadataRecordedAt, meta.Timestamp.UTC().Format(time.RFC3339Nano))
@@ -329,7 +321,7 @@ func (s *EventSubscriber) Decode(msg *message.Message) ([]domain.RecordedEvent, 
 // program cannot read gives an error naming the position.
 func DecodeCommit(codec *Codec, body []byte, position uint64, recordedAt time.Time) ([]domain.RecordedEvent, error) {
 	var env envelope
-	if err := json.Unmarshal(body, &env); err != nil {
+	if err := decodeEnvelope(body, &env, nil); err != nil {
 		return nil, decodeError(position, err)
 	}
 	events := make([]domain.RecordedEvent, 0, len(env.Events))

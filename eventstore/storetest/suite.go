@@ -26,6 +26,8 @@ func Run(t *testing.T, h Harness) {
 		{"a duplicate command id appends once within the window", duplicateWithinWindow},
 		{"a duplicate command id appends once after the window", duplicateAfterWindow},
 		{"a reused command id on a moved aggregate returns the original", reusedCommandOnMovedAggregate},
+		{"a retried first commit of a new aggregate appends once", retriedFirstCommitAppendsOnce},
+		{"concurrent retries of one commit append it once", concurrentRetriesAppendOnce},
 		{"replay order equals commit order", replayOrderEqualsCommitOrder},
 		{"subscribe catches up then goes live", subscribeCatchesUpThenLive},
 		{"subscribe resumes from a checkpoint", subscribeResumesFromCheckpoint},

@@ -3,6 +3,8 @@ package storetest
 import (
 	"context"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -48,13 +50,102 @@ func duplicateAfterWindow(t *testing.T, b Backend) {
 }
 
 func reusedCommandOnMovedAggregate(t *testing.T, b Backend) {
-	s := MustOpen(t, b, StoreOptions{})
+	opts := StoreOptions{DuplicateWindow: 100 * time.Millisecond}
+	s := MustOpen(t, b, opts)
 	c := NewCommit("reuse", 0, "once")
 	original := MustAppend(t, s, c)
 	c.ExpectedVersion = 1 // the aggregate's current version: only the id says "already done"
 	wantSameResult(t, MustAppend(t, s, c), original)
+	// After the window, and from another process with a cold cache.
+	b.ForgetCommand(t, c.CommandID)
+	wantSameResult(t, MustAppend(t, s, c), original)
+	wantSameResult(t, MustAppend(t, MustOpen(t, b, opts), c), original)
 	if head := MustHead(t, s); head != original.Position {
 		t.Fatalf("head moved to %d", head)
+	}
+}
+
+// A new aggregate's first commit (ExpectedVersion 0) is the one a store
+// cannot look up in its cache before sending: a retry must still be
+// recognised, whoever sends it and however late.
+func retriedFirstCommitAppendsOnce(t *testing.T, b Backend) {
+	opts := StoreOptions{DuplicateWindow: 100 * time.Millisecond}
+	s := MustOpen(t, b, opts)
+	c := NewCommit("first", 0, "one", "two")
+	original := MustAppend(t, s, c)
+	wantSameResult(t, MustAppend(t, s, c), original)
+	wantSameResult(t, MustAppend(t, MustOpen(t, b, opts), c), original)
+	b.ForgetCommand(t, c.CommandID)
+	wantSameResult(t, MustAppend(t, s, c), original)
+	wantSameResult(t, MustAppend(t, MustOpen(t, b, opts), c), original)
+	// Also once the aggregate has moved on.
+	next := MustAppend(t, s, NewCommit("first", 2, "three"))
+	wantSameResult(t, MustAppend(t, s, c), original)
+	wantSameResult(t, MustAppend(t, MustOpen(t, b, opts), c), original)
+	if got := notes(MustLoad(t, s, "first", 0)); strings.Join(got, ",") != "one,two,three" {
+		t.Fatalf("history %v", got)
+	}
+	if head := MustHead(t, s); head != next.Position {
+		t.Fatalf("head moved to %d", head)
+	}
+}
+
+// The same commit sent by many writers at once (a client retrying while its
+// first try is still in flight) lands once; every writer gets its result.
+func concurrentRetriesAppendOnce(t *testing.T, b Backend) {
+	s := MustOpen(t, b, StoreOptions{})
+	MustAppend(t, s, NewCommit("busy", 0, "a", "b"))
+	for _, c := range []domain.Commit{NewCommit("fresh", 0, "x"), NewCommit("busy", 2, "c")} {
+		const writers = 8
+		results := make(chan domain.CommitResult, writers)
+		errs := make(chan error, writers)
+		stores := make([]domain.EventStore, writers)
+		for w := range stores {
+			stores[w] = s
+			if w%2 == 1 {
+				stores[w] = MustOpen(t, b, StoreOptions{}) // another process
+			}
+		}
+		var wg sync.WaitGroup
+		for _, store := range stores {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				res, err := store.Append(context.Background(), c)
+				if err != nil {
+					errs <- err
+					return
+				}
+				results <- res
+			}()
+		}
+		wg.Wait()
+		close(results)
+		close(errs)
+		for err := range errs {
+			t.Fatalf("%s: %v", c.AggregateID, err)
+		}
+		var first *domain.CommitResult
+		landed := 0
+		for res := range results {
+			if !res.Duplicate {
+				landed++
+			}
+			if first == nil {
+				first = &res
+			} else if res.Position != first.Position || res.Version != first.Version || !slices.Equal(res.EventIDs, first.EventIDs) {
+				t.Fatalf("%s: results differ: %+v and %+v", c.AggregateID, res, *first)
+			}
+		}
+		if landed != 1 {
+			t.Fatalf("%s: %d writers appended, want exactly 1", c.AggregateID, landed)
+		}
+	}
+	if got := notes(MustLoad(t, s, "busy", 0)); strings.Join(got, ",") != "a,b,c" {
+		t.Fatalf("busy holds %v", got)
+	}
+	if got := notes(MustLoad(t, s, "fresh", 0)); strings.Join(got, ",") != "x" {
+		t.Fatalf("fresh holds %v", got)
 	}
 }
 
