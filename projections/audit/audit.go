@@ -42,6 +42,13 @@ type Trails struct {
 	byActor  map[string]map[aggregateRef]bool
 	recent   *window            // the latest events of every region
 	recentBy map[string]*window // the latest events of each region; "" national
+	// last is what Apply indexed last: the events of a commit, and often
+	// of a run of commits, share it, so they skip the map updates.
+	last struct {
+		ref           aggregateRef
+		region, actor string
+		valid         bool
+	}
 }
 
 // NewTrails returns an empty audit projection reading events from store.
@@ -59,10 +66,13 @@ func (a *Trails) Apply(ev domain.RecordedEvent) error {
 	region := EventRegion(ev.Data)
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if region != "" {
-		add(a.byRegion, region, ref)
+	if l := &a.last; !l.valid || l.ref != ref || l.region != region || l.actor != ev.Actor.UserID {
+		if region != "" {
+			add(a.byRegion, region, ref)
+		}
+		add(a.byActor, ev.Actor.UserID, ref)
+		l.ref, l.region, l.actor, l.valid = ref, region, ev.Actor.UserID, true
 	}
-	add(a.byActor, ev.Actor.UserID, ref)
 	a.recent.add(ev)
 	w := a.recentBy[region]
 	if w == nil {

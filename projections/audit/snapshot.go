@@ -70,6 +70,7 @@ func (a *Trails) Restore(data []byte) error {
 	for region, list := range st.RecentBy {
 		a.recentBy[region] = &window{restored: list}
 	}
+	a.last.valid = false
 	return nil
 }
 

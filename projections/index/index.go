@@ -30,6 +30,10 @@ type Index struct {
 	byRegion        map[string][]*innovationState
 	sessionsBy      map[string][]*sessionState
 	assessedRegions map[int][]string
+	// syms shares the strings that repeat across events (indicators,
+	// units, users, reasons), as the snapshot codec does on restore, so a
+	// national rebuild does not keep a copy per answer. Held under mu.
+	syms map[string]string
 
 	// snapshotSize is the last snapshot's size, to size the next one's buffer.
 	snapshotSize atomic.Int64
@@ -65,6 +69,30 @@ func (x *Index) reindex() {
 		x.assessedRegions[a.Year] = append(x.assessedRegions[a.Year], a.Region)
 	}
 	x.scores = map[scoreKey]*domain.ScoreResult{}
+	x.syms = map[string]string{}
+}
+
+// symsLimit bounds the shared strings; the table starts afresh when full.
+const symsLimit = 1 << 16
+
+// sym returns the shared copy of s. The caller holds x.mu for writing.
+func (x *Index) sym(s string) string {
+	if shared, ok := x.syms[s]; ok {
+		return shared
+	}
+	if len(x.syms) >= symsLimit {
+		clear(x.syms)
+	}
+	x.syms[s] = s
+	return s
+}
+
+// innovationID returns the innovation's own copy of id when it is known.
+func (x *Index) innovationID(id string) string {
+	if inn, ok := x.state.Innovations[id]; ok {
+		return inn.ID
+	}
+	return id
 }
 
 // Apply folds one event into the index.
@@ -199,10 +227,14 @@ func (x *Index) apply(ev domain.RecordedEvent) (string, error) {
 		return e.Region, nil
 	case domain.AnswerSubmitted:
 		a := x.assessment(e.Year, e.Region)
+		ids := make([]uuid.UUID, 1, 2) // room for the verification
+		ids[0] = ev.ID
+		evidence := e.Evidence
+		evidence.Note = x.sym(evidence.Note)
 		a.Answers[answerKey(e.InnovationID, e.Indicator)] = &answerState{
-			Indicator: e.Indicator, InnovationID: e.InnovationID, Unit: e.Unit, Revision: e.Revision,
-			Claimed: e.Option, Status: domain.AnswerPending, Evidence: e.Evidence,
-			SubmittedBy: e.SubmittedBy, SubmittedAt: ev.OccurredAt, EventIDs: []uuid.UUID{ev.ID}}
+			Indicator: x.sym(e.Indicator), InnovationID: x.innovationID(e.InnovationID), Unit: x.sym(e.Unit),
+			Revision: e.Revision, Claimed: e.Option, Status: domain.AnswerPending, Evidence: evidence,
+			SubmittedBy: x.sym(e.SubmittedBy), SubmittedAt: ev.OccurredAt, EventIDs: ids}
 		if a.FirstSubmitted.IsZero() {
 			a.FirstSubmitted = ev.OccurredAt
 		}
@@ -215,7 +247,7 @@ func (x *Index) apply(ev domain.RecordedEvent) (string, error) {
 			return "", fmt.Errorf("verification of an unknown answer %s/%s in %s", e.InnovationID, e.Indicator, domain.AssessmentID(e.Year, e.Region))
 		}
 		ans.Status = decisionStatus(e.Decision)
-		ans.Verified, ans.Reason, ans.VerifiedBy, ans.VerifiedAt = e.Option, e.Reason, e.VerifiedBy, ev.OccurredAt
+		ans.Verified, ans.Reason, ans.VerifiedBy, ans.VerifiedAt = e.Option, x.sym(e.Reason), x.sym(e.VerifiedBy), ev.OccurredAt
 		ans.EventIDs = append(ans.EventIDs, ev.ID)
 		return e.Region, nil
 	case domain.InnovationRejected:
