@@ -14,15 +14,22 @@ const recentSize = 50
 // or the national events): those applied since start-up and, before them,
 // the entries restored from a checkpoint. Its owner's lock guards it.
 type window struct {
-	live     []domain.RecordedEvent // newest last
-	restored []Entry                // newest last
+	// live holds up to recentSize events, oldest first until it is full,
+	// then as a ring whose oldest is at next: a national replay passes
+	// every event through two windows, so adding is one copy, and a
+	// window keeps no more than it answers.
+	live     []domain.RecordedEvent
+	next     int
+	restored []Entry // newest last
 }
 
 func (w *window) add(ev domain.RecordedEvent) {
-	if len(w.live) >= 2*recentSize { // trim now and then, not on every event
-		w.live = append(w.live[:0], w.live[len(w.live)-recentSize+1:]...)
+	if len(w.live) < recentSize {
+		w.live = append(w.live, ev)
+		return
 	}
-	w.live = append(w.live, ev)
+	w.live[w.next] = ev
+	w.next = (w.next + 1) % recentSize
 }
 
 // latest returns up to recentSize latest entries, newest first.
@@ -31,8 +38,8 @@ func (w *window) latest() []Entry {
 		return nil
 	}
 	var out []Entry
-	for i := len(w.live) - 1; i >= 0 && len(out) < recentSize; i-- {
-		out = append(out, entry(w.live[i], nil))
+	for k := range len(w.live) { // newest first
+		out = append(out, entry(w.live[(w.next-1-k+len(w.live))%len(w.live)], nil))
 	}
 	for i := len(w.restored) - 1; i >= 0 && len(out) < recentSize; i-- {
 		out = append(out, w.restored[i])
