@@ -71,7 +71,7 @@ func (s *setup) concurrentAppend(ctx context.Context, o Options) (Figure, error)
 	rawRate, jejakRate, err := rounds(ctx, o.Rounds, o.ConcurrentOps/o.Writers*o.Writers, raw, jejak)
 	return figure(fmt.Sprintf("(b) append, %d writers", o.Writers), "ops/s",
 		"one goroutine, js.PublishAsync of a pre-encoded body, pipelined, no concurrency check, then PublishAsyncComplete",
-		0.5, rawRate, jejakRate), err
+		0.6, rawRate, jejakRate), err
 }
 
 // parallelAppends runs writers goroutines, each appending each commits to its
@@ -168,7 +168,7 @@ func (s *setup) replay(ctx context.Context, o Options) (Figure, error) {
 	rawRate, jejakRate, err := rounds(ctx, o.Rounds, int(head), raw, jejak)
 	return figure(fmt.Sprintf("(c) replay %d events", head), "events/s",
 		"ordered consumer, Messages() with 2048 in flight, Metadata() and json.Unmarshal into an equivalent typed struct",
-		0.85, rawRate, jejakRate), err
+		0.9, rawRate, jejakRate), err
 }
 
 // fill appends one-event commits until the Jejak stream holds n events.

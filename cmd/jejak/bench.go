@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jejak-id/jejak/bench/logbench"
@@ -58,8 +60,13 @@ Absolute numbers move with the machine; the ratios are what to compare.
 	fs.IntVar(&o.Writers, "writers", 64, "concurrent writers for append-to-visible")
 	fs.IntVar(&o.Appends, "appends", 6400, "appends measured for append-to-visible")
 	fs.IntVar(&o.Queries, "queries", 2000, "queries per kind")
+	scales := fs.String("scales", "", "comma-separated scales for a cost curve (e.g. 0.25,0.5,1,2): rebuild, memory, snapshot and export at each, no reads")
+	chart := fs.String("chart", "", "with --scales: write the cost curve as a PNG to this file")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
+	}
+	if *scales != "" {
+		return runCurve(ctx, *scales, *chart, o, stdout, stderr)
 	}
 	fmt.Fprintf(stdout, "jejak bench projections --scale %g --rounds %d --writers %d --appends %d --queries %d\n",
 		o.Scale, o.Rounds, o.Writers, o.Appends, o.Queries)
@@ -69,9 +76,33 @@ Absolute numbers move with the machine; the ratios are what to compare.
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "\nsummary: rebuild ratio %.2fx (target 0.70x), rebuild %.1fs (target <= 20s), RSS %.0f MiB (target <= 1024), "+
+	fmt.Fprintf(stdout, "\nsummary: rebuild ratio %.2fx (target 0.75x), rebuild %.1fs (%.1fs per million events), RSS %.0f MiB (target <= 819), "+
 		"append-to-visible p99 %s (target <= 50ms), ranking p99 %s, region p99 %s cold, %s hot (target <= 5ms)\n",
-		rep.RebuildRatio, rep.RebuildSecs, rep.RSSMiB, rep.VisibleP99, rep.RankingP99, rep.RegionP99, rep.HotRegionP99)
+		rep.RebuildRatio, rep.RebuildSecs, rep.RebuildSecs/(float64(rep.Events)/1e6), rep.RSSMiB, rep.VisibleP99, rep.RankingP99, rep.RegionP99, rep.HotRegionP99)
+	return nil
+}
+
+// runCurve runs `bench projections` at each scale and prints the cost
+// curve as a Markdown table (and writes its chart).
+func runCurve(ctx context.Context, list, chart string, o projbench.Options, stdout, stderr io.Writer) error {
+	var scales []float64
+	for _, f := range strings.Split(list, ",") {
+		s, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || s <= 0 {
+			fmt.Fprintf(stderr, "--scales: %q is not a positive number\n", f)
+			return errUsage
+		}
+		scales = append(scales, s)
+	}
+	fmt.Fprintf(stdout, "jejak bench projections --scales %s --rounds %d\n", list, o.Rounds)
+	reps, err := projbench.Curve(ctx, scales, o, stdout)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\n%s", projbench.CurveTable(reps))
+	if chart != "" {
+		return projbench.WriteCurveChart(reps, chart)
+	}
 	return nil
 }
 
