@@ -28,9 +28,10 @@ type Config struct {
 	// Replicas is the stream's replication factor: 1 for the embedded
 	// server, 3 in a cluster. Default 1.
 	Replicas int
-	// DuplicateWindow is how long the server remembers command ids
-	// (Nats-Msg-Id). At least 100ms. Default 2m. Retries after the window are
-	// still recognised, by looking at the aggregate's history.
+	// DuplicateWindow is the stream's duplicate window (Nats-Msg-Id). At
+	// least 100ms. Default 2m. The store sends no Nats-Msg-Id (retries are
+	// recognised from the aggregate's history, at any time); the window
+	// serves other publishers of the stream, if any.
 	DuplicateWindow time.Duration
 	// MaxCommitBytes bounds the encoded envelope of one commit. Larger
 	// commits fail with CodeTooLarge before anything is sent. Default 1 MiB

@@ -54,19 +54,22 @@ func TestStreamConfig(t *testing.T) {
 		cfg.Subjects[0] != "jejak.events.>" {
 		t.Fatalf("stream config %+v", cfg)
 	}
-	t.Run("messages carry readable headers", func(t *testing.T) {
+	t.Run("messages carry the concurrency check and nothing else", func(t *testing.T) {
 		storetest.MustAppend(t, store, storetest.NewCommit("18.04", 0, "a", "b"))
 		msg, err := stream.GetLastMsgForSubject(context.Background(), "jejak.events.region.18_04")
 		if err != nil {
 			t.Fatal(err)
 		}
-		h := msg.Header
 		// No Nats-Msg-Id: the concurrency check makes retries safe (the
-		// behaviour suite's retry cases), without the server's dedupe work.
-		if h.Get("Jejak-Type") != "test.note-written,test.note-written" ||
-			h.Get("Jejak-Version") != "2" || h.Get(jetstream.MsgIDHeader) != "" ||
-			h.Get(jetstream.ExpectedLastSubjSeqHeader) != "0" {
-			t.Fatalf("headers %v", h)
+		// behaviour suite's retry cases) without the server's dedupe work;
+		// no readable summary either: the body says what the commit is.
+		for key := range msg.Header { // a direct get adds Nats-Stream, Nats-Sequence...
+			if strings.HasPrefix(key, "Jejak-") || key == jetstream.MsgIDHeader {
+				t.Errorf("header %s: %v", key, msg.Header)
+			}
+		}
+		if msg.Header.Get(jetstream.ExpectedLastSubjSeqHeader) != "0" {
+			t.Fatalf("headers %v", msg.Header)
 		}
 	})
 	t.Run("reopening updates the stream in place", func(t *testing.T) {

@@ -5,8 +5,9 @@
 // commit is exactly one message whose body is a JSON envelope holding the
 // commit's events. The stream sequence of that message is the commit's global
 // Position; optimistic concurrency uses the server's per-subject
-// expected-last-sequence check, and the command id doubles as the message's
-// Nats-Msg-Id. See docs/ARCHITECTURE.md for the reasoning.
+// expected-last-sequence check, which also makes retries safe: a second copy
+// of a commit is refused and recognised by its command id in the
+// aggregate's history. See docs/ARCHITECTURE.md for the reasoning.
 //
 // Open creates or updates the stream on a NATS connection (from
 // natsinfra.StartEmbedded or natsinfra.Dial) and returns a *Store.

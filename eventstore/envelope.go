@@ -3,7 +3,6 @@ package eventstore
 import (
 	"encoding/json"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -39,13 +38,6 @@ type wireEvent struct {
 	SchemaVersion int             `json:"schema_version"`
 	Data          json.RawMessage `json:"data"`
 }
-
-// Readable headers, so that `nats stream view` shows what a message is
-// without decoding the body. The store itself reads only the body.
-const (
-	headerTypes   = "Jejak-Type"    // event types, comma separated
-	headerVersion = "Jejak-Version" // aggregate version after the commit
-)
 
 // toVersion is the aggregate version after the commit.
 func (e *envelope) toVersion() uint64 { return e.FromVersion + uint64(len(e.Events)) }
@@ -86,25 +78,16 @@ func newEnvelope(codec *Codec, ids *idSource, c domain.Commit) (*envelope, error
 	return env, nil
 }
 
-// message builds the stream message for the envelope: body, the
-// concurrency check and the readable headers. There is no Nats-Msg-Id: the
-// concurrency check already refuses a second copy of a commit (see
-// ARCHITECTURE.md, "Idempotency"), and the server's dedupe bookkeeping costs
-// every append.
+// message builds the stream message for the envelope: the body and the
+// concurrency check, nothing else. The body says what the commit is (also
+// in `nats stream view`); there is no Nats-Msg-Id, because the concurrency
+// check already refuses a second copy of a commit (see ARCHITECTURE.md,
+// "Idempotency"), and each header is bytes stored, sent to every reader and
+// parsed by the server on every append.
 func (e *envelope) message(subject string, body []byte, expectedSubjectSeq uint64) *nats.Msg {
-	types := e.Events[0].Type
-	if len(e.Events) > 1 {
-		names := make([]string, len(e.Events))
-		for i, ev := range e.Events {
-			names[i] = ev.Type
-		}
-		types = strings.Join(names, ",")
-	}
-	// Keys are already canonical: no need for Header.Set.
+	// The key is canonical already: no need for Header.Set.
 	return &nats.Msg{Subject: subject, Data: body, Header: nats.Header{
 		jetstream.ExpectedLastSubjSeqHeader: {strconv.FormatUint(expectedSubjectSeq, 10)},
-		headerTypes:                         {types},
-		headerVersion:                       {strconv.FormatUint(e.toVersion(), 10)},
 	}}
 }
 
