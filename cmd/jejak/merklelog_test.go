@@ -107,7 +107,13 @@ func TestVerifyLogNamesAFlippedByte(t *testing.T) {
 	}
 
 	blocks, _ := filepath.Glob(filepath.Join(data, "nats", "jetstream", "*", "streams", eventstore.DefaultStream, "msgs", "*.blk"))
-	needle := []byte(raw.Header["Nats-Msg-Id"][0]) // the command id: in this message only
+	var body struct {
+		CommandID string `json:"command_id"`
+	}
+	if err := json.Unmarshal(raw.Data, &body); err != nil || body.CommandID == "" {
+		t.Fatalf("commit %d: %v", target, err)
+	}
+	needle := []byte(body.CommandID) // in this message only
 	flipped := false
 	for _, b := range blocks {
 		content, err := os.ReadFile(b)
