@@ -524,6 +524,20 @@ func (a *App) startExtras(ctx context.Context) {
 			}
 		}
 	}
+	// The Merkle log starts on its own: sealing must not wait for the
+	// export buckets.
+	logReady := make(chan struct{})
+	if a.cfg.NoSeal {
+		close(logReady)
+	} else {
+		a.wg.Add(1)
+		go func() {
+			defer a.wg.Done()
+			if retry("Merkle log", func() error { return a.startLog(ctx) }) {
+				close(logReady)
+			}
+		}()
+	}
 	ok := retry("snapshot and export stores", func() error {
 		snapshotBlobs, err := natsinfra.OpenBlobs(ctx, a.conn, natsinfra.SnapshotBucket, a.cfg.Storage.Replicas)
 		if err != nil {
@@ -536,6 +550,9 @@ func (a *App) startExtras(ctx context.Context) {
 		snaps := snapshot.New(snapshotBlobs, a.Views)
 		a.extrasMu.Lock()
 		a.snapshots = snaps
+		if a.merkle != nil { // snapshots record the log's head (see startLog)
+			snaps.RecordLogHeads(LogHeadsOf(a.merkle.Heads))
+		}
 		a.extrasMu.Unlock()
 		a.Server.EnableExports(export.NewJobs(export.JobsConfig{Snapshots: snaps, Blobs: exportBlobs,
 			JejakVersion: a.cfg.Version, Now: a.cfg.Now, Logger: a.log, Progress: a.Server.ExportProgress}))
@@ -544,7 +561,9 @@ func (a *App) startExtras(ctx context.Context) {
 	if !ok {
 		return
 	}
-	if !a.cfg.NoSeal && !retry("Merkle log", func() error { return a.startLog(ctx) }) {
+	select {
+	case <-logReady:
+	case <-ctx.Done():
 		return
 	}
 	close(a.started)

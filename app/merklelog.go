@@ -137,11 +137,11 @@ func (a *App) startLog(ctx context.Context) (err error) {
 	}
 	log := &MerkleLog{Tree: tree, Sealer: sealer, Heads: heads, Prover: merklelog.NewProver(tiles, 8192), Key: key}
 	a.Server.EnableLog(heads, log.Prover, CanonicalCommit(a.Store))
-	if snaps := a.Snapshots(); snaps != nil {
-		snaps.RecordLogHeads(LogHeadsOf(heads))
-	}
 	a.extrasMu.Lock()
 	a.merkle = log
+	if a.snapshots != nil { // or startExtras does it when the snapshot store opens
+		a.snapshots.RecordLogHeads(LogHeadsOf(heads))
+	}
 	a.extrasMu.Unlock()
 	a.wg.Add(1)
 	go func() {

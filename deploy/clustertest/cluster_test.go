@@ -66,6 +66,7 @@ func TestCluster(t *testing.T) {
 			r := l.Stop()
 			t.Fatalf("%d writes acknowledged in a minute before any fault; failures: %v", len(r.Acks), firstErrors(r.Failures))
 		}
+		mustWaitSealed(t, ctx, clients[0]) // the log runs before the fault
 		victim := streamLeader(t, ctx, c)
 		killed, before := time.Now(), l.Acked()
 		began := time.Now() // heads from here on are counted

@@ -109,3 +109,24 @@ func mustGetJSON(t *testing.T, ctx context.Context, client *Client, path string,
 		t.Fatalf("GET %s: %v", path, err)
 	}
 }
+
+// mustWaitSealed polls until the replica serves a signed head.
+func mustWaitSealed(t *testing.T, ctx context.Context, client *Client) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	for {
+		resp, err := client.get(ctx, "/api/v1/log/head")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("no signed head within 90s of the load starting (last: %v)", err)
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
