@@ -75,6 +75,16 @@ func ReadRaw(store *eventstore.Store) merklelog.Follow {
 	}
 }
 
+// ReadRawDirect adapts the store's batched direct gets (the sealer's
+// catch-ups) to the Merkle log.
+func ReadRawDirect(store *eventstore.Store) merklelog.Follow {
+	return func(ctx context.Context, after uint64, fn func(merklelog.Commit) error) error {
+		return store.ReadRawDirect(ctx, after, func(c eventstore.RawCommit) error {
+			return fn(merklelog.Commit{Position: c.Position, Subject: c.Subject, Header: c.Header, Payload: c.Data})
+		})
+	}
+}
+
 // CanonicalCommit returns the canonical bytes of the commit at a position.
 func CanonicalCommit(store *eventstore.Store) func(ctx context.Context, position uint64) ([]byte, error) {
 	return func(ctx context.Context, position uint64) ([]byte, error) {
@@ -130,7 +140,7 @@ func (a *App) startLog(ctx context.Context) (err error) {
 		}
 	}
 	sealer, err := merklelog.NewSealer(tree, seals, heads, merklelog.SealerConfig{Key: key, Interval: cfg.SealEvery,
-		Head: reader.Head, Read: ReadRaw(reader),
+		Head: reader.Head, Read: ReadRawDirect(reader),
 		MaxCommits: cfg.SealMaxCommits, OnError: func(err error) { a.log.Warn("seal not written", "err", err) }})
 	if err != nil {
 		return err

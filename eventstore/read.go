@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/synadia-io/orbit.go/jetstreamext"
 
 	"github.com/jejak-id/jejak/domain"
 )
@@ -141,4 +142,47 @@ func (s *Store) consumeRaw(ctx context.Context, filter string, after, stop uint6
 			return nil
 		}
 	}
+}
+
+// rawBatch is how many messages one batched direct get returns.
+const rawBatch = 1024
+
+// ReadRawDirect is ReadRaw with batched direct gets instead of a consumer,
+// for frequent short catch-ups (the Merkle log's sealer, every few
+// seconds): an ordered consumer per call would stay on the server for its
+// inactivity threshold, and the server considers every consumer on every
+// append. Positions skipped by the server show as a jump, as in ReadRaw.
+func (s *Store) ReadRawDirect(ctx context.Context, after uint64, fn func(RawCommit) error) error {
+	head, err := s.Head(ctx)
+	if err != nil || head <= after {
+		return err
+	}
+	for next := after + 1; next <= head; {
+		msgs, err := jetstreamext.GetBatch(ctx, s.js, s.cfg.Stream, rawBatch,
+			jetstreamext.GetBatchSubject(s.subjects.all()), jetstreamext.GetBatchSeq(next))
+		if err != nil {
+			return s.fail("get messages", err)
+		}
+		got := 0
+		for msg, err := range msgs {
+			if err != nil {
+				if err = s.fail("get messages", err); errors.Is(err, errNoMessage) {
+					return nil
+				}
+				return err
+			}
+			if msg.Sequence > head {
+				return nil
+			}
+			if err := fn(RawCommit{Position: msg.Sequence, Subject: msg.Subject, Header: msg.Header, Data: msg.Data, RecordedAt: msg.Time}); err != nil {
+				return err
+			}
+			next = msg.Sequence + 1
+			got++
+		}
+		if got == 0 {
+			return nil
+		}
+	}
+	return nil
 }

@@ -160,7 +160,7 @@ func openLog(ctx context.Context, st *app.Storage, dir string) (*logParts, error
 	// Sealing every second, ten times the default rate: the sealer's
 	// share of the work is not hidden by a long interval.
 	l.sealer, err = merklelog.NewSealer(l.tree, seals, l.heads, merklelog.SealerConfig{Key: key, Interval: time.Second,
-		Head: reader.Head, Read: app.ReadRaw(reader)})
+		Head: reader.Head, Read: app.ReadRawDirect(reader)})
 	return l, err
 }
 
