@@ -49,7 +49,8 @@ export function page(ctx) {
     const t = table('Jejak peristiwa', [{ label: 'Waktu' }, { label: 'Peristiwa' }, { label: 'Entitas' }, { label: 'Pelaku' },
       { label: 'Perubahan (sebelum → sesudah)' }, { label: 'Korelasi', cls: 'hide-sm' }],
     res.items.map((e) => [
-      [fmtDateTime(e.occurred_at), h('br'), h('span', { class: 'hint' }, `#${e.position} `), proofButton(e.position)],
+      [fmtDateTime(e.occurred_at), h('br'), h('span', { class: 'hint' }, `#${e.position} `),
+        h('button', { type: 'button', class: 'link proof', 'data-position': e.position, title: 'Unduh bukti inklusi peristiwa ini dalam log bertanda tangan' }, 'bukti')],
       [h('strong', {}, eventLabel[e.type] || e.type), h('br'), h('code', {}, e.type), ' ', shortId(e.event_id)],
       [entityLabel[e.aggregate_type] || e.aggregate_type, ' ',
         e.aggregate_type === 'innovation' ? h('a', { href: `#/inovasi/${e.aggregate_id}` }, shortId(e.aggregate_id)) : h('code', {}, e.aggregate_id),
@@ -58,6 +59,10 @@ export function page(ctx) {
       changes(e.changes),
       e.correlation_id ? h('code', { class: 'wrap' }, e.correlation_id) : '–',
     ]), { id: 'audit-table' });
+    t.addEventListener('click', (ev) => { // one listener for every row's proof button
+      const b = ev.target.closest('button.proof');
+      if (b) downloadProof(b);
+    });
     if (hl) {
       t.querySelectorAll('tbody tr').forEach((tr, i) => { if (res.items[i]?.event_id === hl) tr.classList.add('highlight'); });
     }
@@ -102,20 +107,23 @@ async function showHead(box) {
     h('p', { class: 'hint' }, 'Simpan kepala ini. Bukti konsistensi dari kepala ini ke kepala berikutnya menunjukkan bahwa riwayat hanya bertambah, tidak ada yang diubah atau dihapus; periksa dengan jejak verify-proof dan kunci publik segel.')));
 }
 
-// proofButton downloads the inclusion proof of the commit at position in
-// the latest signed head's tree.
-function proofButton(position) {
-  const msg = h('span', { role: 'status', class: 'hint' });
-  return [h('button', { type: 'button', class: 'link proof', title: 'Unduh bukti inklusi peristiwa ini dalam log bertanda tangan', onclick: async () => {
-    msg.textContent = ' …';
-    try {
-      const proof = await api(withQuery('/api/v1/log/proof/inclusion', { position }));
-      saveJSON(`jejak-bukti-posisi-${position}-kepala-${proof.tree_size}.json`, proof);
-      msg.textContent = ' tersimpan';
-    } catch (err) {
-      msg.textContent = err.status === 404 ? ' belum disegel; coba lagi sebentar' : ' gagal: ' + errorText(err);
-    }
-  } }, 'bukti'), msg];
+// downloadProof downloads the inclusion proof of the commit at the
+// button's position in the latest signed head's tree.
+async function downloadProof(button) {
+  const position = button.dataset.position;
+  let msg = button.nextElementSibling;
+  if (!msg) {
+    msg = h('span', { role: 'status', class: 'hint' });
+    button.after(msg);
+  }
+  msg.textContent = ' …';
+  try {
+    const proof = await api(withQuery('/api/v1/log/proof/inclusion', { position }));
+    saveJSON(`jejak-bukti-posisi-${position}-kepala-${proof.tree_size}.json`, proof);
+    msg.textContent = ' tersimpan';
+  } catch (err) {
+    msg.textContent = err.status === 404 ? ' belum disegel; coba lagi sebentar' : ' gagal: ' + errorText(err);
+  }
 }
 
 function saveJSON(name, data) {
