@@ -158,8 +158,9 @@ func (s *Store) ReadRawDirect(ctx context.Context, after uint64, fn func(RawComm
 		return err
 	}
 	for next := after + 1; next <= head; {
-		msgs, err := jetstreamext.GetBatch(ctx, s.js, s.cfg.Stream, rawBatch,
-			jetstreamext.GetBatchSubject(s.subjects.all()), jetstreamext.GetBatchSeq(next))
+		// No subject filter: the stream holds only events, and a wildcard
+		// filter makes the server look through every aggregate's subject.
+		msgs, err := jetstreamext.GetBatch(ctx, s.js, s.cfg.Stream, rawBatch, jetstreamext.GetBatchSeq(next))
 		if err != nil {
 			return s.fail("get messages", err)
 		}
