@@ -223,7 +223,10 @@ func (e *dashboardEnv) tab(role string, timeout time.Duration) context.Context {
 	e.t.Helper()
 	ctx, cancel := chromedp.NewContext(e.alloc)
 	e.t.Cleanup(cancel)
-	ctx, cancelT := context.WithTimeout(ctx, timeout)
+	// The timeout bounds a stuck page, it measures nothing: on two cores
+	// shared with the rest of the suite Chromium can take several times as
+	// long as on a quiet machine, so the bound carries that slack.
+	ctx, cancelT := context.WithTimeout(ctx, browserSlack*timeout)
 	e.t.Cleanup(cancelT)
 	must(e.t, chromedp.Do(ctx, chromedp.Navigate(e.base+"/#/"), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`))))
 	if role != "" {
@@ -233,6 +236,9 @@ func (e *dashboardEnv) tab(role string, timeout time.Duration) context.Context {
 	}
 	return ctx
 }
+
+// browserSlack multiplies every tab's time bound (see tab).
+const browserSlack = 4
 
 // open shows a hash route and waits until sel is visible.
 func (e *dashboardEnv) open(ctx context.Context, route, sel string) {
