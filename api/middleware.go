@@ -135,15 +135,19 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			if route == "" {
 				route = s.routeOf(r)
 			}
-			s.metrics.observeRequest(route, r.Method, rec.status, took.Seconds())
-			s.metrics.observeRefusal(record.problem, rec.status)
+			status := rec.status
+			if status == 0 { // nothing written: net/http answers 200
+				status = http.StatusOK
+			}
+			s.metrics.observeRequest(route, r.Method, status, took.Seconds())
+			s.metrics.observeRefusal(record.problem, status)
 			actor := domain.Actor{UserID: "anonymous", Role: domain.RolePublic}
 			if record.actor != nil {
 				actor = *record.actor
 			}
 			attrs := []slog.Attr{
 				slog.String("method", r.Method), slog.String("route", route),
-				slog.Int("status", rec.status), slog.Int("bytes", rec.bytes),
+				slog.Int("status", status), slog.Int("bytes", rec.bytes),
 				slog.String("duration", took.Round(time.Microsecond).String()),
 				slog.String("request_id", rid), slog.String("correlation_id", cid),
 				slog.String("user", actor.UserID), slog.String("role", string(actor.Role)),
@@ -155,7 +159,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			if record.problem != "" {
 				attrs = append(attrs, slog.String("reason", record.problem))
 			}
-			if rec.status >= 500 {
+			if status >= 500 {
 				level = slog.LevelError
 			}
 			s.log.LogAttrs(ctx, level, "request", attrs...)
