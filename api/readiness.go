@@ -17,22 +17,29 @@ const lagTolerance = 1000
 // retryAfterSeconds is what a refused write asks the client to wait.
 const retryAfterSeconds = 2
 
-// CatchUpTo tells the server that the projections must reach head (the
-// store's head when the process started) before it is ready: until then
-// /readyz answers 503 "catching_up" and writes answer 503 with Retry-After.
-// Reads answer meanwhile (a read with min_position waits for it). Safe for
-// concurrent use.
-func (s *Server) CatchUpTo(head uint64) { s.startHead.Store(head) }
+// CatchUpTo tells the server that it is not ready until MarkReady: the
+// projections are replaying up to head (the store's head when the process
+// started). Until then /readyz answers 503 "catching_up" with the position
+// and head, and writes answer 503 with Retry-After. Reads answer meanwhile
+// (a read with min_position waits for it). Safe for concurrent use.
+func (s *Server) CatchUpTo(head uint64) {
+	s.startHead.Store(head)
+	s.notReady.Store(true)
+}
 
-// catchingUp reports whether the projections are still replaying what the
-// store held at start-up.
-func (s *Server) catchingUp() bool { return s.runner.Position() < s.startHead.Load() }
+// MarkReady ends CatchUpTo: the composition root calls it once the
+// projections have caught up and, after a long replay, a checkpoint has
+// been saved.
+func (s *Server) MarkReady() { s.notReady.Store(false) }
+
+// catchingUp reports whether the server is still catching up.
+func (s *Server) catchingUp() bool { return s.notReady.Load() }
 
 // readyz answers 200 once the projections have caught up with the head as
 // it was at start-up and stay within lagTolerance commits of the head.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 	pos := s.runner.Position()
-	if start := s.startHead.Load(); pos < start {
+	if start := s.startHead.Load(); s.catchingUp() {
 		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
 		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "catching_up", "head": start, "position": pos})
 		return nil

@@ -94,9 +94,10 @@ type Server struct {
 	metrics   *metrics
 	handler   http.Handler
 	mux       *http.ServeMux
-	// startHead is the head the projections must reach before the server
-	// is ready (CatchUpTo).
+	// startHead is the head the projections replay to at start-up, and
+	// notReady is true from CatchUpTo until MarkReady.
 	startHead atomic.Uint64
+	notReady  atomic.Bool
 }
 
 // New returns a server for cfg.

@@ -236,7 +236,7 @@ func (a *App) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	restored, previous, err := a.restoreProjections(ctx)
+	previous, err := a.restoreProjections(ctx)
 	if err != nil {
 		return err
 	}
@@ -272,13 +272,38 @@ func (a *App) open(ctx context.Context) error {
 	}
 	a.Views.Runner.OnApplied(func(ev domain.RecordedEvent) { a.Hub.Publish(api.NoticeFor(ev)) })
 	a.handler.Store(&handlerBox{a.Server})
+	// While the projections replay, a checkpoint every catchUpCheckpointCommits
+	// commits (or CheckpointEvery) keeps a replay that is cut short from
+	// starting over. After a replay longer than CheckpointCommits one more
+	// is saved right after catching up, before the server says it is
+	// ready, so that the next start, however soon, resumes from here; a
+	// shorter one leaves that to the live policy (at most CheckpointCommits
+	// later), so a short restart is not made longer by a save.
+	replayCtx, replayed := context.WithCancel(runCtx)
+	saved := make(chan struct{})
+	go func() {
+		defer close(saved)
+		a.Views.RunCheckpoints(replayCtx, a.checkpoints, projections.CheckpointPolicy{
+			Interval: cfg.CheckpointEvery, Commits: catchUpCheckpointCommits, FinalAfter: cfg.CheckpointCommits, Now: cfg.Now,
+			OnError: func(err error) { a.log.Warn("checkpoint not saved", "err", err) },
+			OnSaved: func(pos uint64) { a.log.Info("checkpoint saved", "position", pos) },
+		})
+	}()
 	a.runProjections(runCtx, a.Views)
-	if err := a.catchUp(ctx, a.Views, head); err != nil {
+	err = a.catchUp(ctx, a.Views, head)
+	replayed()
+	<-saved
+	if err != nil {
 		return err
 	}
-	a.caughtUp(ctx, runCtx, restored)
+	a.Server.MarkReady()
+	a.caughtUp(runCtx)
 	return nil
 }
+
+// catchUpCheckpointCommits is how often a long start-up replay saves its
+// progress (a national-scale replay is about 560,000 commits).
+const catchUpCheckpointCommits = 100_000
 
 // newServer builds the HTTP API over views.
 func (a *App) newServer(views *projections.Views) (*api.Server, error) {
@@ -304,18 +329,10 @@ func (a *App) runProjections(ctx context.Context, views *projections.Views) {
 	}()
 }
 
-// caughtUp runs once the live projections have caught up: a checkpoint
-// right after a replay (so the next start is as short as this one was not,
-// however soon the process dies again), then checkpoints by the policy.
-func (a *App) caughtUp(ctx, runCtx context.Context, restored uint64) {
+// caughtUp runs once the live projections have caught up and serve:
+// checkpoints by the policy from now on.
+func (a *App) caughtUp(runCtx context.Context) {
 	cfg := a.cfg
-	if a.Views.Runner.Position() > restored {
-		if pos, err := a.Views.SaveCheckpoint(ctx, a.checkpoints, cfg.Now()); err != nil {
-			a.log.Warn("checkpoint not saved", "err", err)
-		} else {
-			a.log.Info("checkpoint saved after catching up", "position", pos)
-		}
-	}
 	a.ready.Store(true)
 	a.wg.Add(1)
 	go func() {

@@ -16,8 +16,8 @@ import (
 // the checkpoint's state if this version can still read it, to be served
 // meanwhile; otherwise previous is nil and the replica is not ready until
 // the rebuild ends.
-func (a *App) restoreProjections(ctx context.Context) (restored uint64, previous *projections.Views, err error) {
-	restored, err = a.Views.RestoreCheckpoint(ctx, a.checkpoints)
+func (a *App) restoreProjections(ctx context.Context) (previous *projections.Views, err error) {
+	restored, err := a.Views.RestoreCheckpoint(ctx, a.checkpoints)
 	switch {
 	case errors.Is(err, projections.ErrStaleCheckpoint):
 		a.Views = projections.NewViews(a.Store)
@@ -25,17 +25,17 @@ func (a *App) restoreProjections(ctx context.Context) (restored uint64, previous
 		pos, oldErr := old.RestorePreviousCheckpoint(ctx, a.checkpoints)
 		if oldErr != nil || pos == 0 {
 			a.log.Warn("projection versions changed; rebuilding from the stream (not ready until then)", "reason", err, "previous", oldErr)
-			return 0, nil, nil
+			return nil, nil
 		}
 		a.log.Warn("projection versions changed; serving the previous version while the new one rebuilds beside it",
 			"reason", err, "previous_position", pos)
-		return 0, old, nil
+		return old, nil
 	case err != nil:
-		return 0, nil, err
+		return nil, err
 	case restored > 0:
 		a.log.Info("projections restored from checkpoint", "position", restored)
 	}
-	return restored, nil, nil
+	return nil, nil
 }
 
 // serveWhileRebuilding serves the previous projection version, kept live,
@@ -71,6 +71,7 @@ func (a *App) serveWhileRebuilding(ctx, runCtx context.Context, previous *projec
 		stopOld()
 		return err
 	}
+	old.MarkReady()
 	a.ready.Store(true)
 	a.wg.Add(1)
 	go func() {
@@ -84,11 +85,21 @@ func (a *App) serveWhileRebuilding(ctx, runCtx context.Context, previous *projec
 		if err := a.catchUp(runCtx, a.Views, previous.Runner.Position()); err != nil {
 			return
 		}
+		// A checkpoint of the current version first, so that a restart
+		// from now on resumes it. None is saved during the rebuild: until
+		// the switch, a restart must find the previous version's
+		// checkpoint and serve it again.
+		if pos, err := a.Views.SaveCheckpoint(runCtx, a.checkpoints, a.cfg.Now()); err != nil {
+			a.log.Warn("checkpoint not saved", "err", err)
+		} else {
+			a.log.Info("checkpoint saved after the rebuild", "position", pos)
+		}
+		a.Server.MarkReady()
 		switched.Store(true)
 		a.handler.Store(&handlerBox{a.Server})
 		a.rebuilding.Store(false)
 		a.log.Info("switched to the rebuilt projections; the previous version is dropped", "position", a.Views.Runner.Position())
-		a.caughtUp(runCtx, runCtx, 0)
+		a.caughtUp(runCtx)
 	}()
 	return nil
 }

@@ -85,6 +85,7 @@ func (v *Views) SaveCheckpoint(ctx context.Context, blobs BlobStore, now time.Ti
 		return 0, err
 	}
 	v.checkpointAt.Store(h.SavedAt.UnixNano())
+	v.checkpointPos.Store(h.Position)
 	return h.Position, nil
 }
 
@@ -142,6 +143,7 @@ func (v *Views) restoreCheckpoint(ctx context.Context, blobs BlobStore, anyVersi
 	}
 	v.Runner.resetTo(h.Position)
 	v.checkpointAt.Store(h.SavedAt.UnixNano())
+	v.checkpointPos.Store(h.Position)
 	return h.Position, nil
 }
 
@@ -191,7 +193,11 @@ type CheckpointPolicy struct {
 	// what a restart replays bounded however busy the store is and however
 	// often the process dies.
 	Commits uint64
-	Now     func() time.Time
+	// FinalAfter: the save when ctx ends happens only if the projections
+	// have moved at least this many commits since the last one (0: if they
+	// moved at all).
+	FinalAfter uint64
+	Now        func() time.Time
 	// OnSaved hears each checkpoint saved; OnError each one that failed.
 	OnSaved func(position uint64)
 	OnError func(error)
@@ -206,9 +212,9 @@ func (v *Views) RunCheckpoints(ctx context.Context, blobs BlobStore, p Checkpoin
 	if p.Now == nil {
 		p.Now = time.Now
 	}
-	saved := v.Runner.Position()
-	save := func(ctx context.Context) {
-		if v.Runner.Position() == saved {
+	saved := v.checkpointPos.Load() // the last checkpoint saved or restored
+	save := func(ctx context.Context, atLeast uint64) {
+		if pos := v.Runner.Position(); pos == saved || pos-saved < atLeast {
 			return
 		}
 		pos, err := v.SaveCheckpoint(ctx, blobs, p.Now())
@@ -232,7 +238,7 @@ func (v *Views) RunCheckpoints(ctx context.Context, blobs BlobStore, p Checkpoin
 		switch {
 		case ctx.Err() != nil:
 			final, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-			save(final)
+			save(final, p.FinalAfter)
 			cancel()
 			return
 		case err != nil && !domain.IsCode(err, domain.CodeTimeout):
@@ -240,10 +246,10 @@ func (v *Views) RunCheckpoints(ctx context.Context, blobs BlobStore, p Checkpoin
 			// state to save on the way out.
 			<-ctx.Done()
 			final, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-			save(final)
+			save(final, p.FinalAfter)
 			cancel()
 			return
 		}
-		save(ctx)
+		save(ctx, 0)
 	}
 }

@@ -22,7 +22,8 @@ type Views struct {
 
 	// checkpointAt is when the last checkpoint saved or restored was taken
 	// (Unix nanoseconds).
-	checkpointAt atomic.Int64
+	checkpointAt  atomic.Int64
+	checkpointPos atomic.Uint64
 
 	mu    sync.Mutex
 	cache []*pastIndex // most recent first

@@ -118,7 +118,7 @@ func storeHead(t *testing.T, data string) uint64 {
 // get answers the status and body of GET url, or status 0 when nothing
 // answers.
 func get(url string) (int, string) {
-	c := http.Client{Timeout: 5 * time.Second}
+	c := http.Client{Timeout: 15 * time.Second} // longer than the server's min_position bound
 	res, err := c.Get(url)
 	if err != nil {
 		return 0, ""
