@@ -406,6 +406,9 @@ func TestReadAccess(t *testing.T) {
 	t.Run("live notices carry another region's facts only to those who may read them", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
+		// Earlier writes must be applied (and their notices sent) before
+		// subscribing, or a late notice of theirs would open the streams.
+		s.WaitForProjections(s.Head())
 		operator, auditor := sse(t, ctx, s, p.operator), sse(t, ctx, s, p.auditor)
 		// Another region's fact, a national one, then one of the operator's
 		// region: notices are sent in that order, so the operator's stream
