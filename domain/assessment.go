@@ -17,12 +17,18 @@ type Evidence struct {
 	Note        string `json:"note"`
 }
 
-func (e Evidence) validate(p *Problems) {
-	p.Check(strings.TrimSpace(e.DocumentRef+e.Link+e.Note) != "", "evidence", "needs a document reference, a link or a note")
+// clean adds every problem of e to p and returns e with its texts
+// normalised (see cleanText).
+func (e Evidence) clean(p *Problems) Evidence {
+	e.DocumentRef = cleanText(p, "evidence.document_ref", e.DocumentRef, nameText)
+	e.Link = cleanText(p, "evidence.link", e.Link, linkText)
+	e.Note = cleanText(p, "evidence.note", e.Note, reasonText)
+	p.Check(e.DocumentRef+e.Link+e.Note != "", "evidence", "needs a document reference, a link or a note")
 	if e.Link != "" {
 		u, err := url.Parse(e.Link)
 		p.Check(err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "", "evidence.link", "must be an http(s) URL")
 	}
+	return e
 }
 
 // Decision is a verifier's decision on an answer.
@@ -125,7 +131,7 @@ func (a *Assessment) SubmitAnswer(pd *Period, s Submission) error {
 		p.Add("indicator", "indicator %s is derived from events and cannot be answered by hand", ind.Code)
 	}
 	p.Check(s.Option >= 1 && s.Option <= 3, "option", "must be 1, 2 or 3")
-	s.Evidence.validate(&p)
+	s.Evidence = s.Evidence.clean(&p)
 	p.Check(s.SubmittedBy != "", "submitted_by", "is required")
 	if err := p.Err(); err != nil {
 		return err
@@ -183,7 +189,8 @@ func (a *Assessment) VerifyAnswer(pd *Period, v Verification) error {
 		return Errorf(CodeFourEyes, "you submitted this answer; another verifier must verify it")
 	}
 	var p Problems
-	p.Check(strings.TrimSpace(v.Reason) != "", "reason", "every verification decision needs a reason")
+	v.Reason = cleanText(&p, "reason", v.Reason, reasonText)
+	p.Check(v.Reason != "", "reason", "every verification decision needs a reason")
 	option := 0
 	switch v.Decision {
 	case DecisionAccept:
@@ -201,7 +208,7 @@ func (a *Assessment) VerifyAnswer(pd *Period, v Verification) error {
 	}
 	record(a, &a.changes, AnswerVerified{Year: a.year, Region: a.region, Indicator: v.Key.Indicator, InnovationID: v.Key.InnovationID,
 		Revision: ans.Revision, Decision: v.Decision, ClaimedOption: ans.Claimed, Option: option,
-		Reason: strings.TrimSpace(v.Reason), VerifiedBy: v.VerifiedBy})
+		Reason: v.Reason, VerifiedBy: v.VerifiedBy})
 	return nil
 }
 
@@ -222,7 +229,8 @@ func (a *Assessment) RejectInnovation(pd *Period, in *Innovation, reason, by str
 		return Errorf(CodeOutOfScope, "innovation %s belongs to region %s, not %s", in.ID(), in.Region(), a.region)
 	}
 	var p Problems
-	p.Check(strings.TrimSpace(reason) != "", "reason", "a rejection needs a reason")
+	reason = cleanText(&p, "reason", reason, reasonText)
+	p.Check(reason != "", "reason", "a rejection needs a reason")
 	p.Check(by != "", "rejected_by", "is required")
 	if err := p.Err(); err != nil {
 		return err
@@ -235,7 +243,7 @@ func (a *Assessment) RejectInnovation(pd *Period, in *Innovation, reason, by str
 		return err
 	}
 	a.start(c)
-	record(a, &a.changes, InnovationRejected{Year: a.year, Region: a.region, InnovationID: in.ID(), Reason: strings.TrimSpace(reason), RejectedBy: by})
+	record(a, &a.changes, InnovationRejected{Year: a.year, Region: a.region, InnovationID: in.ID(), Reason: reason, RejectedBy: by})
 	return nil
 }
 

@@ -56,34 +56,44 @@ type Bimtek struct {
 	closed    bool
 }
 
+// maxSpeakers bounds the speakers of one session.
+const maxSpeakers = 50
+
 // ScheduleBimtek plans a session; every problem is reported at once.
 func ScheduleBimtek(id string, plan BimtekPlan) (*Bimtek, error) {
 	var p Problems
 	p.Check(id != "", "id", "is required")
 	checkAssessedRegion(&p, "region", plan.Region)
-	p.Check(strings.TrimSpace(plan.Title) != "", "title", "is required")
+	plan.Title = cleanText(&p, "title", plan.Title, nameText)
+	p.Check(plan.Title != "", "title", "is required")
 	p.Check(plan.Kind == SessionBimtek || plan.Kind == SessionSosialisasi || plan.Kind == SessionWorkshop, "kind", "must be bimtek, sosialisasi or workshop")
-	p.Check(!plan.Date.IsZero(), "date", "is required")
-	p.Check(strings.TrimSpace(plan.Venue) != "" || plan.Mode == ModeDaring, "venue", "is required unless the session is daring")
-	p.Check(strings.TrimSpace(plan.Organiser) != "", "organiser", "is required")
+	checkDay(&p, "date", plan.Date)
+	plan.Venue = cleanText(&p, "venue", plan.Venue, nameText)
+	p.Check(plan.Venue != "" || plan.Mode == ModeDaring, "venue", "is required unless the session is daring")
+	plan.Organiser = cleanText(&p, "organiser", plan.Organiser, nameText)
+	p.Check(plan.Organiser != "", "organiser", "is required")
 	p.Check(plan.Mode == ModeLuring || plan.Mode == ModeDaring || plan.Mode == ModeHybrid, "mode", "must be luring, daring or hybrid")
+	p.Check(len(plan.Speakers) <= maxSpeakers, "speakers", "at most %d speakers", maxSpeakers)
+	speakers := slices.Clone(plan.Speakers) // nil stays nil, empty stays empty
 	for i, s := range plan.Speakers {
-		p.Check(strings.TrimSpace(s) != "", fmt.Sprintf("speakers[%d]", i), "is empty")
+		f := fmt.Sprintf("speakers[%d]", i)
+		s = cleanText(&p, f, s, nameText)
+		p.Check(s != "", f, "is empty")
+		speakers[i] = s
 	}
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
 	b := &Bimtek{}
-	record(b, &b.changes, BimtekScheduled{SessionID: id, Region: plan.Region, Title: strings.TrimSpace(plan.Title), Kind: plan.Kind,
-		Date: plan.Date, Venue: strings.TrimSpace(plan.Venue), Organiser: strings.TrimSpace(plan.Organiser), Mode: plan.Mode,
-		Speakers: slices.Clone(plan.Speakers)})
+	record(b, &b.changes, BimtekScheduled{SessionID: id, Region: plan.Region, Title: plan.Title, Kind: plan.Kind,
+		Date: plan.Date, Venue: plan.Venue, Organiser: plan.Organiser, Mode: plan.Mode, Speakers: speakers})
 	return b, nil
 }
 
 // RebuildBimtek rebuilds a session; CodeNotFound for an empty history.
 func RebuildBimtek(id string, history []Event) (*Bimtek, error) {
 	if len(history) == 0 {
-		return nil, Errorf(CodeNotFound, "there is no Bimtek session %s", id)
+		return nil, Errorf(CodeNotFound, "there is no Bimtek session %s", Quote(id))
 	}
 	b := &Bimtek{}
 	rebuild(b, &b.changes, history)
@@ -102,11 +112,13 @@ func (b *Bimtek) RecordAttendance(who Participant) error {
 	if b.closed {
 		return Errorf(CodeIllegalTransition, "the session is closed; allowed next: nothing")
 	}
-	who.Name, who.Unit, who.Role = strings.TrimSpace(who.Name), strings.TrimSpace(who.Unit), strings.TrimSpace(who.Role)
+	var p Problems
+	who.Name = cleanText(&p, "name", who.Name, nameText)
+	who.Unit = cleanText(&p, "unit", who.Unit, nameText)
+	who.Role = cleanText(&p, "role", who.Role, roleText)
 	if who.Region == "" {
 		who.Region = b.plan.Region
 	}
-	var p Problems
 	p.Check(who.Name != "", "name", "is required")
 	p.Check(who.Unit != "", "unit", "is required")
 	p.Check(who.Role != "", "role", "is required")

@@ -1,5 +1,6 @@
 // Package domain holds Jejak's aggregates, commands, events, invariants and
-// the IID scoring rules. It imports only the standard library and uuid.
+// the IID scoring rules. It imports only the standard library, uuid and
+// golang.org/x/text/unicode/norm (text is stored in NFC, see text.go).
 //
 // Aggregates (state unexported, rebuilt from history by one apply switch):
 // Innovation (id: UUID), Assessment (id: AssessmentID, "2025-18.04"),

@@ -2,7 +2,6 @@ package domain
 
 import (
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -57,8 +56,8 @@ func ProposeInnovation(id, region string, d InnovationDetails, on time.Time, ori
 	var p Problems
 	p.Check(id != "", "id", "is required")
 	checkAssessedRegion(&p, "region", region)
-	d.validate(&p)
-	p.Check(!on.IsZero(), "proposed_on", "is required")
+	d = d.clean(&p)
+	checkDay(&p, "proposed_on", on)
 	if origin.InnovationID != "" {
 		p.Check(origin.Region != region, "origin", "an innovation cannot replicate one of its own region")
 	}
@@ -67,7 +66,7 @@ func ProposeInnovation(id, region string, d InnovationDetails, on time.Time, ori
 	}
 	in := &Innovation{}
 	record(in, &in.changes, InnovationProposed{
-		InnovationID: id, Region: region, Name: strings.TrimSpace(d.Name), Unit: strings.TrimSpace(d.Unit),
+		InnovationID: id, Region: region, Name: d.Name, Unit: d.Unit,
 		Initiator: d.Initiator, Form: d.Form, Digital: d.Digital, Affair: d.Affair,
 		Problem: d.Problem, Solution: d.Solution, Benefit: d.Benefit, ProposedOn: Day(on),
 		OriginInnovationID: origin.InnovationID, OriginRegion: origin.Region,
@@ -79,7 +78,7 @@ func ProposeInnovation(id, region string, d InnovationDetails, on time.Time, ori
 // returns an *Error with CodeNotFound for an empty history.
 func RebuildInnovation(id string, history []Event) (*Innovation, error) {
 	if len(history) == 0 {
-		return nil, Errorf(CodeNotFound, "innovation %s does not exist", id)
+		return nil, Errorf(CodeNotFound, "innovation %s does not exist", Quote(id))
 	}
 	in := &Innovation{}
 	rebuild(in, &in.changes, history)
@@ -130,8 +129,9 @@ func (in *Innovation) lastDate() time.Time {
 }
 
 func notBefore(on, last time.Time, what string) error {
-	if on.IsZero() {
-		return (&Problems{{Field: "on", Message: "the date is required"}}).Err()
+	var dp Problems
+	if checkDay(&dp, "on", on); len(dp) > 0 {
+		return dp.Err()
 	}
 	if Day(on).Before(last) {
 		// A wrong date, not a wrong step: reported against the field.
@@ -205,7 +205,8 @@ func (in *Innovation) Withdraw(reason string, on time.Time) error {
 		return in.illegal("withdraw")
 	}
 	var p Problems
-	p.Check(strings.TrimSpace(reason) != "", "reason", "a withdrawal needs a reason")
+	reason = cleanText(&p, "reason", reason, reasonText)
+	p.Check(reason != "", "reason", "a withdrawal needs a reason")
 	if err := p.Err(); err != nil {
 		return err
 	}
@@ -213,7 +214,7 @@ func (in *Innovation) Withdraw(reason string, on time.Time) error {
 		return err
 	}
 	record(in, &in.changes, InnovationWithdrawn{InnovationID: in.id, Region: in.region, Unit: in.details.Unit,
-		FromStage: in.stage, Reason: strings.TrimSpace(reason), WithdrawnOn: Day(on)})
+		FromStage: in.stage, Reason: reason, WithdrawnOn: Day(on)})
 	return nil
 }
 

@@ -115,17 +115,23 @@ type InnovationDetails struct {
 	Benefit   string
 }
 
-// validate adds every problem of d to p.
-func (d InnovationDetails) validate(p *Problems) {
-	p.Check(strings.TrimSpace(d.Name) != "", "name", "is required")
-	p.Check(len(d.Name) <= 200, "name", "is longer than 200 characters")
-	p.Check(strings.TrimSpace(d.Unit) != "", "unit", "the owning unit (OPD) is required")
+// clean adds every problem of d to p and returns d with its texts
+// normalised (see cleanText).
+func (d InnovationDetails) clean(p *Problems) InnovationDetails {
+	d.Name = cleanText(p, "name", d.Name, nameText)
+	p.Check(d.Name != "", "name", "is required")
+	d.Unit = cleanText(p, "unit", d.Unit, nameText)
+	p.Check(d.Unit != "", "unit", "the owning unit (OPD) is required")
 	p.Check(d.Initiator.Valid(), "initiator", "must be kepala_daerah, dprd, opd, asn or masyarakat")
 	p.Check(d.Form.Valid(), "form", "must be tata_kelola_pemerintahan, pelayanan_publik or lainnya")
 	p.Check(d.Affair.Valid(), "affair", "is not a known government affair (urusan)")
-	p.Check(strings.TrimSpace(d.Problem) != "", "problem", "is required")
-	p.Check(strings.TrimSpace(d.Solution) != "", "solution", "is required")
-	p.Check(strings.TrimSpace(d.Benefit) != "", "benefit", "is required")
+	d.Problem = cleanText(p, "problem", d.Problem, longText)
+	p.Check(d.Problem != "", "problem", "is required")
+	d.Solution = cleanText(p, "solution", d.Solution, longText)
+	p.Check(d.Solution != "", "solution", "is required")
+	d.Benefit = cleanText(p, "benefit", d.Benefit, longText)
+	p.Check(d.Benefit != "", "benefit", "is required")
+	return d
 }
 
 // Day truncates t to its calendar day in UTC; stage dates are days.

@@ -50,8 +50,9 @@ func PeriodID(year int) string { return strconv.Itoa(year) }
 // that never go back. Every problem is reported at once.
 func OpenPeriod(year int, catalogueVersion string, schedule []PhaseWindow) (*Period, error) {
 	var p Problems
+	p.Check(year >= MinYear && year <= MaxYear, "year", "must be a year from %d to %d", MinYear, MaxYear)
 	if c, err := CatalogueByVersion(catalogueVersion); err != nil {
-		p.Add("catalogue_version", "%q is not a known catalogue", catalogueVersion)
+		p.Add("catalogue_version", "%s is not a known catalogue", Quote(catalogueVersion))
 	} else {
 		p.Check(c.Year() == year, "catalogue_version", "%s is the catalogue of %d, not %d", catalogueVersion, c.Year(), year)
 	}
@@ -60,12 +61,17 @@ func OpenPeriod(year int, catalogueVersion string, schedule []PhaseWindow) (*Per
 		p.Add("schedule", "must list the %d phases %v in order", len(phases), phases)
 	}
 	var last time.Time
+	from, to := PeriodDateRange(year)
 	for i, w := range schedule {
 		f := fmt.Sprintf("schedule[%d]", i)
 		if i < len(phases) {
 			p.Check(w.Phase == phases[i], f, "phase %d must be %s", i+1, phases[i])
 		}
 		p.Check(!w.Start.IsZero() && !w.End.IsZero(), f, "needs a start and an end")
+		if !w.Start.IsZero() && !w.End.IsZero() {
+			checkDayIn(&p, f+".start", w.Start, from, to)
+			checkDayIn(&p, f+".end", w.End, from, to)
+		}
 		p.Check(!w.End.Before(w.Start), f, "ends before it starts")
 		p.Check(!Day(w.Start).Before(last), f, "starts before the previous phase ends")
 		last = Day(w.End)

@@ -2,7 +2,6 @@ package domain
 
 import (
 	"fmt"
-	"strings"
 )
 
 // OfficeKind is the kind of agency running innovation in a region.
@@ -42,7 +41,7 @@ type RegionProfile struct {
 func RebuildRegionProfile(code string, history []Event) (*RegionProfile, error) {
 	g, ok := LookupRegion(code)
 	if !ok {
-		return nil, Errorf(CodeNotFound, "there is no region %q", code)
+		return nil, Errorf(CodeNotFound, "there is no region %s", Quote(code))
 	}
 	r := &RegionProfile{region: g}
 	rebuild(r, &r.changes, history)
@@ -52,8 +51,8 @@ func RebuildRegionProfile(code string, history []Event) (*RegionProfile, error) 
 // SetOffice records the region's innovation office. Setting the same office
 // again changes nothing.
 func (r *RegionProfile) SetOffice(name string, kind OfficeKind) error {
-	name = strings.TrimSpace(name)
 	var p Problems
+	name = cleanText(&p, "office_name", name, nameText)
 	p.Check(name != "", "office_name", "is required")
 	p.Check(kind.Valid(), "office_kind", "must be brida, bappeda, bapelitbang, balitbang or lainnya")
 	if err := p.Err(); err != nil {
@@ -72,10 +71,15 @@ func (r *RegionProfile) SetPerbatasan(on bool, reason string) error {
 	if !r.region.Autonomous {
 		return Errorf(CodeInvalid, "%s is not an autonomous regional government", r.region.Name)
 	}
+	var p Problems
+	reason = cleanText(&p, "perbatasan_reason", reason, reasonText)
+	if err := p.Err(); err != nil {
+		return err
+	}
 	if on == r.perbatasan {
 		return nil
 	}
-	record(r, &r.changes, RegionBorderFlagSet{Region: r.region.Code, Perbatasan: on, Reason: strings.TrimSpace(reason)})
+	record(r, &r.changes, RegionBorderFlagSet{Region: r.region.Code, Perbatasan: on, Reason: reason})
 	return nil
 }
 
