@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jejak-id/jejak/api/apitest"
+	"github.com/jejak-id/jejak/domain"
 )
 
 // TestBadInput: every refused request answers a problem document with the
@@ -29,6 +31,17 @@ func TestBadInput(t *testing.T) {
 	}
 	stage := "/api/v1/innovations/" + id + "/stage"
 	huge := `{"region":"` + own + `","name":"` + strings.Repeat("x", 1<<20+10) + `"}`
+	// raw bodies: good with one member replaced, added or renamed by hand
+	raw := func(edit func(string) string) string {
+		b, err := json.Marshal(good)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return edit(string(b))
+	}
+	answers := "/api/v1/assessments/2025/" + own + "/answers"
+	longID := strings.Repeat("a", 10000)
+	publicToken := s.Token("warga", domain.RolePublic, "")
 
 	cases := []struct {
 		name   string
@@ -79,6 +92,56 @@ func TestBadInput(t *testing.T) {
 		{"an audit query without a subject", apitest.Request{Method: "GET", Path: "/api/v1/audit", Token: p.auditor}, 422, "invalid", "entity"},
 		{"an audit query of an entity without an id", apitest.Request{Method: "GET", Path: "/api/v1/audit?entity=innovation/", Token: p.auditor}, 422, "invalid", "entity"},
 		{"an audit query of an unknown event type", apitest.Request{Method: "GET", Path: "/api/v1/audit?region=" + own + "&type=innovation.deleted", Token: p.auditor}, 422, "invalid", "type"},
+
+		// issue 14: what was accepted and stored for good before
+		{"a name with NUL", apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Body: withField("name", "Inovasi\x00Baru")}, 422, "invalid", "name"},
+		{"a name with U+0001", apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Body: withField("name", "Inovasi\u0001Baru")}, 422, "invalid", "name"},
+		{"a name with a newline", apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Body: withField("name", "Inovasi\nBaru")}, 422, "invalid", "name"},
+		{"a name with a right-to-left override", apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Body: withField("name", "Inovasi \u202eurab")}, 422, "invalid", "name"},
+		{"a unit with a bidi isolate", apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Body: withField("unit", "Dinas \u2067x\u2069")}, 422, "invalid", "unit"},
+		{"a name over 200 characters", apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Body: withField("name", strings.Repeat("é", 201))}, 422, "invalid", "name"},
+		{"evidence with a control character", apitest.Request{Method: "POST", Path: answers, Token: p.operator, Body: answerBody("1", "", 3, "catatan\x07")}, 422, "invalid", "evidence.note"},
+		{"invalid UTF-8 in a string", apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator,
+			Body: raw(func(b string) string { return strings.Replace(b, `"Inovasi Baru"`, "\"Inovasi \xff\xfe Baru\"", 1) })}, 400, "malformed_request", "name"},
+		{"invalid UTF-8 in a member name", apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator,
+			Body: raw(func(b string) string { return strings.Replace(b, `"name":`, "\"n\xffme\":", 1) })}, 400, "malformed_request", ""},
+		{"a duplicate key (the last used to win)", apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator,
+			Body: raw(func(b string) string { return strings.Replace(b, `"name":`, `"name":"Pertama","name":`, 1) })}, 400, "malformed_request", "name"},
+		{"a duplicate key in a nested object", apitest.Request{Method: "POST", Path: answers, Token: p.operator,
+			Body: `{"indicator":"1","option":3,"evidence":{"note":"a","note":"b"}}`}, 400, "malformed_request", "evidence.note"},
+		{"a field name in another case", apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator,
+			Body: raw(func(b string) string { return strings.Replace(b, `"name":`, `"Name":`, 1) })}, 400, "malformed_request", "Name"},
+		{"a field name in upper case", apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator,
+			Body: raw(func(b string) string { return strings.Replace(b, `"name":`, `"NAME":`, 1) })}, 400, "malformed_request", "NAME"},
+		{"a nested field name in another case", apitest.Request{Method: "POST", Path: answers, Token: p.operator,
+			Body: `{"indicator":"1","option":3,"evidence":{"Note":"a"}}`}, 400, "malformed_request", "evidence.Note"},
+		{"a proposal dated 0000-01-01", apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Body: withField("proposed_on", "0000-01-01")}, 422, "invalid", "proposed_on"},
+		{"a proposal dated 1900-01-01", apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Body: withField("proposed_on", "1900-01-01")}, 422, "invalid", "proposed_on"},
+		{"a Bimtek dated 1900-01-01", apitest.Request{Method: "POST", Path: "/api/v1/bimtek", Token: p.operator,
+			Body: func() map[string]any { b := bimtekBody(own); b["date"] = "1900-01-01"; return b }()}, 422, "invalid", "date"},
+		{"a schedule in another year", apitest.Request{Method: "POST", Path: "/api/v1/periods", Token: p.coordinator,
+			Body: func() map[string]any {
+				b := periodBody(2026)
+				b["schedule"].([]map[string]string)[5]["end"] = "2030-01-01"
+				return b
+			}()}, 422, "invalid", "schedule[5].end"},
+		{"an option of 1e400", apitest.Request{Method: "POST", Path: answers, Token: p.operator,
+			Body: `{"indicator":"1","option":1e400,"evidence":{"note":"a"}}`}, 400, "malformed_request", "option"},
+		{"an option beyond int64", apitest.Request{Method: "POST", Path: answers, Token: p.operator,
+			Body: `{"indicator":"1","option":99999999999999999999,"evidence":{"note":"a"}}`}, 400, "malformed_request", "option"},
+		{"a fractional option", apitest.Request{Method: "POST", Path: answers, Token: p.operator,
+			Body: `{"indicator":"1","option":2.5,"evidence":{"note":"a"}}`}, 400, "malformed_request", "option"},
+		{"a year beyond int64", apitest.Request{Method: "POST", Path: "/api/v1/periods", Token: p.coordinator,
+			Body: `{"year":1e30,"catalogue_version":"iid-2025.1","schedule":[]}`}, 400, "malformed_request", "year"},
+		{"an as_of after 2262-04-11", apitest.Request{Method: "GET", Path: "/api/v1/periods?as_of=2262-04-12"}, 422, "invalid", "as_of"},
+		{"an as_of in the year 3000", apitest.Request{Method: "GET", Path: "/api/v1/periods?as_of=3000-01-01"}, 422, "invalid", "as_of"},
+		{"an as_of before 1678", apitest.Request{Method: "GET", Path: "/api/v1/periods?as_of=1600-01-01T00:00:00Z"}, 422, "invalid", "as_of"},
+		{"a ranking since the year 9999", apitest.Request{Method: "GET", Path: "/api/v1/rankings/2025?since=9999-01-01"}, 422, "invalid", "since"},
+		{"a path id with a subject wildcard", apitest.Request{Method: "POST", Path: "/api/v1/innovations/a*b/stage", Token: p.operator, Body: map[string]string{"to": "uji_coba"}}, 422, "invalid", "id"},
+		{"a path id of 10,000 characters", apitest.Request{Method: "POST", Path: "/api/v1/innovations/" + longID + "/stage", Token: p.operator, Body: map[string]string{"to": "uji_coba"}}, 422, "invalid", "id"},
+		{"a body id of 10,000 characters", apitest.Request{Method: "POST", Path: answers, Token: p.operator, Body: answerBody("16", longID, 3, "x")}, 422, "invalid", "innovation_id"},
+		{"a public token writing", apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: publicToken, Body: good}, 403, "forbidden", ""},
+		{"an Authorization scheme that is not Bearer in any case", apitest.Request{Method: "GET", Path: "/api/v1/me", Header: map[string]string{"Authorization": "bearers x"}}, 401, "unauthenticated", ""},
 	}
 	for _, tc := range cases {
 		t.Run(fmt.Sprintf("refuses %s with %d %s", tc.name, tc.status, tc.code), func(t *testing.T) {
@@ -86,6 +149,7 @@ func TestBadInput(t *testing.T) {
 			res := s.Do(tc.req)
 			c.validate(t, s, tc.req, res)
 			pr := problemOf(t, res)
+			t.Logf("%d %s: %s %+v", res.Status, pr.Code, pr.Detail, pr.Errors)
 			if res.Status != tc.status || pr.Code != tc.code {
 				t.Fatalf("got %d %s (%s), want %d %s", res.Status, pr.Code, pr.Detail, tc.status, tc.code)
 			}
@@ -95,8 +159,34 @@ func TestBadInput(t *testing.T) {
 			if after := s.Head(); after != before {
 				t.Errorf("appended %d commits", after-before)
 			}
+			if n := strings.Count(string(res.Body), longID); n > 1 {
+				t.Errorf("the answer echoes a long id %d times", n)
+			}
 		})
 	}
+
+	t.Run("accepts the Bearer scheme in any case", func(t *testing.T) {
+		for _, scheme := range []string{"bearer", "BEARER", "Bearer"} {
+			res := s.Do(apitest.Request{Method: "GET", Path: "/api/v1/me", Header: map[string]string{"Authorization": scheme + " " + p.operator}})
+			if res.Status != http.StatusOK || res.Map(t)["user"] != "op-own" {
+				t.Errorf("%s: %d %s", scheme, res.Status, res.Body)
+			}
+		}
+	})
+
+	t.Run("reads the current state as of a future instant", func(t *testing.T) {
+		now := s.MustDo(apitest.Request{Method: "GET", Path: "/api/v1/periods"})
+		later := s.MustDo(apitest.Request{Method: "GET", Path: "/api/v1/periods?as_of=2262-04-11"})
+		var a, b struct {
+			Items    []any  `json:"items"`
+			Position uint64 `json:"position"`
+		}
+		now.JSON(t, &a)
+		later.JSON(t, &b)
+		if len(a.Items) == 0 || len(a.Items) != len(b.Items) {
+			t.Errorf("now %s, as of 2262-04-11 %s", now.Body, later.Body)
+		}
+	})
 
 	t.Run("tells a stale If-Match the current version", func(t *testing.T) {
 		res := s.Do(apitest.Request{Method: "POST", Path: stage, Token: p.operator, Body: map[string]string{"to": "uji_coba"}, Header: map[string]string{"If-Match": `"7"`}})
@@ -149,6 +239,59 @@ func TestBadInput(t *testing.T) {
 		}
 		if after := s.Head(); after != before {
 			t.Errorf("the reused key appended %d commits", after-before)
+		}
+	})
+
+	t.Run("a request refused for its body does not use up its Idempotency-Key", func(t *testing.T) {
+		key := map[string]string{"Idempotency-Key": "koreksi-1"}
+		bad := s.Do(apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Header: key,
+			Body: innovationBody(own, "Inovasi\u202eKoreksi", "2025-01-02")})
+		if bad.Status != 422 {
+			t.Fatalf("bad body: %d %s", bad.Status, bad.Body)
+		}
+		malformed := s.Do(apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Header: key, Body: `{"name":`})
+		if malformed.Status != 400 {
+			t.Fatalf("malformed body: %d %s", malformed.Status, malformed.Body)
+		}
+		fixed := s.Do(apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Header: key,
+			Body: innovationBody(own, "Inovasi Koreksi", "2025-01-02")})
+		if fixed.Status != http.StatusCreated {
+			t.Errorf("corrected retry with the same key: %d %s", fixed.Status, fixed.Body)
+		}
+	})
+
+	t.Run("a request refused by authorisation does not use up its Idempotency-Key", func(t *testing.T) {
+		key := map[string]string{"Idempotency-Key": "koreksi-2"}
+		wrong := s.Do(apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Header: key,
+			Body: innovationBody(other, "Inovasi Daerah Lain", "2025-01-02")})
+		if wrong.Status != 403 {
+			t.Fatalf("another region: %d %s", wrong.Status, wrong.Body)
+		}
+		fixed := s.Do(apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Header: key,
+			Body: innovationBody(own, "Inovasi Daerah Sendiri", "2025-01-02")})
+		if fixed.Status != http.StatusCreated {
+			t.Errorf("corrected retry with the same key: %d %s", fixed.Status, fixed.Body)
+		}
+		other := s.Do(apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Header: key,
+			Body: innovationBody(own, "Inovasi Ketiga", "2025-01-02")})
+		if pr := problemOf(t, other); other.Status != 422 || pr.Code != "idempotency_key_reused" {
+			t.Errorf("a third body after success: %d %s", other.Status, pr.Code)
+		}
+	})
+
+	t.Run("compares bodies as JSON values", func(t *testing.T) {
+		key := map[string]string{"Idempotency-Key": "indentasi-1"}
+		body := innovationBody(own, "Inovasi Indentasi", "2025-01-02")
+		compact, _ := json.Marshal(body)
+		indented, _ := json.MarshalIndent(body, "", "    ")
+		first := s.Do(apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Header: key, Body: string(compact)})
+		before := s.Head()
+		again := s.Do(apitest.Request{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Header: key, Body: string(indented)})
+		if first.Status != http.StatusCreated || again.Status != http.StatusCreated || again.Header.Get("Idempotent-Replayed") != "true" {
+			t.Errorf("first %d, re-indented copy %d replayed=%q: %s", first.Status, again.Status, again.Header.Get("Idempotent-Replayed"), again.Body)
+		}
+		if s.Head() != before {
+			t.Error("the re-indented copy appended")
 		}
 	})
 

@@ -20,6 +20,7 @@ const (
 	ctxCorrelationID
 	ctxActor
 	ctxRecord
+	ctxSignedIn // a valid token was presented
 )
 
 var safeID = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
@@ -41,6 +42,13 @@ func actorFrom(ctx context.Context) domain.Actor {
 		return a
 	}
 	return domain.Actor{UserID: "anonymous", Role: domain.RolePublic}
+}
+
+// signedIn reports whether the request presented a valid token (an actor
+// of the public role may have one).
+func signedIn(ctx context.Context) bool {
+	ok, _ := ctx.Value(ctxSignedIn).(bool)
+	return ok
 }
 
 func newID() string {
@@ -195,8 +203,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		token, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok {
+		// The scheme is case-insensitive (RFC 9110, section 11.1).
+		scheme, token, ok := strings.Cut(strings.TrimSpace(h), " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") {
 			writeError(w, r, domain.Errorf(codeUnauthenticated, "use an Authorization: Bearer <token> header"), s.log)
 			return
 		}
@@ -208,6 +217,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		if rec := recordOf(r.Context()); rec != nil {
 			rec.actor = &actor
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxActor, actor)))
+		ctx := context.WithValue(r.Context(), ctxActor, actor)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, ctxSignedIn, true)))
 	})
 }

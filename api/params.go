@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jejak-id/jejak/domain"
+	"github.com/jejak-id/jejak/projections"
 )
 
 // query reads typed query parameters, collecting every problem.
@@ -46,17 +47,23 @@ func (q *query) uint(name string, def uint64) uint64 {
 	return n
 }
 
+// date reads a date or an RFC 3339 time within the instants time travel
+// can resolve (projections.MinAsOf..MaxAsOf).
 func (q *query) date(name string) time.Time {
 	v := q.str(name)
 	if v == "" {
 		return time.Time{}
 	}
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return t
-	}
-	t, err := time.Parse(time.DateOnly, v)
+	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {
-		q.p.Add(name, "must be a date (2025-08-06) or an RFC 3339 time")
+		if t, err = time.Parse(time.DateOnly, v); err != nil {
+			q.p.Add(name, "must be a date (2025-08-06) or an RFC 3339 time")
+			return time.Time{}
+		}
+	}
+	if t.Before(projections.MinAsOf) || t.Add(24*time.Hour).After(projections.MaxAsOf) {
+		q.p.Add(name, "must be between %s and %s", projections.MinAsOf.Format(time.DateOnly), projections.MaxAsOf.Format(time.DateOnly))
+		return time.Time{}
 	}
 	return t
 }
@@ -65,7 +72,7 @@ func (q *query) region(name string) string {
 	v := q.str(name)
 	if v != "" {
 		if _, ok := domain.LookupRegion(v); !ok {
-			q.p.Add(name, "no region with Kemendagri code %q", v)
+			q.p.Add(name, "no region with Kemendagri code %s", domain.Quote(v))
 		}
 	}
 	return v
@@ -83,12 +90,30 @@ func pathYear(r *http.Request) (int, error) {
 	return y, nil
 }
 
+// pathID reads the {id} path segment of an innovation or a Bimtek session:
+// an id of the aggregate id grammar (CodeInvalid naming "id" otherwise, so
+// that nothing else reaches the store).
+func pathID(r *http.Request) (string, error) {
+	id := r.PathValue("id")
+	if !domain.ValidID(id) {
+		return "", &domain.Error{Code: domain.CodeInvalid, Message: "the id in the path is not valid",
+			Problems: []domain.FieldProblem{{Field: "id", Message: domain.IDGrammar}}}
+	}
+	return id, nil
+}
+
+// checkID adds a problem for an id given in a body field, unless it is
+// empty (required ids are checked by the domain) or of the id grammar.
+func checkID(p *domain.Problems, field, id string) {
+	p.Check(id == "" || domain.ValidID(id), field, domain.IDGrammar)
+}
+
 // pathRegion reads the {region} or {code} path segment.
 func pathRegion(r *http.Request, name string) (domain.Region, error) {
 	code := r.PathValue(name)
 	g, ok := domain.LookupRegion(code)
 	if !ok {
-		return domain.Region{}, domain.Errorf(domain.CodeNotFound, "no region with Kemendagri code %q", code)
+		return domain.Region{}, domain.Errorf(domain.CodeNotFound, "no region with Kemendagri code %s", domain.Quote(code))
 	}
 	return g, nil
 }

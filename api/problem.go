@@ -65,6 +65,18 @@ type ProblemField struct {
 	Message string `json:"message"`
 }
 
+// statusOf is the status problemFor gives err.
+func statusOf(err error) int {
+	var de *domain.Error
+	if !errors.As(err, &de) {
+		return http.StatusInternalServerError
+	}
+	if status, ok := statusByCode[de.Code]; ok {
+		return status
+	}
+	return http.StatusInternalServerError
+}
+
 // problemFor turns any error into a Problem. Errors that are not a
 // *domain.Error become a generic 500; their text goes only to the log.
 func problemFor(r *http.Request, err error, log *slog.Logger) Problem {

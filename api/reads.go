@@ -343,7 +343,10 @@ func (s *Server) listInnovations(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getInnovation(w http.ResponseWriter, r *http.Request) error {
-	id := r.PathValue("id")
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
 	ix, _, err := s.index(r)
 	if err != nil {
 		return err
@@ -422,11 +425,15 @@ func (s *Server) listSessions(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getSession(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
 	ix, _, err := s.index(r)
 	if err != nil {
 		return err
 	}
-	sess, err := ix.Session(r.PathValue("id"))
+	sess, err := ix.Session(id)
 	if err != nil {
 		return err
 	}

@@ -5,10 +5,7 @@
 package api
 
 import (
-	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -178,7 +175,13 @@ func (s *Server) handle(rt route) http.Handler {
 			rec.route = name
 		}
 		if !rt.public && actorFrom(r.Context()).Role == domain.RolePublic {
-			writeError(w, r, domain.Errorf(codeUnauthenticated, "sign in with a token to use %s", rt.pattern), s.log)
+			// Without a token: 401, sign in. With a valid token of the
+			// public role: 403, the role may not do this.
+			if signedIn(r.Context()) {
+				writeError(w, r, domain.Errorf(domain.CodeForbidden, "role public may not use %s", rt.pattern), s.log)
+			} else {
+				writeError(w, r, domain.Errorf(codeUnauthenticated, "sign in with a token to use %s", rt.pattern), s.log)
+			}
 			return
 		}
 		if r.Body != nil {
@@ -188,11 +191,15 @@ func (s *Server) handle(rt route) http.Handler {
 			writeError(w, r, err, s.log)
 			return
 		}
-		if err := s.checkIdempotencyKey(r); err != nil {
+		claim, err := s.claimIdempotencyKey(r)
+		if err != nil {
 			writeError(w, r, err, s.log)
 			return
 		}
 		if err := rt.fn(w, r); err != nil {
+			if status := statusOf(err); claim != nil && status >= 400 && status < 500 {
+				s.releaseIdempotencyKey(r, claim)
+			}
 			writeError(w, r, err, s.log)
 		}
 	})
@@ -217,50 +224,6 @@ func (s *Server) metricsz(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// decodeJSON reads exactly one JSON object into v, refusing unknown fields,
-// wrong types, trailing data and oversize bodies with clear problems.
-func decodeJSON(r *http.Request, v any) error {
-	// Bodies are always JSON; a form or file upload is refused, other
-	// content types (curl's default among them) are read as JSON.
-	if ct := r.Header.Get("Content-Type"); strings.HasPrefix(ct, "multipart/") {
-		return domain.Errorf(codeMalformed, "send the body as application/json, not %q", ct)
-	}
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
-	if err == nil && dec.More() {
-		err = errors.New("trailing data after the JSON object")
-	}
-	if err == nil {
-		if _, tail := dec.Token(); tail != io.EOF {
-			err = errors.New("trailing data after the JSON object")
-		}
-	}
-	if err == nil {
-		return nil
-	}
-	var tooBig *http.MaxBytesError
-	var syntax *json.SyntaxError
-	var typeErr *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &tooBig):
-		return domain.Errorf(domain.CodeTooLarge, "the request body is larger than %d bytes", tooBig.Limit)
-	case errors.Is(err, io.EOF):
-		return domain.Errorf(codeMalformed, "the request body is empty; send a JSON object")
-	case errors.As(err, &syntax):
-		return domain.Errorf(codeMalformed, "the body is not valid JSON (at byte %d)", syntax.Offset)
-	case errors.As(err, &typeErr):
-		return &domain.Error{Code: codeMalformed, Message: "a field has the wrong type",
-			Problems: []domain.FieldProblem{{Field: typeErr.Field, Message: fmt.Sprintf("must be %s, not %s", typeErr.Type, typeErr.Value)}}}
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return &domain.Error{Code: codeMalformed, Message: "the body has a field this endpoint does not know",
-			Problems: []domain.FieldProblem{{Field: field, Message: "unknown field"}}}
-	default:
-		return domain.Errorf(codeMalformed, "the body could not be read as JSON")
-	}
-}
-
 // readOptions are the query parameters every read accepts.
 type readOptions struct {
 	AsOf projections.AsOf
@@ -273,7 +236,10 @@ func (s *Server) parseRead(r *http.Request) (readOptions, error) {
 	var p domain.Problems
 	if v := q.Get("as_of"); v != "" {
 		asOf, err := projections.ParseAsOf(v)
-		if err != nil {
+		switch {
+		case errors.Is(err, projections.ErrAsOfRange):
+			p.Add("as_of", "must be between %s and %s", projections.MinAsOf.Format(time.DateOnly), projections.MaxAsOf.Format(time.DateOnly))
+		case err != nil:
 			p.Add("as_of", "must be an RFC 3339 time (2025-08-06T00:00:00+07:00), a date (2025-08-06) or a stream position")
 		}
 		opts.AsOf = asOf

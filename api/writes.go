@@ -108,7 +108,7 @@ func (s *Server) proposeInnovation(w http.ResponseWriter, r *http.Request) error
 	var p domain.Problems
 	on := parseDate(&p, "proposed_on", req.ProposedOn)
 	if _, ok := domain.LookupRegion(req.Region); !ok {
-		p.Add("region", "no region with Kemendagri code %q", req.Region)
+		p.Add("region", "no region with Kemendagri code %s", domain.Quote(req.Region))
 	}
 	if err := p.Err(); err != nil {
 		return err
@@ -129,9 +129,12 @@ func (s *Server) advanceStage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
 	var p domain.Problems
 	on := parseDate(&p, "on", req.On)
-	id := r.PathValue("id")
 	cmd := domain.StageCommand{CommandMeta: m, InnovationID: id, On: on}
 	var res domain.CommitResult
 	switch domain.Stage(req.To) {
@@ -163,12 +166,15 @@ func (s *Server) withdrawInnovation(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
 	var p domain.Problems
 	on := parseDate(&p, "on", req.On)
 	if err := p.Err(); err != nil {
 		return err
 	}
-	id := r.PathValue("id")
 	res, err := s.service.WithdrawInnovation(r.Context(), domain.WithdrawInnovationCommand{CommandMeta: m, InnovationID: id, Reason: req.Reason, On: on})
 	return s.written(w, r, http.StatusOK, id, "", res, err)
 }
@@ -185,15 +191,18 @@ func (s *Server) recordReplication(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	origin, err := pathID(r)
+	if err != nil {
+		return err
+	}
 	var p domain.Problems
 	on := parseDate(&p, "on", req.On)
 	if _, ok := domain.LookupRegion(req.AdopterRegion); !ok {
-		p.Add("adopter_region", "no region with Kemendagri code %q", req.AdopterRegion)
+		p.Add("adopter_region", "no region with Kemendagri code %s", domain.Quote(req.AdopterRegion))
 	}
 	if err := p.Err(); err != nil {
 		return err
 	}
-	origin := r.PathValue("id")
 	cmd := domain.RecordReplicationCommand{CommandMeta: m, OriginInnovationID: origin, AdopterRegion: req.AdopterRegion, On: on}
 	if req.Unit != "" {
 		view, err := s.service.Innovation(r.Context(), origin)
@@ -235,6 +244,11 @@ func (s *Server) submitAnswer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	var p domain.Problems
+	checkID(&p, "innovation_id", req.InnovationID)
+	if err := p.Err(); err != nil {
+		return err
+	}
 	res, err := s.service.SubmitAnswer(r.Context(), domain.SubmitAnswerCommand{CommandMeta: m, Year: year, Region: g.Code,
 		Indicator: req.Indicator, InnovationID: req.InnovationID, Option: req.Option,
 		Evidence: domain.Evidence{DocumentRef: req.Evidence.DocumentRef, Link: req.Evidence.Link, Note: req.Evidence.Note}})
@@ -263,6 +277,11 @@ func (s *Server) verifyAnswer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	var p domain.Problems
+	checkID(&p, "innovation_id", req.InnovationID)
+	if err := p.Err(); err != nil {
+		return err
+	}
 	res, err := s.service.VerifyAnswer(r.Context(), domain.VerifyAnswerCommand{CommandMeta: m, Year: year, Region: g.Code,
 		Indicator: req.Indicator, InnovationID: req.InnovationID, Decision: domain.Decision(req.Decision),
 		Option: req.Option, Reason: req.Reason})
@@ -282,6 +301,12 @@ func (s *Server) rejectInnovation(w http.ResponseWriter, r *http.Request) error 
 	var req rejectionRequest
 	m, err := readCommand(r, &req)
 	if err != nil {
+		return err
+	}
+	var p domain.Problems
+	p.Check(req.InnovationID != "", "innovation_id", "is required")
+	checkID(&p, "innovation_id", req.InnovationID)
+	if err := p.Err(); err != nil {
 		return err
 	}
 	res, err := s.service.RejectInnovation(r.Context(), domain.RejectInnovationCommand{CommandMeta: m, Year: year,
@@ -310,7 +335,7 @@ func (s *Server) scheduleBimtek(w http.ResponseWriter, r *http.Request) error {
 	on := parseDate(&p, "date", req.Date)
 	p.Check(req.Date != "", "date", "is required")
 	if _, ok := domain.LookupRegion(req.Region); !ok {
-		p.Add("region", "no region with Kemendagri code %q", req.Region)
+		p.Add("region", "no region with Kemendagri code %s", domain.Quote(req.Region))
 	}
 	if err := p.Err(); err != nil {
 		return err
@@ -337,7 +362,10 @@ func (s *Server) recordAttendance(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	id := r.PathValue("id")
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
 	res, err := s.service.RecordAttendance(r.Context(), domain.RecordAttendanceCommand{CommandMeta: m, SessionID: id,
 		Participant: domain.Participant{Name: req.Name, Unit: req.Unit, Role: req.Role}})
 	return s.written(w, r, http.StatusOK, id, "", res, err)
@@ -354,7 +382,10 @@ func (s *Server) closeBimtek(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	id := r.PathValue("id")
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
 	res, err := s.service.CloseBimtek(r.Context(), domain.CloseBimtekCommand{CommandMeta: m, SessionID: id})
 	return s.written(w, r, http.StatusOK, id, "", res, err)
 }

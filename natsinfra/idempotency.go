@@ -40,20 +40,41 @@ func OpenIdempotencyKeys(ctx context.Context, nc *nats.Conn, replicas int, ttl t
 
 // Claim records fingerprint for key unless the key is known, and returns the
 // fingerprint recorded first (equal to fingerprint for a new key or a true
-// retry).
-func (k *IdempotencyKeys) Claim(ctx context.Context, key, fingerprint string) (string, error) {
-	sum := sha256.Sum256([]byte(key))
-	name := hex.EncodeToString(sum[:])
-	_, err := k.kv.Create(ctx, name, []byte(fingerprint))
+// retry) and, when this call recorded it, the record's revision (0
+// otherwise). A released key is new again.
+func (k *IdempotencyKeys) Claim(ctx context.Context, key, fingerprint string) (string, uint64, error) {
+	name := keyName(key)
+	rev, err := k.kv.Create(ctx, name, []byte(fingerprint))
 	if err == nil {
-		return fingerprint, nil
+		return fingerprint, rev, nil
 	}
 	if !errors.Is(err, jetstream.ErrKeyExists) {
-		return "", Translate("claim idempotency key", err)
+		return "", 0, Translate("claim idempotency key", err)
 	}
 	entry, err := k.kv.Get(ctx, name)
-	if err != nil {
-		return "", Translate("read idempotency key", err)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		// released between Create and Get: claim it again
+		return k.Claim(ctx, key, fingerprint)
 	}
-	return string(entry.Value()), nil
+	if err != nil {
+		return "", 0, Translate("read idempotency key", err)
+	}
+	return string(entry.Value()), 0, nil
+}
+
+// Release deletes key if its record is still the one made at revision
+// (never a later claim's). A key already gone is no error.
+func (k *IdempotencyKeys) Release(ctx context.Context, key string, revision uint64) error {
+	err := k.kv.Delete(ctx, keyName(key), jetstream.LastRevision(revision))
+	if err != nil && !errors.Is(err, jetstream.ErrKeyNotFound) {
+		return Translate("release idempotency key", err)
+	}
+	return nil
+}
+
+// keyName hashes a key (any visible ASCII, up to 255 characters, prefixed
+// with the user) into a valid KV key.
+func keyName(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:])
 }

@@ -2,6 +2,7 @@ package projections
 
 import (
 	"errors"
+	"math"
 	"strconv"
 	"time"
 
@@ -49,17 +50,34 @@ func (a AsOf) String() string {
 	}
 }
 
+// The instants time travel can resolve: the timeline keeps times as Unix
+// nanoseconds, which cover 1677-09-21 to 2262-04-11 (UTC).
+var (
+	MinAsOf = time.Unix(0, math.MinInt64).UTC()
+	MaxAsOf = time.Unix(0, math.MaxInt64).UTC()
+)
+
+// ErrAsOfRange is ParseAsOf's error for a well-formed instant outside
+// MinAsOf..MaxAsOf.
+var ErrAsOfRange = errors.New("as_of: outside the instants Jejak can represent")
+
 // ParseAsOf reads an RFC 3339 time, a date (the end of that day in WIB), or
-// a positive stream position.
+// a positive stream position. An instant outside MinAsOf..MaxAsOf is
+// ErrAsOfRange; one in the future is valid and selects the current state.
 func ParseAsOf(s string) (AsOf, error) {
 	if n, err := strconv.ParseUint(s, 10, 64); err == nil && n > 0 {
 		return AsOf{Position: n}, nil
 	}
+	var at time.Time
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return AsOf{Time: t}, nil
+		at = t
+	} else if d, err := time.ParseInLocation(time.DateOnly, s, wib); err == nil {
+		at = d.Add(24*time.Hour - time.Nanosecond)
+	} else {
+		return AsOf{}, errors.New("as_of: not a time, date or position")
 	}
-	if d, err := time.ParseInLocation(time.DateOnly, s, wib); err == nil {
-		return AsOf{Time: d.Add(24*time.Hour - time.Nanosecond)}, nil
+	if at.Before(MinAsOf) || at.After(MaxAsOf) {
+		return AsOf{}, ErrAsOfRange
 	}
-	return AsOf{}, errors.New("as_of: not a time, date or position")
+	return AsOf{Time: at}, nil
 }

@@ -249,7 +249,7 @@ func (j *Jobs) Get(ctx context.Context, id string) (Job, error) {
 			return job, nil
 		}
 	}
-	return Job{}, domain.Errorf(domain.CodeNotFound, "no export %s", id)
+	return Job{}, domain.Errorf(domain.CodeNotFound, "no export %s", domain.Quote(id))
 }
 
 // Archive returns the zip file of a finished export (CodeNotFound while it

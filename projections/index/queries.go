@@ -162,7 +162,7 @@ func (x *Index) Innovation(id string, now time.Time) (InnovationDetail, error) {
 	defer x.mu.RUnlock()
 	inn, ok := x.state.Innovations[id]
 	if !ok {
-		return InnovationDetail{}, domain.Errorf(domain.CodeNotFound, "no innovation %s", id)
+		return InnovationDetail{}, domain.Errorf(domain.CodeNotFound, "no innovation %s", domain.Quote(id))
 	}
 	d := InnovationDetail{InnovationSummary: summary(inn), Problem: "", Timeline: []StageStep{}, Answers: []AnswerDetail{},
 		Version: inn.Version}
@@ -304,7 +304,7 @@ func (x *Index) Session(id string) (Session, error) {
 	defer x.mu.RUnlock()
 	s, ok := x.state.Sessions[id]
 	if !ok {
-		return Session{}, domain.Errorf(domain.CodeNotFound, "no Bimtek session %s", id)
+		return Session{}, domain.Errorf(domain.CodeNotFound, "no Bimtek session %s", domain.Quote(id))
 	}
 	return session(s, true), nil
 }

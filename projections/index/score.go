@@ -25,7 +25,7 @@ func (x *Index) Score(year int, region string) (RegionScore, error) {
 		return RegionScore{}, domain.Errorf(domain.CodeNotFound, "no assessment period for %d", year)
 	}
 	if _, ok := domain.LookupRegion(region); !ok {
-		return RegionScore{}, domain.Errorf(domain.CodeNotFound, "no region with code %q", region)
+		return RegionScore{}, domain.Errorf(domain.CodeNotFound, "no region with code %s", domain.Quote(region))
 	}
 	res, err := x.score(year, region)
 	if err != nil {

@@ -3,6 +3,7 @@ package kemendagri
 import (
 	"bytes"
 	"encoding/csv"
+	"strings"
 )
 
 // writeCSV renders g as RFC 4180 CSV: UTF-8 without a byte order mark, comma
@@ -13,9 +14,16 @@ import (
 // digits ("12.345", IID "78.50") whatever the reader's locale, dates are
 // "YYYY-MM-DD", flags "Ya"/"Tidak", and a rank of 0 (not ranked) is empty.
 // There is no BOM because it corrupts the first header for most parsers;
-// people who open files in Excel should use export.xlsx. Texts are written
-// as they are: a value starting with '=' is not defused against spreadsheet
-// formula injection, since that would change the data.
+// people who open files in Excel should use export.xlsx.
+//
+// Formula injection: a text cell (a name, unit, title... anything people
+// typed) that starts with '=', '+', '-', '@', a tab or a carriage return
+// is written with a leading apostrophe ("'=HYPERLINK(...)"), as OWASP's
+// CSV injection guidance recommends, so a spreadsheet shows it as text
+// instead of running it. Numbers and dates are Jejak's own and are never
+// changed. export.json and export.xlsx (whose text cells are typed as text,
+// never formulas) keep the text as it is; `jejak verify` rebuilds the CSV
+// with this same writer, so it compares like with like.
 func writeCSV(g grid) ([]byte, error) {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
@@ -30,7 +38,7 @@ func writeCSV(g grid) ([]byte, error) {
 	record := make([]string, len(g.columns))
 	for _, row := range g.rows {
 		for i, c := range row {
-			record[i] = c.text
+			record[i] = csvText(c)
 		}
 		if err := w.Write(record); err != nil {
 			return nil, err
@@ -38,4 +46,13 @@ func writeCSV(g grid) ([]byte, error) {
 	}
 	w.Flush()
 	return buf.Bytes(), w.Error()
+}
+
+// csvText is the text CSV writes for c: text cells that a spreadsheet would
+// read as a formula are neutralised with a leading apostrophe.
+func csvText(c cell) string {
+	if c.kind == textCell && c.text != "" && strings.ContainsRune("=+-@\t\r", rune(c.text[0])) {
+		return "'" + c.text
+	}
+	return c.text
 }

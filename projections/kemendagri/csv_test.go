@@ -43,6 +43,43 @@ func TestCSV(t *testing.T) {
 		}
 	})
 
+	t.Run("neutralises text a spreadsheet would run as a formula", func(t *testing.T) {
+		tables := sampleTables()
+		names := []string{"=HYPERLINK(\"http://x.example\",\"klik\")", "+1", "-1", "@SUM(A1)", "\tTab", "Biasa - aman", ""}
+		for i, name := range names {
+			tables.Innovations[i%len(tables.Innovations)].Name = name
+			tables.Innovations[i%len(tables.Innovations)].Unit = name
+			files, _ := MustBuild(t, tables, sampleMeta())
+			records, err := csv.NewReader(bytes.NewReader(fileNamed(t, files, "inovasi.csv"))).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := name
+			if name != "" && strings.ContainsRune("=+-@\t", rune(name[0])) {
+				want = "'" + name
+			}
+			found := false
+			for _, r := range records[1:] {
+				if r[0] == tables.Innovations[i%len(tables.Innovations)].ID {
+					found = true
+					if r[1] != want || r[4] != want {
+						t.Errorf("%q written as name %q, unit %q; want %q", name, r[1], r[4], want)
+					}
+				}
+			}
+			if !found {
+				t.Fatalf("innovation %s not written", tables.Innovations[i%len(tables.Innovations)].ID)
+			}
+			if name != "" && !bytes.Contains(fileNamed(t, files, "export.json"), []byte(strings.ReplaceAll(strings.ReplaceAll(mustJSON(t, name), "<", `\u003c`), ">", `\u003e`))) {
+				t.Errorf("export.json does not keep %q as it is", name)
+			}
+		}
+		// numbers are Jejak's own: a negative decimal is not text
+		if got := read(t, "daerah.csv")[1][5]; strings.HasPrefix(got, "'") {
+			t.Errorf("a decimal was neutralised: %q", got)
+		}
+	})
+
 	t.Run("sorts rows and writes exact decimals, empty ranks and natural indicator order", func(t *testing.T) {
 		regions := read(t, "daerah.csv")
 		want := [][]string{
@@ -121,4 +158,13 @@ func TestDecimal(t *testing.T) {
 			}
 		}
 	})
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -41,7 +41,10 @@ type cell struct {
 // text makes a text cell. Line ends become "\n" and characters that XML 1.0
 // cannot carry (control characters other than tab and newline, invalid
 // UTF-8) become U+FFFD, so CSV and XLSX carry the same text (export.json
-// keeps the original).
+// keeps the original; the CSV writer only adds an apostrophe before text
+// that would read as a formula, see writeCSV). Jejak refuses such
+// characters at the boundary since issue 14; this keeps older history
+// exportable.
 func text(s string) cell { return cell{kind: textCell, text: cleanText(s)} }
 
 func cleanText(s string) string {
