@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every native Go fuzz target for a bounded time (FUZZTIME, default
+# 10s each; the whole step stays under 3 minutes on CI's 2 cores). A crash
+# fails the step; go test writes the input to the package's
+# testdata/fuzz/<Target>/, where it is kept as a regression seed once fixed.
+# Minimising new interesting inputs is cut short, so that the time goes to
+# fuzzing (crashers are still minimised within that bound).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+fuzztime="${FUZZTIME:-10s}"
+targets=(
+  "./domain FuzzText"
+  "./domain FuzzIdentifiers"
+  "./eventstore FuzzEnvelope"
+  "./eventstore FuzzAggregateID"
+  "./projections FuzzCheckpoint"
+  "./projections FuzzParseAsOf"
+  "./projections/index FuzzIndexState"
+  "./projections/kemendagri FuzzCompareFile"
+  "./api FuzzDecodeBody"
+  "./api FuzzWrites"
+  "./api FuzzReads"
+)
+# Every FuzzXxx in the module must be listed above.
+found=$(grep -rhoE --include='*_test.go' '^func (Fuzz[A-Za-z0-9_]+)\(' . | sed -E 's/^func (Fuzz[A-Za-z0-9_]+)\(/\1/' | sort)
+listed=$(for t in "${targets[@]}"; do echo "${t#* }"; done | sort)
+if [ "$found" != "$listed" ]; then
+  echo "scripts/fuzz.sh does not list every fuzz target:"
+  diff <(echo "$listed") <(echo "$found") || true
+  exit 1
+fi
+start=$SECONDS
+for t in "${targets[@]}"; do
+  pkg="${t% *}" name="${t#* }"
+  echo "-- $name ($pkg, $fuzztime)"
+  go test "$pkg" -run='^$' -fuzz="^${name}\$" -fuzztime="$fuzztime" -fuzzminimizetime=1s 2>&1 | tail -n 3
+done
+echo "fuzzing took $((SECONDS - start))s"
