@@ -95,7 +95,7 @@ func pathYear(r *http.Request) (int, error) {
 // that nothing else reaches the store).
 func pathID(r *http.Request) (string, error) {
 	id := r.PathValue("id")
-	if !domain.ValidID(id) {
+	if !domain.ValidAggregateID(id) {
 		return "", &domain.Error{Code: domain.CodeInvalid, Message: "the id in the path is not valid",
 			Problems: []domain.FieldProblem{{Field: "id", Message: domain.IDGrammar}}}
 	}
@@ -105,7 +105,7 @@ func pathID(r *http.Request) (string, error) {
 // checkID adds a problem for an id given in a body field, unless it is
 // empty (required ids are checked by the domain) or of the id grammar.
 func checkID(p *domain.Problems, field, id string) {
-	p.Check(id == "" || domain.ValidID(id), field, domain.IDGrammar)
+	p.Check(id == "" || domain.ValidAggregateID(id), field, domain.IDGrammar)
 }
 
 // pathRegion reads the {region} or {code} path segment.

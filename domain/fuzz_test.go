@@ -48,16 +48,16 @@ func FuzzText(f *testing.F) {
 	})
 }
 
-// FuzzIdentifiers: ids that pass ValidID are short and safe in a NATS
+// FuzzIdentifiers: ids that pass ValidAggregateID are short and safe in a NATS
 // subject token; Quote never echoes more than 64 characters.
 func FuzzIdentifiers(f *testing.F) {
 	for _, s := range []string{"18.04", "2025-18.04", "0190a5e2-7c1d-7b3e-8f00-000000000001", "a*b", "a>b", "a b", "_x", "", strings.Repeat("a", 129), "\xff"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, id string) {
-		if ValidID(id) {
+		if ValidAggregateID(id) {
 			if len(id) == 0 || len(id) > 128 || strings.ContainsAny(id, "*> \t\r\n_") {
-				t.Fatalf("ValidID accepted %q", id)
+				t.Fatalf("ValidAggregateID accepted %q", id)
 			}
 		}
 		q := Quote(id)

@@ -2,7 +2,6 @@ package domain
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -84,15 +83,8 @@ func forbiddenRune(r rune, multiline bool) string {
 	return ""
 }
 
-// idPattern is the grammar of aggregate ids (the event store enforces the
-// same): 1-128 letters, digits, '.' or '-', starting with a letter or digit.
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9.-]{0,127}$`)
-
-// ValidID reports whether id has the grammar of an aggregate id ("18.04",
-// "2025-18.04", a UUID).
-func ValidID(id string) bool { return idPattern.MatchString(id) }
-
-// IDGrammar describes ValidID's grammar for problems.
+// IDGrammar describes the grammar of aggregate ids (ValidAggregateID) for
+// problems.
 const IDGrammar = "must be 1 to 128 letters, digits, '.' or '-', starting with a letter or digit"
 
 // Quote renders an identifier or value given by a caller for a message: in

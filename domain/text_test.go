@@ -3,8 +3,10 @@ package domain_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jejak-id/jejak/domain"
+	"github.com/jejak-id/jejak/internal/testsupport"
 )
 
 // proposeWith proposes an innovation whose details are changed by edit and
@@ -12,7 +14,7 @@ import (
 func proposeWith(edit func(*domain.InnovationDetails)) (domain.InnovationProposed, error) {
 	d := details()
 	edit(&d)
-	in, err := domain.ProposeInnovation("inn-1", "18.01", d, day(2022, 1, 10), domain.InnovationOrigin{})
+	in, err := domain.ProposeInnovation("inn-1", "18.01", d, testsupport.Day("2022-01-10"), domain.InnovationOrigin{})
 	if err != nil {
 		return domain.InnovationProposed{}, err
 	}
@@ -91,17 +93,17 @@ func TestTextRules(t *testing.T) {
 
 	t.Run("applies to evidence, reasons, sessions and attendees", func(t *testing.T) {
 		in := MustInnovation(t, domain.StageProposed)
-		err := in.Withdraw("alasan\u202e", day(2022, 2, 1))
+		err := in.Withdraw("alasan\u202e", testsupport.Day("2022-02-01"))
 		if f := problemFields(err); len(f) != 1 || f[0] != "reason" {
 			t.Errorf("withdraw: %v", err)
 		}
 		_, err = domain.ScheduleBimtek("s-1", domain.BimtekPlan{Region: "18.04", Title: "Bimtek\nIID", Kind: domain.SessionBimtek,
-			Date: day(2025, 8, 6), Venue: "Aula", Organiser: "Brida", Mode: domain.ModeLuring, Speakers: []string{"ok", "x\x00"}})
+			Date: testsupport.Day("2025-08-06"), Venue: "Aula", Organiser: "Brida", Mode: domain.ModeLuring, Speakers: []string{"ok", "x\x00"}})
 		if f := problemFields(err); strings.Join(f, ",") != "title,speakers[1]" {
 			t.Errorf("schedule: %v", err)
 		}
 		b, err := domain.ScheduleBimtek("s-1", domain.BimtekPlan{Region: "18.04", Title: "Bimtek IID", Kind: domain.SessionBimtek,
-			Date: day(2025, 8, 6), Venue: "Aula", Organiser: "Brida", Mode: domain.ModeLuring})
+			Date: testsupport.Day("2025-08-06"), Venue: "Aula", Organiser: "Brida", Mode: domain.ModeLuring})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -127,9 +129,9 @@ func TestDateRanges(t *testing.T) {
 		y    int
 	}{{"0000-01-01", 0}, {"1900-01-01", 1900}, {"1999-12-31", 1999}, {"2101-01-01", 2101}} {
 		t.Run("refuses a proposal dated "+on.name, func(t *testing.T) {
-			d := day(on.y, 1, 1)
+			d := time.Date(on.y, 1, 1, 0, 0, 0, 0, time.UTC)
 			if on.name == "1999-12-31" {
-				d = day(1999, 12, 31)
+				d = testsupport.Day("1999-12-31")
 			}
 			_, err := domain.ProposeInnovation("inn-1", "18.01", details(), d, domain.InnovationOrigin{})
 			if f := problemFields(err); len(f) != 1 || f[0] != "proposed_on" {
@@ -138,20 +140,20 @@ func TestDateRanges(t *testing.T) {
 		})
 	}
 	t.Run("accepts 2000-01-01", func(t *testing.T) {
-		if _, err := domain.ProposeInnovation("inn-1", "18.01", details(), day(2000, 1, 1), domain.InnovationOrigin{}); err != nil {
+		if _, err := domain.ProposeInnovation("inn-1", "18.01", details(), testsupport.Day("2000-01-01"), domain.InnovationOrigin{}); err != nil {
 			t.Error(err)
 		}
 	})
 	t.Run("refuses a schedule outside its year and the next", func(t *testing.T) {
-		s := schedule2025()
-		s[5].End = day(2027, 1, 1)
+		s := testsupport.Schedule2025()
+		s[5].End = testsupport.Day("2027-01-01")
 		_, err := domain.OpenPeriod(2025, "iid-2025.1", s)
 		if f := problemFields(err); len(f) != 1 || f[0] != "schedule[5].end" {
 			t.Errorf("got %v", err)
 		}
 	})
 	t.Run("refuses a year outside 2000-2100", func(t *testing.T) {
-		_, err := domain.OpenPeriod(1999, "iid-2025.1", schedule2025())
+		_, err := domain.OpenPeriod(1999, "iid-2025.1", testsupport.Schedule2025())
 		if f := problemFields(err); len(f) == 0 || f[0] != "year" {
 			t.Errorf("got %v", err)
 		}
