@@ -52,7 +52,7 @@ func TestBackupRestoreUnderLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := keys.Claim(ctx, "kunci-contoh", "sidik-jari"); err != nil {
+	if _, _, err := keys.Claim(ctx, "kunci-contoh", "sidik-jari"); err != nil {
 		t.Fatal(err)
 	}
 
@@ -166,7 +166,7 @@ func TestBackupRestoreUnderLoad(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if first, err := keys.Claim(ctx, "kunci-contoh", "lain"); err != nil || first != "sidik-jari" {
+		if first, _, err := keys.Claim(ctx, "kunci-contoh", "lain"); err != nil || first != "sidik-jari" {
 			t.Errorf("the idempotency key from before the backup answers %q, %v", first, err)
 		}
 	})
