@@ -13,6 +13,7 @@ targets=(
   "./domain FuzzIdentifiers"
   "./eventstore FuzzEnvelope"
   "./eventstore FuzzAggregateID"
+  "./eventstore FuzzEnvelopeDecoding"
   "./projections FuzzCheckpoint"
   "./projections FuzzParseAsOf"
   "./projections/index FuzzIndexState"
