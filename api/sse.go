@@ -91,6 +91,10 @@ func (h *Hub) serveSSE(w http.ResponseWriter, r *http.Request, actor domain.Acto
 	if !ok {
 		return fmt.Errorf("response writer cannot stream")
 	}
+	// Subscribe before saying "connected": a client that writes as soon as
+	// it is told so must see the notice of that write.
+	ch := h.subscribe(actor)
+	defer h.unsubscribe(ch)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")
@@ -98,8 +102,6 @@ func (h *Hub) serveSSE(w http.ResponseWriter, r *http.Request, actor domain.Acto
 	fmt.Fprint(w, "retry: 3000\n: connected\n\n")
 	flusher.Flush()
 
-	ch := h.subscribe(actor)
-	defer h.unsubscribe(ch)
 	heartbeat := time.NewTicker(15 * time.Second)
 	defer heartbeat.Stop()
 	for {
