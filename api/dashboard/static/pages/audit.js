@@ -1,7 +1,7 @@
 // Jejak audit: the event timeline of an entity, a region or an actor, with
 // who, when, what changed (before/after) and the correlation id.
 import { h, fill, api, can, withQuery, field, table, loading, problemBox, errorText, fmtDate, fmtDateTime, fmtNum, eventLabel, roleLabel, shortId, stageLabel, affairLabel, formLabel, fieldLabel, entityLabel } from '../lib.js';
-import { regionLink } from './common.js';
+import { regionLink, eventYear } from './common.js';
 
 export const title = 'Jejak audit';
 
@@ -54,7 +54,7 @@ export function page(ctx) {
       [h('strong', {}, eventLabel[e.type] || e.type), h('br'), h('code', {}, e.type), ' ', shortId(e.event_id)],
       [entityLabel[e.aggregate_type] || e.aggregate_type, ' ',
         e.aggregate_type === 'innovation' ? h('a', { href: `#/inovasi/${e.aggregate_id}` }, shortId(e.aggregate_id)) : h('code', {}, e.aggregate_id),
-        subject(e.subject), e.region ? [h('br'), regionLink(e.region)] : ''],
+        subject(e.subject), e.region ? [h('br'), regionLink(e.region, undefined, { year: eventYear(e) })] : ''],
       [e.actor.user, h('br'), h('span', { class: 'hint' }, roleLabel[e.actor.role] || e.actor.role, e.actor.region ? ` ${e.actor.region}` : '')],
       changes(e.changes),
       e.correlation_id ? h('code', { class: 'wrap' }, e.correlation_id) : '–',

@@ -2,7 +2,7 @@
 import { h, fill, api, can, section, loading, problemBox, fmtIID, fmtNum, fmtDateTime, predicates, predicateClass,
   stageLabel, stageOrder, eventLabel, phaseLabel, shortId, entityLabel } from '../lib.js';
 import { bars } from '../chart.js';
-import { loadYears, pickYear, yearSelect, regionLink, readableYears, unpublished } from './common.js';
+import { loadYears, pickYear, yearSelect, regionLink, eventYear, readableYears, unpublished } from './common.js';
 
 export const title = 'Beranda';
 
@@ -67,7 +67,7 @@ function recentEvents(res) {
       h('strong', {}, eventLabel[e.type] || e.type), ' · ',
       e.aggregate_type === 'innovation' ? ['inovasi ', h('a', { href: `#/inovasi/${e.aggregate_id}` }, shortId(e.aggregate_id))]
         : `${(entityLabel[e.aggregate_type] || e.aggregate_type).toLowerCase()} ${e.aggregate_type === 'bimtek' ? '' : e.aggregate_id}`,
-      e.region ? [' · ', regionLink(e.region)] : null,
+      e.region ? [' · ', regionLink(e.region, undefined, { year: eventYear(e) })] : null,
       h('br'), h('span', { class: 'muted' }, `dicatat ${fmtDateTime(e.recorded_at)} oleh ${e.actor?.user || '?'} `), shortId(e.event_id)))),
     (res.items || []).length ? null : h('p', { class: 'muted' }, 'Belum ada peristiwa.'));
 }

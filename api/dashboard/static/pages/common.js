@@ -1,5 +1,5 @@
 // Pieces several pages share: the year picker and the period list.
-import { h, api, can, session, field, phaseLabel } from '../lib.js';
+import { h, api, can, session, field, phaseLabel, withQuery } from '../lib.js';
 
 // loadYears returns the assessment periods the viewer may read (the public
 // sees published years only), newest first.
@@ -34,7 +34,7 @@ export function yearSelect(years, year, onchange) {
 export function unpublished(year) {
   const own = session.me.region;
   return h('p', { class: 'notice info', id: 'unpublished' }, `Hasil ${year} belum diumumkan. Sampai diumumkan, setiap daerah hanya melihat hasilnya sendiri`,
-    own && can.readRegion(own) ? [': ', h('a', { href: `#/daerah/${own}?year=${year}` }, `hasil sementara daerah Anda (${own})`), '.'] : '.');
+    own && can.readRegion(own) ? [': ', h('a', { href: profileHref(own, { year }) }, `hasil sementara daerah Anda (${own})`), '.'] : '.');
 }
 
 // readableYears are the years whose results the viewer may read (of one
@@ -46,6 +46,21 @@ export function readableYears(years, wanted, code) {
   return { readable, hidden: hidden ? hidden.year : null };
 }
 
-export function regionLink(code, name) {
-  return h('a', { href: `#/daerah/${code}` }, name || code);
+// regionLink links a region's profile. ctx carries what the reader was
+// looking at (year, cluster) so that the profile opens on the same result:
+// a link from the 2024 ranking shows 2024, not the newest year.
+export function regionLink(code, name, ctx = {}) {
+  return h('a', { href: profileHref(code, ctx) }, name || code);
+}
+
+// profileHref is the address of a region's profile on a year (and cluster).
+export function profileHref(code, { year, cluster } = {}) {
+  return withQuery(`#/daerah/${code}`, { year, cluster });
+}
+
+// eventYear is the assessment year an event belongs to, if any (an
+// assessment's id is <year>-<region>), so its region link opens that year.
+export function eventYear(e) {
+  return e.aggregate_type === 'assessment' ? Number(String(e.aggregate_id).split('-')[0]) || undefined
+    : e.aggregate_type === 'period' ? Number(e.aggregate_id) || undefined : undefined;
 }

@@ -1,7 +1,7 @@
 // Profil daerah: a region's IID with the explainable breakdown, funnel,
 // Bimtek, score over time, an "as of" date, and the operator's write forms.
 import { h, fill, api, can, withQuery, field, table, section, loading, problemBox, badge, fmtIID, fmtDec, fmtNum, scoreText,
-  fmtDate, today, stageLabel, stageOrder, statusLabel, affairLabel, shortId, newKey, errorText } from '../lib.js';
+  fmtDate, today, clusterLabel, stageLabel, stageOrder, statusLabel, affairLabel, shortId, newKey, errorText } from '../lib.js';
 import { bars, lineChart } from '../chart.js';
 import { loadYears, pickYear, yearSelect, readableYears, unpublished } from './common.js';
 import { proposeForm, bimtekForm, attendanceForm, answerForm } from './forms.js';
@@ -14,13 +14,14 @@ export function page(ctx) {
   const heading = h('h1', {}, 'Profil daerah ', code);
   const controls = h('form', { class: 'toolbar', 'aria-label': 'Tahun dan tanggal' });
   const asOfNote = h('div', { 'aria-live': 'polite' });
+  const back = h('p', { class: 'back' });
   const scoreBox = h('div', {}, loading());
   const chartBox = h('div');
   const funnelBox = h('div');
   const innBox = h('div');
   const bimtekBox = h('div');
   const actions = h('div');
-  const el = h('div', {}, heading, controls, asOfNote, scoreBox, h('div', { class: 'grid' }, chartBox, funnelBox), innBox, bimtekBox, actions);
+  const el = h('div', {}, back, heading, controls, asOfNote, scoreBox, h('div', { class: 'grid' }, chartBox, funnelBox), innBox, bimtekBox, actions);
   let built = false;
 
   async function refresh() {
@@ -64,6 +65,9 @@ export function page(ctx) {
       return;
     }
     fill(heading, region.name, h('span', { class: 'muted' }, ` · ${code}`));
+    const cluster = q.get('cluster');
+    fill(back, cluster && clusterLabel[cluster] ? h('a', { href: withQuery('#/peringkat', { year, cluster }), id: 'back-to-ranking' },
+      `← Peringkat ${clusterLabel[cluster]} ${year}`) : '');
     document.title = `${region.name} · Jejak`;
     fill(asOfNote, asOf ? h('p', { class: 'notice warn', id: 'as-of-note' },
       `Menampilkan keadaan per ${fmtDate(asOf)}. Peristiwa sesudah tanggal itu tidak dihitung.`) : '');

@@ -68,7 +68,7 @@ export function page(ctx) {
     const rows = res.items.map((r) => [
       h('td', { class: 'num rank' }, String(r.rank)),
       since ? movement(r.movement) : null,
-      h('td', {}, regionLink(r.region, r.name), h('br'), h('span', { class: 'muted' }, r.region)),
+      h('td', {}, regionLink(r.region, r.name, { year, cluster }), h('br'), h('span', { class: 'muted' }, r.region)),
       h('td', { class: 'hide-sm' }, r.province || '–'),
       badge(r.predicate),
       h('td', { class: 'num iid' }, fmtIID(r.iid)),
