@@ -385,16 +385,38 @@ func (s *Server) listAnswers(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// queuePage is a page of the verification queue: the list page's fields,
+// with the keyset cursor of the next page.
+type queuePage struct {
+	page[index.AnswerDetail]
+	// Remaining is the number of answers the filter selects (as total).
+	Remaining  int    `json:"remaining"`
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
 func (s *Server) getQueue(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
-	f := index.QueueFilter{Year: q.int("year", 0, 2000, 2100), Region: q.region("region"), Status: domain.AnswerStatus(q.str("status"))}
+	f := index.QueueFilter{Year: q.int("year", 0, 2000, 2100), Region: q.region("region"), Status: domain.AnswerStatus(q.str("status")),
+		Indicator: q.str("indicator"), Innovation: q.str("innovation"), SubmittedBefore: q.date("submitted_before")}
 	if f.Status != "" && !slices.Contains([]domain.AnswerStatus{domain.AnswerPending, domain.AnswerAccepted, domain.AnswerLowered, domain.AnswerRejected}, f.Status) {
 		q.p.Add("status", "must be pending, accepted, lowered or rejected")
+	}
+	checkID(&q.p, "innovation", f.Innovation)
+	q.p.Check(len(f.Indicator) <= 16, "indicator", "must be an indicator number of the catalogue")
+	if days := q.int("older_than", -1, 0, 36500); days >= 0 {
+		bound := s.now().Add(-time.Duration(days) * 24 * time.Hour)
+		if f.SubmittedBefore.IsZero() || bound.Before(f.SubmittedBefore) {
+			f.SubmittedBefore = bound
+		}
+	}
+	limit, offset := q.int("limit", 100, 1, 1000), q.int("offset", 0, 0, 1<<30)
+	after, err := index.ParseQueueCursor(q.str("cursor"))
+	if err != nil {
+		return err
 	}
 	if err := q.err(); err != nil {
 		return err
 	}
-	var err error
 	if f.Region, err = readScope(r, f.Region); err != nil {
 		return err
 	}
@@ -402,7 +424,12 @@ func (s *Server) getQueue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, paginate(q, ix.Queue(f, s.now()), pos))
+	if !after.IsZero() {
+		offset = 0 // a cursor says where the page starts
+	}
+	qp := ix.QueuePage(f, after, offset, limit, s.now())
+	writeJSON(w, http.StatusOK, queuePage{page: page[index.AnswerDetail]{Items: qp.Items, Total: qp.Total, Limit: limit, Offset: offset, Position: pos},
+		Remaining: qp.Total, NextCursor: qp.Next.String()})
 	return nil
 }
 

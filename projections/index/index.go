@@ -34,6 +34,8 @@ type Index struct {
 	// units, users, reasons), as the snapshot codec does on restore, so a
 	// national rebuild does not keep a copy per answer. Held under mu.
 	syms map[string]string
+	// queue is the verification queue (queue.go). Held under mu.
+	queue verificationQueue
 
 	// snapshotSize is the last snapshot's size, to size the next one's buffer.
 	snapshotSize atomic.Int64
@@ -70,6 +72,7 @@ func (x *Index) reindex() {
 	}
 	x.scores = map[scoreKey]*domain.ScoreResult{}
 	x.syms = map[string]string{}
+	x.rebuildQueue()
 }
 
 // symsLimit bounds the shared strings; the table starts afresh when full.
@@ -231,10 +234,16 @@ func (x *Index) apply(ev domain.RecordedEvent) (string, error) {
 		ids[0] = ev.ID
 		evidence := e.Evidence
 		evidence.Note = x.sym(evidence.Note)
-		a.Answers[answerKey(e.InnovationID, e.Indicator)] = &answerState{
+		key := answerKey(e.InnovationID, e.Indicator)
+		if old := a.Answers[key]; old != nil {
+			x.queue.remove(a, key, old)
+		}
+		ans := &answerState{
 			Indicator: x.sym(e.Indicator), InnovationID: x.innovationID(e.InnovationID), Unit: x.sym(e.Unit),
 			Revision: e.Revision, Claimed: e.Option, Status: domain.AnswerPending, Evidence: evidence,
 			SubmittedBy: x.sym(e.SubmittedBy), SubmittedAt: ev.OccurredAt, EventIDs: ids}
+		a.Answers[key] = ans
+		x.queue.add(a, key, ans)
 		if a.FirstSubmitted.IsZero() {
 			a.FirstSubmitted = ev.OccurredAt
 		}
@@ -242,10 +251,13 @@ func (x *Index) apply(ev domain.RecordedEvent) (string, error) {
 		return e.Region, nil
 	case domain.AnswerVerified:
 		a := x.assessment(e.Year, e.Region)
-		ans, ok := a.Answers[answerKey(e.InnovationID, e.Indicator)]
+		key := answerKey(e.InnovationID, e.Indicator)
+		ans, ok := a.Answers[key]
 		if !ok {
 			return "", fmt.Errorf("verification of an unknown answer %s/%s in %s", e.InnovationID, e.Indicator, domain.AssessmentID(e.Year, e.Region))
 		}
+		x.queue.remove(a, key, ans)
+		defer x.queue.add(a, key, ans)
 		ans.Status = decisionStatus(e.Decision)
 		ans.Verified, ans.Reason, ans.VerifiedBy, ans.VerifiedAt = e.Option, x.sym(e.Reason), x.sym(e.VerifiedBy), ev.OccurredAt
 		ans.EventIDs = append(ans.EventIDs, ev.ID)

@@ -205,36 +205,6 @@ func (x *Index) Answers(year int, region string, now time.Time) ([]AnswerDetail,
 	return out, a.Version
 }
 
-// QueueFilter selects answers in the verification queue.
-type QueueFilter struct {
-	Year   int
-	Region string
-	Status domain.AnswerStatus // default pending
-}
-
-// Queue lists answers waiting for (or past) verification, oldest first.
-func (x *Index) Queue(f QueueFilter, now time.Time) []AnswerDetail {
-	x.mu.RLock()
-	defer x.mu.RUnlock()
-	if f.Status == "" {
-		f.Status = domain.AnswerPending
-	}
-	out := []AnswerDetail{}
-	for _, id := range sortedKeys(x.state.Assessments) {
-		a := x.state.Assessments[id]
-		if (f.Year != 0 && a.Year != f.Year) || (f.Region != "" && a.Region != f.Region) {
-			continue
-		}
-		for _, k := range sortedKeys(a.Answers) {
-			if ans := a.Answers[k]; ans.Status == f.Status {
-				out = append(out, x.answerDetail(a, ans, now))
-			}
-		}
-	}
-	slices.SortStableFunc(out, func(a, b AnswerDetail) int { return a.SubmittedAt.Compare(b.SubmittedAt) })
-	return out
-}
-
 // Session is a Bimtek session as the API shows it.
 type Session struct {
 	ID          string             `json:"id"`
