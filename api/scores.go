@@ -17,8 +17,10 @@ type totalsJSON struct {
 	Counted     int     `json:"counted_innovations"`
 	Divisor     int     `json:"divisor"`
 	Indicator36 string  `json:"indicator_36"`
+	SIDMean     string  `json:"sid_mean"`
 	SID         string  `json:"sid"`
 	Total       string  `json:"total"`
+	IIDExact    string  `json:"iid_unrounded"`
 	IID         float64 `json:"iid"`
 	IIDText     string  `json:"iid_text"`
 	Predicate   string  `json:"predicate"`
@@ -67,6 +69,37 @@ type scoreJSON struct {
 	Warnings          []warningJSON         `json:"warnings"`
 	BasicServices     []basicServiceJSON    `json:"basic_services"`
 	ChangedSincePleno bool                  `json:"changed_since_pleno"`
+	Method            methodJSON            `json:"method"`
+}
+
+// methodJSON is the catalogue arithmetic behind the totals (see
+// domain.ScoreMethod), for an explanation that writes the computation out.
+type methodJSON struct {
+	MaxTotal            string          `json:"max_total"`
+	MinDivisor          int             `json:"min_divisor"`
+	PointsPerInnovation string          `json:"points_per_innovation"`
+	MaxInnovations      int             `json:"max_innovations"`
+	Predicates          []predicateBand `json:"predicates"`
+}
+
+type predicateBand struct {
+	Name   string   `json:"name"`
+	MinIID float64  `json:"min_iid"`
+	MaxIID *float64 `json:"max_iid,omitempty"` // absent for the highest band
+}
+
+func method(m domain.ScoreMethod) methodJSON {
+	out := methodJSON{MaxTotal: m.MaxTotal.String(), MinDivisor: m.MinDivisor, PointsPerInnovation: m.PointsPerInnovation.String(),
+		MaxInnovations: m.MaxInnovations, Predicates: []predicateBand{}}
+	for _, b := range m.Predicates {
+		pb := predicateBand{Name: b.Name, MinIID: b.Min.Float64()}
+		if !b.Top {
+			hi := b.Max.Float64()
+			pb.MaxIID = &hi
+		}
+		out.Predicates = append(out.Predicates, pb)
+	}
+	return out
 }
 
 type publishedJSON struct {
@@ -88,11 +121,15 @@ type basicServiceJSON struct {
 }
 
 // decimal renders an exact rational with up to three decimals.
-func decimal(r *big.Rat) string {
+func decimal(r *big.Rat) string { return decimalN(r, 3) }
+
+// decimalN renders an exact rational with up to n decimals (rounded half
+// away from zero), without trailing zeros.
+func decimalN(r *big.Rat, n int) string {
 	if r == nil {
 		return "0"
 	}
-	s := r.FloatString(3)
+	s := r.FloatString(n)
 	for len(s) > 1 && s[len(s)-1] == '0' {
 		s = s[:len(s)-1]
 	}
@@ -104,8 +141,9 @@ func decimal(r *big.Rat) string {
 
 func totals(t domain.Totals) totalsJSON {
 	return totalsJSON{SPD: t.SPD.String(), SIDSum: t.SIDSum.String(), Counted: t.Counted, Divisor: t.Divisor,
-		Indicator36: t.Indicator36.String(), SID: decimal(t.SID), Total: decimal(t.Total),
-		IID: t.IID.Float64(), IIDText: t.IID.String(), Predicate: t.Predicate}
+		Indicator36: t.Indicator36.String(), SIDMean: decimal(t.SIDMean), SID: decimal(t.SID), Total: decimal(t.Total),
+		IIDExact: decimalN(t.IIDExact, 4),
+		IID:      t.IID.Float64(), IIDText: t.IID.String(), Predicate: t.Predicate}
 }
 
 func indicators(in []domain.IndicatorScore) []indicatorJSON {
@@ -130,7 +168,7 @@ func scoreDTO(rs index.RegionScore, region regionJSON) scoreJSON {
 	out := scoreJSON{Region: region, Year: r.Year, CatalogueVersion: r.CatalogueVersion, Phase: rs.Phase,
 		NotAssessed: rs.NotAssessed, Verified: totals(r.Verified), Provisional: totals(r.Provisional),
 		SPD: indicators(r.SPD), Innovations: []innovationScoreJSON{}, Warnings: []warningJSON{}, BasicServices: []basicServiceJSON{},
-		ChangedSincePleno: rs.ChangedSincePleno, Published: publishedOf(rs)}
+		ChangedSincePleno: rs.ChangedSincePleno, Published: publishedOf(rs), Method: method(r.Method)}
 	for _, inn := range r.Innovations {
 		out.Innovations = append(out.Innovations, innovationScoreJSON{ID: inn.ID, Name: inn.Name, Unit: inn.Unit,
 			Affair: string(inn.Affair), Counted: inn.Counted, Reason: inn.Reason, Points: inn.Points.String(),

@@ -51,8 +51,10 @@ type Totals struct {
 	Counted     int   // n
 	Divisor     int   // max(MinDivisor, n)
 	Indicator36 Milli
-	SID         *big.Rat // SIDSum / Divisor + Indicator36, exact
+	SIDMean     *big.Rat // SIDSum / Divisor, exact
+	SID         *big.Rat // SIDMean + Indicator36, exact
 	Total       *big.Rat // SPD + SID, exact
+	IIDExact    *big.Rat // Total / MaxTotal x 100 before rounding
 	IID         Hundredths
 	Predicate   string
 }
@@ -84,6 +86,8 @@ type ScoreResult struct {
 	Innovations   []InnovationScore
 	Warnings      []Warning
 	BasicServices []BasicServiceCoverage
+	// Method is the catalogue arithmetic behind the totals.
+	Method ScoreMethod
 }
 
 // Score computes the IID of one region-year. It is a pure function: the same
@@ -103,7 +107,7 @@ func Score(c *Catalogue, in ScoreInput) (ScoreResult, error) {
 	if err := p.Err(); err != nil {
 		return ScoreResult{}, err
 	}
-	r := ScoreResult{Region: in.Region, Year: in.Year, CatalogueVersion: c.Version()}
+	r := ScoreResult{Region: in.Region, Year: in.Year, CatalogueVersion: c.Version(), Method: c.Method()}
 	var spd, spdProv Milli
 	r.SPD = make([]IndicatorScore, 0, len(c.byAspect[AspectSPD]))
 	for _, ind := range c.byAspect[AspectSPD] {
@@ -321,11 +325,12 @@ func totals(c *Catalogue, spd, sum Milli, n int) Totals {
 	rule := c.InnovationCount()
 	t := Totals{SPD: spd, SIDSum: sum, Counted: n, Divisor: max(c.Counting().MinDivisor, n)}
 	t.Indicator36 = rule.PointsPerInnovation * Milli(min(n, rule.MaxInnovations))
-	t.SID = new(big.Rat).Quo(sum.Rat(), big.NewRat(int64(t.Divisor), 1))
-	t.SID.Add(t.SID, t.Indicator36.Rat())
+	t.SIDMean = sidMean(sum, t.Divisor)
+	t.SID = new(big.Rat).Add(t.SIDMean, t.Indicator36.Rat())
 	t.Total = new(big.Rat).Add(spd.Rat(), t.SID)
 	iid := new(big.Rat).Mul(t.Total, big.NewRat(100, 1))
 	iid.Quo(iid, c.MaxTotal().Rat())
+	t.IIDExact = iid
 	t.IID = Round2(iid)
 	t.Predicate = c.Predicate(t.IID)
 	return t

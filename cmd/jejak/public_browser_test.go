@@ -1,6 +1,9 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -44,4 +47,84 @@ func TestPublicPathsInBrowser(t *testing.T) {
 			t.Errorf("the way back reads %q", got)
 		}
 	})
+
+	t.Run("the written-out computation is the API's", func(t *testing.T) {
+		e := e.as(t)
+		var sc struct {
+			Method struct {
+				MinDivisor int `json:"min_divisor"`
+			}
+		}
+		var raw map[string]json.RawMessage
+		e.call("", "GET", "/api/v1/index/2024/64.03", nil, &raw, 200)
+		must(t, json.Unmarshal(raw["method"], &sc.Method))
+		var v map[string]any
+		must(t, json.Unmarshal(raw["verified"], &v))
+		str := func(k string) string { return v[k].(string) }
+		ctx := e.tab("", 30*time.Second)
+		e.open(ctx, "#/daerah/64.03?year=2024", "#computation")
+		for sel, want := range map[string]string{
+			"#calc-spd": idDec(str("spd")), "#calc-sid-sum": idDec(str("sid_sum")), "#calc-n": fmt.Sprint(v["counted_innovations"]),
+			"#calc-divisor": fmt.Sprint(v["divisor"]), "#calc-sid-mean": idDec(str("sid_mean")), "#calc-ind36": idDec(str("indicator_36")),
+			"#calc-sid": idDec(str("sid")), "#calc-total": idDec(str("total")), "#calc-iid": idNumber(v["iid"].(float64)),
+			"#calc-predicate": str("predicate"),
+		} {
+			if got := text(t, ctx, sel); got != want {
+				t.Errorf("%s reads %q, the API says %q", sel, got, want)
+			}
+		}
+		if got := text(t, ctx, "#calc-iid"); got != text(t, ctx, "#region-iid") || got != "32,37" {
+			t.Errorf("the computation ends at %q, the page shows %q", got, text(t, ctx, "#region-iid"))
+		}
+		if got := text(t, ctx, "#calc-band"); got != "0,01 sampai 34,99" {
+			t.Errorf("Kurang Inovatif's band reads %q", got)
+		}
+		if got := text(t, ctx, "#computation"); !strings.Contains(got, fmt.Sprintf("maks(%d; ", sc.Method.MinDivisor)) {
+			t.Errorf("the divisor rule is not written out: %q", got)
+		}
+		// the public reads what was decided, not event ids
+		if n := count(t, ctx, "main a.event-ref, main code.id"); n != 0 {
+			t.Errorf("the public is shown %d event or innovation ids", n)
+		}
+		ctx = e.tab("auditor", 30*time.Second)
+		e.open(ctx, "#/daerah/64.03?year=2024", "#computation")
+		if got := text(t, ctx, "table a.event-ref"); !strings.HasPrefix(got, "lihat peristiwa") {
+			t.Errorf("an auditor's event link reads %q", got)
+		}
+	})
+
+	t.Run("a year in penjaringan reads sementara, without a predicate badge", func(t *testing.T) {
+		e := e.as(t)
+		ctx := e.tab("operator", 30*time.Second)
+		e.open(ctx, "#/daerah/64.03?year=2026", "#region-iid")
+		if got := text(t, ctx, "#region-iid-label"); got != "IID 2026 sementara" {
+			t.Errorf("the 2026 score is labelled %q", got)
+		}
+		if got := text(t, ctx, "#provisional-note"); !strings.Contains(got, "penjaringan") {
+			t.Errorf("the note does not name the phase: %q", got)
+		}
+		if n := count(t, ctx, "#score-summary .badge"); n != 0 {
+			t.Errorf("a year in penjaringan shows %d predicate badges", n)
+		}
+		if got := text(t, ctx, "#computation"); !strings.Contains(got, "Predikat belum ditetapkan") {
+			t.Errorf("the computation reads as a final result: %q", got)
+		}
+	})
+}
+
+// idDec formats an exact decimal string of the API as the dashboard does:
+// at least two decimals, a comma, dots between thousands ("1429" -> "1.429,00").
+func idDec(s string) string {
+	whole, frac, _ := strings.Cut(s, ".")
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	neg := strings.HasPrefix(whole, "-")
+	whole = strings.TrimPrefix(whole, "-")
+	n, _ := strconv.Atoi(whole)
+	out := idInt(n) + "," + frac
+	if neg {
+		out = "-" + out
+	}
+	return out
 }

@@ -3,6 +3,7 @@
 import { h, fill, api, can, withQuery, field, table, section, loading, problemBox, badge, fmtIID, fmtDec, fmtNum, scoreText,
   fmtDate, today, clusterLabel, stageLabel, stageOrder, statusLabel, affairLabel, shortId, newKey, errorText } from '../lib.js';
 import { bars, lineChart } from '../chart.js';
+import { computation, final, provisionalNote } from './explain.js';
 import { loadYears, pickYear, yearSelect, readableYears, unpublished } from './common.js';
 import { proposeForm, bimtekForm, attendanceForm, answerForm } from './forms.js';
 
@@ -111,8 +112,10 @@ function scoreView(region, score, year, hidden) {
   const shown = score.published || v;
   return [info,
     h('div', { class: 'stats', id: 'score-summary' },
-      h('div', { class: 'stat big' }, h('span', { class: 'label' }, `IID ${year}`, score.published ? ' (diumumkan)' : ''),
-        h('span', { class: 'value', id: 'region-iid' }, fmtIID(shown.iid)), badge(shown.predicate)),
+      h('div', { class: 'stat big' }, h('span', { class: 'label', id: 'region-iid-label' }, `IID ${year}`,
+        score.published ? ' (diumumkan)' : final(score.phase) ? '' : ' sementara'),
+      h('span', { class: 'value', id: 'region-iid' }, fmtIID(shown.iid)),
+      final(score.phase) ? badge(shown.predicate) : h('span', { class: 'hint' }, 'predikat ditetapkan pada pleno')),
       h('div', { class: 'stat' }, h('span', { class: 'label' }, 'IID sementara'), h('span', { class: 'value' }, fmtIID(p.iid)),
         h('span', { class: 'hint' }, 'termasuk jawaban yang menunggu verifikasi')),
       h('div', { class: 'stat' }, h('span', { class: 'label' }, 'SPD'), h('span', { class: 'value' }, fmtDec(v.spd))),
@@ -123,6 +126,8 @@ function scoreView(region, score, year, hidden) {
       h('div', { class: 'stat' }, h('span', { class: 'label' }, 'Skor total'), h('span', { class: 'value' }, fmtDec(v.total)),
         h('span', { class: 'hint' }, `${v.counted_innovations} inovasi dihitung`))),
     score.not_assessed ? h('p', { class: 'notice info' }, 'Daerah ini belum mengirim jawaban pada tahun ini.') : null,
+    final(score.phase) ? null : provisionalNote(score.phase),
+    computation(score),
     score.changed_since_pleno ? h('p', { class: 'notice warn' }, 'Ada perubahan sesudah pleno; angka yang diumumkan tetap berlaku.') : null,
     score.warnings?.length ? section('Peringatan', h('ul', { id: 'warnings' }, score.warnings.map((w) => h('li', {},
       h('strong', {}, `Indikator ${w.indicator}`), w.innovation_id ? [' (', innovationName(score, w.innovation_id), ')'] : '',
@@ -136,7 +141,7 @@ function scoreView(region, score, year, hidden) {
       score.innovations.length ? byWeight(score.innovations).map((inn) => h('details', { class: 'form-box sid' },
         h('summary', {}, inn.name, ' · ', inn.counted ? h('span', { class: 'yes' }, 'dihitung') : h('span', { class: 'no' }, 'tidak dihitung'),
           ` · ${fmtDec(inn.points)} poin`, inn.provisional_points !== inn.points ? ` (sementara ${fmtDec(inn.provisional_points)})` : ''),
-        h('p', {}, innovationRef(score.region.code, inn.id), ` · ${inn.unit} · ${affairLabel(inn.affair)}`),
+        h('p', {}, can.readRegion(score.region.code) ? [innovationRef(score.region.code, inn.id), ' · '] : '', `${inn.unit} · ${affairLabel(inn.affair)}`),
         h('p', { class: inn.counted ? 'muted' : 'notice warn' }, 'Alasan: ', scoreText(inn.reason) || '–'),
         indicatorTable(`Indikator SID ${inn.name}`, inn.indicators, score.region.code)))
         : h('p', { class: 'muted' }, 'Belum ada inovasi.')),
@@ -144,9 +149,12 @@ function scoreView(region, score, year, hidden) {
 }
 
 function indicatorTable(caption, rows, region) {
+  // The events behind a point are for auditors (labelled links into the
+  // audit trail); everyone else reads what was decided, not ids.
+  const auditor = can.audit();
   const cols = [{ label: 'Kode' }, { label: 'Indikator' }, { label: 'Bobot', num: true, cls: 'hide-sm' }, { label: 'Status' },
     { label: 'Opsi diklaim', num: true, cls: 'hide-sm' }, { label: 'Parameter', num: true }, { label: 'Poin', num: true },
-    { label: 'Poin sementara', num: true, cls: 'hide-sm' }, { label: 'Bukti (peristiwa)' }];
+    { label: 'Poin sementara', num: true, cls: 'hide-sm' }, auditor ? { label: 'Peristiwa' } : null].filter(Boolean);
   return table(caption, cols, rows.map((r) => [
     r.code,
     [r.name, r.mandatory ? h('span', { class: 'muted' }, ' (wajib)') : '', r.derived ? h('span', { class: 'muted' }, ' (turunan)') : '',
@@ -154,8 +162,9 @@ function indicatorTable(caption, rows, region) {
     fmtDec(r.bobot),
     r.derived ? 'Dihitung dari peristiwa' : (statusLabel[r.status] || (r.status ? r.status : 'Belum dijawab')),
     r.claimed_option || '–', r.parameter || '–', fmtDec(r.points), fmtDec(r.provisional_points),
-    r.event_ids.length ? r.event_ids.map((id) => [eventRef(region, id), ' ']) : h('span', { class: 'muted' }, '–'),
-  ]), { class: 'indicators' });
+    auditor ? (r.event_ids.length ? r.event_ids.map((id, i) => [eventRef(region, id, r.event_ids.length > 1 ? i + 1 : 0), ' '])
+      : h('span', { class: 'muted' }, '–')) : null,
+  ].filter((c) => c !== null)), { class: 'indicators' });
 }
 
 function history(res) {
@@ -271,9 +280,10 @@ function byWeight(list) {
 }
 
 // innovationRef links an innovation's page for those who may open it (the
-// region itself and the national roles), and shows its id to everyone.
-function innovationRef(region, id, label = shortId(id)) {
-  return can.readRegion(region) ? h('a', { href: `#/inovasi/${id}` }, label) : label;
+// region itself and the national roles); others read its name, not its id.
+function innovationRef(region, id, label) {
+  if (can.readRegion(region)) return h('a', { href: `#/inovasi/${id}` }, label || shortId(id));
+  return label || '';
 }
 
 // innovationName names an innovation of the explanation by its name.
@@ -282,8 +292,9 @@ function innovationName(score, id) {
   return innovationRef(score.region.code, id, inn ? inn.name : shortId(id));
 }
 
-// eventRef shows an event id; for those who may read the audit trail it
-// opens that event there: who recorded it, when, and what it changed.
-function eventRef(region, id) {
-  return can.audit() ? h('a', { href: `#/audit?region=${region}&event=${id}`, class: 'event-ref', title: 'Lihat peristiwa ini di jejak audit' }, shortId(id)) : shortId(id);
+// eventRef opens an event in the audit trail (who recorded it, when, and
+// what it changed); n numbers it when a point rests on several.
+function eventRef(region, id, n) {
+  return h('a', { href: `#/audit?region=${region}&event=${id}`, class: 'event-ref', title: `Peristiwa ${id}` },
+    n ? `lihat peristiwa ${n}` : 'lihat peristiwa');
 }
