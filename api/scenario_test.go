@@ -145,6 +145,15 @@ func TestScenario(t *testing.T) {
 	if iid(before, "verified") != 0.43 || iid(before, "provisional") != 5.47 {
 		t.Errorf("before verification: verified IID %v (want 0.43), provisional %v (want 5.47)", iid(before, "verified"), iid(before, "provisional"))
 	}
+	// The simulator agrees with the score and suggests what could still
+	// be answered, largest gain first.
+	sim := get(p.operator, at("/api/v1/index/2025/"+own+"/simulation", closed)).Map(t)
+	suggestions := sim["suggestions"].([]any)
+	if iid(sim, "current") != 0.43 || iid(sim, "provisional") != 5.47 || sim["phase"] != "penjaringan" || len(suggestions) == 0 ||
+		iid(sim, "best_case") <= iid(sim, "provisional") {
+		t.Errorf("simulation before verification: current %v provisional %v best %v, %d suggestions", iid(sim, "current"),
+			iid(sim, "provisional"), iid(sim, "best_case"), len(suggestions))
+	}
 
 	// Verification.
 	advance(t, s, p.coordinator, 2025, "pengukuran")
@@ -160,6 +169,9 @@ func TestScenario(t *testing.T) {
 	post(http.StatusOK, p.verifier, "/api/v1/assessments/2025/rejections", map[string]string{"innovation_id": idle, "reason": "belum diterapkan"})
 
 	after := score(p.auditor, verified)
+	if sim := get(p.verifier, at("/api/v1/index/2025/"+own+"/simulation", verified)).Map(t); iid(sim, "current") != 3.87 || sim["phase"] != "pengukuran" {
+		t.Errorf("simulation after verification: current %v in %v, want 3.87 in pengukuran", iid(sim, "current"), sim["phase"])
+	}
 	v := after["verified"].(map[string]any)
 	if v["iid"] != 3.87 || v["iid_text"] != "3.87" || v["spd"] != "8" || v["sid"] != "1.68" || v["total"] != "9.68" ||
 		v["predicate"] != "Kurang Inovatif" || v["counted_innovations"] != 1.0 {
