@@ -9,13 +9,27 @@ import (
 	"strings"
 )
 
-// Evidence (bukti dukung) supports an answer: at least one of a document
-// reference, a link or a note.
+// Evidence (bukti dukung) supports an answer: at least one of an uploaded
+// file, a document reference, a link or a note. Files are SHA-256 hashes of
+// files uploaded for the answering region (EvidenceUploaded); Links are
+// further http(s) URLs besides Link. Both are omitted from the stored form
+// when empty, so answers recorded before files existed keep their bytes.
 type Evidence struct {
-	DocumentRef string `json:"document_ref"` // e.g. a stored file id or "Perbup 39/2024"
-	Link        string `json:"link"`         // http(s) URL
-	Note        string `json:"note"`
+	DocumentRef string   `json:"document_ref"` // e.g. "Perbup 39/2024"
+	Link        string   `json:"link"`         // http(s) URL
+	Note        string   `json:"note"`
+	Files       []string `json:"files,omitempty"`
+	Links       []string `json:"links,omitempty"`
 }
+
+// Equal reports whether e and o cite the same evidence in the same order.
+func (e Evidence) Equal(o Evidence) bool {
+	return e.DocumentRef == o.DocumentRef && e.Link == o.Link && e.Note == o.Note &&
+		slices.Equal(e.Files, o.Files) && slices.Equal(e.Links, o.Links)
+}
+
+// maxEvidenceLinks bounds the links of one answer.
+const maxEvidenceLinks = 20
 
 // clean adds every problem of e to p and returns e with its texts
 // normalised (see cleanText).
@@ -23,12 +37,35 @@ func (e Evidence) clean(p *Problems) Evidence {
 	e.DocumentRef = cleanText(p, "evidence.document_ref", e.DocumentRef, nameText)
 	e.Link = cleanText(p, "evidence.link", e.Link, linkText)
 	e.Note = cleanText(p, "evidence.note", e.Note, reasonText)
-	p.Check(e.DocumentRef+e.Link+e.Note != "", "evidence", "needs a document reference, a link or a note")
-	if e.Link != "" {
-		u, err := url.Parse(e.Link)
-		p.Check(err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "", "evidence.link", "must be an http(s) URL")
+	p.Check(e.DocumentRef+e.Link+e.Note != "" || len(e.Files)+len(e.Links) > 0, "evidence",
+		"needs a file, a document reference, a link or a note")
+	checkLink(p, "evidence.link", e.Link)
+	p.Check(len(e.Files) <= MaxEvidenceFilesPerAnswer, "evidence.files", "at most %d files", MaxEvidenceFilesPerAnswer)
+	seen := map[string]bool{}
+	for i, h := range e.Files {
+		field := fmt.Sprintf("evidence.files[%d]", i)
+		p.Check(ValidSHA256(h), field, "must be the SHA-256 of an uploaded file, in lowercase hex")
+		p.Check(!seen[h], field, "names the same file twice")
+		seen[h] = true
+	}
+	p.Check(len(e.Links) <= maxEvidenceLinks, "evidence.links", "at most %d links", maxEvidenceLinks)
+	if e.Links != nil {
+		e.Links = slices.Clone(e.Links)
+	}
+	for i := range e.Links {
+		field := fmt.Sprintf("evidence.links[%d]", i)
+		e.Links[i] = cleanText(p, field, e.Links[i], linkText)
+		p.Check(e.Links[i] != "", field, "must not be empty")
+		checkLink(p, field, e.Links[i])
 	}
 	return e
+}
+
+func checkLink(p *Problems, field, link string) {
+	if link != "" {
+		u, err := url.Parse(link)
+		p.Check(err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "", field, "must be an http(s) URL")
+	}
 }
 
 // Decision is a verifier's decision on an answer.
@@ -96,6 +133,10 @@ type Submission struct {
 	Option      int
 	Evidence    Evidence
 	SubmittedBy string // the actor's user id
+	// Files are the cited files as loaded for the region (see UploadedFiles);
+	// a cited file that is not there, or not uploaded for this region, is
+	// refused (CodeInvalid).
+	Files UploadedFiles
 }
 
 // SubmitAnswer records or changes an answer. Answers change only in
@@ -132,6 +173,7 @@ func (a *Assessment) SubmitAnswer(pd *Period, s Submission) error {
 	}
 	p.Check(s.Option >= 1 && s.Option <= 3, "option", "must be 1, 2 or 3")
 	s.Evidence = s.Evidence.clean(&p)
+	s.Evidence.checkFiles(&p, a.region, s.Files)
 	p.Check(s.SubmittedBy != "", "submitted_by", "is required")
 	if err := p.Err(); err != nil {
 		return err
@@ -149,7 +191,7 @@ func (a *Assessment) SubmitAnswer(pd *Period, s Submission) error {
 		}
 		unit = in.Unit()
 	}
-	if answered && prev.Status == AnswerPending && prev.Claimed == s.Option && prev.Evidence == s.Evidence && prev.SubmittedBy == s.SubmittedBy {
+	if answered && prev.Status == AnswerPending && prev.Claimed == s.Option && prev.Evidence.Equal(s.Evidence) && prev.SubmittedBy == s.SubmittedBy {
 		return nil
 	}
 	a.start(c)

@@ -216,5 +216,6 @@ func EventSpecs() []EventSpec {
 		spec(func() Event { return BimtekScheduled{} }),
 		spec(func() Event { return BimtekAttendanceRecorded{} }),
 		spec(func() Event { return BimtekClosed{} }),
+		spec(func() Event { return EvidenceUploaded{} }),
 	}
 }

@@ -73,32 +73,33 @@ type RejectInnovationCommand struct {
 
 // Decide records or changes the answer on a (operator of the region,
 // coordinator, admin) while penjaringan lasts; see Assessment.SubmitAnswer.
-// in is the answered innovation, nil for an SPD indicator.
-func (c SubmitAnswerCommand) Decide(pd *Period, in *Innovation, a *Assessment) error {
+// in is the answered innovation, nil for an SPD indicator; files are the
+// cited evidence files as loaded for the region (nil when none is cited).
+func (c SubmitAnswerCommand) Decide(pd *Period, in *Innovation, a *Assessment, files UploadedFiles) error {
 	if err := c.authorize(); err != nil {
 		return err
 	}
-	return c.submit(pd, in, a)
+	return c.submit(pd, in, a, files)
 }
 
 func (c SubmitAnswerCommand) authorize() error {
 	return Authorize(c.Actor, ActionWriteRegion, c.Region)
 }
 
-func (c SubmitAnswerCommand) submit(pd *Period, in *Innovation, a *Assessment) error {
+func (c SubmitAnswerCommand) submit(pd *Period, in *Innovation, a *Assessment, files UploadedFiles) error {
 	return a.SubmitAnswer(pd, Submission{Indicator: c.Indicator, Innovation: in, Option: c.Option,
-		Evidence: c.Evidence, SubmittedBy: c.Actor.UserID})
+		Evidence: c.Evidence, SubmittedBy: c.Actor.UserID, Files: files})
 }
 
 // Decide submits each answer in turn, as SubmitAnswerCommand does.
-func (c SubmitAnswersCommand) Decide(pd *Period, in *Innovation, a *Assessment) error {
+func (c SubmitAnswersCommand) Decide(pd *Period, in *Innovation, a *Assessment, files UploadedFiles) error {
 	if err := c.authorize(); err != nil {
 		return err
 	}
 	for _, ans := range c.Answers {
 		one := SubmitAnswerCommand{CommandMeta: c.CommandMeta, Year: c.Year, Region: c.Region, Indicator: ans.Indicator,
 			InnovationID: c.InnovationID, Option: ans.Option, Evidence: ans.Evidence}
-		if err := one.submit(pd, in, a); err != nil {
+		if err := one.submit(pd, in, a, files); err != nil {
 			return err
 		}
 	}
@@ -164,7 +165,11 @@ func (s *Service) SubmitAnswer(ctx context.Context, cmd SubmitAnswerCommand) (Co
 	if err != nil {
 		return CommitResult{}, err
 	}
-	return s.onAssessment(ctx, cmd.CommandMeta, cmd.Year, cmd.Region, func(a *Assessment) error { return cmd.Decide(pd, in, a) })
+	files, err := s.evidenceFiles(ctx, cmd.Region, cmd.Evidence)
+	if err != nil {
+		return CommitResult{}, err
+	}
+	return s.onAssessment(ctx, cmd.CommandMeta, cmd.Year, cmd.Region, func(a *Assessment) error { return cmd.Decide(pd, in, a, files) })
 }
 
 // SubmitAnswers records or changes several answers at once.
@@ -176,7 +181,15 @@ func (s *Service) SubmitAnswers(ctx context.Context, cmd SubmitAnswersCommand) (
 	if err != nil {
 		return CommitResult{}, err
 	}
-	return s.onAssessment(ctx, cmd.CommandMeta, cmd.Year, cmd.Region, func(a *Assessment) error { return cmd.Decide(pd, in, a) })
+	evs := make([]Evidence, len(cmd.Answers))
+	for i, ans := range cmd.Answers {
+		evs[i] = ans.Evidence
+	}
+	files, err := s.evidenceFiles(ctx, cmd.Region, evs...)
+	if err != nil {
+		return CommitResult{}, err
+	}
+	return s.onAssessment(ctx, cmd.CommandMeta, cmd.Year, cmd.Region, func(a *Assessment) error { return cmd.Decide(pd, in, a, files) })
 }
 
 // VerifyAnswer records a verification decision.

@@ -85,7 +85,7 @@ func (e *engine) decide(a *action) error {
 		if err != nil {
 			return err
 		}
-		if err := cmd.Decide(pd, in, as); err != nil {
+		if err := cmd.Decide(pd, in, as, nil); err != nil {
 			return err
 		}
 		return e.commit(a, domain.AggregateAssessment, domain.AssessmentID(cmd.Year, cmd.Region), cmd.CommandID)

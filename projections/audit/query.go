@@ -98,7 +98,7 @@ func ParseQuery(p Params) (Query, error) {
 
 func entityTypes() []domain.AggregateType {
 	return []domain.AggregateType{domain.AggregateInnovation, domain.AggregateRegion, domain.AggregateBimtek,
-		domain.AggregateAssessment, domain.AggregatePeriod}
+		domain.AggregateAssessment, domain.AggregatePeriod, domain.AggregateEvidence}
 }
 
 // parseBound reads an RFC 3339 time or a date: the first (or, for end, the

@@ -26,13 +26,15 @@ import (
 //     interned: the first occurrence is written out, later ones by number,
 //     so the restored state also shares one copy of each;
 //   - nil and empty slices and maps stay distinct;
-//   - every aggregate's entry ends with its aggregate version (format 2).
+//   - every aggregate's entry ends with its aggregate version (format 2);
+//   - answers cite evidence files and links, and the evidence files follow
+//     the assessments (format 3).
 //
 // The readable form is still JSON: Index.StateJSON.
 
 // indexCodecMagic starts every encoded index state; the trailing byte is the
 // format version.
-const indexCodecMagic = "JEJAK-INDEX\x02"
+const indexCodecMagic = "JEJAK-INDEX\x03"
 
 // stateWriter appends the encoding to buf.
 type stateWriter struct {
@@ -169,6 +171,7 @@ func encodeIndexState(st *indexState, sizeHint int) ([]byte, error) {
 		func() error { return writeMap(w, st.Innovations, w.innovation) },
 		func() error { return writeMap(w, st.Sessions, w.session) },
 		func() error { return writeMap(w, st.Assessments, w.assessment) },
+		func() error { return writeMap(w, st.Evidence, w.evidence) },
 	} {
 		if err := write(); err != nil {
 			return nil, err
@@ -308,6 +311,8 @@ func (w *stateWriter) assessment(a *assessmentState) error {
 		w.text(ans.Evidence.DocumentRef)
 		w.text(ans.Evidence.Link)
 		w.sym(ans.Evidence.Note)
+		w.symList(ans.Evidence.Files)
+		w.texts(ans.Evidence.Links)
 		w.sym(ans.SubmittedBy)
 		w.time(ans.SubmittedAt)
 		w.sym(ans.Reason)
@@ -324,6 +329,54 @@ func (w *stateWriter) assessment(a *assessmentState) error {
 	w.time(a.LastSubmitted)
 	w.uint(a.Version)
 	return nil
+}
+
+func (w *stateWriter) texts(list []string) {
+	w.count(len(list), list == nil)
+	for _, s := range list {
+		w.text(s)
+	}
+}
+
+func (w *stateWriter) evidence(e *evidenceState) error {
+	w.sym(e.SHA256)
+	w.int(e.Size)
+	w.sym(e.MediaType)
+	w.int(int64(e.Pages))
+	w.count(len(e.Uploads), e.Uploads == nil)
+	for _, u := range e.Uploads {
+		w.sym(u.Region)
+		w.text(u.Name)
+		w.sym(u.UploadedBy)
+		w.time(u.UploadedAt)
+		w.id(u.EventID)
+		w.uint(u.Version)
+	}
+	return nil
+}
+
+func (r *stateReader) evidence() *evidenceState {
+	e := &evidenceState{SHA256: r.sym(), Size: r.int(), MediaType: r.sym(), Pages: r.small()}
+	if n, isNil := r.count(6); !isNil {
+		e.Uploads = make([]evidenceUpload, n)
+		for i := range e.Uploads {
+			e.Uploads[i] = evidenceUpload{Region: r.sym(), Name: r.text(), UploadedBy: r.sym(), UploadedAt: r.time(),
+				EventID: r.id(), Version: r.uint()}
+		}
+	}
+	return e
+}
+
+func (r *stateReader) texts() []string {
+	n, isNil := r.count(1)
+	if isNil {
+		return nil
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = r.text()
+	}
+	return out
 }
 
 // isAnswerKey reports whether k == answerKey(innovation, indicator) without
@@ -543,6 +596,7 @@ func decodeIndexState(data []byte) (*indexState, error) {
 	st.Innovations = readMap(r, 21, r.innovation)
 	st.Sessions = readMap(r, 13, r.session)
 	st.Assessments = readMap(r, 7, r.assessment)
+	st.Evidence = readMap(r, 5, r.evidence)
 	if r.err == nil && r.off != len(r.buf) {
 		r.fail("%d bytes after the end", len(r.buf)-r.off)
 	}
@@ -623,7 +677,7 @@ func (r *stateReader) assessment() *assessmentState {
 		for range n {
 			ans := &answerState{Indicator: r.sym(), InnovationID: r.sym(), Unit: r.sym(), Revision: r.small(),
 				Claimed: r.small(), Status: domain.AnswerStatus(r.sym()), Verified: r.small(),
-				Evidence:    domain.Evidence{DocumentRef: r.text(), Link: r.text(), Note: r.sym()},
+				Evidence:    domain.Evidence{DocumentRef: r.text(), Link: r.text(), Note: r.sym(), Files: r.symList(), Links: r.texts()},
 				SubmittedBy: r.sym(), SubmittedAt: r.time(), Reason: r.sym(), VerifiedBy: r.sym(), VerifiedAt: r.time(),
 				EventIDs: r.ids()}
 			if r.err != nil {

@@ -40,11 +40,15 @@ func edgeState() *indexState {
 	st.Sessions["s-2"] = &sessionState{ID: "s-2", Speakers: []string{}, Attendees: []attendeeState{}}
 	st.Assessments[domain.AssessmentID(2025, "64.03")] = &assessmentState{Year: 2025, Region: "64.03",
 		Answers: map[string]*answerState{
-			answerKey("", "1"):      {Indicator: "1", Claimed: 2, Status: domain.AnswerAccepted, Verified: 2, Revision: -1, EventIDs: []uuid.UUID{id}},
-			answerKey("inn-1", "1"): {Indicator: "1", InnovationID: "inn-1", Evidence: domain.Evidence{DocumentRef: "Perbup 39/2024", Link: "https://berau.go.id/x", Note: "ada"}, EventIDs: []uuid.UUID{}},
+			answerKey("", "1"): {Indicator: "1", Claimed: 2, Status: domain.AnswerAccepted, Verified: 2, Revision: -1, EventIDs: []uuid.UUID{id}},
+			answerKey("inn-1", "1"): {Indicator: "1", InnovationID: "inn-1", Evidence: domain.Evidence{DocumentRef: "Perbup 39/2024", Link: "https://berau.go.id/x", Note: "ada",
+				Files: []string{"ab12", "ab12"}, Links: []string{}}, EventIDs: []uuid.UUID{}},
 		},
 		Rejected: map[string]string{"inn-2": "tidak lengkap"}, FirstSubmitted: time.Date(2025, 6, 1, 8, 0, 0, 0, time.UTC), Version: 129}
 	st.Assessments[domain.AssessmentID(2024, "18.04")] = &assessmentState{Year: 2024, Region: "18.04", Answers: map[string]*answerState{}}
+	st.Evidence["ab12"] = &evidenceState{SHA256: "ab12", Size: 1 << 24, MediaType: domain.MediaPDF, Pages: 3,
+		Uploads: []evidenceUpload{{Region: "64.03", Name: "Perbup ✓.pdf", UploadedBy: "op-berau", UploadedAt: time.Date(2025, 6, 1, 8, 0, 0, 5, jakarta), EventID: id, Version: 1}, {}}}
+	st.Evidence["cd34"] = &evidenceState{Uploads: []evidenceUpload{}}
 	return st
 }
 

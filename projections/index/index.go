@@ -13,7 +13,7 @@ import (
 )
 
 // Version is the version of the index projection's logic and state.
-const Version = 5
+const Version = 6
 
 // Index is the main read model: periods, regions, innovations, Bimtek
 // sessions and assessments, from which it answers the IID of every region
@@ -135,6 +135,12 @@ func (x *Index) setVersion(ev domain.RecordedEvent) {
 		if a := s.Assessments[ev.AggregateID]; a != nil {
 			a.Version = ev.Version
 		}
+	case domain.AggregateEvidence:
+		if e, ok := ev.Data.(domain.EvidenceUploaded); ok {
+			if u := s.Evidence[e.SHA256].upload(e.Region); u != nil {
+				u.Version = ev.Version
+			}
+		}
 	}
 }
 
@@ -234,6 +240,13 @@ func (x *Index) apply(ev domain.RecordedEvent) (string, error) {
 		ids[0] = ev.ID
 		evidence := e.Evidence
 		evidence.Note = x.sym(evidence.Note)
+		if evidence.Files != nil {
+			files := make([]string, len(evidence.Files))
+			for i, h := range evidence.Files {
+				files[i] = x.sym(h)
+			}
+			evidence.Files = files
+		}
 		key := answerKey(e.InnovationID, e.Indicator)
 		if old := a.Answers[key]; old != nil {
 			x.queue.remove(a, key, old)
@@ -286,6 +299,17 @@ func (x *Index) apply(ev domain.RecordedEvent) (string, error) {
 		}
 		ss.Closed = true
 		return ss.Region, nil
+	case domain.EvidenceUploaded:
+		f := s.Evidence[e.SHA256]
+		if f == nil {
+			f = &evidenceState{SHA256: e.SHA256, Size: e.Size, MediaType: e.MediaType, Pages: e.Pages}
+			s.Evidence[e.SHA256] = f
+		}
+		if f.upload(e.Region) == nil {
+			f.Uploads = append(f.Uploads, evidenceUpload{Region: e.Region, Name: e.Name, UploadedBy: e.UploadedBy,
+				UploadedAt: ev.OccurredAt, EventID: ev.ID})
+		}
+		return e.Region, nil
 	default:
 		return "", fmt.Errorf("index: no rule for event %s", ev.Type)
 	}

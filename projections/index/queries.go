@@ -1,6 +1,7 @@
 package index
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -64,9 +65,87 @@ type AnswerDetail struct {
 
 // EvidenceJSON is bukti dukung as the API shows it.
 type EvidenceJSON struct {
-	DocumentRef string `json:"document_ref,omitempty"`
-	Link        string `json:"link,omitempty"`
-	Note        string `json:"note,omitempty"`
+	DocumentRef string         `json:"document_ref,omitempty"`
+	Link        string         `json:"link,omitempty"`
+	Note        string         `json:"note,omitempty"`
+	Files       []EvidenceFile `json:"files,omitempty"`
+	Links       []string       `json:"links,omitempty"`
+}
+
+// EvidenceFile is an uploaded file as an answer cites it: its hash, size,
+// media type, pages (PDF) and the name it was uploaded with for the region.
+type EvidenceFile struct {
+	SHA256    string `json:"sha256"`
+	Name      string `json:"name"`
+	Size      int64  `json:"size"`
+	MediaType string `json:"media_type"`
+	Pages     int    `json:"pages,omitempty"`
+}
+
+// evidenceJSON renders an answer's evidence of region.
+func (x *Index) evidenceJSON(region string, ev domain.Evidence) EvidenceJSON {
+	out := EvidenceJSON{DocumentRef: ev.DocumentRef, Link: ev.Link, Note: ev.Note, Links: slices.Clone(ev.Links)}
+	for _, h := range ev.Files {
+		f := EvidenceFile{SHA256: h}
+		if st := x.state.Evidence[h]; st != nil {
+			f.Size, f.MediaType, f.Pages = st.Size, st.MediaType, st.Pages
+			if u := st.upload(region); u != nil {
+				f.Name = u.Name
+			} else if len(st.Uploads) > 0 {
+				f.Name = st.Uploads[0].Name
+			}
+		}
+		out.Files = append(out.Files, f)
+	}
+	return out
+}
+
+// EvidenceInfo is what the index knows about one evidence file: its
+// description and the regions it was uploaded for.
+type EvidenceInfo struct {
+	EvidenceFile
+	Regions []string
+}
+
+// Evidence describes the file with hash sha256; ok is false when no region
+// uploaded it. The name is the one of the first upload.
+func (x *Index) Evidence(sha256 string) (EvidenceInfo, bool) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	st := x.state.Evidence[sha256]
+	if st == nil || len(st.Uploads) == 0 {
+		return EvidenceInfo{}, false
+	}
+	info := EvidenceInfo{EvidenceFile: EvidenceFile{SHA256: st.SHA256, Name: st.Uploads[0].Name, Size: st.Size,
+		MediaType: st.MediaType, Pages: st.Pages}}
+	for _, u := range st.Uploads {
+		info.Regions = append(info.Regions, u.Region)
+	}
+	return info, true
+}
+
+// EvidenceName is the name the file sha256 was uploaded with for region
+// (the first upload's name when region did not upload it; "" when unknown).
+func (x *Index) EvidenceName(sha256, region string) string {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.evidenceJSON(region, domain.Evidence{Files: []string{sha256}}).Files[0].Name
+}
+
+// ReferencedEvidence lists the hashes of every file an answer cites (each
+// answer's current revision), sorted.
+func (x *Index) ReferencedEvidence() []string {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	seen := map[string]bool{}
+	for _, a := range x.state.Assessments {
+		for _, ans := range a.Answers {
+			for _, h := range ans.Evidence.Files {
+				seen[h] = true
+			}
+		}
+	}
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // InnovationDetail is one innovation with its timeline and answers.
@@ -104,7 +183,7 @@ func summary(inn *innovationState) InnovationSummary {
 func (x *Index) answerDetail(a *assessmentState, ans *answerState, now time.Time) AnswerDetail {
 	d := AnswerDetail{Year: a.Year, Region: a.Region, Indicator: ans.Indicator, InnovationID: ans.InnovationID,
 		Revision: ans.Revision, Claimed: ans.Claimed, Status: ans.Status, Verified: ans.Verified,
-		Evidence:    EvidenceJSON{DocumentRef: ans.Evidence.DocumentRef, Link: ans.Evidence.Link, Note: ans.Evidence.Note},
+		Evidence:    x.evidenceJSON(a.Region, ans.Evidence),
 		SubmittedBy: ans.SubmittedBy, SubmittedAt: ans.SubmittedAt, Reason: ans.Reason, VerifiedBy: ans.VerifiedBy,
 		EventIDs: slices.Clone(ans.EventIDs)}
 	if g, ok := domain.LookupRegion(a.Region); ok {

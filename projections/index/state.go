@@ -156,6 +156,37 @@ type sessionState struct {
 	Version     uint64             `json:",omitzero"`
 }
 
+// evidenceState is one evidence file (by its SHA-256) and the regions it was
+// uploaded for, in upload order.
+type evidenceState struct {
+	SHA256    string           `json:",omitzero"`
+	Size      int64            `json:",omitzero"`
+	MediaType string           `json:",omitzero"`
+	Pages     int              `json:",omitzero"`
+	Uploads   []evidenceUpload `json:",omitzero"`
+}
+
+// evidenceUpload is the upload of a file for one region; Version is that
+// evidence aggregate's version.
+type evidenceUpload struct {
+	Region     string    `json:",omitzero"`
+	Name       string    `json:",omitzero"`
+	UploadedBy string    `json:",omitzero"`
+	UploadedAt time.Time `json:",omitzero"`
+	EventID    uuid.UUID `json:",omitzero"`
+	Version    uint64    `json:",omitzero"`
+}
+
+// upload returns the file's upload for region, nil if none.
+func (e *evidenceState) upload(region string) *evidenceUpload {
+	for i := range e.Uploads {
+		if e.Uploads[i].Region == region {
+			return &e.Uploads[i]
+		}
+	}
+	return nil
+}
+
 // indexState is everything the index projection knows.
 type indexState struct {
 	Periods     map[int]*periodState        `json:",omitzero"`
@@ -163,6 +194,7 @@ type indexState struct {
 	Innovations map[string]*innovationState `json:",omitzero"`
 	Sessions    map[string]*sessionState    `json:",omitzero"`
 	Assessments map[string]*assessmentState `json:",omitzero"`
+	Evidence    map[string]*evidenceState   `json:",omitzero"`
 	// Commits indexes time travel: the occurred-at of each commit.
 	Events uint64 `json:",omitzero"`
 }
@@ -174,6 +206,7 @@ func newIndexState() *indexState {
 		Innovations: map[string]*innovationState{},
 		Sessions:    map[string]*sessionState{},
 		Assessments: map[string]*assessmentState{},
+		Evidence:    map[string]*evidenceState{},
 	}
 }
 
