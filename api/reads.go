@@ -51,7 +51,7 @@ func (s *Server) index(r *http.Request) (*index.Index, uint64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	return s.views.IndexAt(r.Context(), opts.AsOf)
+	return s.indexAt(r, opts.AsOf)
 }
 
 func (s *Server) listRegions(w http.ResponseWriter, r *http.Request) error {
@@ -143,11 +143,8 @@ func (s *Server) getScore(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ix, pos, err := s.index(r)
+	ix, pos, err := s.resultsIndex(r, year, g.Code)
 	if err != nil {
-		return err
-	}
-	if err := authorizeResults(r, ix, year, g.Code); err != nil {
 		return err
 	}
 	rs, err := ix.Score(year, g.Code)
@@ -191,11 +188,8 @@ func (s *Server) getRankings(w http.ResponseWriter, r *http.Request) error {
 	if err := q.err(); err != nil {
 		return err
 	}
-	ix, pos, err := s.index(r)
+	ix, pos, err := s.resultsIndex(r, year, "")
 	if err != nil {
-		return err
-	}
-	if err := authorizeResults(r, ix, year, ""); err != nil {
 		return err
 	}
 	ranking, err := ix.Rankings(year, cluster)
@@ -204,21 +198,9 @@ func (s *Server) getRankings(w http.ResponseWriter, r *http.Request) error {
 	}
 	var movement map[string]int
 	if !since.IsZero() {
-		then, _, err := s.views.IndexAt(r.Context(), projections.AsOf{Time: since.Add(24*time.Hour - time.Nanosecond)})
+		before, err := s.rankingSince(r, year, cluster, since)
 		if err != nil {
 			return err
-		}
-		before, err := then.Rankings(year, cluster)
-		if err != nil && !domain.IsCode(err, domain.CodeNotFound) {
-			return err
-		}
-		if err == nil {
-			// The earlier ranking is a result too: comparing with it shows
-			// its ranks, which the caller may not read before publication.
-			if err := authorize(r, domain.ResultsAction(before.Phase == domain.PhasePublished), ""); err != nil {
-				return &domain.Error{Code: domain.ErrorCode(err), Message: fmt.Sprintf("the %d ranking was not published yet on %s", year, since.Format(time.DateOnly)),
-					Problems: []domain.FieldProblem{{Field: "since", Message: "must be a date on which the ranking was published; movement compares with it"}}}
-			}
 		}
 		movement = index.Movement(before, ranking)
 	}
@@ -248,17 +230,41 @@ func (s *Server) getRankings(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// rankingSince is the ranking of year as it was at the end of the day
+// since, for movement: the caller must have been allowed to read it then,
+// which is checked before its past state is computed. A year not open yet
+// then has no ranking (the zero Ranking, nothing computed).
+func (s *Server) rankingSince(r *http.Request, year int, cluster domain.Cluster, since time.Time) (index.Ranking, error) {
+	asOf := projections.AsOf{Time: since.Add(24*time.Hour - time.Nanosecond)}
+	phase, open, err := s.views.PhaseAt(r.Context(), year, s.views.Position(asOf))
+	if err != nil || !open {
+		return index.Ranking{}, err
+	}
+	// The earlier ranking is a result too: comparing with it shows its
+	// ranks, which the caller may not read before publication.
+	if err := authorize(r, domain.ResultsAction(phase == domain.PhasePublished), ""); err != nil {
+		return index.Ranking{}, &domain.Error{Code: domain.ErrorCode(err), Message: fmt.Sprintf("the %d ranking was not published yet on %s", year, since.Format(time.DateOnly)),
+			Problems: []domain.FieldProblem{{Field: "since", Message: "must be a date on which the ranking was published; movement compares with it"}}}
+	}
+	then, _, err := s.indexAt(r, asOf)
+	if err != nil {
+		return index.Ranking{}, err
+	}
+	before, err := then.Rankings(year, cluster)
+	if err != nil && !domain.IsCode(err, domain.CodeNotFound) {
+		return index.Ranking{}, err
+	}
+	return before, nil
+}
+
 // overview is the national picture of a year (Beranda).
 func (s *Server) getOverview(w http.ResponseWriter, r *http.Request) error {
 	year, err := pathYear(r)
 	if err != nil {
 		return err
 	}
-	ix, pos, err := s.index(r)
+	ix, pos, err := s.resultsIndex(r, year, "")
 	if err != nil {
-		return err
-	}
-	if err := authorizeResults(r, ix, year, ""); err != nil {
 		return err
 	}
 	ranking, err := ix.Rankings(year, index.ClusterNational)

@@ -47,6 +47,9 @@ type Config struct {
 	MaxBodyBytes int64
 	// WaitTimeout bounds how long a read waits for min_position (default 5s).
 	WaitTimeout time.Duration
+	// AnonPastPerMinute is how many past states (as_of, since) a visitor
+	// without a token may have computed a minute (default 6; pastreads.go).
+	AnonPastPerMinute int
 }
 
 // Validate reports every missing or wrong setting at once.
@@ -64,6 +67,9 @@ func (c Config) Validate() error {
 	if c.Tokens == nil {
 		errs = append(errs, errors.New("api: Tokens is required"))
 	}
+	if c.AnonPastPerMinute < 0 {
+		errs = append(errs, errors.New("api: AnonPastPerMinute must not be negative"))
+	}
 	if c.MaxBodyBytes < 0 {
 		errs = append(errs, errors.New("api: MaxBodyBytes must not be negative"))
 	}
@@ -80,6 +86,8 @@ type Server struct {
 	hub     *Hub
 	// scoreBodies caches encoded region explanations.
 	scoreBodies *scoreBodies
+	// visitors bounds the past states anonymous visitors have computed.
+	visitors *visitorLimits
 
 	merkle logState
 
@@ -114,12 +122,15 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Hub == nil {
 		cfg.Hub = NewHub()
 	}
+	if cfg.AnonPastPerMinute == 0 {
+		cfg.AnonPastPerMinute = 6
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
 	s := &Server{cfg: cfg, store: cfg.Store, service: cfg.Service, views: cfg.Views, runner: cfg.Views.Runner,
 		hub: cfg.Hub, now: cfg.Now, tokens: cfg.Tokens, log: cfg.Logger,
-		exports: cfg.Exports, scoreBodies: newScoreBodies()}
+		exports: cfg.Exports, scoreBodies: newScoreBodies(), visitors: newVisitorLimits(cfg.AnonPastPerMinute)}
 	if cfg.Metrics == nil {
 		cfg.Metrics = prometheus.NewRegistry()
 	}

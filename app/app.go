@@ -76,6 +76,11 @@ type Config struct {
 	// default when zero); MaxBodyBytes bounds request bodies.
 	WaitTimeout  time.Duration
 	MaxBodyBytes int64
+	// Past bounds time travel (projections.PastConfig; defaults for zero
+	// fields); AnonPastPerMinute bounds the past states a visitor without a
+	// token may have computed a minute (the API's default when zero).
+	Past              projections.PastConfig
+	AnonPastPerMinute int
 	// NoReactors leaves out the notification and webhook reactors (tests
 	// that do not exercise them start faster).
 	NoReactors bool
@@ -93,6 +98,9 @@ func (c Config) Validate() error {
 		errs = append(errs, errors.New("--addr is required"))
 	}
 	if err := c.Storage.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.Past.Validate(); err != nil {
 		errs = append(errs, err)
 	}
 	if c.Demo && c.Storage.NATS.URL != "" {
@@ -231,7 +239,7 @@ func (a *App) open(ctx context.Context) error {
 		}
 	}
 
-	a.Views = projections.NewViews(a.Store)
+	a.Views = a.newViews()
 	a.checkpoints, err = natsinfra.OpenBlobs(ctx, a.conn, natsinfra.CheckpointBucket, cfg.Storage.Replicas)
 	if err != nil {
 		return err
@@ -310,7 +318,15 @@ func (a *App) newServer(views *projections.Views) (*api.Server, error) {
 	cfg := a.cfg
 	return api.New(api.Config{Store: a.Store, Service: a.Service, Views: views, Tokens: a.Tokens,
 		Hub: a.Hub, Idempotency: a.idempotency, Logger: a.log, Version: cfg.Version, Now: cfg.Now, Metrics: a.Metrics,
-		WaitTimeout: cfg.WaitTimeout, MaxBodyBytes: cfg.MaxBodyBytes})
+		WaitTimeout: cfg.WaitTimeout, MaxBodyBytes: cfg.MaxBodyBytes, AnonPastPerMinute: cfg.AnonPastPerMinute})
+}
+
+// newViews returns empty projections over the store with the configured
+// bounds of time travel (validated with the config).
+func (a *App) newViews() *projections.Views {
+	v := projections.NewViews(a.Store)
+	_ = v.ConfigurePast(a.cfg.Past)
+	return v
 }
 
 // runProjections runs views' runner until ctx ends; its failure stops the

@@ -20,8 +20,8 @@ func (a *App) restoreProjections(ctx context.Context) (previous *projections.Vie
 	restored, err := a.Views.RestoreCheckpoint(ctx, a.checkpoints)
 	switch {
 	case errors.Is(err, projections.ErrStaleCheckpoint):
-		a.Views = projections.NewViews(a.Store)
-		old := projections.NewViews(a.Store)
+		a.Views = a.newViews()
+		old := a.newViews()
 		pos, oldErr := old.RestorePreviousCheckpoint(ctx, a.checkpoints)
 		if oldErr != nil || pos == 0 {
 			a.log.Warn("projection versions changed; rebuilding from the stream (not ready until then)", "reason", err, "previous", oldErr)

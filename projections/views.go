@@ -3,7 +3,7 @@ package projections
 import (
 	"context"
 	"errors"
-	"sync"
+	"strconv"
 	"sync/atomic"
 
 	"github.com/jejak-id/jejak/domain"
@@ -25,33 +25,41 @@ type Views struct {
 	checkpointAt  atomic.Int64
 	checkpointPos atomic.Uint64
 
-	mu    sync.Mutex
-	cache []*pastIndex // most recent first
-	// base, when set, finds a stored index at or before a position for a
-	// past state to start from instead of the first event.
-	base func(ctx context.Context, position uint64) (*index.Index, uint64, error)
+	// past computes and keeps past states (paststates.go).
+	past *pastStates
 }
 
 // StartFrom sets where past states start from: base finds a stored index
-// at or before a position (package snapshot sets itself).
+// at or before a position (package snapshot sets itself). Call before
+// reads.
 func (v *Views) StartFrom(base func(ctx context.Context, position uint64) (*index.Index, uint64, error)) {
-	v.mu.Lock()
-	v.base = base
-	v.mu.Unlock()
+	v.past.mu.Lock()
+	v.past.base = base
+	v.past.mu.Unlock()
 }
 
-type pastIndex struct {
-	position uint64
-	ready    chan struct{}
-	index    *index.Index
-	err      error
+// ConfigurePast sets the bounds of time travel (PastConfig's defaults for
+// zero fields) and forgets the past states kept. Call before reads.
+func (v *Views) ConfigurePast(cfg PastConfig) error {
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	v.past.mu.Lock()
+	base := v.past.base
+	v.past.mu.Unlock()
+	v.past = newPastStates(v.store, cfg)
+	v.past.base = base
+	return nil
 }
 
-const pastCacheSize = 3
+// PastStats reports the past states kept: indexes, snapshots and their
+// estimated bytes.
+func (v *Views) PastStats() (indexes, snapshots int, bytes int64) { return v.past.stats() }
 
 // NewViews returns the live projections, fed by a runner from position 0.
 func NewViews(store domain.EventStore) *Views {
-	v := &Views{store: store, Index: index.New(), Audit: audit.NewTrails(store), Timeline: &Timeline{}}
+	v := &Views{store: store, Index: index.New(), Audit: audit.NewTrails(store), Timeline: &Timeline{},
+		past: newPastStates(store, PastConfig{})}
 	v.Runner = NewRunner(store, 0, v.Index, v.Audit, v.Timeline)
 	return v
 }
@@ -71,54 +79,29 @@ func (v *Views) Position(asOf AsOf) uint64 {
 
 // IndexAt returns the index as it was at asOf, and the position it reflects.
 // The live index answers "now" and any position it has reached; past states
-// are replayed from the store, starting from the nearest stored snapshot
-// before them when there is one, and kept for the next reads.
+// are computed as PastConfig describes, starting from the nearest snapshot
+// kept or stored below them, and kept for the next reads. A past state
+// being computed for another caller is shared; ctx ending stops waiting,
+// and stops the computation when no other caller waits for it. Errors:
+// ErrPastBusy (CodeUnavailable) beyond PastConfig.MaxComputing, ctx's
+// error, the store's.
 func (v *Views) IndexAt(ctx context.Context, asOf AsOf) (*index.Index, uint64, error) {
+	return v.IndexAtAdmitted(ctx, asOf, nil)
+}
+
+// IndexAtAdmitted is IndexAt asking admit before it computes a past
+// state (admit's error refuses the work; a state kept or computed for
+// another caller does not ask).
+func (v *Views) IndexAtAdmitted(ctx context.Context, asOf AsOf, admit Admit) (*index.Index, uint64, error) {
 	pos := v.Position(asOf)
 	if pos >= v.Runner.Position() {
 		return v.Index, pos, nil
 	}
-	v.mu.Lock()
-	for i, c := range v.cache {
-		if c.position == pos {
-			v.cache = append(append([]*pastIndex{c}, v.cache[:i]...), v.cache[i+1:]...)
-			v.mu.Unlock()
-			select {
-			case <-c.ready:
-				return c.index, pos, c.err
-			case <-ctx.Done():
-				return nil, 0, ctx.Err()
-			}
-		}
+	ix, err := v.past.get(ctx, pos, admit)
+	if err != nil {
+		return nil, 0, err
 	}
-	c := &pastIndex{position: pos, ready: make(chan struct{}), index: index.New()}
-	v.cache = append([]*pastIndex{c}, v.cache...)
-	if len(v.cache) > pastCacheSize {
-		v.cache = v.cache[:pastCacheSize]
-	}
-	base := v.base
-	v.mu.Unlock()
-
-	var from uint64
-	if base != nil {
-		// A snapshot that cannot be read only costs the longer replay.
-		if ix, at, err := base(context.WithoutCancel(ctx), pos); err == nil && ix != nil && at <= pos {
-			c.index, from = ix, at
-		}
-	}
-	c.err = replayRange(context.WithoutCancel(ctx), v.store, from, pos, c.index)
-	if c.err != nil {
-		v.mu.Lock()
-		for i := range v.cache {
-			if v.cache[i] == c {
-				v.cache = append(v.cache[:i], v.cache[i+1:]...)
-				break
-			}
-		}
-		v.mu.Unlock()
-	}
-	close(c.ready)
-	return c.index, pos, c.err
+	return ix, pos, nil
 }
 
 var errReached = errors.New("reached the target position")
@@ -149,4 +132,26 @@ func replayRange(ctx context.Context, store domain.EventStore, after, position u
 		return nil
 	}
 	return err
+}
+
+// PhaseAt is the phase year's period was in at position (ok false when it
+// was not open yet). It loads the period's few events from the store, so
+// a read can be authorised before any past state is computed.
+func (v *Views) PhaseAt(ctx context.Context, year int, position uint64) (phase domain.Phase, ok bool, err error) {
+	evs, err := v.store.Load(ctx, domain.AggregatePeriod, strconv.Itoa(year), 0)
+	if err != nil {
+		return "", false, err
+	}
+	for _, ev := range evs {
+		if ev.Position > position {
+			break
+		}
+		switch e := ev.Data.(type) {
+		case domain.PeriodOpened:
+			phase, ok = domain.PhasePenjaringan, true
+		case domain.PeriodPhaseAdvanced:
+			phase = e.To
+		}
+	}
+	return phase, ok, nil
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/internal/testsupport"
 	"github.com/jejak-id/jejak/merklelog"
+	"github.com/jejak-id/jejak/projections"
 )
 
 // Options tune Start. The zero value is a stack whose clock stands at
@@ -34,6 +35,9 @@ type Options struct {
 	MaxBodyBytes int64
 	// Logger hears the stack's logs, the access log among them (nil: none).
 	Logger *slog.Logger
+	// Past and AnonPastPerMinute bound time travel (app.Config).
+	Past              projections.PastConfig
+	AnonPastPerMinute int
 }
 
 // DefaultNow is 15 May 2025, 09:00 WIB: during penjaringan of a period
@@ -70,7 +74,7 @@ func StartWith(tb testing.TB, opts Options) *Stack {
 	defer cancel()
 	a, err := app.Start(ctx, app.Config{Addr: "127.0.0.1:0", Storage: app.StorageConfig{DataDir: tb.TempDir()},
 		Now: clock.Now, Version: "test", WaitTimeout: opts.WaitTimeout, MaxBodyBytes: opts.MaxBodyBytes, NoReactors: true,
-		Logger: opts.Logger})
+		Logger: opts.Logger, Past: opts.Past, AnonPastPerMinute: opts.AnonPastPerMinute})
 	if err != nil {
 		tb.Fatalf("apitest: start: %v", err)
 	}

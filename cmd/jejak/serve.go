@@ -34,11 +34,16 @@ external server or cluster.`, stderr)
 	fs.Var(&trusted, "seal-trusted", "public keys of replaced sealing keys whose heads are still accepted (files; default <data>/keys/seal-trusted.pub)")
 	fs.DurationVar(&cfg.SealEvery, "seal-every", 10*time.Second, "append a signed tree head this often when there are new commits (0: no Merkle log)")
 	fs.Uint64Var(&cfg.SealMaxCommits, "seal-max-commits", 10_000, "seal at once when this many commits wait unsealed")
+	fs.Uint64Var(&cfg.Past.Every, "past-every", 20_000, "time travel: keep an index snapshot every this many commits, so a past state replays at most that many")
+	pastMiB := fs.Int64("past-memory-mib", 1024, "time travel: memory for past states and their snapshots (MiB, estimated; least recently used dropped first)")
+	fs.IntVar(&cfg.Past.MaxComputing, "past-computing", 2, "time travel: distinct past states computed at once (beyond: 503 with Retry-After)")
+	fs.IntVar(&cfg.AnonPastPerMinute, "anon-past-per-minute", 6, "time travel: past states a visitor without a token may have computed a minute")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	cfg.Storage = app.StorageConfig(sf)
+	cfg.Past.MaxBytes = *pastMiB << 20
 	if *acceptKeys != "" {
 		cfg.TokenAcceptKeys = strings.Split(*acceptKeys, ",")
 	}

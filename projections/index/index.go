@@ -52,6 +52,13 @@ func New() *Index {
 }
 
 func (x *Index) Name() string { return "index" }
+
+// Events is the number of events applied to the index.
+func (x *Index) Events() uint64 {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.state.Events
+}
 func (x *Index) Version() int { return Version }
 
 func (x *Index) reindex() {
