@@ -34,6 +34,7 @@ func commands() []command {
 		{"audit", "replay the history of an entity or region, as of any date", runAudit},
 		{"generate", "append deterministic national-scale sample data", runGenerate},
 		{"snapshot", "create, list or show snapshots of the index", runSnapshot},
+		{"import", "import innovations (and SPD answers) from a spreadsheet (XLSX, CSV); --template for the template", runImport},
 		{"export", "write the Kemendagri export of a year (XLSX, CSV, JSON, manifest)", runExport},
 		{"verify", "check an export, or the signed Merkle log (--log), against the event history", runVerify},
 		{"verify-proof", "check an inclusion or consistency proof offline with the public key", runVerifyProof},

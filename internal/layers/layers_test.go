@@ -38,6 +38,7 @@ var layer = map[string]int{
 	"projections/snapshot": 5,
 	"reactors":             5,
 	"sampledata":           5,
+	"importer":             5, // spreadsheet import: files in, domain commands out
 
 	"projections/export": 6,
 
