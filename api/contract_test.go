@@ -17,6 +17,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/jejak-id/jejak/api/apitest"
+	"github.com/jejak-id/jejak/domain"
 )
 
 // contract is api/openapi.json loaded by kin-openapi, with a router that
@@ -36,6 +37,10 @@ var (
 func mustContract(tb testing.TB) *contract {
 	tb.Helper()
 	contractOnce.Do(func() {
+		// evidence files are answered as they are stored
+		for _, mt := range domain.EvidenceMediaTypes() {
+			openapi3filter.RegisterBodyDecoder(mt, openapi3filter.FileBodyDecoder)
+		}
 		data, err := os.ReadFile("openapi.json")
 		if err != nil {
 			contractErr = err

@@ -142,7 +142,11 @@ func TestOpenAPIDocument(t *testing.T) {
 				if op.RequestBody == nil {
 					continue
 				}
-				s := op.RequestBody.Value.Content.Get("application/json").Schema.Value
+				media := op.RequestBody.Value.Content.Get("application/json")
+				if media == nil { // uploads: the form's fields
+					media = op.RequestBody.Value.Content.Get("multipart/form-data")
+				}
+				s := media.Schema.Value
 				if s.AdditionalProperties.Has == nil || *s.AdditionalProperties.Has {
 					t.Errorf("%s %s: request body allows unknown fields", method, path)
 				}

@@ -45,6 +45,7 @@ var statusByCode = map[domain.Code]int{
 	codeRouteNotFound:            http.StatusNotFound,
 	codeMethodNotAllowed:         http.StatusMethodNotAllowed,
 	codeIdempotencyReuse:         http.StatusUnprocessableEntity,
+	codeUnsupportedMedia:         http.StatusUnsupportedMediaType,
 }
 
 // Problem is an RFC 9457 problem details document.

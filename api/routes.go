@@ -39,6 +39,10 @@ func (s *Server) apiRoutes() []route {
 		{method: "POST", pattern: v1 + "/assessments/{year}/rejections", fn: s.rejectInnovation},
 		{method: "GET", pattern: v1 + "/verification-queue", fn: s.getQueue},
 
+		{method: "POST", pattern: v1 + "/evidence", upload: true, fn: s.uploadEvidence},
+		{method: "GET", pattern: v1 + "/evidence/limits", public: true, fn: s.evidenceLimits},
+		{method: "GET", pattern: v1 + "/evidence/{sha256}", fn: s.getEvidence},
+
 		{method: "GET", pattern: v1 + "/bimtek", fn: s.listSessions},
 		{method: "POST", pattern: v1 + "/bimtek", fn: s.scheduleBimtek},
 		{method: "GET", pattern: v1 + "/bimtek/{id}", fn: s.getSession},

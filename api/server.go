@@ -43,7 +43,13 @@ type Config struct {
 	Logger  *slog.Logger
 	Version string
 
-	// MaxBodyBytes bounds request bodies (default 1 MiB).
+	// Evidence keeps the bytes of evidence files (nil: the evidence
+	// endpoints answer 503); EvidenceLimits bounds uploads.
+	Evidence       EvidenceStore
+	EvidenceLimits EvidenceLimits
+
+	// MaxBodyBytes bounds request bodies (default 1 MiB; uploads have
+	// EvidenceLimits).
 	MaxBodyBytes int64
 	// WaitTimeout bounds how long a read waits for min_position (default 5s).
 	WaitTimeout time.Duration
@@ -72,6 +78,11 @@ func (c Config) Validate() error {
 	}
 	if c.MaxBodyBytes < 0 {
 		errs = append(errs, errors.New("api: MaxBodyBytes must not be negative"))
+	}
+	if l := c.EvidenceLimits; l.MaxFileBytes < 0 || l.MaxRequestBytes < 0 {
+		errs = append(errs, errors.New("api: evidence limits must not be negative"))
+	} else if l.MaxFileBytes > 0 && l.MaxRequestBytes > 0 && l.MaxFileBytes > l.MaxRequestBytes {
+		errs = append(errs, errors.New("api: the evidence file limit must not exceed the request limit"))
 	}
 	return errors.Join(errs...)
 }
@@ -116,6 +127,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
+	cfg.EvidenceLimits = cfg.EvidenceLimits.withDefaults()
 	if cfg.WaitTimeout == 0 {
 		cfg.WaitTimeout = 5 * time.Second
 	}
@@ -176,6 +188,9 @@ type route struct {
 	pattern string
 	// public routes answer anonymous callers; the others need a token.
 	public bool
+	// upload routes take a body up to the evidence request limit and are
+	// idempotent by content (no Idempotency-Key fingerprint of the body).
+	upload bool
 	fn     func(w http.ResponseWriter, r *http.Request) error
 }
 
@@ -195,14 +210,22 @@ func (s *Server) handle(rt route) http.Handler {
 			}
 			return
 		}
+		limit := s.cfg.MaxBodyBytes
+		if rt.upload {
+			limit = s.cfg.EvidenceLimits.MaxRequestBytes + multipartSlack
+		}
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		if err := s.refuseWhileCatchingUp(w, r.Method); err != nil {
 			writeError(w, r, err, s.log)
 			return
 		}
-		claim, err := s.claimIdempotencyKey(r)
+		var claim *idempotencyClaim
+		var err error
+		if !rt.upload {
+			claim, err = s.claimIdempotencyKey(r)
+		}
 		if err != nil {
 			writeError(w, r, err, s.log)
 			return

@@ -218,9 +218,15 @@ func (s *Server) recordReplication(w http.ResponseWriter, r *http.Request) error
 }
 
 type evidenceRequest struct {
-	DocumentRef string `json:"document_ref"`
-	Link        string `json:"link"`
-	Note        string `json:"note"`
+	DocumentRef string   `json:"document_ref"`
+	Link        string   `json:"link"`
+	Note        string   `json:"note"`
+	Files       []string `json:"files"` // SHA-256 of files uploaded for the region
+	Links       []string `json:"links"`
+}
+
+func (e evidenceRequest) domain() domain.Evidence {
+	return domain.Evidence{DocumentRef: e.DocumentRef, Link: e.Link, Note: e.Note, Files: e.Files, Links: e.Links}
 }
 
 type answerRequest struct {
@@ -251,7 +257,7 @@ func (s *Server) submitAnswer(w http.ResponseWriter, r *http.Request) error {
 	}
 	res, err := s.service.SubmitAnswer(r.Context(), domain.SubmitAnswerCommand{CommandMeta: m, Year: year, Region: g.Code,
 		Indicator: req.Indicator, InnovationID: req.InnovationID, Option: req.Option,
-		Evidence: domain.Evidence{DocumentRef: req.Evidence.DocumentRef, Link: req.Evidence.Link, Note: req.Evidence.Note}})
+		Evidence: req.Evidence.domain()})
 	return s.written(w, r, http.StatusOK, domain.AssessmentID(year, g.Code), "", res, err)
 }
 

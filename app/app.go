@@ -81,6 +81,9 @@ type Config struct {
 	// token may have computed a minute (the API's default when zero).
 	Past              projections.PastConfig
 	AnonPastPerMinute int
+	// EvidenceLimits bound evidence uploads (the API's defaults, 20 MiB a
+	// file and 100 MiB a request, when zero).
+	EvidenceLimits api.EvidenceLimits
 	// NoReactors leaves out the notification and webhook reactors (tests
 	// that do not exercise them start faster).
 	NoReactors bool
@@ -130,6 +133,8 @@ type App struct {
 
 	checkpoints *natsinfra.Blobs
 	idempotency *natsinfra.IdempotencyKeys
+	// Evidence holds the bytes of evidence files (JEJAK_EVIDENCE).
+	Evidence *natsinfra.EvidenceObjects
 	// rebuilding is true while the current projection version rebuilds
 	// beside the previous one.
 	rebuilding atomic.Bool
@@ -232,6 +237,9 @@ func (a *App) open(ctx context.Context) error {
 		return fmt.Errorf("token deny list: %w", err)
 	}
 	a.Tokens = api.NewTokensWith(api.TokenConfig{Signing: key, Accept: accept, Deny: a.Revocations, Now: cfg.Now})
+	if a.Evidence, err = natsinfra.OpenEvidence(ctx, a.conn, cfg.Storage.Replicas); err != nil {
+		return err
+	}
 
 	if cfg.Demo {
 		if err := a.loadDemo(ctx); err != nil {
@@ -318,7 +326,8 @@ func (a *App) newServer(views *projections.Views) (*api.Server, error) {
 	cfg := a.cfg
 	return api.New(api.Config{Store: a.Store, Service: a.Service, Views: views, Tokens: a.Tokens,
 		Hub: a.Hub, Idempotency: a.idempotency, Logger: a.log, Version: cfg.Version, Now: cfg.Now, Metrics: a.Metrics,
-		WaitTimeout: cfg.WaitTimeout, MaxBodyBytes: cfg.MaxBodyBytes, AnonPastPerMinute: cfg.AnonPastPerMinute})
+		WaitTimeout: cfg.WaitTimeout, MaxBodyBytes: cfg.MaxBodyBytes, AnonPastPerMinute: cfg.AnonPastPerMinute,
+		Evidence: evidenceStore{a.Evidence}, EvidenceLimits: cfg.EvidenceLimits})
 }
 
 // newViews returns empty projections over the store with the configured
@@ -327,6 +336,19 @@ func (a *App) newViews() *projections.Views {
 	v := projections.NewViews(a.Store)
 	_ = v.ConfigurePast(a.cfg.Past)
 	return v
+}
+
+// evidenceStore is the API's port over the evidence bucket.
+type evidenceStore struct{ *natsinfra.EvidenceObjects }
+
+var _ api.EvidenceStore = evidenceStore{}
+
+func (e evidenceStore) Open(ctx context.Context, sum string) (io.ReadSeekCloser, bool, error) {
+	r, ok, err := e.EvidenceObjects.Open(ctx, sum)
+	if !ok || err != nil {
+		return nil, ok, err
+	}
+	return r, true, nil
 }
 
 // runProjections runs views' runner until ctx ends; its failure stops the

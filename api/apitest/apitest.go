@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jejak-id/jejak/api"
 	"github.com/jejak-id/jejak/app"
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/internal/testsupport"
@@ -38,6 +39,8 @@ type Options struct {
 	// Past and AnonPastPerMinute bound time travel (app.Config).
 	Past              projections.PastConfig
 	AnonPastPerMinute int
+	// EvidenceLimits bound evidence uploads (the API's defaults when zero).
+	EvidenceLimits api.EvidenceLimits
 }
 
 // DefaultNow is 15 May 2025, 09:00 WIB: during penjaringan of a period
@@ -74,7 +77,7 @@ func StartWith(tb testing.TB, opts Options) *Stack {
 	defer cancel()
 	a, err := app.Start(ctx, app.Config{Addr: "127.0.0.1:0", Storage: app.StorageConfig{DataDir: tb.TempDir()},
 		Now: clock.Now, Version: "test", WaitTimeout: opts.WaitTimeout, MaxBodyBytes: opts.MaxBodyBytes, NoReactors: true,
-		Logger: opts.Logger, Past: opts.Past, AnonPastPerMinute: opts.AnonPastPerMinute})
+		Logger: opts.Logger, Past: opts.Past, AnonPastPerMinute: opts.AnonPastPerMinute, EvidenceLimits: opts.EvidenceLimits})
 	if err != nil {
 		tb.Fatalf("apitest: start: %v", err)
 	}

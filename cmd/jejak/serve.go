@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jejak-id/jejak/api"
 	"github.com/jejak-id/jejak/app"
 	"github.com/jejak-id/jejak/merklelog"
 )
@@ -38,6 +39,9 @@ external server or cluster.`, stderr)
 	pastMiB := fs.Int64("past-memory-mib", 1024, "time travel: memory for past states and their snapshots (MiB, estimated; least recently used dropped first)")
 	fs.IntVar(&cfg.Past.MaxComputing, "past-computing", 2, "time travel: distinct past states computed at once (beyond: 503 with Retry-After)")
 	fs.IntVar(&cfg.AnonPastPerMinute, "anon-past-per-minute", 6, "time travel: past states a visitor without a token may have computed a minute")
+	fs.Int64Var(&cfg.EvidenceLimits.MaxFileBytes, "evidence-max-file", api.DefaultMaxEvidenceFileBytes, "largest evidence file accepted, in bytes")
+	fs.Int64Var(&cfg.EvidenceLimits.MaxRequestBytes, "evidence-max-request", api.DefaultMaxEvidenceRequestBytes, "most evidence bytes accepted in one upload request")
+	fs.StringVar(&cfg.EvidenceLimits.SpoolDir, "evidence-spool-dir", "", "directory that holds uploads while they are hashed and checked (default: the system's temporary directory)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	if err := parseFlags(fs, args); err != nil {
 		return err
