@@ -1,8 +1,11 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -93,6 +96,57 @@ func TestPublicPathsInBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("the score history shows the API's steps, and a step opens its event", func(t *testing.T) {
+		e := e.as(t)
+		type step struct {
+			EventID string `json:"event_id"`
+			Actor   struct {
+				User string `json:"user"`
+				Role string `json:"role"`
+			} `json:"actor"`
+			Verified struct{ Before, After float64 } `json:"verified"`
+		}
+		var pub, aud struct{ Items []step }
+		e.call("", "GET", "/api/v1/index/2024/64.03/history", nil, &pub, 200)
+		e.call("auditor", "GET", "/api/v1/index/2024/64.03/history", nil, &aud, 200)
+		if len(pub.Items) < 2 || len(pub.Items) != len(aud.Items) {
+			t.Fatalf("Berau 2024 has %d steps for the public, %d for the auditor", len(pub.Items), len(aud.Items))
+		}
+		for i := range pub.Items {
+			if pub.Items[i].Actor.User != "" || aud.Items[i].Actor.User == "" {
+				t.Fatalf("step %d names the user %q to the public and %q to the auditor", i, pub.Items[i].Actor.User, aud.Items[i].Actor.User)
+			}
+		}
+		last := aud.Items[len(aud.Items)-1]
+		if last.Verified.After != 32.37 {
+			t.Errorf("the history ends at %v, the published score is 32.37", last.Verified.After)
+		}
+		ctx := e.tab("auditor", 30*time.Second)
+		e.open(ctx, "#/daerah/64.03?year=2024", "svg.chart.steps")
+		if n := count(t, ctx, "#history-table tbody tr"); n != len(aud.Items) {
+			t.Errorf("the table has %d rows, the API %d steps", n, len(aud.Items))
+		}
+		if n := count(t, ctx, "svg.chart.steps circle"); n != 2*len(aud.Items) {
+			t.Errorf("the chart has %d points, want %d (verified and provisional per step)", n, 2*len(aud.Items))
+		}
+		if e.shots() {
+			e.shoot(t, ctx, "riwayat-skor", "section:has(svg.chart.steps)")
+		}
+		must(t, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('#history-details').open = true`)))
+		if got := text(t, ctx, "#history-table tbody tr:first-child td:nth-child(5)"); !strings.HasSuffix(got, idNumber(last.Verified.After)) {
+			t.Errorf("the newest step's verified IID reads %q, want it to end at %s", got, idNumber(last.Verified.After))
+		}
+		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#history-table tbody tr:first-child a.step-event`)), chromedp.WaitVisible(chromedp.CSS(`#audit-one`))))
+		if n := count(t, ctx, "#audit-table tbody tr"); n != 1 {
+			t.Errorf("the step's event shows %d audit rows, want 1", n)
+		}
+		hash, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.hash`))
+		must(t, err)
+		if !strings.Contains(hash, "event="+last.EventID) {
+			t.Errorf("the step opened %q, not its event %s", hash, last.EventID)
+		}
+	})
+
 	t.Run("a year in penjaringan reads sementara, without a predicate badge", func(t *testing.T) {
 		e := e.as(t)
 		ctx := e.tab("operator", 30*time.Second)
@@ -127,4 +181,16 @@ func idDec(s string) string {
 		out = "-" + out
 	}
 	return out
+}
+
+// shots reports whether the test writes screenshots (JEJAK_SCREENSHOTS=1).
+func (e *dashboardEnv) shots() bool { return os.Getenv("JEJAK_SCREENSHOTS") != "" }
+
+// shoot writes the section around sel, at the tab's size, to
+// docs/screenshots/<name>-desktop.png.
+func (e *dashboardEnv) shoot(t *testing.T, ctx context.Context, name, sel string) {
+	t.Helper()
+	buf, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(sel)))
+	must(t, err, name)
+	must(t, os.WriteFile(filepath.Join("..", "..", "docs", "screenshots", name+"-desktop.png"), buf, 0o644))
 }

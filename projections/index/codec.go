@@ -28,13 +28,14 @@ import (
 //   - nil and empty slices and maps stay distinct;
 //   - every aggregate's entry ends with its aggregate version (format 2);
 //   - answers cite evidence files and links, and the evidence files follow
-//     the assessments (format 3).
+//     the assessments (format 3);
+//   - the score history follows (format 4).
 //
 // The readable form is still JSON: Index.StateJSON.
 
 // indexCodecMagic starts every encoded index state; the trailing byte is the
 // format version.
-const indexCodecMagic = "JEJAK-INDEX\x03"
+const indexCodecMagic = "JEJAK-INDEX\x04"
 
 // stateWriter appends the encoding to buf.
 type stateWriter struct {
@@ -177,7 +178,57 @@ func encodeIndexState(st *indexState, sizeHint int) ([]byte, error) {
 			return nil, err
 		}
 	}
+	w.history(st.History)
 	return w.buf, nil
+}
+
+// history writes the score history (format 4).
+func (w *stateWriter) history(h map[string][]scoreStep) {
+	w.count(len(h), h == nil)
+	for _, k := range sortedKeys(h) {
+		w.sym(k)
+		steps := h[k]
+		w.count(len(steps), steps == nil)
+		for _, s := range steps {
+			w.uint(s.Position)
+			w.time(s.At)
+			w.id(s.EventID)
+			w.sym(s.Type)
+			w.sym(s.Actor)
+			w.sym(s.Role)
+			w.sym(s.Indicator)
+			w.sym(s.InnovationID)
+			w.uint(uint64(s.Events))
+			w.int(int64(s.Verified))
+			w.int(int64(s.Provisional))
+		}
+	}
+}
+
+func (r *stateReader) history() map[string][]scoreStep {
+	n, isNil := r.count(2)
+	if isNil {
+		return nil
+	}
+	h := make(map[string][]scoreStep, n)
+	for range n {
+		k := r.sym()
+		m, isNil := r.count(11) // the smallest step
+		var steps []scoreStep
+		if !isNil {
+			steps = make([]scoreStep, m)
+			for i := range steps {
+				steps[i] = scoreStep{Position: r.uint(), At: r.time(), EventID: r.id(), Type: r.sym(), Actor: r.sym(), Role: r.sym(),
+					Indicator: r.sym(), InnovationID: r.sym(), Events: int(r.uint()),
+					Verified: domain.Hundredths(r.int()), Provisional: domain.Hundredths(r.int())}
+			}
+		}
+		if r.err != nil {
+			return nil
+		}
+		h[k] = steps
+	}
+	return h
 }
 
 func (w *stateWriter) period(p *periodState) error {
@@ -597,6 +648,7 @@ func decodeIndexState(data []byte) (*indexState, error) {
 	st.Sessions = readMap(r, 13, r.session)
 	st.Assessments = readMap(r, 7, r.assessment)
 	st.Evidence = readMap(r, 5, r.evidence)
+	st.History = r.history()
 	if r.err == nil && r.off != len(r.buf) {
 		r.fail("%d bytes after the end", len(r.buf)-r.off)
 	}

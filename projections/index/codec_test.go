@@ -26,6 +26,10 @@ func edgeState() *indexState {
 		Results: map[string]*frozenResult{"64.03": {SPD: 40250, SID: "1429/40", Total: "6543/200", IID: 3237,
 			Predicate: "Kurang Inovatif", ProvisionalIID: 3300, Counted: []string{"inn-1"}}, "18.04": {Counted: []string{}}}}
 	st.Periods[2024] = &periodState{Year: 2024, Results: map[string]*frozenResult{}}
+	st.History["2025-64.03"] = []scoreStep{{Position: 9, At: time.Date(2025, 6, 2, 3, 4, 5, 6, jakarta), EventID: id,
+		Type: "assessment.answer_verified", Actor: "verifikator", Role: "verifier", Indicator: "16", InnovationID: "inn-1",
+		Events: 3, Verified: 3237, Provisional: -1}, {Position: 10}}
+	st.History["2024-18.04"] = []scoreStep{}
 	st.Regions["64.03"] = &regionState{Perbatasan: true, OfficeName: "Brida Kabupaten Berau", OfficeKind: "brida", Version: 2}
 	st.Regions["18.04"] = &regionState{}
 	st.Innovations["inn-1"] = &innovationState{ID: "inn-1", Region: "64.03", Name: "Layanan \"Jemput\" Bola ✓",

@@ -13,7 +13,7 @@ import (
 )
 
 // Version is the version of the index projection's logic and state.
-const Version = 6
+const Version = 7
 
 // Index is the main read model: periods, regions, innovations, Bimtek
 // sessions and assessments, from which it answers the IID of every region
@@ -42,6 +42,13 @@ type Index struct {
 
 	cacheMu sync.Mutex
 	scores  map[scoreKey]*domain.ScoreResult
+
+	// pending are the region-years the commit being applied touched
+	// (history.go). Held under mu.
+	pending map[scoreKey]*pendingTouch
+	// parts keep each region-year's score between commits (history.go).
+	// Held under mu.
+	parts map[scoreKey]*scoreParts
 }
 
 // New returns an empty index.
@@ -78,6 +85,11 @@ func (x *Index) reindex() {
 		x.assessedRegions[a.Year] = append(x.assessedRegions[a.Year], a.Region)
 	}
 	x.scores = map[scoreKey]*domain.ScoreResult{}
+	x.pending = map[scoreKey]*pendingTouch{}
+	x.parts = map[scoreKey]*scoreParts{}
+	if x.state.History == nil {
+		x.state.History = map[string][]scoreStep{}
+	}
 	x.syms = map[string]string{}
 	x.rebuildQueue()
 }
@@ -116,7 +128,7 @@ func (x *Index) Apply(ev domain.RecordedEvent) error {
 	}
 	x.setVersion(ev)
 	x.invalidate(region)
-	return nil
+	return x.noteTouches(ev)
 }
 
 // setVersion records the version ev brought its aggregate to; apply has

@@ -97,38 +97,45 @@ func (x *Index) scoreInput(p *periodState, region string) domain.ScoreInput {
 			}
 		}
 	}
-	sessions := x.sessionsByUnit(region)
+	sessions := x.sessionsByUnit(region, "")
 	counted := x.countedYears(p.Year, region)
 	for _, inn := range x.byRegion[region] {
 		if !closes.IsZero() && dayOf(inn.ProposedOn).After(closes) {
 			continue // did not exist yet when the period closed
 		}
-		ii := domain.InnovationInput{
-			ID: inn.ID, Name: inn.Name, Unit: inn.Unit, Affair: inn.Affair, Stage: inn.Stage,
-			ProposedOn: inn.ProposedOn, TrialStartedOn: inn.TrialStartedOn, ImplementationStartedOn: inn.ImplementationStartedOn,
-			ProposedEventID: inn.ProposedEventID, TrialEventID: inn.TrialEventID,
-			CountedYears: counted[inn.ID], Answers: byInnovation[inn.ID],
-			BimtekSessions: sessions[normUnit(inn.Unit)], Replications: inn.Replications,
-		}
-		if a != nil {
-			if reason, rejected := a.Rejected[inn.ID]; rejected {
-				ii.RejectedForYear, ii.RejectionReason = true, reason
-			}
-		}
-		in.Innovations = append(in.Innovations, ii)
+		in.Innovations = append(in.Innovations, x.innovationInput(inn, a, byInnovation[inn.ID], sessions[normUnit(inn.Unit)], counted[inn.ID]))
 	}
 	return in
 }
 
+// innovationInput is what inn's score in a's year depends on (a is nil
+// when the region has not entered anything that year).
+func (x *Index) innovationInput(inn *innovationState, a *assessmentState, answers []domain.AnswerInput, sessions []domain.DatedFact, counted []int) domain.InnovationInput {
+	ii := domain.InnovationInput{
+		ID: inn.ID, Name: inn.Name, Unit: inn.Unit, Affair: inn.Affair, Stage: inn.Stage,
+		ProposedOn: inn.ProposedOn, TrialStartedOn: inn.TrialStartedOn, ImplementationStartedOn: inn.ImplementationStartedOn,
+		ProposedEventID: inn.ProposedEventID, TrialEventID: inn.TrialEventID,
+		CountedYears: counted, Answers: answers,
+		BimtekSessions: sessions, Replications: inn.Replications,
+	}
+	if a != nil {
+		if reason, rejected := a.Rejected[inn.ID]; rejected {
+			ii.RejectedForYear, ii.RejectionReason = true, reason
+		}
+	}
+	return ii
+}
+
 // sessionsByUnit lists, per normalised unit name, the region's sessions
 // attended by someone from that unit (indicator 20's facts).
-func (x *Index) sessionsByUnit(region string) map[string][]domain.DatedFact {
+// only, when not "", keeps that unit alone.
+func (x *Index) sessionsByUnit(region, only string) map[string][]domain.DatedFact {
 	out := map[string][]domain.DatedFact{}
 	for _, s := range x.sessionsBy[region] {
 		seen := map[string]int{} // unit -> index in out[unit]
 		for _, att := range s.Attendees {
 			u := normUnit(att.Unit)
-			if u == "" {
+			if u == "" || only != "" && u != only {
 				continue
 			}
 			if i, ok := seen[u]; ok {

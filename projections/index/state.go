@@ -197,6 +197,9 @@ type indexState struct {
 	Evidence    map[string]*evidenceState   `json:",omitzero"`
 	// Commits indexes time travel: the occurred-at of each commit.
 	Events uint64 `json:",omitzero"`
+	// History is every change of each region-year's IID, keyed by
+	// assessment id ("2025-64.03"); see history.go.
+	History map[string][]scoreStep `json:",omitzero"`
 }
 
 func newIndexState() *indexState {
@@ -207,6 +210,7 @@ func newIndexState() *indexState {
 		Sessions:    map[string]*sessionState{},
 		Assessments: map[string]*assessmentState{},
 		Evidence:    map[string]*evidenceState{},
+		History:     map[string][]scoreStep{},
 	}
 }
 

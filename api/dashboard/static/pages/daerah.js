@@ -4,6 +4,7 @@ import { h, fill, api, can, withQuery, field, table, section, loading, problemBo
   fmtDate, today, clusterLabel, stageLabel, stageOrder, statusLabel, affairLabel, shortId, newKey, errorText } from '../lib.js';
 import { bars, lineChart } from '../chart.js';
 import { computation, final, provisionalNote } from './explain.js';
+import { scoreHistory } from './history.js';
 import { loadYears, pickYear, yearSelect, readableYears, unpublished } from './common.js';
 import { proposeForm, bimtekForm, attendanceForm, answerForm } from './forms.js';
 
@@ -18,11 +19,12 @@ export function page(ctx) {
   const back = h('p', { class: 'back' });
   const scoreBox = h('div', {}, loading());
   const chartBox = h('div');
+  const historyBox = h('div');
   const funnelBox = h('div');
   const innBox = h('div');
   const bimtekBox = h('div');
   const actions = h('div');
-  const el = h('div', {}, back, heading, controls, asOfNote, scoreBox, h('div', { class: 'grid' }, chartBox, funnelBox), innBox, bimtekBox, actions);
+  const el = h('div', {}, back, heading, controls, asOfNote, scoreBox, historyBox, h('div', { class: 'grid' }, chartBox, funnelBox), innBox, bimtekBox, actions);
   let built = false;
 
   async function refresh() {
@@ -53,9 +55,11 @@ export function page(ctx) {
     }
     const read = (path, params = {}) => api(withQuery(path, { ...params, as_of: asOf })).catch((e) => e);
     const working = can.readRegion(code); // the region's working files
-    const [region, score, hist, stats, sessions, inns] = await Promise.all([
+    const shown = readable.length && !hidden;
+    const [region, score, steps, hist, stats, sessions, inns] = await Promise.all([
       read(`/api/v1/regions/${code}`),
-      readable.length && !hidden ? read(`/api/v1/index/${year}/${code}`) : null,
+      shown ? read(`/api/v1/index/${year}/${code}`) : null,
+      shown ? read(`/api/v1/index/${year}/${code}/history`) : null,
       read(`/api/v1/regions/${code}/scores`),
       working ? read('/api/v1/stats', { region: code, year }) : null,
       working ? read('/api/v1/bimtek', { region: code, limit: 200 }) : null,
@@ -73,6 +77,7 @@ export function page(ctx) {
     fill(asOfNote, asOf ? h('p', { class: 'notice warn', id: 'as-of-note' },
       `Menampilkan keadaan per ${fmtDate(asOf)}. Peristiwa sesudah tanggal itu tidak dihitung.`) : '');
     fill(scoreBox, ...scoreView(region, score, year, hidden).filter(Boolean));
+    fill(historyBox, scoreHistory(steps, score instanceof Error ? null : score, code));
     fill(chartBox, history(hist));
     fill(funnelBox, working ? funnel(stats) : closedHint('Tahapan inovasi'));
     fill(innBox, working ? innovationList(inns) : '');
