@@ -89,7 +89,8 @@ func TestBadInput(t *testing.T) {
 		{"an invalid token", apitest.Request{Method: "GET", Path: "/api/v1/me", Token: "not-a-jwt"}, 401, "unauthenticated", ""},
 		{"a token signed by another key", apitest.Request{Method: "GET", Path: "/api/v1/me", Token: apitest.Start(t).Token("admin-1", "admin", "")}, 401, "unauthenticated", ""},
 		{"an Authorization header that is not Bearer", apitest.Request{Method: "GET", Path: "/api/v1/periods", Header: map[string]string{"Authorization": "Basic YWRtaW46YWRtaW4="}}, 401, "unauthenticated", ""},
-		{"an audit query without a subject", apitest.Request{Method: "GET", Path: "/api/v1/audit", Token: p.auditor}, 422, "invalid", "entity"},
+		{"an audit order that is neither asc nor desc", apitest.Request{Method: "GET", Path: "/api/v1/audit?order=newest", Token: p.auditor}, 422, "invalid", "order"},
+		{"an audit cursor the API did not give", apitest.Request{Method: "GET", Path: "/api/v1/audit?cursor=abc", Token: p.auditor}, 422, "invalid", "cursor"},
 		{"an audit query of an entity without an id", apitest.Request{Method: "GET", Path: "/api/v1/audit?entity=innovation/", Token: p.auditor}, 422, "invalid", "entity"},
 		{"an audit query of an unknown event type", apitest.Request{Method: "GET", Path: "/api/v1/audit?region=" + own + "&type=innovation.deleted", Token: p.auditor}, 422, "invalid", "type"},
 
@@ -325,8 +326,9 @@ func TestUnavailableStore(t *testing.T) {
 	}
 	for _, req := range []apitest.Request{
 		{Method: "POST", Path: "/api/v1/innovations", Token: p.operator, Body: innovationBody(own, "X", "2025-01-02")},
-		// A read that loads from the store (periods are read from the index).
-		{Method: "GET", Path: "/api/v1/audit?entity=innovation/0190f3a2-7c4e-7abc-8def-0123456789ab", Token: p.auditor},
+		// A read that loads from the store (periods are read from the index,
+		// audit pages found in the audit index; one event's trail is loaded).
+		{Method: "GET", Path: "/api/v1/audit?entity=innovation/0190f3a2-7c4e-7abc-8def-0123456789ab&event_id=0190f3a2-7c4e-7abc-8def-0123456789ab", Token: p.auditor},
 		{Method: "GET", Path: "/readyz"},
 	} {
 		res := s.Do(req)

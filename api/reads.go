@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -496,6 +497,17 @@ func (s *Server) getStats(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// auditPage is a page of the audit log, with the keyset cursor of the
+// next page.
+type auditPage struct {
+	page[audit.Entry]
+	Order      string `json:"order,omitempty"`
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+// getAudit pages through the audit log (newest first unless order=asc),
+// found in the audit projection's index; with event_id, one event of an
+// entity's, region's or actor's trail.
 func (s *Server) getAudit(w http.ResponseWriter, r *http.Request) error {
 	if err := authorize(r, domain.ActionReadAudit, ""); err != nil {
 		return err
@@ -505,21 +517,49 @@ func (s *Server) getAudit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := newQuery(r)
-	aq, err := audit.ParseQuery(audit.Params{Entity: q.str("entity"), Region: q.str("region"), Actor: q.str("actor"),
-		Type: q.str("type"), EventID: q.str("event_id"), From: q.str("from"), To: q.str("to")})
-	if err != nil {
+	params := audit.Params{Entity: q.str("entity"), Region: q.str("region"), Actor: q.str("actor"),
+		Type: q.str("type"), EventID: q.str("event_id"), From: q.str("from"), To: q.str("to"),
+		Search: q.str("q"), Order: q.str("order"), Cursor: q.str("cursor")}
+	asOf := s.views.Position(opts.AsOf)
+	if params.EventID != "" && params.Search == "" && params.Order == "" && params.Cursor == "" {
+		aq, err := audit.ParseQuery(params)
+		if err != nil {
+			return err
+		}
+		aq.AsOf = asOf
+		entries, err := s.views.Audit.History(r.Context(), aq)
+		if err != nil {
+			return err
+		}
+		p := paginate(q, entries, asOf)
+		if err := q.err(); err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, auditPage{page: p})
+		return nil
+	}
+	lq, err := audit.ParseLogQuery(params)
+	var de *domain.Error
+	if errors.As(err, &de) {
+		q.p = append(q.p, de.Problems...) // reported with the paging problems
+	} else if err != nil {
 		return err
 	}
-	aq.AsOf = s.views.Position(opts.AsOf)
-	entries, err := s.views.Audit.History(r.Context(), aq)
-	if err != nil {
-		return err
-	}
-	p := paginate(q, entries, aq.AsOf)
+	limit, offset := q.int("limit", 100, 1, 1000), q.int("offset", 0, 0, 1<<30)
 	if err := q.err(); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, p)
+	lq.AsOf, lq.Limit, lq.Offset = asOf, limit, offset
+	lp, err := s.views.Audit.Page(r.Context(), lq)
+	if err != nil {
+		return err
+	}
+	order := "desc"
+	if lq.Ascending {
+		order = "asc"
+	}
+	writeJSON(w, http.StatusOK, auditPage{page: page[audit.Entry]{Items: lp.Entries, Total: lp.Total, Limit: limit, Offset: offset, Position: asOf},
+		Order: order, NextCursor: lp.Next.String()})
 	return nil
 }
 

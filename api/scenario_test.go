@@ -210,7 +210,7 @@ func TestScenario(t *testing.T) {
 			} `json:"changes"`
 		} `json:"items"`
 	}
-	get(p.auditor, "/api/v1/audit?entity=innovation/"+id).JSON(t, &trail)
+	get(p.auditor, "/api/v1/audit?order=asc&entity=innovation/"+id).JSON(t, &trail)
 	var types []string
 	for _, e := range trail.Items {
 		types = append(types, e.Type+" "+e.Subject["indicator"])
@@ -240,7 +240,7 @@ func TestScenario(t *testing.T) {
 			Subject map[string]string `json:"subject"`
 		} `json:"items"`
 	}
-	get(p.auditor, "/api/v1/audit?actor=ver-national&type=assessment.answer_verified").JSON(t, &byVerifier)
+	get(p.auditor, "/api/v1/audit?order=asc&actor=ver-national&type=assessment.answer_verified").JSON(t, &byVerifier)
 	var subjects []string
 	for _, e := range byVerifier.Items {
 		subjects = append(subjects, e.Subject["indicator"]+"/"+e.Subject["innovation_id"])

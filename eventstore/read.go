@@ -187,3 +187,23 @@ func (s *Store) ReadRawDirect(ctx context.Context, after uint64, fn func(RawComm
 	}
 	return nil
 }
+
+// Commit returns the events of the commit at position, with a direct get
+// (no consumer): for readers that pick a few commits by position, such as
+// an audit page. CodeNotFound when the stream holds none there.
+func (s *Store) Commit(ctx context.Context, position uint64) ([]domain.RecordedEvent, error) {
+	c, err := s.GetRaw(ctx, position)
+	if err != nil {
+		return nil, err
+	}
+	var env envelope
+	if err := decodeEnvelope(c.Data, &env, nil); err != nil {
+		return nil, decodeError(c.Position, err)
+	}
+	var out []domain.RecordedEvent
+	err = recordedEvents(s.codec, &env, c.Position, c.RecordedAt, 0, func(ev domain.RecordedEvent) error {
+		out = append(out, ev)
+		return nil
+	})
+	return out, err
+}

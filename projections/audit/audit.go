@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"fmt"
 	"maps"
 	"reflect"
 	"slices"
@@ -21,8 +20,9 @@ import (
 // Version is the version of the audit projection. 2: values held in
 // changes (evidence, participants, schedules) carry the stored snake_case
 // names, so checkpoints of version 1 are rebuilt. 3: the latest events are
-// also kept per region (Recent by region).
-const Version = 3
+// also kept per region (Recent by region). 4: every event is indexed in
+// the log that audit pages are found in (log.go).
+const Version = 4
 
 // aggregateRef names one aggregate.
 type aggregateRef struct {
@@ -42,6 +42,7 @@ type Trails struct {
 	byActor  map[string]map[aggregateRef]bool
 	recent   *window            // the latest events of every region
 	recentBy map[string]*window // the latest events of each region; "" national
+	log      *eventLog          // every event, for audit pages
 	// last is what Apply indexed last: the events of a commit, and often
 	// of a run of commits, share it, so they skip the map updates.
 	last struct {
@@ -54,7 +55,7 @@ type Trails struct {
 // NewTrails returns an empty audit projection reading events from store.
 func NewTrails(store domain.EventStore) *Trails {
 	return &Trails{store: store, byRegion: map[string]map[aggregateRef]bool{}, byActor: map[string]map[aggregateRef]bool{},
-		recent: &window{}, recentBy: map[string]*window{}}
+		recent: &window{}, recentBy: map[string]*window{}, log: newEventLog()}
 }
 
 func (a *Trails) Name() string { return "audit" }
@@ -73,6 +74,7 @@ func (a *Trails) Apply(ev domain.RecordedEvent) error {
 		add(a.byActor, ev.Actor.UserID, ref)
 		l.ref, l.region, l.actor, l.valid = ref, region, ev.Actor.UserID, true
 	}
+	a.log.add(ev, region)
 	a.recent.add(ev)
 	w := a.recentBy[region]
 	if w == nil {
@@ -313,22 +315,44 @@ func (t *Trailer) Entry(ev domain.RecordedEvent) Entry {
 // the fields that identify it (shown with every entry, changed or not, so
 // that a verification says which answer it verified).
 func changeSubject(e domain.Event) (string, map[string]string) {
+	part, _ := changeScope(e)
 	switch e := e.(type) {
 	case domain.AnswerSubmitted:
-		return answerScope(e.InnovationID, e.Indicator), answerSubject(e.InnovationID, e.Indicator)
+		return part, answerSubject(e.InnovationID, e.Indicator)
 	case domain.AnswerVerified:
-		return answerScope(e.InnovationID, e.Indicator), answerSubject(e.InnovationID, e.Indicator)
+		return part, answerSubject(e.InnovationID, e.Indicator)
 	case domain.BimtekAttendanceRecorded:
-		return fmt.Sprintf("attendee/%s/%s", e.Participant.Name, e.Participant.Unit),
-			map[string]string{"name": e.Participant.Name, "unit": e.Participant.Unit}
+		return part, map[string]string{"name": e.Participant.Name, "unit": e.Participant.Unit}
 	case domain.InnovationRejected:
-		return "rejection/" + e.InnovationID, map[string]string{"innovation_id": e.InnovationID}
-	case domain.InnovationTrialStarted, domain.InnovationImplementationStarted, domain.InnovationWithdrawn:
-		// Each stage has its own date: the implementation's start is not a
-		// change of the trial's.
-		return "stage/" + fmt.Sprintf("%T", e), nil
+		return part, map[string]string{"innovation_id": e.InnovationID}
 	default:
-		return "aggregate", nil
+		return part, nil
+	}
+}
+
+// changeScope is changeSubject's part, and the innovation the event is
+// about when it belongs to an assessment ("" otherwise), without building
+// the subject.
+func changeScope(e domain.Event) (part, innovation string) {
+	switch e := e.(type) {
+	case domain.AnswerSubmitted:
+		return answerScope(e.InnovationID, e.Indicator), e.InnovationID
+	case domain.AnswerVerified:
+		return answerScope(e.InnovationID, e.Indicator), e.InnovationID
+	case domain.BimtekAttendanceRecorded:
+		return "attendee/" + e.Participant.Name + "/" + e.Participant.Unit, ""
+	case domain.InnovationRejected:
+		return "rejection/" + e.InnovationID, e.InnovationID
+	// Each stage has its own date: the implementation's start is not a
+	// change of the trial's.
+	case domain.InnovationTrialStarted:
+		return "stage/domain.InnovationTrialStarted", ""
+	case domain.InnovationImplementationStarted:
+		return "stage/domain.InnovationImplementationStarted", ""
+	case domain.InnovationWithdrawn:
+		return "stage/domain.InnovationWithdrawn", ""
+	default:
+		return "aggregate", ""
 	}
 }
 

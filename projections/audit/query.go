@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -36,6 +37,10 @@ type Params struct {
 	EventID string // one event's id
 	From    string // a date (from the start of that day in WIB) or an RFC 3339 time
 	To      string // a date (to the end of that day in WIB) or an RFC 3339 time
+	// For the log (ParseLogQuery) only:
+	Search string // a term (at most 100 characters)
+	Order  string // "desc" (newest first, the default) or "asc"
+	Cursor string // a LogCursor's String
 }
 
 // wib is Western Indonesian Time (UTC+7): a bare date is a whole day there,
@@ -47,10 +52,42 @@ var wib = time.FixedZone("WIB", 7*3600)
 // of Params in the API ("entity", "region", "actor", "type", "event_id",
 // "from", "to").
 func ParseQuery(p Params) (Query, error) {
-	var q Query
 	var probs domain.Problems
+	q := parseQuery(&probs, p, true)
+	return q, probs.Err()
+}
+
+// ParseLogQuery parses p for a page of the log (Trails.Page): like
+// ParseQuery, but no subject is needed, and Search, Order and Cursor are
+// read ("search", "order", "cursor"); event_id is not for the log.
+func ParseLogQuery(p Params) (LogQuery, error) {
+	var probs domain.Problems
+	q := parseQuery(&probs, p, false)
+	lq := LogQuery{Types: q.Types, Actor: q.Actor, EntityType: q.EntityType, EntityID: q.EntityID, Region: q.Region,
+		From: q.From, To: q.To, Search: strings.TrimSpace(p.Search)}
+	probs.Check(utf8.ValidString(lq.Search) && utf8.RuneCountInString(lq.Search) <= 100, "q", "must be a term of at most 100 characters")
+	switch p.Order {
+	case "", "desc":
+	case "asc":
+		lq.Ascending = true
+	default:
+		probs.Add("order", "must be desc (newest first) or asc (oldest first)")
+	}
+	if p.EventID != "" {
+		probs.Add("event_id", "is read with an entity, region or actor, without order, cursor or q")
+	}
+	after, err := ParseLogCursor(p.Cursor)
+	if err != nil {
+		probs.Add("cursor", "must be a next_cursor of an earlier page (position.index)")
+	}
+	lq.After = after
+	return lq, probs.Err()
+}
+
+func parseQuery(probs *domain.Problems, p Params, subject bool) Query {
+	var q Query
 	p.Entity, p.Region, p.Actor = strings.TrimSpace(p.Entity), strings.TrimSpace(p.Region), strings.TrimSpace(p.Actor)
-	if p.Entity == "" && p.Region == "" && p.Actor == "" {
+	if subject && p.Entity == "" && p.Region == "" && p.Actor == "" {
 		probs.Add("entity", "give an entity (type/id), a region or an actor")
 	}
 	if p.Entity != "" {
@@ -88,12 +125,12 @@ func ParseQuery(p Params) (Query, error) {
 		}
 		q.EventID = id
 	}
-	q.From = parseBound(&probs, "from", p.From, false)
-	q.To = parseBound(&probs, "to", p.To, true)
+	q.From = parseBound(probs, "from", p.From, false)
+	q.To = parseBound(probs, "to", p.To, true)
 	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
 		probs.Add("to", "must not be before from")
 	}
-	return q, probs.Err()
+	return q
 }
 
 func entityTypes() []domain.AggregateType {

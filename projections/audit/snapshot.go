@@ -15,6 +15,7 @@ type auditState struct {
 	ByActor  map[string][]string
 	Recent   []Entry            // oldest first
 	RecentBy map[string][]Entry // per region ("" national), oldest first
+	Log      []byte             // the event log (eventLog.encode)
 }
 
 func refsOut(m map[string]map[aggregateRef]bool) map[string][]string {
@@ -47,7 +48,7 @@ func refsIn(m map[string][]string) map[string]map[aggregateRef]bool {
 func (a *Trails) Snapshot() ([]byte, error) {
 	a.mu.RLock()
 	st := auditState{ByRegion: refsOut(a.byRegion), ByActor: refsOut(a.byActor), Recent: oldestFirst(a.recent),
-		RecentBy: make(map[string][]Entry, len(a.recentBy))}
+		RecentBy: make(map[string][]Entry, len(a.recentBy)), Log: a.log.encode()}
 	for region, w := range a.recentBy {
 		st.RecentBy[region] = oldestFirst(w)
 	}
@@ -62,8 +63,13 @@ func (a *Trails) Restore(data []byte) error {
 	if err := json.Unmarshal(data, &st); err != nil {
 		return fmt.Errorf("audit restore: %w", err)
 	}
+	log, err := decodeEventLog(st.Log)
+	if err != nil {
+		return fmt.Errorf("audit restore: %w", err)
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	a.log = log
 	a.byRegion, a.byActor = refsIn(st.ByRegion), refsIn(st.ByActor)
 	a.recent = &window{restored: st.Recent}
 	a.recentBy = make(map[string]*window, len(st.RecentBy))

@@ -1,0 +1,308 @@
+package audit
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jejak-id/jejak/domain"
+)
+
+// LogQuery selects a page of the audit log: every event, narrowed by the
+// filters that are set, newest first unless Ascending.
+type LogQuery struct {
+	Types      []string
+	Actor      string
+	EntityType domain.AggregateType
+	EntityID   string // with EntityType: the aggregate (an innovation's also holds what assessments recorded about it)
+	Region     string
+	From, To   time.Time // occurred-at bounds, inclusive; zero = open
+	// Search keeps events whose type, actor, aggregate ("type/id"), region
+	// code or region name holds it (case-insensitive).
+	Search    string
+	AsOf      uint64 // only events at or before this position; 0 = all
+	Ascending bool
+	// After is where the previous page ended (zero: the start); Offset
+	// skips that many more events (it costs the events it skips).
+	After  LogCursor
+	Offset int
+	Limit  int
+}
+
+// LogCursor is an event's place in the log: its commit position and its
+// index in the commit.
+type LogCursor struct {
+	Position uint64
+	Index    int
+}
+
+// IsZero reports whether c is the start.
+func (c LogCursor) IsZero() bool { return c == LogCursor{} }
+
+// String is c as the API shows it: "position.index" ("" for the start).
+func (c LogCursor) String() string {
+	if c.IsZero() {
+		return ""
+	}
+	return strconv.FormatUint(c.Position, 10) + "." + strconv.Itoa(c.Index)
+}
+
+// ParseLogCursor reads a cursor String made ("" is the start): CodeInvalid
+// naming "cursor" otherwise.
+func ParseLogCursor(s string) (LogCursor, error) {
+	if s == "" {
+		return LogCursor{}, nil
+	}
+	p, i, ok := strings.Cut(s, ".")
+	pos, err1 := strconv.ParseUint(p, 10, 64)
+	idx, err2 := strconv.Atoi(i)
+	if !ok || err1 != nil || err2 != nil || pos == 0 || idx < 0 || idx > 1<<20 {
+		return LogCursor{}, &domain.Error{Code: domain.CodeInvalid, Message: "the cursor is not one this API gave",
+			Problems: []domain.FieldProblem{{Field: "cursor", Message: "must be a next_cursor of an earlier page (position.index)"}}}
+	}
+	return LogCursor{Position: pos, Index: idx}, nil
+}
+
+// LogPage is one page of the audit log.
+type LogPage struct {
+	Entries []Entry
+	// Total is the number of events the query selects, on all pages.
+	Total int
+	// Next is where the next page starts; zero on the last page.
+	Next LogCursor
+}
+
+// maxScopeWalk bounds the earlier events of the same answer, attendee or
+// entity read to give an entry its before values.
+const maxScopeWalk = 64
+
+// Page returns a page of the audit log. The events are found in the index
+// in memory; only the page's events, and the earlier events of the same
+// scope for their before values, are read from the store.
+func (a *Trails) Page(ctx context.Context, q LogQuery) (LogPage, error) {
+	type pick struct {
+		entry logEntry
+		chain []logEntry // earlier events of its scope, oldest first
+	}
+	var picks []pick
+	page := LogPage{Entries: []Entry{}}
+	skip := q.Offset
+	a.mu.RLock()
+	l := a.log
+	m, ok := l.matcher(q)
+	if ok {
+		cands := l.candidates(q)
+		n := len(l.entries)
+		if cands != nil {
+			n = len(cands)
+		}
+		at := func(k int) int { // the k-th candidate in the query's order
+			if !q.Ascending {
+				k = n - 1 - k
+			}
+			if cands != nil {
+				return int(cands[k])
+			}
+			return k
+		}
+		for k := range n {
+			i := at(k)
+			e := l.entries[i]
+			if !m(e) {
+				continue
+			}
+			page.Total++
+			if !q.After.IsZero() {
+				c := LogCursor{Position: e.position, Index: int(e.index)}
+				if q.Ascending && !c.after(q.After) || !q.Ascending && !q.After.after(c) {
+					continue
+				}
+			}
+			if skip > 0 {
+				skip--
+				continue
+			}
+			if len(picks) < q.Limit {
+				picks = append(picks, pick{entry: e, chain: l.scopeChain(i)})
+			} else if page.Next.IsZero() {
+				last := picks[len(picks)-1].entry
+				page.Next = LogCursor{Position: last.position, Index: int(last.index)}
+			}
+		}
+	}
+	a.mu.RUnlock()
+
+	commits := map[uint64][]domain.RecordedEvent{}
+	event := func(e logEntry) (domain.RecordedEvent, error) {
+		evs, ok := commits[e.position]
+		if !ok {
+			var err error
+			if evs, err = a.commit(ctx, e.position); err != nil {
+				return domain.RecordedEvent{}, err
+			}
+			commits[e.position] = evs
+		}
+		for _, ev := range evs {
+			if ev.Index == int(e.index) {
+				return ev, nil
+			}
+		}
+		return domain.RecordedEvent{}, domain.Errorf(domain.CodeInternal, "no event %d in the commit at %d", e.index, e.position)
+	}
+	for _, p := range picks {
+		var tr Trailer
+		for _, e := range p.chain {
+			ev, err := event(e)
+			if err != nil {
+				return LogPage{}, err
+			}
+			tr.Entry(ev)
+		}
+		ev, err := event(p.entry)
+		if err != nil {
+			return LogPage{}, err
+		}
+		page.Entries = append(page.Entries, tr.Entry(ev))
+	}
+	return page, nil
+}
+
+func (c LogCursor) after(d LogCursor) bool {
+	return c.Position > d.Position || c.Position == d.Position && c.Index > d.Index
+}
+
+// commitReader reads one commit by position without a consumer
+// (eventstore.Store does).
+type commitReader interface {
+	Commit(ctx context.Context, position uint64) ([]domain.RecordedEvent, error)
+}
+
+var errCommitRead = errors.New("commit read")
+
+func (a *Trails) commit(ctx context.Context, position uint64) ([]domain.RecordedEvent, error) {
+	if cr, ok := a.store.(commitReader); ok {
+		return cr.Commit(ctx, position)
+	}
+	var out []domain.RecordedEvent
+	err := a.store.Read(ctx, position-1, func(ev domain.RecordedEvent) error {
+		if ev.Position != position {
+			return errCommitRead
+		}
+		out = append(out, ev)
+		return nil
+	})
+	if err != nil && !errors.Is(err, errCommitRead) {
+		return nil, err
+	}
+	return out, nil
+}
+
+// candidates is the entries an entity query can only be among (nil: all).
+func (l *eventLog) candidates(q LogQuery) []uint32 {
+	if q.EntityID == "" {
+		return nil
+	}
+	agg, ok := l.aggIdx[aggregateRef{q.EntityType, q.EntityID}]
+	if !ok {
+		return []uint32{}
+	}
+	return l.byAgg[agg-1]
+}
+
+// scopeChain is the earlier entries of entry i's aggregate and scope,
+// oldest first (at most maxScopeWalk).
+func (l *eventLog) scopeChain(i int) []logEntry {
+	e := l.entries[i]
+	list := l.byAgg[e.agg-1]
+	k, _ := slices.BinarySearch(list, uint32(i))
+	var chain []logEntry
+	for k--; k >= 0 && len(chain) < maxScopeWalk; k-- {
+		if p := l.entries[list[k]]; p.agg == e.agg && p.scope == e.scope {
+			chain = append(chain, p)
+		}
+	}
+	slices.Reverse(chain)
+	return chain
+}
+
+// matcher returns the test of q's filters on entries; ok is false when no
+// entry can match (an unknown actor or region).
+func (l *eventLog) matcher(q LogQuery) (func(logEntry) bool, bool) {
+	var types []bool
+	if len(q.Types) > 0 {
+		types = make([]bool, len(l.types.list))
+		for _, t := range q.Types {
+			if i, ok := l.types.idx[t]; ok {
+				types[i] = true
+			}
+		}
+	}
+	actor := -1
+	if q.Actor != "" {
+		i, ok := l.actors.idx[q.Actor]
+		if !ok {
+			return nil, false
+		}
+		actor = int(i)
+	}
+	region := -1
+	if q.Region != "" {
+		i, ok := l.regions.idx[q.Region]
+		if !ok {
+			return nil, false
+		}
+		region = int(i)
+	}
+	var agg, inn uint32
+	if q.EntityID != "" {
+		agg = l.aggIdx[aggregateRef{q.EntityType, q.EntityID}]
+		if q.EntityType == domain.AggregateInnovation {
+			inn = agg
+		}
+	}
+	var from, to int64 = -1 << 63, 1<<63 - 1
+	if !q.From.IsZero() {
+		from = q.From.UnixNano()
+	}
+	if !q.To.IsZero() {
+		to = q.To.UnixNano()
+	}
+	var search func(logEntry) bool
+	if term := strings.ToLower(strings.TrimSpace(q.Search)); term != "" {
+		has := func(s string) bool { return strings.Contains(strings.ToLower(s), term) }
+		sets := [3][]bool{make([]bool, len(l.types.list)), make([]bool, len(l.actors.list)), make([]bool, len(l.regions.list))}
+		for i, s := range l.types.list {
+			sets[0][i] = has(s)
+		}
+		for i, s := range l.actors.list {
+			sets[1][i] = has(s)
+		}
+		for i, s := range l.regions.list {
+			r, _ := domain.LookupRegion(s)
+			sets[2][i] = s != "" && (has(s) || has(r.Name))
+		}
+		aggs := make([]bool, len(l.aggs)+1)
+		for i, r := range l.aggs {
+			aggs[i+1] = has(string(r.Type) + "/" + r.ID)
+		}
+		search = func(e logEntry) bool {
+			return sets[0][e.typ] || sets[1][e.actor] || sets[2][e.region] || aggs[e.agg]
+		}
+	}
+	return func(e logEntry) bool {
+		switch {
+		case q.AsOf != 0 && e.position > q.AsOf,
+			types != nil && !types[e.typ],
+			actor >= 0 && int(e.actor) != actor,
+			region >= 0 && int(e.region) != region,
+			agg != 0 && e.agg != agg && (inn == 0 || e.inn != inn),
+			e.at < from || e.at > to,
+			search != nil && !search(e):
+			return false
+		}
+		return true
+	}, true
+}

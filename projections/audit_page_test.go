@@ -1,0 +1,216 @@
+package projections_test
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jejak-id/jejak/domain"
+	"github.com/jejak-id/jejak/projections/audit"
+)
+
+// wantLog is what an audit page query must answer: the trail of every
+// event in the store (before/after per scope), narrowed by a scan.
+func wantLog(t *testing.T, s *stack, q audit.LogQuery) []audit.Entry {
+	t.Helper()
+	var evs []domain.RecordedEvent
+	if err := s.store.Read(context.Background(), 0, func(ev domain.RecordedEvent) error {
+		evs = append(evs, ev)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// an event without a region belongs to its aggregate's
+	aggRegion := map[string]string{}
+	for _, ev := range evs {
+		if r := audit.EventRegion(ev.Data); r != "" && aggRegion[string(ev.AggregateType)+ev.AggregateID] == "" {
+			aggRegion[string(ev.AggregateType)+ev.AggregateID] = r
+		}
+	}
+	var out []audit.Entry
+	for _, e := range audit.Trail(evs, audit.Query{AsOf: q.AsOf, Types: q.Types, From: q.From, To: q.To, Actor: q.Actor}) {
+		region := e.Region
+		if region == "" {
+			region = aggRegion[string(e.AggregateType)+e.AggregateID]
+		}
+		if q.Region != "" && region != q.Region {
+			continue
+		}
+		if q.EntityID != "" && !(e.AggregateType == q.EntityType && e.AggregateID == q.EntityID) &&
+			!(q.EntityType == domain.AggregateInnovation && e.Subject["innovation_id"] == q.EntityID) {
+			continue
+		}
+		if term := strings.ToLower(q.Search); term != "" {
+			r, _ := domain.LookupRegion(region)
+			hay := []string{e.Type, e.Actor.User, string(e.AggregateType) + "/" + e.AggregateID, region}
+			if region != "" {
+				hay = append(hay, r.Name)
+			}
+			if !slices.ContainsFunc(hay, func(h string) bool { return strings.Contains(strings.ToLower(h), term) }) {
+				continue
+			}
+		}
+		out = append(out, e)
+	}
+	if !q.Ascending {
+		slices.Reverse(out)
+	}
+	return out
+}
+
+// pageLog pages through the log with q's filters, limit entries a page.
+func pageLog(t *testing.T, trails *audit.Trails, q audit.LogQuery, limit int) ([]audit.Entry, int) {
+	t.Helper()
+	q.Limit = limit
+	var out []audit.Entry
+	total := -1
+	for range 1000 {
+		p, err := trails.Page(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total >= 0 && p.Total != total {
+			t.Fatalf("total moved from %d to %d between pages", total, p.Total)
+		}
+		total = p.Total
+		out = append(out, p.Entries...)
+		if p.Next.IsZero() {
+			return out, total
+		}
+		back, err := audit.ParseLogCursor(p.Next.String())
+		if err != nil || back != p.Next {
+			t.Fatalf("cursor %q reads back as %v, %v", p.Next.String(), back, err)
+		}
+		q.After = back
+	}
+	t.Fatal("paging did not end")
+	return nil, 0
+}
+
+func jsonOf(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestAuditPagesEqualTheWholeTrail(t *testing.T) {
+	s := mustStack(t)
+	pos := scenario(t, s)
+	live := caughtUp(t, s.store).Audit
+	data, err := live.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	restored := audit.NewTrails(&firstRead{EventStore: s.store}) // reads commits through the port
+	if err := restored.Restore(data); err != nil {
+		t.Fatal(err)
+	}
+	var innovation string
+	for _, e := range wantLog(t, s, audit.LogQuery{Types: []string{"innovation.proposed"}}) {
+		innovation = e.AggregateID
+	}
+	queries := map[string]audit.LogQuery{
+		"everything, newest first":      {},
+		"everything, oldest first":      {Ascending: true},
+		"one event type":                {Types: []string{"assessment.answer_verified"}},
+		"two event types":               {Types: []string{"assessment.answer_submitted", "period.opened"}, Ascending: true},
+		"one actor":                     {Actor: verifier.UserID},
+		"an unknown actor":              {Actor: "nobody"},
+		"one region":                    {Region: "18.01"},
+		"an assessment":                 {EntityType: domain.AggregateAssessment, EntityID: domain.AssessmentID(2025, "18.04")},
+		"an innovation and its answers": {EntityType: domain.AggregateInnovation, EntityID: innovation},
+		"an unknown entity":             {EntityType: domain.AggregateBimtek, EntityID: "nope"},
+		"a date range":                  {From: day("2025-09-01"), To: day("2025-09-30")},
+		"a search term":                 {Search: "lampung selatan"},
+		"a search for a type":           {Search: "VERIFIED"},
+		"as of a position":              {AsOf: pos["answer 18.04 33"]},
+		"region, type and date":         {Region: "18.04", Types: []string{"assessment.answer_verified"}, From: day("2025-09-02")},
+	}
+	for name, q := range queries {
+		t.Run(name, func(t *testing.T) {
+			want := wantLog(t, s, q)
+			for trailsName, trails := range map[string]*audit.Trails{"live": live, "restored": restored} {
+				for _, limit := range []int{1, 4, 100} {
+					got, total := pageLog(t, trails, q, limit)
+					if a, b := jsonOf(t, got), jsonOf(t, want); a != b {
+						t.Fatalf("%s, limit %d: pages give\n%s\nwant\n%s", trailsName, limit, a, b)
+					}
+					if total != len(want) {
+						t.Fatalf("%s: total %d, want %d", trailsName, total, len(want))
+					}
+				}
+			}
+		})
+	}
+	if n := len(wantLog(t, s, queries["a search term"])); n == 0 {
+		t.Fatal("the search finds nothing: the test proves nothing")
+	}
+}
+
+func TestAuditPagingWhileEventsAreAppended(t *testing.T) {
+	ctx := context.Background()
+	s := mustStack(t)
+	scenario(t, s)
+	v := caughtUp(t, s.store)
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- v.Runner.Run(runCtx) }()
+	defer func() { cancel(); <-done }()
+	head, err := s.store.Head(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ascending := range []bool{false, true} {
+		seen := map[audit.LogCursor]int{}
+		q := audit.LogQuery{Ascending: ascending, Limit: 3}
+		for n := 0; ; n++ {
+			p, err := v.Audit.Page(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range p.Entries {
+				seen[audit.LogCursor{Position: e.Position, Index: e.Index}]++
+			}
+			// another region answers between two pages
+			s.now = s.now.Add(time.Minute)
+			res, _, err := s.svc.ProposeInnovation(ctx, domain.ProposeInnovationCommand{CommandMeta: s.meta(operator("18.71")), Region: "18.71",
+				On: day("2024-01-10"), Details: domain.InnovationDetails{Name: "Inovasi baru (data contoh)", Unit: "Dinas Kesehatan",
+					Initiator: domain.InitiatorOPD, Form: domain.FormPelayananPublik, Affair: domain.AffairAdminduk,
+					Problem: "a", Solution: "b", Benefit: "c"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := v.Runner.WaitFor(ctx, res.Position, 5*time.Second); err != nil {
+				t.Fatal(err)
+			}
+			if p.Next.IsZero() {
+				break
+			}
+			q.After = p.Next
+		}
+		for c, k := range seen {
+			if k != 1 {
+				t.Fatalf("ascending %v: event %v listed %d times", ascending, c, k)
+			}
+		}
+		var before int
+		for c := range seen {
+			if c.Position <= head {
+				before++
+			}
+		}
+		all, err := v.Audit.Page(ctx, audit.LogQuery{AsOf: head, Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if before != len(all.Entries) {
+			t.Fatalf("ascending %v: %d of the %d events there before paging were listed", ascending, before, len(all.Entries))
+		}
+	}
+}
