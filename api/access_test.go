@@ -119,7 +119,7 @@ func TestAccess(t *testing.T) {
 		{"read rankings of an unpublished year", false, []string{ok, ok, outOfScope, outOfScope, outOfScope, ok, ok, forbidden}, func(tok string) apitest.Request {
 			return apitest.Request{Method: "GET", Path: "/api/v1/rankings/2025", Token: tok}
 		}},
-		{"read innovations", false, []string{ok, ok, ok, ok, ok, ok, ok, unauth}, func(tok string) apitest.Request {
+		{"read innovations (the public reads the public database)", false, []string{ok, ok, ok, ok, ok, ok, ok, ok}, func(tok string) apitest.Request {
 			return apitest.Request{Method: "GET", Path: "/api/v1/innovations", Token: tok}
 		}},
 	}
@@ -267,6 +267,13 @@ func TestReadAccess(t *testing.T) {
 	regional := map[string]bool{"operator of the region": true, "operator of another region": true, "verifier scoped to the region": true}
 	regionOfCaller := map[string]string{"operator of the region": own, "operator of another region": other, "verifier scoped to the region": own}
 
+	// publicToo is e with the public allowed: innovations of published
+	// years are the public database's (basis data inovasi).
+	publicToo := func(e []string) []string {
+		c := slices.Clone(e)
+		c[len(c)-1] = ok
+		return c
+	}
 	rows := []struct {
 		name   string
 		path   string
@@ -300,9 +307,9 @@ func TestReadAccess(t *testing.T) {
 		{"a published ranking's movement since before it was published", "/api/v1/rankings/2024?since=" + unpublishedOn, nationalResult, nil},
 		{"a published year's national overview", "/api/v1/index/2024", everyone, nil},
 		{"an unpublished year's national overview", "/api/v1/index/2025", nationalResult, nil},
-		{"the region's innovations", "/api/v1/innovations?region=" + own, ownFiles, nil},
-		{"another region's innovations", "/api/v1/innovations?region=" + other, otherFiles, nil},
-		{"innovations without a region: a regional caller gets its own", "/api/v1/innovations", signedIn,
+		{"the region's innovations", "/api/v1/innovations?region=" + own, publicToo(ownFiles), nil},
+		{"another region's innovations", "/api/v1/innovations?region=" + other, publicToo(otherFiles), nil},
+		{"innovations without a region: a regional caller gets its own", "/api/v1/innovations", publicToo(signedIn),
 			func(t *testing.T, who string, res apitest.Response) {
 				got := regionsOf(t, res)
 				if regional[who] && (len(got) != 1 || !got[regionOfCaller[who]]) {
@@ -312,8 +319,8 @@ func TestReadAccess(t *testing.T) {
 					t.Errorf("regions %v, want both", got)
 				}
 			}},
-		{"an innovation of the region", "/api/v1/innovations/" + ownInnovation, ownFiles, nil},
-		{"an innovation of another region", "/api/v1/innovations/" + otherInnovation, otherFiles, nil},
+		{"an innovation of the region", "/api/v1/innovations/" + ownInnovation, publicToo(ownFiles), nil},
+		{"an innovation of another region", "/api/v1/innovations/" + otherInnovation, publicToo(otherFiles), nil},
 		{"the region's answers of a published year", "/api/v1/assessments/2024/" + own + "/answers", ownFiles, nil},
 		{"the region's answers of an unpublished year", "/api/v1/assessments/2025/" + own + "/answers", ownFiles, nil},
 		{"another region's answers of a published year", "/api/v1/assessments/2024/" + other + "/answers", otherFiles, nil},

@@ -328,6 +328,9 @@ func (s *Server) getPeriod(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listInnovations(w http.ResponseWriter, r *http.Request) error {
+	if publicView(r) {
+		return s.listPublicInnovations(w, r)
+	}
 	q := newQuery(r)
 	f := index.InnovationFilter{Region: q.region("region"), Stage: domain.Stage(q.str("stage")), Query: q.str("q")}
 	if err := q.err(); err != nil {
@@ -353,6 +356,9 @@ func (s *Server) getInnovation(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
 		return err
+	}
+	if publicView(r) {
+		return s.getPublicInnovation(w, r, id)
 	}
 	ix, _, err := s.index(r)
 	if err != nil {

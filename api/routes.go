@@ -27,9 +27,9 @@ func (s *Server) apiRoutes() []route {
 		{method: "GET", pattern: v1 + "/index/{year}/{region}/history", public: true, fn: s.getScoreHistory},
 		{method: "GET", pattern: v1 + "/rankings/{year}", public: true, fn: s.getRankings},
 
-		{method: "GET", pattern: v1 + "/innovations", fn: s.listInnovations},
+		{method: "GET", pattern: v1 + "/innovations", public: true, fn: s.listInnovations},
 		{method: "POST", pattern: v1 + "/innovations", fn: s.proposeInnovation},
-		{method: "GET", pattern: v1 + "/innovations/{id}", fn: s.getInnovation},
+		{method: "GET", pattern: v1 + "/innovations/{id}", public: true, fn: s.getInnovation},
 		{method: "POST", pattern: v1 + "/innovations/{id}/stage", fn: s.advanceStage},
 		{method: "POST", pattern: v1 + "/innovations/{id}/withdraw", fn: s.withdrawInnovation},
 		{method: "POST", pattern: v1 + "/innovations/{id}/replications", fn: s.recordReplication},

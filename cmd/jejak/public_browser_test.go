@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -144,6 +146,167 @@ func TestPublicPathsInBrowser(t *testing.T) {
 		must(t, err)
 		if !strings.Contains(hash, "event="+last.EventID) {
 			t.Errorf("the step opened %q, not its event %s", hash, last.EventID)
+		}
+	})
+
+	t.Run("the public innovation database returns only allowed fields", func(t *testing.T) {
+		e := e.as(t)
+		allowed := map[string]bool{}
+		for _, k := range []string{"items", "items[]", "detail.stages[]", "detail.replications[]", "total", "limit", "next_cursor", "position",
+			"items[].id", "items[].name", "items[].region", "items[].region_name", "items[].province", "items[].unit", "items[].affair",
+			"items[].form", "items[].digital", "items[].initiator", "items[].stage", "items[].proposed_on", "items[].years", "items[].counted_years",
+			"items[].years[]", "items[].counted_years[]"} {
+			allowed[k] = true
+		}
+		for _, k := range []string{"id", "name", "region", "region_name", "province", "unit", "affair", "form", "digital", "initiator",
+			"stage", "proposed_on", "years", "years[]", "counted_years", "counted_years[]", "problem", "solution", "benefit",
+			"stages", "stages[].stage", "stages[].on", "replications", "replications[].region", "replications[].region_name",
+			"replications[].on", "origin_innovation_id", "origin_region"} {
+			allowed["detail."+k] = true
+		}
+		seen := map[string]bool{}
+		var walk func(prefix string, v any)
+		walk = func(prefix string, v any) {
+			switch v := v.(type) {
+			case map[string]any:
+				for k, c := range v {
+					p := k
+					if prefix != "" {
+						p = prefix + "." + k
+					}
+					seen[p] = true
+					walk(p, c)
+				}
+			case []any:
+				for _, c := range v {
+					seen[prefix+"[]"] = true
+					walk(prefix+"[]", c)
+				}
+			}
+		}
+		var page map[string]any
+		e.call("", "GET", "/api/v1/innovations?limit=500", nil, &page, 200)
+		walk("", page)
+		items := page["items"].([]any)
+		if len(items) == 0 {
+			t.Fatal("the public database of the demo is empty")
+		}
+		// the detail of every innovation on the page, replicated ones included
+		for _, it := range items[:min(len(items), 60)] {
+			var d map[string]any
+			e.call("", "GET", "/api/v1/innovations/"+it.(map[string]any)["id"].(string), nil, &d, 200)
+			walk("detail", d)
+		}
+		var extra []string
+		for k := range seen {
+			if !allowed[k] {
+				extra = append(extra, k)
+			}
+		}
+		if len(extra) > 0 {
+			t.Errorf("the public database returns fields outside the allow-list: %v", extra)
+		}
+		// only innovations that a published year lists: none proposed after
+		// the last published period closed
+		var periods struct {
+			Items []struct {
+				Year     int    `json:"year"`
+				Phase    string `json:"phase"`
+				ClosesAt string `json:"closes_at"`
+			} `json:"items"`
+		}
+		e.call("", "GET", "/api/v1/periods", nil, &periods, 200)
+		lastClose := ""
+		for _, p := range periods.Items {
+			if p.Phase == "published" && p.ClosesAt > lastClose {
+				lastClose = p.ClosesAt
+			}
+		}
+		var all struct {
+			Items []struct {
+				ProposedOn string `json:"proposed_on"`
+				Years      []int  `json:"years"`
+			} `json:"items"`
+			Total int `json:"total"`
+		}
+		e.call("", "GET", "/api/v1/innovations?limit=500&year=2026", nil, &all, 200)
+		if all.Total != 0 {
+			t.Errorf("%d innovations listed for 2026, which is not published", all.Total)
+		}
+		e.call("", "GET", "/api/v1/innovations?limit=500", nil, &all, 200)
+		for _, it := range all.Items {
+			if it.ProposedOn > lastClose || len(it.Years) == 0 {
+				t.Fatalf("an innovation proposed %s (years %v) is public; the last published period closed %s", it.ProposedOn, it.Years, lastClose)
+			}
+		}
+		// a new proposal is the region's until a published year lists it
+		fresh := e.post("operator", "/api/v1/innovations", map[string]any{"region": "64.03", "name": "Inovasi Baru Belum Publik",
+			"unit": "Bapelitbang", "initiator": "opd", "form": "pelayanan_publik", "digital": true, "affair": "kesehatan",
+			"problem": "data contoh", "solution": "data contoh", "benefit": "data contoh", "proposed_on": time.Now().Format(time.DateOnly)})
+		id := fresh["id"].(string)
+		e.call("", "GET", fmt.Sprintf("/api/v1/innovations/%s?min_position=%v", id, fresh["position"]), nil, nil, 404)
+		var found struct{ Total int }
+		e.call("", "GET", "/api/v1/innovations?q=belum+publik", nil, &found, 200)
+		if found.Total != 0 {
+			t.Errorf("an innovation proposed today is in the public database")
+		}
+		// the CSV has the same rows, text neutralised
+		res, err := http.Get(e.base + "/api/v1/innovations?format=csv&region=64.03")
+		must(t, err)
+		defer res.Body.Close()
+		rows, err := csv.NewReader(res.Body).ReadAll()
+		must(t, err)
+		var berau struct{ Total int }
+		e.call("", "GET", "/api/v1/innovations?region=64.03", nil, &berau, 200)
+		if res.Header.Get("Content-Type") != "text/csv; charset=utf-8" || len(rows) != berau.Total+1 || rows[0][1] != "Nama inovasi" {
+			t.Errorf("CSV %s with %d rows (want %d and a header), header %v", res.Header.Get("Content-Type"), len(rows), berau.Total+1, rows[0])
+		}
+	})
+
+	t.Run("Basis data inovasi filters, pages and opens an innovation", func(t *testing.T) {
+		e := e.as(t)
+		var all, kes struct {
+			Total int `json:"total"`
+			Items []struct {
+				ID, Name string
+			} `json:"items"`
+		}
+		e.call("", "GET", "/api/v1/innovations?limit=50", nil, &all, 200)
+		e.call("", "GET", "/api/v1/innovations?limit=50&affair=kesehatan&province=64", nil, &kes, 200)
+		if all.Total <= 50 || kes.Total == 0 || kes.Total >= all.Total {
+			t.Fatalf("the demo's public database has %d innovations, %d of kesehatan in Kalimantan Timur", all.Total, kes.Total)
+		}
+		ctx := e.tab("", 30*time.Second)
+		e.open(ctx, "#/basis-data", "#db-table tbody tr")
+		if got, want := text(t, ctx, "#db-count"), fmt.Sprintf("Inovasi 1–50 dari %s.", idInt(all.Total)); got != want {
+			t.Errorf("the count reads %q, want %q", got, want)
+		}
+		if got := text(t, ctx, "#db-table tbody tr:first-child .db-name"); got != all.Items[0].Name {
+			t.Errorf("the first innovation is %q, the API's %q", got, all.Items[0].Name)
+		}
+		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#db-next")), poll(`document.querySelector('#db-count').textContent.startsWith('Inovasi 51–')`)))
+		must(t, chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(`#db-filters [name=affair]`), "kesehatan"),
+			chromedp.SetValue(chromedp.CSS(`#db-filters [name=province]`), "64"),
+			chromedp.Click(chromedp.CSS(`#db-filters button[type=submit]`)),
+			poll(fmt.Sprintf(`document.querySelector('#db-count').textContent.endsWith('dari %s.')`, idInt(kes.Total)))))
+		if n := count(t, ctx, "#db-table tbody tr"); n != min(50, kes.Total) {
+			t.Errorf("%d rows after filtering, the API has %d", n, kes.Total)
+		}
+		if e.shots() {
+			e.shoot(t, ctx, "basis-data-inovasi", "main")
+		}
+		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#db-table tbody tr:first-child .db-name")), chromedp.WaitVisible(chromedp.CSS("#db-stages"))))
+		if got := text(t, ctx, "h1"); got != kes.Items[0].Name {
+			t.Errorf("the innovation page is %q, want %q", got, kes.Items[0].Name)
+		}
+		body := text(t, ctx, "main")
+		for _, part := range []string{"Masalah", "Solusi", "Manfaat", "Tahapan", "Replikasi", "Tercantum pada penilaian"} {
+			if !strings.Contains(body, part) {
+				t.Errorf("the innovation page lacks %q", part)
+			}
+		}
+		if e.shots() {
+			e.shoot(t, ctx, "inovasi-publik", "main")
 		}
 	})
 

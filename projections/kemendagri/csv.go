@@ -51,8 +51,18 @@ func writeCSV(g grid) ([]byte, error) {
 // csvText is the text CSV writes for c: text cells that a spreadsheet would
 // read as a formula are neutralised with a leading apostrophe.
 func csvText(c cell) string {
-	if c.kind == textCell && c.text != "" && strings.ContainsRune("=+-@\t\r", rune(c.text[0])) {
-		return "'" + c.text
+	if c.kind == textCell {
+		return CSVText(c.text)
 	}
 	return c.text
+}
+
+// CSVText is text typed by people as a CSV cell: one that a spreadsheet
+// would read as a formula (it starts with = + - @, a tab or a carriage
+// return) gets a leading apostrophe.
+func CSVText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

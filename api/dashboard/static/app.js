@@ -5,6 +5,7 @@ import * as beranda from './pages/beranda.js';
 import * as peringkat from './pages/peringkat.js';
 import * as daerah from './pages/daerah.js';
 import * as inovasi from './pages/inovasi.js';
+import * as basisdata from './pages/basisdata.js';
 import * as antrian from './pages/antrian.js';
 import * as audit from './pages/audit.js';
 import * as ekspor from './pages/ekspor.js';
@@ -13,12 +14,13 @@ import * as masuk from './pages/masuk.js';
 
 // routes: first path segment -> page module. Each module exports title,
 // allowed() (optional) and page(ctx) returning {el, refresh}.
-const routes = { '': beranda, peringkat, daerah, inovasi, antrian, audit, ekspor, periode, masuk };
+const routes = { '': beranda, peringkat, daerah, 'basis-data': basisdata, inovasi, antrian, audit, ekspor, periode, masuk };
 
 const nav = [
   ['#/', 'Beranda', () => true],
   ['#/peringkat', 'Peringkat', () => true],
   ['#/daerah', 'Profil daerah', () => true],
+  ['#/basis-data', 'Basis data inovasi', () => true],
   ['#/antrian', 'Antrian verifikasi', can.verify],
   ['#/audit', 'Jejak audit', can.audit],
   ['#/ekspor', 'Ekspor', can.export],
