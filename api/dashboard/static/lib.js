@@ -104,10 +104,19 @@ const codeText = {
   idempotency_key_reused: 'Permintaan ini bertabrakan dengan permintaan sebelumnya; muat ulang halaman',
   route_not_found: 'Alamat tidak dikenal',
   method_not_allowed: 'Cara permintaan tidak didukung',
+  unsupported_media_type: 'Jenis berkas tidak diterima; hanya PDF, JPEG atau PNG',
 };
 
 const fieldText = [
   [/^is required$/, () => 'wajib diisi'],
+  [/^is empty$/, () => 'berkas kosong'],
+  [/^is an encrypted PDF/, () => 'PDF terkunci (dienkripsi); unggah tanpa kata sandi atau perlindungan'],
+  [/^is a damaged or password-protected PDF/, () => 'PDF rusak atau dilindungi kata sandi; tidak dapat dibaca'],
+  [/^is a damaged PDF/, () => 'PDF rusak'],
+  [/^is a PDF without pages$/, () => 'PDF tanpa halaman'],
+  [/^detected type (.+)$/, (t) => `menurut isinya berjenis ${t}; hanya PDF, JPEG atau PNG`],
+  [/^is larger than (\d+) bytes$/, (n) => `lebih besar dari ${fmtNum(Number(n) / (1 << 20), 1)} MB`],
+  [/^file ([0-9a-f]{12})[0-9a-f]* was not uploaded for region (\S+)$/, (h, r) => `berkas ${h}… belum diunggah untuk daerah ${r}`],
   [/^is longer than (\d+) characters(?: \(\d+\))?$/, (n) => `lebih dari ${n} karakter`],
   [/^must be one line, without line breaks or tabs/, () => 'harus satu baris, tanpa ganti baris atau tab'],
   [/^must not contain control characters \((U\+[0-9A-F]+)\)$/, (u) => `tidak boleh memuat karakter kendali (${u})`],

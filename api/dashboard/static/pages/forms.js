@@ -1,6 +1,7 @@
 // The operator's and verifier's write forms. Each posts to one endpoint with
 // an Idempotency-Key and shows problem+json errors next to the fields.
 import { h, fill, api, field, apiForm, today, stageLabel, affairs } from '../lib.js';
+import { evidencePicker } from './bukti.js';
 
 
 function box(title, form, open = false) {
@@ -103,18 +104,23 @@ export async function answerForm(region, openYears, innovationID, onDone) {
   };
   indField.querySelector('select').addEventListener('change', showOptions);
   showOptions();
+  const picker = evidencePicker(region);
   const form = h('form', { id: innovationID ? 'form-answer-sid' : 'form-answer-spd', novalidate: true },
     field({ name: 'year', label: 'Tahun', options: openYears.map((p) => [p.year, String(p.year)]) }),
     indField, optionsBox,
-    h('fieldset', {}, h('legend', {}, 'Bukti dukung (isi salah satu)'),
+    h('fieldset', {}, h('legend', {}, 'Bukti dukung (berkas, atau isi salah satu)'),
+      picker.el,
       h('div', { class: 'form-grid' },
         field({ name: 'evidence.document_ref', label: 'Nomor dokumen' }),
         field({ name: 'evidence.link', label: 'Tautan', type: 'url', hint: 'https://…' }),
         field({ name: 'evidence.note', label: 'Catatan' }))),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Kirim jawaban')));
-  apiForm(form, (d) => ({ path: `/api/v1/assessments/${d.year}/${region}/answers`, success: 'Jawaban terkirim; menunggu verifikasi.',
-    body: { indicator: d.indicator, innovation_id: innovationID || '', option: Number(d.option),
-      evidence: { document_ref: d['evidence.document_ref'], link: d['evidence.link'], note: d['evidence.note'] } } }), () => onDone?.());
+  apiForm(form, (d) => {
+    if (picker.busy()) throw new Error('Tunggu sampai semua berkas selesai diunggah.');
+    return { path: `/api/v1/assessments/${d.year}/${region}/answers`, success: 'Jawaban terkirim; menunggu verifikasi.',
+      body: { indicator: d.indicator, innovation_id: innovationID || '', option: Number(d.option),
+        evidence: { document_ref: d['evidence.document_ref'], link: d['evidence.link'], note: d['evidence.note'], files: picker.hashes() } } };
+  }, () => { picker.clear(); onDone?.(); });
   return box(innovationID ? 'Jawab indikator SID inovasi ini' : 'Jawab indikator SPD', form);
 }
 

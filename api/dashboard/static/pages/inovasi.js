@@ -4,6 +4,7 @@ import { h, fill, api, can, section, table, loading, problemBox, fmtDate, fmtDat
   affairLabel, shortId, initiatorLabel, formLabel } from '../lib.js';
 import { loadYears, regionLink } from './common.js';
 import { stageForm, answerForm, catalogue } from './forms.js';
+import { evidenceFiles } from './bukti.js';
 
 export const title = 'Inovasi';
 export const allowed = () => can.signedIn();
@@ -79,7 +80,8 @@ export function page(ctx) {
 
 export function evidence(e) {
   if (!e) return '–';
-  return [e.document_ref ? h('span', {}, 'Dok. ', e.document_ref) : '',
+  return [evidenceFiles(e.files), e.document_ref ? h('span', {}, 'Dok. ', e.document_ref) : '',
     e.link ? [e.document_ref ? h('br') : '', h('a', { href: e.link, rel: 'noopener noreferrer', target: '_blank' }, 'tautan')] : '',
+    (e.links || []).map((l, i) => [h('br'), h('a', { href: l, rel: 'noopener noreferrer', target: '_blank' }, `tautan ${i + 2}`)]),
     e.note ? [h('br'), h('span', { class: 'hint' }, e.note)] : ''];
 }
