@@ -222,6 +222,11 @@ func (s *Server) getRankings(w http.ResponseWriter, r *http.Request) error {
 		}
 		rows = append(rows, rr)
 	}
+	if format := q.str("format"); format == "csv" || format == "xlsx" {
+		return writeRankingFile(w, format, year, cluster, rows, movement != nil)
+	} else if format != "" && format != "json" {
+		q.p.Add("format", "must be json, csv or xlsx")
+	}
 	p := paginate(q, rows, pos)
 	if err := q.err(); err != nil {
 		return err

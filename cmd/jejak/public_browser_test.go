@@ -5,15 +5,19 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
 )
 
 // TestPublicPathsInBrowser follows the public's and the auditor's paths
@@ -308,6 +312,89 @@ func TestPublicPathsInBrowser(t *testing.T) {
 		if e.shots() {
 			e.shoot(t, ctx, "inovasi-publik", "main")
 		}
+	})
+
+	t.Run("the ranking downloads as shown, and its CSV opens in LibreOffice", func(t *testing.T) {
+		e := e.as(t)
+		var rk struct {
+			Items []struct {
+				Rank   int     `json:"rank"`
+				Region string  `json:"region"`
+				Name   string  `json:"name"`
+				IID    float64 `json:"iid"`
+			} `json:"items"`
+		}
+		const query = "cluster=kabupaten&province=18"
+		e.call("", "GET", "/api/v1/rankings/2024?"+query, nil, &rk, 200)
+		if len(rk.Items) < 2 {
+			t.Fatalf("the 2024 kabupaten ranking of Lampung has %d rows", len(rk.Items))
+		}
+		ctx := e.tab("", 30*time.Second)
+		e.open(ctx, "#/peringkat?year=2024&"+query, "#rank-csv")
+		href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#rank-csv').href`))
+		must(t, err)
+		if !strings.Contains(href, "format=csv") || !strings.Contains(href, "province=18") || !strings.Contains(href, "cluster=kabupaten") {
+			t.Errorf("the CSV link %q is not the ranking as shown", href)
+		}
+		dir := t.TempDir()
+		fetch := func(url, name string) string {
+			res, err := http.Get(url)
+			must(t, err)
+			defer res.Body.Close()
+			if res.StatusCode != 200 {
+				t.Fatalf("GET %s: %d", url, res.StatusCode)
+			}
+			path := filepath.Join(dir, name)
+			f, err := os.Create(path)
+			must(t, err)
+			_, err = io.Copy(f, res.Body)
+			must(t, err)
+			must(t, f.Close())
+			return path
+		}
+		csvPath := fetch(href, "peringkat.csv")
+		check := func(what string, rows [][]string) {
+			t.Helper()
+			if len(rows) != len(rk.Items)+1 || rows[0][0] != "Peringkat" || rows[0][6] != "IID" {
+				t.Fatalf("%s: %d rows, header %v; the API has %d", what, len(rows), rows[0], len(rk.Items))
+			}
+			for i, it := range rk.Items {
+				got := rows[i+1]
+				iid, err := strconv.ParseFloat(got[6], 64)
+				if got[0] != strconv.Itoa(it.Rank) || got[1] != it.Region || got[2] != it.Name || err != nil || iid != it.IID {
+					t.Errorf("%s row %d: %v, the API has %d %s %s %v", what, i+1, got[:7], it.Rank, it.Region, it.Name, it.IID)
+				}
+			}
+		}
+		// LibreOffice opens the CSV and saves it as a workbook
+		soffice, err := exec.LookPath("soffice")
+		if err != nil {
+			skips.Skip(t, "soffice not found: install LibreOffice Calc to open the ranking CSV")
+		}
+		home := t.TempDir()
+		sctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+		defer cancel()
+		cmd := exec.CommandContext(sctx, soffice, "-env:UserInstallation=file://"+filepath.Join(home, "profile"),
+			"--headless", "--norestore", "--nolockcheck", "--infilter=CSV:44,34,76,1", "--convert-to", "xlsx", "--outdir", dir, csvPath)
+		cmd.Env = append(os.Environ(), "HOME="+home)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+		cmd.WaitDelay = 5 * time.Second
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("soffice: %v\n%s", err, out)
+		}
+		readXLSX := func(path string) [][]string {
+			f, err := excelize.OpenFile(path)
+			must(t, err)
+			defer f.Close()
+			rows, err := f.GetRows(f.GetSheetList()[0], excelize.Options{RawCellValue: true})
+			must(t, err)
+			return rows
+		}
+		check("the CSV opened in LibreOffice", readXLSX(filepath.Join(dir, "peringkat.xlsx")))
+		xlsxHref, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#rank-xlsx').href`))
+		must(t, err)
+		check("the XLSX download", readXLSX(fetch(xlsxHref, "unduhan.xlsx")))
 	})
 
 	t.Run("a year in penjaringan reads sementara, without a predicate badge", func(t *testing.T) {

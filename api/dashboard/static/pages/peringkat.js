@@ -86,6 +86,7 @@ export function page(ctx) {
         res.phase !== 'published' ? ' · hasil sementara (belum diumumkan)' : '',
         since ? ` · pergerakan dibanding ${fmtDate(since)}` : ''),
       t,
+      downloads(year, { cluster, province: q.get('province'), q: q.get('q'), since }),
       h('details', { class: 'card', id: 'tie-rule' }, h('summary', {}, 'Aturan bila skor sama'),
         h('p', {}, tieRuleID), h('p', { class: 'muted', lang: 'en' }, 'API: ', res.tie_rule)));
   }
@@ -97,4 +98,12 @@ function movement(m) {
   if (m > 0) return h('td', { class: 'up' }, h('span', { 'aria-hidden': 'true' }, '▲ '), String(m), h('span', { class: 'sr-only' }, ' naik'));
   if (m < 0) return h('td', { class: 'down' }, h('span', { 'aria-hidden': 'true' }, '▼ '), String(-m), h('span', { class: 'sr-only' }, ' turun'));
   return h('td', { class: 'muted' }, '= ', h('span', { class: 'sr-only' }, 'tetap'));
+}
+
+// downloads links the ranking as shown, as CSV and as an Excel workbook.
+function downloads(year, params) {
+  const href = (format) => withQuery(`/api/v1/rankings/${year}`, { ...params, format });
+  return h('p', { class: 'downloads' }, 'Unduh peringkat ini: ',
+    h('a', { href: href('csv'), download: '', id: 'rank-csv' }, 'CSV'), ' · ',
+    h('a', { href: href('xlsx'), download: '', id: 'rank-xlsx' }, 'Excel (XLSX)'));
 }
