@@ -21,6 +21,7 @@ targets=(
   "./api FuzzDecodeBody"
   "./api FuzzWrites"
   "./api FuzzReads"
+  "./importer FuzzReadWorkbook"
 )
 # Every FuzzXxx in the module must be listed above.
 found=$(grep -rhoE --include='*_test.go' '^func (Fuzz[A-Za-z0-9_]+)\(' . | sed -E 's/^func (Fuzz[A-Za-z0-9_]+)\(/\1/' | sort)
