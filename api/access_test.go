@@ -82,7 +82,7 @@ func TestAccess(t *testing.T) {
 		}},
 		{"record attendance", true, regional, func(tok string) apitest.Request {
 			return apitest.Request{Method: "POST", Path: "/api/v1/bimtek/" + session + "/attendance", Token: tok,
-				Body: map[string]string{"name": "Peserta " + unique(), "unit": unit, "role": "peserta"}}
+				Body: map[string]string{"name": "Peserta " + unique(), "nip": fmt.Sprintf("99%016d", n), "unit": unit, "role": "peserta"}}
 		}},
 		{"verify an answer of the region", true, verify, func(tok string) apitest.Request {
 			return apitest.Request{Method: "POST", Path: "/api/v1/assessments/2025/" + own + "/verifications", Token: tok,

@@ -65,7 +65,7 @@ func TestAccessLog(t *testing.T) {
 		Header: map[string]string{"X-Correlation-ID": "corr-periode-2025"}})
 	session := s.MustDo(apitest.Request{Method: "POST", Path: "/api/v1/bimtek", Token: p.operator, Body: bimtekBody(own)}).Map(t)["id"].(string)
 	s.MustDo(apitest.Request{Method: "POST", Path: "/api/v1/bimtek/" + session + "/attendance", Token: p.operator,
-		Body: map[string]string{"name": secretName, "unit": unit, "role": "peserta"}})
+		Body: map[string]string{"name": secretName, "nip": "198001012005012001", "unit": unit, "role": "peserta"}})
 	id := propose(t, s, p.operator, own, "Antrean Daring", "2025-01-02")
 	refused := []struct {
 		req    apitest.Request

@@ -485,6 +485,11 @@ func (s *Server) getSession(w http.ResponseWriter, r *http.Request) error {
 	if err := authorize(r, domain.ActionReadRegion, sess.Region); err != nil {
 		return err
 	}
+	if authorize(r, domain.ActionReadPersonal, sess.Region) == nil {
+		if err := s.openAttendees(r.Context(), sess.Attendees); err != nil {
+			return err
+		}
+	}
 	setETag(w, sess.Version)
 	writeJSON(w, http.StatusOK, sess)
 	return nil

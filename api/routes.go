@@ -49,6 +49,7 @@ func (s *Server) apiRoutes() []route {
 		{method: "GET", pattern: v1 + "/bimtek/{id}", fn: s.getSession},
 		{method: "POST", pattern: v1 + "/bimtek/{id}/attendance", fn: s.recordAttendance},
 		{method: "POST", pattern: v1 + "/bimtek/{id}/close", fn: s.closeBimtek},
+		{method: "POST", pattern: v1 + "/people/{subject}/erasure", fn: s.erasePerson},
 
 		{method: "GET", pattern: v1 + "/exports", fn: s.listExports},
 		{method: "POST", pattern: v1 + "/exports", fn: s.startExport},

@@ -131,7 +131,7 @@ func TestScenario(t *testing.T) {
 		t.Errorf("answers: %v", answers)
 	}
 	session := post(http.StatusCreated, p.operator, "/api/v1/bimtek", bimtekBody(own)).Map(t)["id"].(string)
-	post(http.StatusOK, p.operator, "/api/v1/bimtek/"+session+"/attendance", map[string]string{"name": "Siti", "unit": unit, "role": "peserta"})
+	post(http.StatusOK, p.operator, "/api/v1/bimtek/"+session+"/attendance", map[string]string{"name": "Siti", "nip": "198001012005012001", "unit": unit, "role": "peserta"})
 	closed := post(http.StatusOK, p.operator, "/api/v1/bimtek/"+session+"/close", nil)
 	get(p.operator, at("/api/v1/bimtek?region="+own, closed))
 	get(p.operator, "/api/v1/bimtek/"+session)

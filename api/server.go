@@ -26,9 +26,12 @@ import (
 type Config struct {
 	Store   domain.EventStore
 	Service *domain.Service
-	Views   *projections.Views
-	Tokens  *Tokens
-	Hub     *Hub
+	// People opens attendees' personal data for the roles that may read it
+	// (nil: names are never shown, only subjects).
+	People domain.PersonalData
+	Views  *projections.Views
+	Tokens *Tokens
+	Hub    *Hub
 	// Exports runs the Kemendagri exports; nil turns the export endpoints
 	// off (503) until EnableExports.
 	Exports *export.Jobs

@@ -95,7 +95,7 @@ func TestReadVersions(t *testing.T) {
 		scheduled := s.MustDo(apitest.Request{Method: "POST", Path: "/api/v1/bimtek", Token: p.operator, Body: bimtekBody(own)})
 		id := scheduled.Map(t)["id"].(string)
 		attended := s.MustDo(apitest.Request{Method: "POST", Path: "/api/v1/bimtek/" + id + "/attendance", Token: p.operator,
-			Body: map[string]string{"name": "Ani", "unit": unit, "role": "peserta"}})
+			Body: map[string]string{"name": "Ani", "nip": "198202022007022002", "unit": unit, "role": "peserta"}})
 		follows(t, "/api/v1/bimtek/"+id, before, scheduled, attended)
 	})
 

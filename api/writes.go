@@ -357,9 +357,12 @@ func (s *Server) scheduleBimtek(w http.ResponseWriter, r *http.Request) error {
 }
 
 type attendanceRequest struct {
-	Name string `json:"name"`
-	Unit string `json:"unit"`
-	Role string `json:"role"`
+	Name     string `json:"name"`
+	NIP      string `json:"nip"`
+	Position string `json:"position"`
+	Contact  string `json:"contact"`
+	Unit     string `json:"unit"`
+	Role     string `json:"role"`
 }
 
 func (s *Server) recordAttendance(w http.ResponseWriter, r *http.Request) error {
@@ -373,8 +376,30 @@ func (s *Server) recordAttendance(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	res, err := s.service.RecordAttendance(r.Context(), domain.RecordAttendanceCommand{CommandMeta: m, SessionID: id,
-		Participant: domain.Participant{Name: req.Name, Unit: req.Unit, Role: req.Role}})
+		Participant: domain.Participant{Name: req.Name, NIP: req.NIP, Position: req.Position, Contact: req.Contact,
+			Unit: req.Unit, Role: req.Role}})
 	return s.written(w, r, http.StatusOK, id, "", res, err)
+}
+
+type erasureRequest struct {
+	Reason string `json:"reason"`
+}
+
+// erasePerson erases a data subject's personal data (admin): person.erased
+// is appended and the subject's key destroyed (docs/PRIVACY.md).
+func (s *Server) erasePerson(w http.ResponseWriter, r *http.Request) error {
+	var req erasureRequest
+	m, err := readCommand(r, &req)
+	if err != nil {
+		return err
+	}
+	subject := r.PathValue("subject")
+	if !domain.ValidSubject(subject) {
+		return &domain.Error{Code: domain.CodeInvalid, Message: "the subject in the path is not valid",
+			Problems: []domain.FieldProblem{{Field: "subject", Message: "must be a UUID (version 4 or 7)"}}}
+	}
+	res, err := s.service.ErasePerson(r.Context(), domain.ErasePersonCommand{CommandMeta: m, Subject: subject, Reason: req.Reason})
+	return s.written(w, r, http.StatusOK, subject, "", res, err)
 }
 
 func (s *Server) closeBimtek(w http.ResponseWriter, r *http.Request) error {

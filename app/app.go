@@ -25,6 +25,7 @@ import (
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/eventstore"
 	"github.com/jejak-id/jejak/natsinfra"
+	"github.com/jejak-id/jejak/personal"
 	"github.com/jejak-id/jejak/projections"
 	"github.com/jejak-id/jejak/projections/export"
 	"github.com/jejak-id/jejak/projections/snapshot"
@@ -39,6 +40,10 @@ type Config struct {
 	Demo    bool   // load demo data into an empty store
 
 	TokenKey string // Ed25519 PEM; default <data>/keys/token-ed25519.pem
+	// PersonalKey is the master key of personal data (docs/PRIVACY.md);
+	// default <data>/keys/personal-master.key, created on first start. Every
+	// replica of a cluster needs the same one (`make credentials`).
+	PersonalKey string
 	// TokenAcceptKeys are PEM files of further keys whose tokens are
 	// accepted (key rotation: the next key before it signs, the previous
 	// one until its tokens expire).
@@ -121,8 +126,10 @@ type App struct {
 	conn    *nats.Conn
 	Store   *eventstore.Store
 	Service *domain.Service
-	Views   *projections.Views
-	Tokens  *api.Tokens
+	// People seals and opens personal data (the JEJAK_KEYS bucket).
+	People *personal.Vault
+	Views  *projections.Views
+	Tokens *api.Tokens
 	// Revocations is the replicated deny list of tokens (jejak token revoke).
 	Revocations *natsinfra.Revocations
 	Server      *api.Server
@@ -212,6 +219,16 @@ func (a *App) open(ctx context.Context) error {
 	}
 	a.Store, a.conn = a.storage.Store, a.storage.Conn
 	a.Service = domain.NewService(a.Store, cfg.Now)
+	if a.People, err = OpenPeople(ctx, a.conn, cfg.Storage.Replicas, PersonalKeyPath(cfg.PersonalKey, cfg.Storage.DataDir), nil); err != nil {
+		return err
+	}
+	a.Service.People = a.People
+	// Erasures in the log (a restored store, a shred cut short) are
+	// carried out before anything reads, then followed live.
+	erasedTo, err := ShredErased(ctx, a.Store, a.People)
+	if err != nil {
+		return fmt.Errorf("personal data erasures: %w", err)
+	}
 	keyPath := cfg.TokenKey
 	if keyPath == "" {
 		keyPath = filepath.Join(cfg.Storage.DataDir, "keys", "token-ed25519.pem")
@@ -273,6 +290,13 @@ func (a *App) open(ctx context.Context) error {
 
 	runCtx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		if err := FollowErasures(runCtx, a.Store, erasedTo, a.People); err != nil {
+			a.log.Error("erasures not followed", "err", err)
+		}
+	}()
 	// Exports and reactors need buckets of their own; creating them can
 	// take long on a cluster that is still electing leaders, so they start
 	// in the background and never hold up serving.
@@ -324,7 +348,7 @@ const catchUpCheckpointCommits = 100_000
 // newServer builds the HTTP API over views.
 func (a *App) newServer(views *projections.Views) (*api.Server, error) {
 	cfg := a.cfg
-	return api.New(api.Config{Store: a.Store, Service: a.Service, Views: views, Tokens: a.Tokens,
+	return api.New(api.Config{Store: a.Store, Service: a.Service, People: a.People, Views: views, Tokens: a.Tokens,
 		Hub: a.Hub, Idempotency: a.idempotency, Logger: a.log, Version: cfg.Version, Now: cfg.Now, Metrics: a.Metrics,
 		WaitTimeout: cfg.WaitTimeout, MaxBodyBytes: cfg.MaxBodyBytes, AnonPastPerMinute: cfg.AnonPastPerMinute,
 		Evidence: evidenceStore{a.Evidence}, EvidenceLimits: cfg.EvidenceLimits})

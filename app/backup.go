@@ -16,7 +16,9 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/eventstore"
 	"github.com/jejak-id/jejak/natsinfra"
 )
@@ -266,6 +268,10 @@ type RestoreOptions struct {
 	// single-node backup restored into a three-node cluster).
 	Replicas int
 	Progress func(stream string)
+	// Erasures hears the subjects whose erasure the replaced store had and
+	// the backup did not: Restore appends their person.erased again, so
+	// that the next start shreds their restored keys (docs/PRIVACY.md).
+	Erasures func(subjects []string)
 }
 
 // Restore recreates every stream of the backup at path. It checks every
@@ -288,6 +294,13 @@ func Restore(ctx context.Context, nc *nats.Conn, path string, opts RestoreOption
 	}
 	if len(clash) > 0 && !opts.Force {
 		return m, fmt.Errorf("the store is not empty (it has %s); restore into an empty data directory or cluster, or give --force to replace them", strings.Join(clash, ", "))
+	}
+	var erased []domain.RecordedEvent
+	if slices.Contains(clash, eventstore.DefaultStream) {
+		// Erasures outlive a restore: the replaced log's are carried over.
+		if erased, err = erasuresIn(ctx, nc); err != nil {
+			return m, fmt.Errorf("reading the erasures of the store being replaced: %w", err)
+		}
 	}
 	for _, name := range clash {
 		if err := natsinfra.DeleteStream(ctx, nc, name); err != nil {
@@ -318,5 +331,75 @@ func Restore(ctx context.Context, nc *nats.Conn, path string, opts RestoreOption
 		}
 		return nil
 	})
+	if err != nil || len(erased) == 0 {
+		return m, err
+	}
+	subjects, err := reappendErasures(ctx, nc, erased)
+	if len(subjects) > 0 && opts.Erasures != nil {
+		opts.Erasures(subjects)
+	}
 	return m, err
+}
+
+// erasuresIn reads the person.erased events of the event stream on nc.
+func erasuresIn(ctx context.Context, nc *nats.Conn) ([]domain.RecordedEvent, error) {
+	store, err := openEventStore(ctx, nc)
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	var out []domain.RecordedEvent
+	_, err = store.ReadType(ctx, domain.AggregatePerson, func(ev domain.RecordedEvent) error {
+		if _, ok := ev.Data.(domain.PersonErased); ok {
+			out = append(out, ev)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// reappendErasures appends each erasure the restored log lacks, with its
+// original command id, actor and time, and returns their subjects.
+func reappendErasures(ctx context.Context, nc *nats.Conn, erased []domain.RecordedEvent) ([]string, error) {
+	store, err := openEventStore(ctx, nc)
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	var subjects []string
+	for _, ev := range erased {
+		e := ev.Data.(domain.PersonErased)
+		have, err := store.Load(ctx, domain.AggregatePerson, e.Subject, 0)
+		if err != nil {
+			return subjects, err
+		}
+		if len(have) > 0 {
+			continue // the backup has it
+		}
+		_, err = store.Append(ctx, domain.Commit{CommandID: ev.CommandID, AggregateType: domain.AggregatePerson, AggregateID: e.Subject,
+			Events: []domain.Event{e}, Actor: ev.Actor, OccurredAt: ev.OccurredAt, CorrelationID: ev.CorrelationID})
+		if err != nil {
+			return subjects, err
+		}
+		subjects = append(subjects, e.Subject)
+	}
+	return subjects, nil
+}
+
+// openEventStore opens the existing event stream on nc as it is
+// configured (its replica count kept).
+func openEventStore(ctx context.Context, nc *nats.Conn) (*eventstore.Store, error) {
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return nil, err
+	}
+	stream, err := js.Stream(ctx, eventstore.DefaultStream)
+	if err != nil {
+		return nil, natsinfra.Translate("open "+eventstore.DefaultStream, err)
+	}
+	codec, err := eventstore.NewCodec(domain.EventSpecs(), domain.EventUpcasters()...)
+	if err != nil {
+		return nil, err
+	}
+	return eventstore.Open(ctx, nc, eventstore.Config{Codec: codec, Replicas: stream.CachedInfo().Config.Replicas})
 }

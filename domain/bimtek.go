@@ -3,7 +3,6 @@ package domain
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -26,15 +25,6 @@ const (
 	ModeHybrid SessionMode = "hybrid"
 )
 
-// Participant is one attendee of a session. Region defaults to the
-// session's region.
-type Participant struct {
-	Name   string `json:"name"`
-	Unit   string `json:"unit"` // perangkat daerah / unit; matched to innovations' units
-	Role   string `json:"role"` // e.g. "pamong inovasi", "kepala dinas", "camat"
-	Region string `json:"region"`
-}
-
 // BimtekPlan is what scheduling a session needs.
 type BimtekPlan struct {
 	Region    string
@@ -52,7 +42,7 @@ type Bimtek struct {
 	changes
 	id        string
 	plan      BimtekPlan
-	attendees []Participant
+	attendees []Attendee
 	closed    bool
 }
 
@@ -100,26 +90,23 @@ func RebuildBimtek(id string, history []Event) (*Bimtek, error) {
 	return b, nil
 }
 
-func sameParticipant(a, b Participant) bool {
-	return strings.EqualFold(strings.Join(strings.Fields(a.Name), " "), strings.Join(strings.Fields(b.Name), " ")) &&
-		SameUnit(a.Unit, b.Unit) && a.Region == b.Region
-}
-
-// RecordAttendance adds a participant. The same person (name, unit, region)
-// attends a session once (CodeDuplicate); a closed session takes no more
-// attendance (CodeIllegalTransition).
-func (b *Bimtek) RecordAttendance(who Participant) error {
+// RecordAttendance adds an attendee whose personal fields were sealed
+// (PersonalData.Seal of a participant CheckParticipant accepted). The same
+// person (subject) attends a session once (CodeDuplicate); a closed session
+// takes no more attendance (CodeIllegalTransition).
+func (b *Bimtek) RecordAttendance(who Attendee) error {
 	if b.closed {
 		return Errorf(CodeIllegalTransition, "the session is closed; allowed next: nothing")
 	}
 	var p Problems
-	who.Name = cleanText(&p, "name", who.Name, nameText)
+	p.Check(ValidSubject(who.Subject), "subject", "must be a UUID (version 4 or 7)")
+	p.Check(who.NIPHash != "" && who.NIP != "" && who.Name != "", "participant", "must be sealed (subject, nip_hash, name_ct, nip_ct)")
+	p.Check(who.LegacyName == "", "legacy_name", "is only for attendance recorded before issue 20")
 	who.Unit = cleanText(&p, "unit", who.Unit, nameText)
 	who.Role = cleanText(&p, "role", who.Role, roleText)
 	if who.Region == "" {
 		who.Region = b.plan.Region
 	}
-	p.Check(who.Name != "", "name", "is required")
 	p.Check(who.Unit != "", "unit", "is required")
 	p.Check(who.Role != "", "role", "is required")
 	if who.Region != b.plan.Region {
@@ -129,11 +116,11 @@ func (b *Bimtek) RecordAttendance(who Participant) error {
 		return err
 	}
 	for _, a := range b.attendees {
-		if sameParticipant(a, who) {
-			return Errorf(CodeDuplicate, "%s (%s) is already recorded for this session", who.Name, who.Unit)
+		if a.Subject == who.Subject || a.NIPHash == who.NIPHash {
+			return Errorf(CodeDuplicate, "this person (subject %s, %s) is already recorded for this session", who.Subject, who.Unit)
 		}
 	}
-	record(b, &b.changes, BimtekAttendanceRecorded{SessionID: b.id, Region: b.plan.Region, SessionDate: b.plan.Date, Participant: who})
+	record(b, &b.changes, BimtekAttendanceRecorded{SessionID: b.id, Region: b.plan.Region, SessionDate: b.plan.Date, Attendee: who})
 	return nil
 }
 
@@ -153,7 +140,7 @@ func (b *Bimtek) apply(e Event) {
 		b.plan = BimtekPlan{Region: e.Region, Title: e.Title, Kind: e.Kind, Date: e.Date, Venue: e.Venue, Organiser: e.Organiser,
 			Mode: e.Mode, Speakers: slices.Clone(e.Speakers)}
 	case BimtekAttendanceRecorded:
-		b.attendees = append(b.attendees, e.Participant)
+		b.attendees = append(b.attendees, e.Attendee)
 	case BimtekClosed:
 		b.closed = true
 	default:
@@ -168,7 +155,7 @@ func (b *Bimtek) Region() string { return b.plan.Region }
 type BimtekView struct {
 	ID        string
 	Plan      BimtekPlan
-	Attendees []Participant
+	Attendees []Attendee
 	Closed    bool
 	Version   uint64
 }

@@ -1,6 +1,8 @@
 package domain_test
 
 import (
+	"context"
+	"strings"
 	"testing"
 
 	"github.com/jejak-id/jejak/domain"
@@ -20,27 +22,57 @@ func TestBimtek(t *testing.T) {
 			t.Fatalf("got %d: %v", n, err)
 		}
 	})
-	t.Run("records attendance once per participant and none after close", func(t *testing.T) {
+	t.Run("records sealed attendance once per person and none after close", func(t *testing.T) {
 		b, err := domain.ScheduleBimtek("b", plan())
 		if err != nil {
 			t.Fatal(err)
 		}
-		who := domain.Participant{Name: "Siti", Unit: "Dinas Kesehatan", Role: "pamong inovasi"}
-		if err := b.RecordAttendance(who); err != nil {
+		people := testsupport.People()
+		ctx := context.Background()
+		siti, err := domain.SealParticipants(ctx, people, "18.04", []domain.Participant{{Name: "Siti", NIP: "198001012005012001",
+			Unit: "Dinas Kesehatan", Role: "pamong inovasi", Contact: "0812"}})
+		if err != nil {
 			t.Fatal(err)
 		}
-		who.Name, who.Unit = " siti ", "dinas  kesehatan"
-		wantCode(t, b.RecordAttendance(who), domain.CodeDuplicate)
-		wantCode(t, b.RecordAttendance(domain.Participant{Name: "Budi"}), domain.CodeInvalid)
+		if err := b.RecordAttendance(siti[0]); err != nil {
+			t.Fatal(err)
+		}
+		// the same NIP under another spelling of the name is the same person
+		again, err := domain.SealParticipants(ctx, people, "18.04", []domain.Participant{{Name: " siti ", NIP: "198001012005012001",
+			Unit: "Bappeda", Role: "ASN"}})
+		if err != nil || again[0].Subject != siti[0].Subject {
+			t.Fatalf("sealed again: %+v, %v", again, err)
+		}
+		wantCode(t, b.RecordAttendance(again[0]), domain.CodeDuplicate)
+		wantCode(t, b.RecordAttendance(domain.Attendee{Subject: "x", Unit: "Bappeda", Role: "ASN"}), domain.CodeInvalid)
+		wantCode(t, b.RecordAttendance(domain.Attendee{LegacyName: "Budi", Unit: "Bappeda", Role: "ASN"}), domain.CodeInvalid)
 		if err := b.Close(testsupport.Day("2025-08-06")); err != nil {
 			t.Fatal(err)
 		}
-		wantCode(t, b.RecordAttendance(domain.Participant{Name: "Budi", Unit: "Bappeda", Role: "ASN"}), domain.CodeIllegalTransition)
+		budi, _ := domain.SealParticipants(ctx, people, "18.04", []domain.Participant{{Name: "Budi", NIP: "198102022006021002", Unit: "Bappeda", Role: "ASN"}})
+		wantCode(t, b.RecordAttendance(budi[0]), domain.CodeIllegalTransition)
 		wantCode(t, b.Close(testsupport.Day("2025-08-07")), domain.CodeIllegalTransition)
-		again, _ := domain.RebuildBimtek("b", b.Changes())
-		if v := again.View(); !v.Closed || len(v.Attendees) != 1 || v.Attendees[0].Region != "18.04" || v.Version != 3 {
+		rebuilt, _ := domain.RebuildBimtek("b", b.Changes())
+		v := rebuilt.View()
+		if !v.Closed || len(v.Attendees) != 1 || v.Attendees[0].Region != "18.04" || v.Version != 3 {
 			t.Fatalf("got %+v", v)
 		}
+		if a := v.Attendees[0]; strings.Contains(string(a.Name)+string(a.NIP)+string(a.Contact), "Siti") || a.Position != "" {
+			t.Fatalf("the attendee holds plaintext or an empty field sealed: %+v", a)
+		}
+		p, err := people.Open(ctx, v.Attendees[0])
+		if err != nil || p != (domain.PersonalFields{Name: "Siti", NIP: "198001012005012001", Contact: "0812"}) {
+			t.Fatalf("opened %+v, %v", p, err)
+		}
+	})
+	t.Run("checks a participant's NIP and fields before anything is sealed", func(t *testing.T) {
+		_, err := domain.SealParticipants(context.Background(), testsupport.People(), "18.04", []domain.Participant{
+			{Name: "Siti", NIP: "19800101", Unit: "Dinas", Role: "ASN"}, {Name: "", NIP: "1980010120050120a1", Unit: "", Role: "ASN"}})
+		if f := problemFields(err); strings.Join(f, ",") != "participants[0].nip,participants[1].name,participants[1].nip,participants[1].unit" {
+			t.Fatalf("got %v", err)
+		}
+		_, err = domain.SealParticipants(context.Background(), nil, "18.04", []domain.Participant{{Name: "Siti", NIP: "198001012005012001", Unit: "Dinas", Role: "ASN"}})
+		wantCode(t, err, domain.CodeUnavailable)
 	})
 }
 

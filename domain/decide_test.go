@@ -83,10 +83,11 @@ func TestListCommands(t *testing.T) {
 	})
 	t.Run("record an attendance list as one commit, all or none", func(t *testing.T) {
 		s := domain.NewService(MustMemoryStore(t), func() time.Time { return plan().Date })
+		s.People = testsupport.People()
 		lambar := testsupport.Operator("18.04")
 		_, id := must2(t)(s.ScheduleBimtek(ctx, domain.ScheduleBimtekCommand{CommandMeta: meta(lambar), Plan: plan()}))
-		siti := domain.Participant{Name: "Siti", Unit: "Dinas Kesehatan", Role: "pamong inovasi"}
-		budi := domain.Participant{Name: "Budi", Unit: "Bappeda", Role: "ASN"}
+		siti := domain.Participant{Name: "Siti", NIP: "198001012005012001", Unit: "Dinas Kesehatan", Role: "pamong inovasi"}
+		budi := domain.Participant{Name: "Budi", NIP: "198102022006021002", Unit: "Bappeda", Role: "ASN"}
 		_, err := s.RecordAttendanceList(ctx, domain.RecordAttendanceListCommand{CommandMeta: meta(lambar), SessionID: id,
 			Participants: []domain.Participant{siti, budi, siti}})
 		wantCode(t, err, domain.CodeDuplicate)

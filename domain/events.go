@@ -156,12 +156,14 @@ type BimtekScheduled struct {
 	Speakers  []string    `json:"speakers"`
 }
 
-// BimtekAttendanceRecorded records one participant of a session.
+// BimtekAttendanceRecorded records one attendee of a session, personal
+// fields sealed (schema version 3; version 2 held a plain participant,
+// upcast to an Attendee with LegacyName).
 type BimtekAttendanceRecorded struct {
-	SessionID   string      `json:"session_id"`
-	Region      string      `json:"region"` // the session's region
-	SessionDate time.Time   `json:"session_date"`
-	Participant Participant `json:"participant"`
+	SessionID   string    `json:"session_id"`
+	Region      string    `json:"region"` // the session's region
+	SessionDate time.Time `json:"session_date"`
+	Attendee    Attendee  `json:"attendee"`
 }
 
 // BimtekClosed closes a session's attendance list.
@@ -169,6 +171,18 @@ type BimtekClosed struct {
 	SessionID string    `json:"session_id"`
 	Region    string    `json:"region"`
 	ClosedAt  time.Time `json:"closed_at"`
+}
+
+// PersonErased records that a person's personal data was erased: their
+// data key is destroyed, so every field sealed for them is unreadable from
+// now on (crypto-shredding). It holds no personal data: the subject id, the
+// reason (the controller's reference to the request) and the official who
+// erased.
+type PersonErased struct {
+	Subject  string    `json:"subject"`
+	Reason   string    `json:"reason"`
+	ErasedBy string    `json:"erased_by"`
+	ErasedAt time.Time `json:"erased_at"`
 }
 
 func (InnovationProposed) EventType() string              { return "innovation.proposed" }
@@ -187,10 +201,17 @@ func (InnovationRejected) EventType() string              { return "assessment.i
 func (BimtekScheduled) EventType() string                 { return "bimtek.scheduled" }
 func (BimtekAttendanceRecorded) EventType() string        { return "bimtek.attendance_recorded" }
 func (BimtekClosed) EventType() string                    { return "bimtek.closed" }
+func (PersonErased) EventType() string                    { return "person.erased" }
 
-// EventSchemaVersion is the schema version of every event type today: 1
-// encoded Go field names, 2 explicit snake_case names.
+// EventSchemaVersion is the schema version of most event types today: 1
+// encoded Go field names, 2 explicit snake_case names. Types changed since
+// are at a higher version (EventSpecs): bimtek.attendance_recorded is at 3
+// (personal fields sealed, issue 20).
 const EventSchemaVersion = 2
+
+// attendanceSchemaVersion is bimtek.attendance_recorded's version: 3 holds
+// a sealed attendee, 2 held a plain participant (events_v2.go upcasts it).
+const attendanceSchemaVersion = 3
 
 // EventSpecs lists every domain event with the schema version the domain
 // writes today, for the store's codec. EventUpcasters turns older versions
@@ -198,6 +219,9 @@ const EventSchemaVersion = 2
 func EventSpecs() []EventSpec {
 	spec := func(e func() Event) EventSpec {
 		return EventSpec{Type: e().EventType(), Version: EventSchemaVersion, New: e}
+	}
+	specAt := func(version int, e func() Event) EventSpec {
+		return EventSpec{Type: e().EventType(), Version: version, New: e}
 	}
 	return []EventSpec{
 		spec(func() Event { return InnovationProposed{} }),
@@ -214,8 +238,9 @@ func EventSpecs() []EventSpec {
 		spec(func() Event { return AnswerVerified{} }),
 		spec(func() Event { return InnovationRejected{} }),
 		spec(func() Event { return BimtekScheduled{} }),
-		spec(func() Event { return BimtekAttendanceRecorded{} }),
+		specAt(attendanceSchemaVersion, func() Event { return BimtekAttendanceRecorded{} }),
 		spec(func() Event { return BimtekClosed{} }),
 		spec(func() Event { return EvidenceUploaded{} }),
+		spec(func() Event { return PersonErased{} }),
 	}
 }

@@ -28,6 +28,7 @@ func eventExamples() []domain.Event {
 	at := time.Date(2025, 8, 24, 1, 2, 3, 400, time.UTC)
 	const evidenceHash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 	const innov, adopter, session = "0190a5e2-7c1d-7b3e-8f00-000000000001", "0190a5e2-7c1d-7b3e-8f00-000000000002", "0190a5e2-7c1d-7b3e-8f00-000000000003"
+	const subject = "0190a5e2-7c1d-7b3e-8f00-000000000004"
 	return []domain.Event{
 		domain.InnovationProposed{InnovationID: adopter, Region: "18.04", Name: "Antrean Puskesmas Daring", Unit: "Dinas Kesehatan",
 			Initiator: domain.InitiatorOPD, Form: domain.FormPelayananPublik, Digital: true, Affair: domain.AffairKesehatan,
@@ -56,10 +57,13 @@ func eventExamples() []domain.Event {
 		domain.BimtekScheduled{SessionID: session, Region: "64.03", Title: "Bimtek IID 2025", Kind: domain.SessionBimtek, Date: day("2025-07-08"),
 			Venue: "Aula Bapelitbang", Organiser: "Bapelitbang", Mode: domain.ModeHybrid, Speakers: []string{"Wakil Bupati", "BSKDN"}},
 		domain.BimtekAttendanceRecorded{SessionID: session, Region: "64.03", SessionDate: day("2025-07-08"),
-			Participant: domain.Participant{Name: "Siti", Unit: "Dinas Kesehatan", Role: "pamong inovasi", Region: "64.03"}},
+			Attendee: domain.Attendee{Subject: subject, NIPHash: "3f1c9a0e5b7d2c4f6a8e0b1d3c5f7a9e2b4d6f8a0c2e4a6b8d0f2a4c6e8b0d2f",
+				Name: "q83vEjRWeJq8X0cJ2mA1bF3kLr9pTz", NIP: "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZg", Position: "c2VhbGVkIHBvc2l0aW9uIGZpZWxk",
+				Contact: "c2VhbGVkIGNvbnRhY3QgZmllbGQ", Unit: "Dinas Kesehatan", Role: "pamong inovasi", Region: "64.03", LegacyName: "Siti"}},
 		domain.BimtekClosed{SessionID: session, Region: "64.03", ClosedAt: at},
 		domain.EvidenceUploaded{SHA256: evidenceHash, Region: "64.03", Size: 48213, MediaType: domain.MediaPDF, Pages: 3,
 			Name: "Perbup 39 2024.pdf", UploadedBy: "operator.berau"},
+		domain.PersonErased{Subject: subject, Reason: "permintaan subjek data no. 12/2025", ErasedBy: "admin.pusat", ErasedAt: at},
 	}
 }
 
@@ -148,21 +152,45 @@ func checkTags(t *testing.T, where string, typ reflect.Type) {
 	}
 }
 
-// TestEventUpcasters: version 1 (Go field names) reads as version 2.
+// TestEventUpcasters: version 1 (Go field names) reads as version 2, and
+// attendance of version 2 (a plain participant) as version 3.
 func TestEventUpcasters(t *testing.T) {
 	ups := map[string]domain.Upcaster{}
+	var v2 []domain.Upcaster
 	for _, u := range domain.EventUpcasters() {
-		if u.From != 1 {
+		switch u.From {
+		case 1:
+			ups[u.Type] = u
+		case 2:
+			v2 = append(v2, u)
+		default:
 			t.Errorf("%s: upcaster from %d", u.Type, u.From)
 		}
-		ups[u.Type] = u
 	}
-	bornAtV2 := map[string]bool{"evidence.uploaded": true}
+	bornAtV2 := map[string]bool{"evidence.uploaded": true, "person.erased": true}
 	for _, s := range domain.EventSpecs() {
 		if _, ok := ups[s.Type]; !ok && !bornAtV2[s.Type] {
 			t.Errorf("no upcaster from v1 for %s", s.Type)
 		}
 	}
+	t.Run("reads plain attendance of version 2 as legacy plaintext", func(t *testing.T) {
+		if len(v2) != 1 || v2[0].Type != "bimtek.attendance_recorded" {
+			t.Fatalf("upcasters from version 2: %+v", v2)
+		}
+		got, err := v2[0].Upcast([]byte(`{"session_id":"s","region":"64.03","session_date":"2024-07-08T00:00:00Z",` +
+			`"participant":{"name":"Siti","unit":"Dinas Kesehatan","role":"pamong inovasi","region":"64.03"}}`))
+		want := `{"attendee":{"subject":"","nip_hash":"","name_ct":"","nip_ct":"","position_ct":"","contact_ct":"",` +
+			`"unit":"Dinas Kesehatan","role":"pamong inovasi","region":"64.03","legacy_name":"Siti"},` +
+			`"region":"64.03","session_date":"2024-07-08T00:00:00Z","session_id":"s"}`
+		if err != nil || string(got) != want {
+			t.Errorf("got %s, %v\nwant %s", got, err, want)
+		}
+		for _, bad := range []string{`{"session_id":"s"}`, `{"participant":{"name":"x","nip":"1"}}`, `{"participant":{},"colour":1}`, `[]`} {
+			if _, err := v2[0].Upcast([]byte(bad)); err == nil {
+				t.Errorf("%s: no error", bad)
+			}
+		}
+	})
 	up := ups["assessment.answer_submitted"].Upcast
 	t.Run("renames nested values", func(t *testing.T) {
 		got, err := up([]byte(`{"Year":2025,"Region":"64.03","Indicator":"1","InnovationID":"","Unit":"","Revision":1,"Option":2,` +

@@ -69,7 +69,7 @@ func EventUpcasters() []Upcaster {
 			return renameV1(data, fields)
 		}}
 	}
-	return ups
+	return append(ups, Upcaster{Type: "bimtek.attendance_recorded", From: 2, Upcast: attendanceV2toV3})
 }
 
 // renameV1 rewrites one v1 object with the v2 names. A member the table does

@@ -27,6 +27,7 @@ const (
 	AggregateAssessment AggregateType = "assessment"
 	AggregatePeriod     AggregateType = "period"
 	AggregateBimtek     AggregateType = "bimtek"
+	AggregatePerson     AggregateType = "person" // id: the subject
 )
 
 // Commit is what a command decided: the new events of one aggregate, appended

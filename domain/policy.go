@@ -14,6 +14,8 @@ const (
 	ActionManagePeriod Action = "manage_period"
 	// ActionSetPerbatasan sets the daerah perbatasan flag (reference data).
 	ActionSetPerbatasan Action = "set_perbatasan"
+	// ActionErasePerson erases a person's personal data (admin only).
+	ActionErasePerson Action = "erase_person"
 )
 
 // Read actions. Reference data (regions and their profiles, periods and
@@ -41,6 +43,11 @@ const (
 	// ActionExport builds, lists and downloads Kemendagri exports, which
 	// hold every region's data of a year.
 	ActionExport Action = "export"
+	// ActionReadPersonal reads attendees' personal data in clear (name,
+	// NIP, position, contact) of a region's sessions: the region's
+	// operators, the coordinator and admins only (docs/PRIVACY.md).
+	// Verifiers and auditors see subject ids and units; the public counts.
+	ActionReadPersonal Action = "read_personal"
 )
 
 // Authorize is Jejak's one access rule; every command and every read of
@@ -50,10 +57,10 @@ const (
 //
 //   - admin and system: everything.
 //   - coordinator (national): periods, regional writes for any region, and
-//     every read.
+//     every read (attendees' personal data included).
 //   - auditor: every read, no writes.
 //   - operator: regional writes and reads for its own region only
-//     (CodeOutOfScope), and published results.
+//     (CodeOutOfScope), its attendees' personal data, and published results.
 //   - verifier: verification and reads of any region, or of its region
 //     only when scoped to one (CodeOutOfScope); published results. No audit
 //     trail, no exports.
@@ -72,7 +79,7 @@ func Authorize(a Actor, act Action, region string) error {
 	case RoleAdmin, RoleSystem:
 		return nil
 	case RoleCoordinator:
-		if act == ActionManagePeriod || act == ActionWriteRegion || act.isRead() {
+		if act == ActionManagePeriod || act == ActionWriteRegion || act == ActionReadPersonal || act.isRead() {
 			return nil
 		}
 	case RoleAuditor:
@@ -81,7 +88,7 @@ func Authorize(a Actor, act Action, region string) error {
 		}
 	case RoleOperator:
 		switch act {
-		case ActionWriteRegion, ActionReadRegion, ActionReadUnpublished:
+		case ActionWriteRegion, ActionReadRegion, ActionReadUnpublished, ActionReadPersonal:
 			return inScope(a, act, region)
 		}
 	case RoleVerifier:
@@ -151,6 +158,8 @@ func (act Action) describe() string {
 		return "manage assessment periods"
 	case ActionSetPerbatasan:
 		return "set the daerah perbatasan flag"
+	case ActionErasePerson:
+		return "erase a person's personal data"
 	case ActionReadPublished:
 		return "read published results"
 	case ActionReadUnpublished:
@@ -161,6 +170,8 @@ func (act Action) describe() string {
 		return "read the audit history"
 	case ActionExport:
 		return "export the data of a year"
+	case ActionReadPersonal:
+		return "read attendees' personal data"
 	}
 	return string(act)
 }

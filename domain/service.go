@@ -49,6 +49,9 @@ type Service struct {
 	// Retries is how often a command without ExpectedVersion is decided
 	// again after a version conflict (default 3).
 	Retries int
+	// People seals attendees' personal fields and shreds them on erasure;
+	// attendance and erasure are CodeUnavailable without it.
+	People PersonalData
 }
 
 // NewService returns a service on store with the given clock (time.Now if nil).

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -51,25 +52,62 @@ func (c ScheduleBimtekCommand) authorize() error {
 }
 
 // Decide adds the participant to b (a regional write for the session's
-// region), from the day of the session on.
-func (c RecordAttendanceCommand) Decide(b *Bimtek, today time.Time) error {
+// region), from the day of the session on; who is c.Participant sealed
+// (Seal). The personal fields never reach the aggregate in clear.
+func (c RecordAttendanceCommand) Decide(b *Bimtek, who Attendee, today time.Time) error {
 	if err := checkAttendance(c.Actor, b, today); err != nil {
 		return err
 	}
-	return b.RecordAttendance(c.Participant)
+	return b.RecordAttendance(who)
 }
 
-// Decide records each participant in turn, as RecordAttendanceCommand does.
-func (c RecordAttendanceListCommand) Decide(b *Bimtek, today time.Time) error {
+// Decide records each sealed participant in turn, as
+// RecordAttendanceCommand does (who[i] is c.Participants[i] sealed).
+func (c RecordAttendanceListCommand) Decide(b *Bimtek, who []Attendee, today time.Time) error {
 	if err := checkAttendance(c.Actor, b, today); err != nil {
 		return err
 	}
-	for _, p := range c.Participants {
-		if err := b.RecordAttendance(p); err != nil {
+	if len(who) != len(c.Participants) {
+		return Errorf(CodeInternal, "%d participants, %d sealed", len(c.Participants), len(who))
+	}
+	for _, a := range who {
+		if err := b.RecordAttendance(a); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// SealParticipants checks each participant of a session of sessionRegion
+// (CheckParticipant; every problem at once, fields named
+// participants[i].<field> when there is more than one) and seals them
+// with people. Nothing is sealed, and no key is created, when one is
+// invalid.
+func SealParticipants(ctx context.Context, people PersonalData, sessionRegion string, ps []Participant) ([]Attendee, error) {
+	if people == nil {
+		return nil, Errorf(CodeUnavailable, "personal data keys are not configured")
+	}
+	var pr Problems
+	clean := make([]Participant, len(ps))
+	for i, p := range ps {
+		prefix := ""
+		if len(ps) > 1 {
+			prefix = fmt.Sprintf("participants[%d].", i)
+		}
+		clean[i] = checkParticipant(&pr, prefix, p, sessionRegion)
+	}
+	if err := pr.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]Attendee, len(clean))
+	for i, p := range clean {
+		a, err := people.Seal(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = a
+	}
+	return out, nil
 }
 
 // checkAttendance checks that the actor may write for the session's region
@@ -104,14 +142,35 @@ func (s *Service) ScheduleBimtek(ctx context.Context, cmd ScheduleBimtekCommand)
 	return res, id, err
 }
 
-// RecordAttendance adds a participant to an open session.
+// RecordAttendance adds a participant to an open session. The actor's
+// right to write for the session's region and the session's day are
+// checked before the participant is sealed, so that nobody else's request
+// creates a key.
 func (s *Service) RecordAttendance(ctx context.Context, cmd RecordAttendanceCommand) (CommitResult, error) {
-	return s.onBimtek(ctx, cmd.CommandMeta, cmd.SessionID, func(b *Bimtek) error { return cmd.Decide(b, s.now()) })
+	return s.onBimtek(ctx, cmd.CommandMeta, cmd.SessionID, func(b *Bimtek) error {
+		if err := checkAttendance(cmd.Actor, b, s.now()); err != nil {
+			return err
+		}
+		who, err := SealParticipants(ctx, s.People, b.Region(), []Participant{cmd.Participant})
+		if err != nil {
+			return err
+		}
+		return cmd.Decide(b, who[0], s.now())
+	})
 }
 
 // RecordAttendanceList adds several participants to an open session at once.
 func (s *Service) RecordAttendanceList(ctx context.Context, cmd RecordAttendanceListCommand) (CommitResult, error) {
-	return s.onBimtek(ctx, cmd.CommandMeta, cmd.SessionID, func(b *Bimtek) error { return cmd.Decide(b, s.now()) })
+	return s.onBimtek(ctx, cmd.CommandMeta, cmd.SessionID, func(b *Bimtek) error {
+		if err := checkAttendance(cmd.Actor, b, s.now()); err != nil {
+			return err
+		}
+		who, err := SealParticipants(ctx, s.People, b.Region(), cmd.Participants)
+		if err != nil {
+			return err
+		}
+		return cmd.Decide(b, who, s.now())
+	})
 }
 
 // CloseBimtek closes a session.

@@ -146,9 +146,10 @@ func TestService(t *testing.T) {
 	t.Run("schedules Bimtek sessions and records attendance", func(t *testing.T) {
 		now := plan().Date.AddDate(0, 0, -1)
 		s := domain.NewService(MustMemoryStore(t), func() time.Time { return now })
+		s.People = testsupport.People()
 		lambar := testsupport.Operator("18.04")
 		_, id := must2(t)(s.ScheduleBimtek(ctx, domain.ScheduleBimtekCommand{CommandMeta: meta(lambar), Plan: plan()}))
-		who := domain.Participant{Name: "Siti", Unit: "Dinas Kesehatan", Role: "pamong inovasi"}
+		who := domain.Participant{Name: "Siti", NIP: "198001012005012001", Unit: "Dinas Kesehatan", Role: "pamong inovasi"}
 		// not before the session's day: it would count before anyone attended
 		_, err := s.RecordAttendance(ctx, domain.RecordAttendanceCommand{CommandMeta: meta(lambar), SessionID: id, Participant: who})
 		wantCode(t, err, domain.CodeIllegalTransition)

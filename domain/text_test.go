@@ -102,12 +102,12 @@ func TestTextRules(t *testing.T) {
 		if f := problemFields(err); strings.Join(f, ",") != "title,speakers[1]" {
 			t.Errorf("schedule: %v", err)
 		}
-		b, err := domain.ScheduleBimtek("s-1", domain.BimtekPlan{Region: "18.04", Title: "Bimtek IID", Kind: domain.SessionBimtek,
+		_, err = domain.ScheduleBimtek("s-1", domain.BimtekPlan{Region: "18.04", Title: "Bimtek IID", Kind: domain.SessionBimtek,
 			Date: testsupport.Day("2025-08-06"), Venue: "Aula", Organiser: "Brida", Mode: domain.ModeLuring})
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = b.RecordAttendance(domain.Participant{Name: "Siti\u0000", Unit: "Dinas", Role: strings.Repeat("r", 101)})
+		_, err = domain.CheckParticipant(domain.Participant{Name: "Siti\u0000", NIP: "198001012005012001", Unit: "Dinas", Role: strings.Repeat("r", 101)}, "18.04")
 		if f := problemFields(err); strings.Join(f, ",") != "name,role" {
 			t.Errorf("attendance: %v", err)
 		}

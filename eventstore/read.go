@@ -207,3 +207,31 @@ func (s *Store) Commit(ctx context.Context, position uint64) ([]domain.RecordedE
 	})
 	return out, err
 }
+
+// ReadType calls fn for every event of aggregate type typ, in commit
+// order, up to the last such commit when ReadType started. It reads only
+// that type's subjects (a filtered ordered consumer), so it is cheap for a
+// type with few commits in a long stream (person erasures). Safe for
+// concurrent use.
+func (s *Store) ReadType(ctx context.Context, typ domain.AggregateType, fn func(domain.RecordedEvent) error) (last uint64, err error) {
+	filter := s.subjects.prefix + "." + string(typ) + ".>"
+	if s.closed() {
+		return 0, errClosed()
+	}
+	msg, err := s.stream.GetLastMsgForSubject(ctx, filter)
+	if err != nil {
+		if err = s.fail("get last commit", err); errors.Is(err, errNoMessage) {
+			return 0, nil
+		}
+		return 0, err
+	}
+	return msg.Sequence, s.consume(ctx, filter, 0, msg.Sequence, 0, fn)
+}
+
+// FollowType calls fn for every event of aggregate type typ with Position >
+// after, live, like Subscribe restricted to the type's subjects. It blocks
+// until ctx is done (ctx.Err()), fn fails, the store closes or the server
+// is gone for good (CodeUnavailable).
+func (s *Store) FollowType(ctx context.Context, typ domain.AggregateType, after uint64, fn func(domain.RecordedEvent) error) error {
+	return s.consume(ctx, s.subjects.prefix+"."+string(typ)+".>", after, 0, 0, fn)
+}

@@ -40,7 +40,7 @@ func TestCheckpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := s.svc.RecordAttendance(ctx, domain.RecordAttendanceCommand{CommandMeta: s.meta(lb), SessionID: session,
-		Participant: domain.Participant{Name: "Peserta Contoh", Unit: "Dinas Kependudukan dan Pencatatan Sipil", Role: "pamong inovasi"}}); err != nil {
+		Participant: domain.Participant{Name: "Peserta Contoh", NIP: "990000000000000001", Unit: "Dinas Kependudukan dan Pencatatan Sipil", Role: "pamong inovasi"}}); err != nil {
 		t.Fatal(err)
 	}
 

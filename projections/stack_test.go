@@ -29,6 +29,7 @@ func mustStack(tb testing.TB) *stack {
 	st := testsupport.MustStorage(tb)
 	s := &stack{storage: st, store: st.Store, now: time.Date(2025, 6, 25, 9, 0, 0, 0, time.UTC)}
 	s.svc = domain.NewService(st.Store, func() time.Time { return s.now })
+	s.svc.People = testsupport.People()
 	return s
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/eventstore/memstore"
+	"github.com/jejak-id/jejak/personal"
 	"github.com/jejak-id/jejak/projections"
 )
 
@@ -33,15 +34,23 @@ func TestDemoBothWays(t *testing.T) {
 		t.Fatal(err)
 	}
 	actions := p.sorted()
+	// One vault for both ways, with nonces derived from the plaintext, so
+	// that the same attendee is sealed to the same bytes each way.
+	people, err := personal.NewVault(personal.NewMemoryKeys(), personal.NewMasterKey(), personal.Options{SyntheticNonces: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	viaEngine := mustDerivedIDStore(t)
-	e := newEngine(viaEngine, "sampledata-demo", 16, 1024)
+	e := newEngine(viaEngine, people, "sampledata-demo", 16, 1024)
 	e.ordered = true
 	if err := e.run(ctx, actions, nil); err != nil {
 		t.Fatal(err)
 	}
 	viaService := mustDerivedIDStore(t)
-	r := &serviceRunner{base: domain.NewService(viaService, nil), correlation: "sampledata-demo", workers: 4}
+	svc := domain.NewService(viaService, nil)
+	svc.People = people
+	r := &serviceRunner{base: svc, correlation: "sampledata-demo", workers: 4}
 	if err := r.run(ctx, actions); err != nil {
 		t.Fatal(err)
 	}
@@ -73,12 +82,14 @@ func TestDemoBothWays(t *testing.T) {
 		// LoadDemo's path for a store that holds part of the demo: the
 		// service recognises what the engine appended by command id.
 		resumed := mustDerivedIDStore(t)
-		cut := newEngine(resumed, "sampledata-demo", 16, 1024)
+		cut := newEngine(resumed, people, "sampledata-demo", 16, 1024)
 		cut.ordered = true
 		if err := cut.run(ctx, actions[:len(actions)/2], nil); err != nil {
 			t.Fatal(err)
 		}
-		sum, err := LoadDemo(ctx, domain.NewService(resumed, nil), DemoOptions{})
+		svc := domain.NewService(resumed, nil)
+		svc.People = people
+		sum, err := LoadDemo(ctx, svc, DemoOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

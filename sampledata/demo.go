@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/jejak-id/jejak/domain"
+	"github.com/jejak-id/jejak/personal"
 )
 
 // DemoOptions configures LoadDemo.
@@ -48,6 +49,12 @@ func LoadDemo(ctx context.Context, svc *domain.Service, opts DemoOptions) (Summa
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = 4
 	}
+	if svc.People == nil {
+		// attendees sealed with keys of this load only (a server passes its vault)
+		withPeople := *svc
+		withPeople.People = personal.Ephemeral()
+		svc = &withPeople
+	}
 	p, err := planDemo(max(opts.OtherRegions, 0))
 	if err != nil {
 		return Summary{}, err
@@ -62,7 +69,7 @@ func LoadDemo(ctx context.Context, svc *domain.Service, opts DemoOptions) (Summa
 		// An empty store: decide with the aggregates in memory and append
 		// directly, as Generate does (every domain rule still applies).
 		// In time order: the demo is where people try "as of a date".
-		e := newEngine(svc.Store, "sampledata-demo", 16, 1024)
+		e := newEngine(svc.Store, svc.People, "sampledata-demo", 16, 1024)
 		e.ordered = true
 		err = e.run(ctx, actions, opts.Progress)
 		sum.Commits, sum.Events = e.commits, e.events
@@ -81,7 +88,7 @@ func LoadDemo(ctx context.Context, svc *domain.Service, opts DemoOptions) (Summa
 		// a prefix of the ordered appends. Decide everything again in
 		// memory and append only the commits that are missing, so the
 		// stream ends exactly as an uninterrupted load leaves it.
-		e := newEngine(svc.Store, "sampledata-demo", 16, 1024)
+		e := newEngine(svc.Store, svc.People, "sampledata-demo", 16, 1024)
 		e.ordered, e.existing = true, existing
 		err = e.run(ctx, actions, opts.Progress)
 		sum.Commits, sum.Events = e.commits, e.events
@@ -217,7 +224,7 @@ func setOffice(p *plan, r domain.Region, name string, kind domain.OfficeKind, on
 func attendees(us []unit, role string, from int) []domain.Participant {
 	var out []domain.Participant
 	for i, u := range us {
-		out = append(out, domain.Participant{Name: sampleName(from + i), Unit: u.name, Role: role})
+		out = append(out, domain.Participant{Name: sampleName(from + i), NIP: sampleNIP(from + i), Unit: u.name, Role: role})
 	}
 	return out
 }

@@ -18,6 +18,7 @@ import (
 // and that they start empty.
 type engine struct {
 	store       domain.EventStore
+	people      domain.PersonalData // seals attendees
 	correlation string
 	workers     int
 	batchSize   int
@@ -55,8 +56,8 @@ type tracked struct {
 	sent int
 }
 
-func newEngine(store domain.EventStore, correlation string, workers, batchSize int) *engine {
-	return &engine{store: store, correlation: correlation, workers: workers, batchSize: batchSize,
+func newEngine(store domain.EventStore, people domain.PersonalData, correlation string, workers, batchSize int) *engine {
+	return &engine{store: store, people: people, correlation: correlation, workers: workers, batchSize: batchSize,
 		trackers: map[string]*tracked{}, periods: map[int]*domain.Period{}, innovations: map[string]*domain.Innovation{},
 		assessments: map[int]map[string]*domain.Assessment{}, sessions: map[string]*domain.Bimtek{},
 		profiles: map[string]*domain.RegionProfile{}, batch: map[string][]domain.Commit{}}
@@ -72,7 +73,7 @@ func (e *engine) run(ctx context.Context, actions []*action, progress func(done,
 				return err
 			}
 		}
-		if err := e.decide(a); err != nil {
+		if err := e.decide(ctx, a); err != nil {
 			return fmt.Errorf("sampledata: %s at %s: %w", describe(a), a.at.Format("2006-01-02 15:04"), err)
 		}
 		if a.alone() || e.pending >= e.batchSize {

@@ -1,6 +1,7 @@
 package sampledata
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -12,7 +13,7 @@ import (
 // the in-memory aggregates (so every rule, authorisation, derived id and
 // date check is the service's) and queues the resulting commits. "Now" and
 // "today" are the action's time, as serviceRunner's clock gives them.
-func (e *engine) decide(a *action) error {
+func (e *engine) decide(ctx context.Context, a *action) error {
 	switch cmd := a.command(e.correlation).(type) {
 	case domain.OpenPeriodCommand:
 		pd, err := cmd.Decide()
@@ -77,7 +78,13 @@ func (e *engine) decide(a *action) error {
 		e.track(domain.AggregateBimtek, cmd.SessionID(), b)
 		return e.commit(a, domain.AggregateBimtek, cmd.SessionID(), cmd.CommandID)
 	case domain.RecordAttendanceListCommand:
-		return e.onSession(a, cmd.SessionID, cmd.CommandMeta, func(b *domain.Bimtek) error { return cmd.Decide(b, a.at) })
+		return e.onSession(a, cmd.SessionID, cmd.CommandMeta, func(b *domain.Bimtek) error {
+			who, err := domain.SealParticipants(ctx, e.people, b.Region(), cmd.Participants)
+			if err != nil {
+				return err
+			}
+			return cmd.Decide(b, who, a.at)
+		})
 	case domain.CloseBimtekCommand:
 		return e.onSession(a, cmd.SessionID, cmd.CommandMeta, func(b *domain.Bimtek) error { return cmd.Decide(b, a.at) })
 	case domain.SubmitAnswersCommand:

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/jejak-id/jejak/domain"
+	"github.com/jejak-id/jejak/personal"
 )
 
 // nationalScale is docs/DOMAIN.md §7.3: regions reporting and innovations per year.
@@ -17,7 +18,9 @@ var nationalScale = map[int][2]int{
 // GenerateOptions configures Generate.
 type GenerateOptions struct {
 	// Seed makes the history: the same seed (and options) gives the same
-	// events, ids and occurred-at times.
+	// events, ids and occurred-at times; attendees' subjects and sealed
+	// fields come from People (the same with one vault whose nonces are
+	// derived, personal.Options.SyntheticNonces).
 	Seed int64
 	// Years to generate, each with its period advanced to published.
 	// Default 2021..2025; only years with a catalogue and a schedule.
@@ -36,6 +39,11 @@ type GenerateOptions struct {
 	// generated period (or any other aggregate) exists already, it stops
 	// with a version conflict.
 	AllowNonEmpty bool
+	// People seals the attendees' personal fields (docs/PRIVACY.md). Nil:
+	// a vault of this run only (personal.Ephemeral), whose keys are gone
+	// when Generate returns, so every attendee reads as erased; a server
+	// passes its own vault.
+	People domain.PersonalData
 }
 
 // Generate writes a deterministic national-scale history straight into
@@ -78,7 +86,11 @@ func Generate(ctx context.Context, store domain.EventStore, opts GenerateOptions
 	}
 	actions := p.sorted()
 	sum := summarise(actions)
-	e := newEngine(store, fmt.Sprintf("sampledata-generate-%d", opts.Seed), opts.Concurrency, 4096)
+	people := opts.People
+	if people == nil {
+		people = personal.Ephemeral()
+	}
+	e := newEngine(store, people, fmt.Sprintf("sampledata-generate-%d", opts.Seed), opts.Concurrency, 4096)
 	err = e.run(ctx, actions, opts.Progress)
 	sum.Commits, sum.Events = e.commits, e.events
 	return sum, err

@@ -88,6 +88,13 @@ func sampleName(i int) string {
 	return fmt.Sprintf("%s Contoh %d", sampleFirstNames[i%len(sampleFirstNames)], i/len(sampleFirstNames)+1)
 }
 
+// sampleNIP is the made-up NIP of sample person i (the person sampleName
+// names): 18 digits, "99" in front so that it cannot be a real one (a real
+// NIP starts with a birth date).
+func sampleNIP(i int) string {
+	return fmt.Sprintf("99%016d", i)
+}
+
 // slug makes a user id part from a region name.
 func slug(name string) string {
 	for _, p := range []string{"Kabupaten ", "Kota ", "Provinsi "} {

@@ -276,11 +276,11 @@ func (g *randomRegion) addSessions(p *plan, year int, closes time.Time, chosen [
 		for i, rep := range chosen {
 			if u := rep.in.details.Unit; !seen[u] && rnd.Float64() < 0.6 {
 				seen[u] = true
-				people = append(people, domain.Participant{Name: sampleName(g.serial + i), Unit: u, Role: "pamong inovasi"})
+				people = append(people, domain.Participant{Name: sampleName(g.serial + i), NIP: sampleNIP(g.serial + i), Unit: u, Role: "pamong inovasi"})
 			}
 		}
 		if len(people) == 0 {
-			people = append(people, domain.Participant{Name: sampleName(s), Unit: "Bappeda", Role: "pamong inovasi"})
+			people = append(people, domain.Participant{Name: sampleName(s), NIP: sampleNIP(s), Unit: "Bappeda", Role: "pamong inovasi"})
 		}
 		kind := []domain.SessionKind{domain.SessionBimtek, domain.SessionSosialisasi, domain.SessionWorkshop}[rnd.IntN(3)]
 		sp := &sessionPlan{plan: domain.BimtekPlan{Region: g.region.Code, Title: fmt.Sprintf("Bimtek Inovasi Daerah %d %s (data contoh)", year, g.region.Name),

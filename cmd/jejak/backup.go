@@ -82,7 +82,10 @@ single-node backup restored into a three-node cluster).`, stderr)
 	defer conn.Close()
 	start := time.Now()
 	m, err := app.Restore(ctx, conn.Conn, file, app.RestoreOptions{Force: *force, Replicas: replicas,
-		Progress: func(stream string) { fmt.Fprintf(stderr, "  %s dipulihkan\n", stream) }})
+		Progress: func(stream string) { fmt.Fprintf(stderr, "  %s dipulihkan\n", stream) },
+		Erasures: func(subjects []string) {
+			fmt.Fprintf(stderr, "  %d penghapusan data pribadi dari penyimpanan lama dicatat lagi (erasures carried over; their keys are shredded at the next start)\n", len(subjects))
+		}})
 	if err != nil {
 		return err
 	}

@@ -210,8 +210,9 @@ func (e *dashboardEnv) seed() {
 	}
 	b := e.post("admin", "/api/v1/bimtek", map[string]any{"region": "18.04", "title": "Bimtek Inovasi Daerah 2025", "kind": "bimtek",
 		"date": "2025-08-06", "venue": "Aula Kagungan", "organiser": "Bappeda Lampung Barat", "mode": "hybrid", "speakers": []string{"Drs. Nukman, M.M."}})
-	for _, p := range [][2]string{{"Ani", "Dinas Kesehatan"}, {"Budi", "Dinas Pendidikan"}, {"Citra", "Dinas Kesehatan"}} {
-		e.post("admin", "/api/v1/bimtek/"+b["id"].(string)+"/attendance", map[string]any{"name": p[0], "unit": p[1], "role": "pamong inovasi"})
+	for _, p := range [][3]string{{"Ani", "Dinas Kesehatan", "198001012005012001"}, {"Budi", "Dinas Pendidikan", "198102022006021002"},
+		{"Citra", "Dinas Kesehatan", "198203032007032003"}} {
+		e.post("admin", "/api/v1/bimtek/"+b["id"].(string)+"/attendance", map[string]any{"name": p[0], "unit": p[1], "nip": p[2], "role": "pamong inovasi"})
 	}
 	e.post("operator", "/api/v1/bimtek", map[string]any{"region": "64.03", "title": "Sosialisasi dan Bimtek IID 2025", "kind": "sosialisasi",
 		"date": "2025-07-08", "venue": "Kantor Bupati Berau", "organiser": "Bapelitbang", "mode": "luring", "speakers": []string{"Gamalis"}})

@@ -31,6 +31,7 @@ func commands() []command {
 	return []command{
 		{"serve", "run the HTTP API and dashboard (embedded NATS by default)", runServe},
 		{"token", "issue or revoke access tokens (jejak token issue --role R ..., jejak token revoke ...)", runToken},
+		{"person", "erase a person's personal data (jejak person erase --subject ID --reason TEXT --by USER)", runPerson},
 		{"audit", "replay the history of an entity or region, as of any date", runAudit},
 		{"generate", "append deterministic national-scale sample data", runGenerate},
 		{"snapshot", "create, list or show snapshots of the index", runSnapshot},

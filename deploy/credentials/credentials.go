@@ -8,12 +8,13 @@
 //	token.pem  Ed25519 private key, PKCS#8 PEM       (shared by every jejak replica)
 //	seal.key   Ed25519 sealing key of the Merkle log, signed-note format (shared by every replica)
 //	seal.pub   its public key, for auditors (jejak verify-proof, verify --log)
+//	personal.key  master key of personal data (base64, 32 bytes; shared by every replica, docs/PRIVACY.md)
 //	tls/       the cluster's own CA certificate (ca.pem) and the NATS nodes'
 //	           certificate and key (nats.pem, nats-key.pem), used for client
 //	           connections and cluster routes
 //	ca-key.pem the CA's key (0600, never mounted), to issue more certificates
 //
-// The directory is private (0700). token.pem, seal.key and the certificates' keys are
+// The directory is private (0700). token.pem, seal.key, personal.key and the certificates' keys are
 // world-readable (0644) because they are bind-mounted into containers that
 // run as uid 10001; the directory's mode is what keeps other host users out.
 // The CA's key is 0600 and never mounted.
@@ -33,6 +34,7 @@ import (
 	"strings"
 
 	"github.com/jejak-id/jejak/merklelog"
+	"github.com/jejak-id/jejak/personal"
 )
 
 // File names inside a credentials directory.
@@ -42,6 +44,8 @@ const (
 	TokenKeyFile = "token.pem"
 	SealKeyFile  = "seal.key"
 	SealPubFile  = "seal.pub"
+	// PersonalKeyFile is the master key of personal data (issue 20).
+	PersonalKeyFile = "personal.key"
 )
 
 // SealOrigin names the cluster's Merkle log (the sealing key's name).
@@ -58,11 +62,20 @@ func Generate(dir string, overwrite bool) error {
 		return err
 	}
 	if !overwrite {
-		if exists(dir, NATSEnvFile) && !exists(dir, SealKeyFile) {
-			// Credentials from before the Merkle log: add its key only.
-			return generateSealKey(dir)
+		if exists(dir, NATSEnvFile) && (!exists(dir, SealKeyFile) || !exists(dir, PersonalKeyFile)) {
+			// Credentials from before the Merkle log or before issue 20:
+			// add the missing keys only.
+			if !exists(dir, SealKeyFile) {
+				if err := generateSealKey(dir); err != nil {
+					return err
+				}
+			}
+			if !exists(dir, PersonalKeyFile) {
+				return generatePersonalKey(dir)
+			}
+			return nil
 		}
-		for _, name := range []string{NATSEnvFile, JejakEnvFile, TokenKeyFile, SealKeyFile} {
+		for _, name := range []string{NATSEnvFile, JejakEnvFile, TokenKeyFile, SealKeyFile, PersonalKeyFile} {
 			if exists(dir, name) {
 				return fmt.Errorf("credentials: %s: %w", filepath.Join(dir, name), fs.ErrExist)
 			}
@@ -103,7 +116,24 @@ func Generate(dir string, overwrite bool) error {
 			return err
 		}
 	}
-	return generateSealKey(dir)
+	if err := generateSealKey(dir); err != nil {
+		return err
+	}
+	if exists(dir, PersonalKeyFile) {
+		return nil // even with overwrite: a new one would make every stored personal field unreadable
+	}
+	return generatePersonalKey(dir)
+}
+
+// generatePersonalKey writes a new master key of personal data. Replacing
+// it would make every stored personal field unreadable, so it is written
+// only where there is none.
+func generatePersonalKey(dir string) error {
+	path := filepath.Join(dir, PersonalKeyFile)
+	if err := os.WriteFile(path, []byte(personal.EncodeMasterKey(personal.NewMasterKey())), 0o644); err != nil {
+		return err
+	}
+	return os.Chmod(path, 0o644) // read by uid 10001 in the containers
 }
 
 func exists(dir, name string) bool {

@@ -25,6 +25,7 @@ var layer = map[string]int{
 	"natsinfra":              1,
 	"projections/kemendagri": 1, // file formats, no domain knowledge
 	"merklelog":              1, // the signed Merkle log: ports only, no Jejak imports
+	"personal":               1, // personal data keys: AES-256-GCM, the NIP index (port: domain.PersonalData)
 
 	"eventstore":           2,
 	"eventstore/memstore":  2,

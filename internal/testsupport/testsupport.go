@@ -14,6 +14,7 @@ import (
 
 	"github.com/jejak-id/jejak/app"
 	"github.com/jejak-id/jejak/domain"
+	"github.com/jejak-id/jejak/personal"
 )
 
 // MustStorage opens the event store on an embedded nats-server with file
@@ -119,3 +120,7 @@ func (c *CommandIDs) Next() uuid.UUID {
 	c.mu.Unlock()
 	return uuid.NewSHA1(uuid.NameSpaceOID, []byte{byte(n >> 56), byte(n >> 48), byte(n >> 40), byte(n >> 32), byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)})
 }
+
+// People is a vault of personal data keys in memory (a random master key),
+// for services that record attendance in tests.
+func People() *personal.Vault { return personal.Ephemeral() }

@@ -21,8 +21,9 @@ import (
 // changes (evidence, participants, schedules) carry the stored snake_case
 // names, so checkpoints of version 1 are rebuilt. 3: the latest events are
 // also kept per region (Recent by region). 4: every event is indexed in
-// the log that audit pages are found in (log.go).
-const Version = 4
+// the log that audit pages are found in (log.go). 5: attendees by subject and
+// unit, without their sealed fields or legacy names (issue 20).
+const Version = 5
 
 // aggregateRef names one aggregate.
 type aggregateRef struct {
@@ -322,7 +323,10 @@ func changeSubject(e domain.Event) (string, map[string]string) {
 	case domain.AnswerVerified:
 		return part, answerSubject(e.InnovationID, e.Indicator)
 	case domain.BimtekAttendanceRecorded:
-		return part, map[string]string{"name": e.Participant.Name, "unit": e.Participant.Unit}
+		// Auditors see the subject and the unit, never a name.
+		return part, map[string]string{"subject": e.Attendee.Subject, "unit": e.Attendee.Unit}
+	case domain.PersonErased:
+		return part, map[string]string{"subject": e.Subject}
 	case domain.InnovationRejected:
 		return part, map[string]string{"innovation_id": e.InnovationID}
 	default:
@@ -340,7 +344,7 @@ func changeScope(e domain.Event) (part, innovation string) {
 	case domain.AnswerVerified:
 		return answerScope(e.InnovationID, e.Indicator), e.InnovationID
 	case domain.BimtekAttendanceRecorded:
-		return "attendee/" + e.Participant.Name + "/" + e.Participant.Unit, ""
+		return "attendee/" + e.Attendee.Subject + "/" + e.Attendee.Unit, ""
 	case domain.InnovationRejected:
 		return "rejection/" + e.InnovationID, e.InnovationID
 	// Each stage has its own date: the implementation's start is not a
@@ -385,6 +389,12 @@ func eventFields(e domain.Event) map[string]any {
 			name = snake(f.Name)
 		}
 		out[name] = v.Field(i).Interface()
+	}
+	if a, ok := e.(domain.BimtekAttendanceRecorded); ok {
+		// Personal fields are sealed (or, before issue 20, a plain name):
+		// the trail shows who by subject only (docs/PRIVACY.md).
+		out["attendee"] = map[string]string{"subject": a.Attendee.Subject, "unit": a.Attendee.Unit,
+			"role": a.Attendee.Role, "region": a.Attendee.Region}
 	}
 	return out
 }

@@ -30,7 +30,7 @@ type Query struct {
 // of GET /api/v1/audit and the flags of `jejak audit`, under the API's
 // names. As of is not among them: it is the read option every read shares.
 type Params struct {
-	Entity  string // "type/id": innovation/<uuid>, bimtek/<uuid>, assessment/2025-64.03, region/64.03, period/2025
+	Entity  string // "type/id": innovation/<uuid>, bimtek/<uuid>, assessment/2025-64.03, region/64.03, period/2025, person/<subject>
 	Region  string // a Kemendagri code
 	Actor   string // a user id
 	Type    string // event types, comma separated
@@ -93,7 +93,7 @@ func parseQuery(probs *domain.Problems, p Params, subject bool) Query {
 	if p.Entity != "" {
 		typ, id, ok := strings.Cut(p.Entity, "/")
 		if !ok || id == "" || !slices.Contains(entityTypes(), domain.AggregateType(typ)) {
-			probs.Add("entity", "must be type/id with type innovation, region, bimtek, assessment or period")
+			probs.Add("entity", "must be type/id with type innovation, region, bimtek, assessment, period, evidence or person")
 		}
 		q.EntityType, q.EntityID = domain.AggregateType(typ), id
 	}
@@ -135,7 +135,7 @@ func parseQuery(probs *domain.Problems, p Params, subject bool) Query {
 
 func entityTypes() []domain.AggregateType {
 	return []domain.AggregateType{domain.AggregateInnovation, domain.AggregateRegion, domain.AggregateBimtek,
-		domain.AggregateAssessment, domain.AggregatePeriod, domain.AggregateEvidence}
+		domain.AggregateAssessment, domain.AggregatePeriod, domain.AggregateEvidence, domain.AggregatePerson}
 }
 
 // parseBound reads an RFC 3339 time or a date: the first (or, for end, the

@@ -29,13 +29,14 @@ import (
 //   - every aggregate's entry ends with its aggregate version (format 2);
 //   - answers cite evidence files and links, and the evidence files follow
 //     the assessments (format 3);
-//   - the score history follows (format 4).
+//   - the score history follows (format 4);
+//   - attendees are sealed: subject, ciphertexts, legacy name (format 5).
 //
 // The readable form is still JSON: Index.StateJSON.
 
 // indexCodecMagic starts every encoded index state; the trailing byte is the
 // format version.
-const indexCodecMagic = "JEJAK-INDEX\x04"
+const indexCodecMagic = "JEJAK-INDEX\x05"
 
 // stateWriter appends the encoding to buf.
 type stateWriter struct {
@@ -325,7 +326,12 @@ func (w *stateWriter) session(s *sessionState) error {
 	w.symList(s.Speakers)
 	w.count(len(s.Attendees), s.Attendees == nil)
 	for _, a := range s.Attendees {
-		w.text(a.Name)
+		w.sym(a.Subject)
+		w.text(string(a.Name))
+		w.text(string(a.NIP))
+		w.text(string(a.Position))
+		w.text(string(a.Contact))
+		w.text(a.LegacyName)
 		w.sym(a.Unit)
 		w.sym(a.Role)
 		w.sym(a.Region)
@@ -713,7 +719,9 @@ func (r *stateReader) session() *sessionState {
 	if n, isNil := r.count(5); !isNil {
 		s.Attendees = make([]attendeeState, n)
 		for i := range s.Attendees {
-			s.Attendees[i] = attendeeState{Name: r.text(), Unit: r.sym(), Role: r.sym(), Region: r.sym(), EventID: r.id()}
+			s.Attendees[i] = attendeeState{Subject: r.sym(), Name: domain.Sealed(r.text()), NIP: domain.Sealed(r.text()),
+				Position: domain.Sealed(r.text()), Contact: domain.Sealed(r.text()), LegacyName: r.text(),
+				Unit: r.sym(), Role: r.sym(), Region: r.sym(), EventID: r.id()}
 		}
 	}
 	s.Closed = r.bool()

@@ -13,7 +13,7 @@ import (
 )
 
 // Version is the version of the index projection's logic and state.
-const Version = 7
+const Version = 8
 
 // Index is the main read model: periods, regions, innovations, Bimtek
 // sessions and assessments, from which it answers the IID of every region
@@ -308,8 +308,9 @@ func (x *Index) apply(ev domain.RecordedEvent) (string, error) {
 		if !ok {
 			return "", fmt.Errorf("attendance in unknown session %s", e.SessionID)
 		}
-		p := e.Participant
-		ss.Attendees = append(ss.Attendees, attendeeState{Name: p.Name, Unit: p.Unit, Role: p.Role, Region: p.Region, EventID: ev.ID})
+		a := e.Attendee
+		ss.Attendees = append(ss.Attendees, attendeeState{Subject: a.Subject, Name: a.Name, NIP: a.NIP, Position: a.Position,
+			Contact: a.Contact, LegacyName: a.LegacyName, Unit: a.Unit, Role: a.Role, Region: a.Region, EventID: ev.ID})
 		return ss.Region, nil
 	case domain.BimtekClosed:
 		ss, ok := s.Sessions[e.SessionID]
@@ -329,6 +330,10 @@ func (x *Index) apply(ev domain.RecordedEvent) (string, error) {
 				UploadedAt: ev.OccurredAt, EventID: ev.ID})
 		}
 		return e.Region, nil
+	case domain.PersonErased:
+		// Nothing to change: the index holds only sealed fields, which no
+		// longer open (the key is gone); counts and scores stay.
+		return "", nil
 	default:
 		return "", fmt.Errorf("index: no rule for event %s", ev.Type)
 	}

@@ -304,12 +304,19 @@ type Session struct {
 	Version uint64 `json:"-"`
 }
 
-// Attendee is one participant of a session.
+// Attendee is one participant of a session: the subject, unit and role in
+// clear; the personal fields are only in Sealed, for a reader allowed to
+// open them (the API fills Name, NIP, Position and Contact then).
 type Attendee struct {
-	Name    string    `json:"name"`
-	Unit    string    `json:"unit"`
-	Role    string    `json:"role"`
-	EventID uuid.UUID `json:"event_id"`
+	Subject  string          `json:"subject,omitempty"`
+	Name     string          `json:"name,omitempty"`
+	NIP      string          `json:"nip,omitempty"`
+	Position string          `json:"position,omitempty"`
+	Contact  string          `json:"contact,omitempty"`
+	Unit     string          `json:"unit"`
+	Role     string          `json:"role"`
+	EventID  uuid.UUID       `json:"event_id"`
+	Sealed   domain.Attendee `json:"-"`
 }
 
 func session(s *sessionState, withAttendees bool) Session {
@@ -320,7 +327,7 @@ func session(s *sessionState, withAttendees bool) Session {
 	for _, a := range s.Attendees {
 		units[normUnit(a.Unit)] = true
 		if withAttendees {
-			out.Attendees = append(out.Attendees, Attendee{Name: a.Name, Unit: a.Unit, Role: a.Role, EventID: a.EventID})
+			out.Attendees = append(out.Attendees, Attendee{Subject: a.Subject, Unit: a.Unit, Role: a.Role, EventID: a.EventID, Sealed: a.sealed()})
 		}
 	}
 	out.Units = len(units)

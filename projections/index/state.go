@@ -132,12 +132,26 @@ func answerKey(innovationID, indicator string) string {
 	return innovationID + "/" + indicator
 }
 
+// attendeeState is an attendee as the event holds it: personal fields
+// sealed (or a legacy plain name), never opened here, so checkpoints and
+// snapshots hold no plaintext personal data of sealed attendees.
 type attendeeState struct {
-	Name    string    `json:",omitzero"`
-	Unit    string    `json:",omitzero"`
-	Role    string    `json:",omitzero"`
-	Region  string    `json:",omitzero"`
-	EventID uuid.UUID `json:",omitzero"`
+	Subject    string        `json:",omitzero"`
+	Name       domain.Sealed `json:",omitzero"`
+	NIP        domain.Sealed `json:",omitzero"`
+	Position   domain.Sealed `json:",omitzero"`
+	Contact    domain.Sealed `json:",omitzero"`
+	LegacyName string        `json:",omitzero"`
+	Unit       string        `json:",omitzero"`
+	Role       string        `json:",omitzero"`
+	Region     string        `json:",omitzero"`
+	EventID    uuid.UUID     `json:",omitzero"`
+}
+
+// sealed is the attendee as domain.PersonalData.Open takes it.
+func (a attendeeState) sealed() domain.Attendee {
+	return domain.Attendee{Subject: a.Subject, Name: a.Name, NIP: a.NIP, Position: a.Position, Contact: a.Contact,
+		LegacyName: a.LegacyName, Unit: a.Unit, Role: a.Role, Region: a.Region}
 }
 
 type sessionState struct {
@@ -215,3 +229,12 @@ func newIndexState() *indexState {
 }
 
 func normUnit(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
+
+// person identifies the attendee across sessions without opening anything:
+// the subject, or for legacy attendance its plain name and unit.
+func (a attendeeState) person() string {
+	if a.Subject != "" {
+		return a.Subject
+	}
+	return "legacy|" + normUnit(a.LegacyName) + "|" + normUnit(a.Unit)
+}

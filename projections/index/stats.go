@@ -69,7 +69,7 @@ func (x *Index) Stats(region string, year int) Stats {
 		m.Attendance += len(s.Attendees)
 		people := map[string]bool{}
 		for _, a := range s.Attendees {
-			people[normUnit(a.Name)+"|"+normUnit(a.Unit)] = true
+			people[a.person()] = true
 		}
 		m.Participants += len(people)
 		st.Bimtek[month] = m

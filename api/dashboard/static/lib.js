@@ -77,6 +77,8 @@ export const can = {
   audit: () => ['admin', 'auditor', 'coordinator'].includes(session.me.role),
   export: () => ['admin', 'coordinator', 'auditor'].includes(session.me.role),
   coordinate: () => ['admin', 'coordinator'].includes(session.me.role),
+  // erase: a person's personal data (crypto-shredding), admins only.
+  erase: () => session.me.role === 'admin',
 };
 
 // The API speaks English; these put its stable error codes and the common
@@ -362,6 +364,7 @@ export const eventLabel = {
   'bimtek.attendance_recorded': 'Kehadiran dicatat', 'bimtek.closed': 'Bimtek ditutup',
   'period.opened': 'Periode penilaian dibuka', 'period.phase_advanced': 'Tahap periode maju',
   'region.profile_updated': 'Profil daerah diubah', 'region.border_flag_set': 'Status perbatasan diubah',
+  'person.erased': 'Data pribadi dihapus',
 };
 // affairs are the government affairs (urusan) in the API's order: the six
 // basic-service affairs first.

@@ -222,12 +222,34 @@ function attendeeList(s) {
     try {
       const full = await api(`/api/v1/bimtek/${s.id}`);
       box.dataset.loaded = '1';
-      fill(list, h('ul', {}, (full.attendees || []).map((a) => h('li', {}, h('strong', {}, a.name), ` · ${a.unit}`, a.role ? ` · ${a.role}` : ''))));
+      fill(list, h('ul', {}, (full.attendees || []).map((a) => h('li', { class: 'attendee' },
+        // names only for the region's operators, coordinators and admins; others see the subject id
+        h('strong', {}, a.name || (a.subject ? 'Subjek ' + shortId(a.subject) : 'Peserta')),
+        a.nip && a.nip !== a.name ? ` · NIP ${a.nip}` : '', a.position ? ` · ${a.position}` : '', ` · ${a.unit}`, a.role ? ` · ${a.role}` : '',
+        can.erase() && a.subject && a.name !== '[dihapus]' ? eraseButton(a.subject) : null))));
     } catch (err) {
       fill(list, problemBox(err));
     }
   });
   return box;
+}
+
+// eraseButton erases a person's personal data (admins): their key is
+// destroyed, the attendance still counts.
+function eraseButton(subject) {
+  const status = h('span', { role: 'status' });
+  return h('span', {}, ' ', h('button', { type: 'button', class: 'secondary erase-person', onclick: async (e) => {
+    const reason = prompt('Hapus data pribadi peserta ini? Nama, NIP, jabatan dan kontaknya tidak dapat dibaca lagi; kehadirannya tetap dihitung.\nAlasan (nomor permintaan):');
+    if (!reason) return;
+    e.target.disabled = true;
+    try {
+      await api(`/api/v1/people/${encodeURIComponent(subject)}/erasure`, { method: 'POST', body: { reason }, headers: { 'Idempotency-Key': newKey() } });
+      status.textContent = ' Data pribadi dihapus.';
+    } catch (err) {
+      e.target.disabled = false;
+      status.textContent = ' Gagal: ' + errorText(err);
+    }
+  } }, 'Hapus data pribadi'), status);
 }
 
 // closeButton closes a session: no attendance is recorded after that.

@@ -74,10 +74,15 @@ export function attendanceForm(session, onDone) {
   const form = h('form', { class: 'form-attendance', novalidate: true },
     h('div', { class: 'form-grid' },
       field({ name: 'name', label: 'Nama peserta', required: true }),
+      field({ name: 'nip', label: 'NIP', required: true, hint: '18 angka. Nama, NIP, jabatan dan kontak disimpan terenkripsi.',
+        attrs: { inputmode: 'numeric', pattern: '[0-9]{18}', maxlength: 18, autocomplete: 'off' } }),
+      field({ name: 'position', label: 'Jabatan (opsional)' }),
+      field({ name: 'contact', label: 'Kontak: telepon atau surel (opsional)', attrs: { autocomplete: 'off' } }),
       field({ name: 'unit', label: 'Perangkat daerah', required: true }),
       field({ name: 'role', label: 'Peran', required: true, value: 'pamong inovasi' })),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Catat kehadiran')));
-  apiForm(form, (d) => ({ path: `/api/v1/bimtek/${encodeURIComponent(session.id)}/attendance`, body: { name: d.name, unit: d.unit, role: d.role },
+  apiForm(form, (d) => ({ path: `/api/v1/bimtek/${encodeURIComponent(session.id)}/attendance`,
+    body: { name: d.name, nip: d.nip, position: d.position || '', contact: d.contact || '', unit: d.unit, role: d.role },
     success: 'Kehadiran dicatat.' }), () => onDone?.());
   return box('Catat kehadiran', form);
 }
