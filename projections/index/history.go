@@ -175,8 +175,8 @@ func (x *Index) touches(ev domain.RecordedEvent) ([]scoreKey, touch) {
 	case domain.BimtekAttendanceRecorded:
 		// a year counts sessions held by its closing date, for the
 		// innovations of the attendee's unit
-		if ss := s.Sessions[e.SessionID]; ss != nil && normUnit(e.Participant.Unit) != "" {
-			return x.yearsFrom(ss.Region, ss.Date), touch{units: map[string]bool{normUnit(e.Participant.Unit): true}}
+		if ss := s.Sessions[e.SessionID]; ss != nil && normUnit(e.Attendee.Unit) != "" {
+			return x.yearsFrom(ss.Region, ss.Date), touch{units: map[string]bool{normUnit(e.Attendee.Unit): true}}
 		}
 	case domain.PeriodOpened:
 		// a new year scores every region's innovations at once
