@@ -45,11 +45,8 @@ func (s *Server) getScoreHistory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ix, pos, err := s.index(r)
+	ix, pos, err := s.resultsIndex(r, year, g.Code)
 	if err != nil {
-		return err
-	}
-	if err := authorizeResults(r, ix, year, g.Code); err != nil {
 		return err
 	}
 	steps, err := ix.History(year, g.Code)

@@ -25,6 +25,8 @@ func (s *Server) apiRoutes() []route {
 		{method: "GET", pattern: v1 + "/index/{year}/{region}", public: true, fn: s.getScore},
 		{method: "GET", pattern: v1 + "/index/{year}/{region}/simulation", public: true, fn: s.getSimulation},
 		{method: "GET", pattern: v1 + "/index/{year}/{region}/history", public: true, fn: s.getScoreHistory},
+		{method: "GET", pattern: v1 + "/index/{year}/{region}/report", public: true, fn: s.getReport},
+		{method: "GET", pattern: v1 + "/reports/verify", public: true, fn: s.verifyReport},
 		{method: "GET", pattern: v1 + "/rankings/{year}", public: true, fn: s.getRankings},
 
 		{method: "GET", pattern: v1 + "/innovations", public: true, fn: s.listInnovations},

@@ -39,6 +39,7 @@ func commands() []command {
 		{"export", "write the Kemendagri export of a year (XLSX, CSV, JSON, manifest)", runExport},
 		{"verify", "check an export, or the signed Merkle log (--log), against the event history", runVerify},
 		{"verify-proof", "check an inclusion or consistency proof offline with the public key", runVerifyProof},
+		{"verify-report", "check a region report's verification code against the event history", runVerifyReport},
 		{"seal-key", "create a sealing key for the Merkle log (new deployment, rotation)", runSealKey},
 		{"backup", "write an online backup of the events and every bucket (JetStream snapshots)", runBackup},
 		{"restore", "restore a backup into an empty store or cluster", runRestore},

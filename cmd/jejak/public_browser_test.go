@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -16,7 +17,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/ledongthuc/pdf"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -397,6 +400,61 @@ func TestPublicPathsInBrowser(t *testing.T) {
 		check("the XLSX download", readXLSX(fetch(xlsxHref, "unduhan.xlsx")))
 	})
 
+	t.Run("the region report prints to A4 with the IID and a code the API verifies", func(t *testing.T) {
+		e := e.as(t)
+		ctx := e.tab("", 40*time.Second)
+		e.open(ctx, "#/daerah/64.03?year=2024", "#to-report")
+		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#to-report")), chromedp.WaitVisible(chromedp.CSS("#report-code"))))
+		code := text(t, ctx, "#report-code")
+		if got := text(t, ctx, "#report-iid"); got != "32,37" {
+			t.Errorf("the report shows IID %q, want 32,37", got)
+		}
+		buf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4), func(p *page.PrintToPDFParams) { p.PreferCSSPageSize = new(true) }))
+		must(t, err)
+		pdfText := pdfPlainText(t, buf)
+		for _, want := range []string{"32,37", "Laporan Indeks Inovasi Daerah 2024", "Kabupaten Berau", code, "Skor total"} {
+			if !strings.Contains(pdfText, want) {
+				t.Errorf("the printed PDF lacks %q", want)
+			}
+		}
+		if strings.Contains(pdfText, "Masuk") || strings.Contains(pdfText, "Cetak (A4)") {
+			t.Error("the printed PDF carries the navigation or the buttons")
+		}
+		if e.shots() {
+			e.shoot(t, ctx, "laporan-daerah", "main")
+			must(t, os.WriteFile(filepath.Join("..", "..", "docs", "screenshots", "laporan-daerah-a4.pdf"), buf, 0o644))
+		}
+		var check struct {
+			Valid bool    `json:"valid"`
+			IID   float64 `json:"iid"`
+		}
+		e.call("", "GET", "/api/v1/reports/verify?code="+code, nil, &check, 200)
+		if !check.Valid || check.IID != 32.37 {
+			t.Errorf("the API checks %s as %+v", code, check)
+		}
+		forged := code[:len(code)-1] + map[bool]string{true: "1", false: "0"}[strings.HasSuffix(code, "0")]
+		e.call("", "GET", "/api/v1/reports/verify?code="+forged, nil, &check, 200)
+		if check.Valid {
+			t.Errorf("a forged code %s checks as valid", forged)
+		}
+		e.call("", "GET", "/api/v1/reports/verify?code=not-a-code", nil, nil, 422)
+		// the server's PDF has the same figures and code
+		res, err := http.Get(e.base + "/api/v1/index/2024/64.03/report?format=pdf")
+		must(t, err)
+		defer res.Body.Close()
+		serverPDF, err := io.ReadAll(res.Body)
+		must(t, err)
+		if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/pdf" {
+			t.Fatalf("GET report?format=pdf: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		serverText := pdfPlainText(t, serverPDF)
+		for _, want := range []string{"IID 2024: 32,37 (Kurang Inovatif)", "80,925", "Inovasi yang dihitung", "Inovasi yang tidak dihitung", "Keputusan verifikator", code} {
+			if !strings.Contains(serverText, want) {
+				t.Errorf("the server's PDF lacks %q", want)
+			}
+		}
+	})
+
 	t.Run("a year in penjaringan reads sementara, without a predicate badge", func(t *testing.T) {
 		e := e.as(t)
 		ctx := e.tab("operator", 30*time.Second)
@@ -443,4 +501,28 @@ func (e *dashboardEnv) shoot(t *testing.T, ctx context.Context, name, sel string
 	buf, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(sel)))
 	must(t, err, name)
 	must(t, os.WriteFile(filepath.Join("..", "..", "docs", "screenshots", name+"-desktop.png"), buf, 0o644))
+}
+
+// pdfPlainText is the text of a PDF's pages (github.com/ledongthuc/pdf reads
+// the fonts' ToUnicode maps, as Chromium's PDFs need).
+func pdfPlainText(t *testing.T, data []byte) string {
+	t.Helper()
+	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	must(t, err)
+	var b strings.Builder
+	for i := 1; i <= r.NumPage(); i++ {
+		p := r.Page(i)
+		if p.V.IsNull() {
+			continue
+		}
+		rows, err := p.GetTextByRow()
+		must(t, err)
+		for _, row := range rows {
+			for _, w := range row.Content {
+				b.WriteString(w.S)
+			}
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
 }

@@ -6,6 +6,7 @@ import * as peringkat from './pages/peringkat.js';
 import * as daerah from './pages/daerah.js';
 import * as inovasi from './pages/inovasi.js';
 import * as basisdata from './pages/basisdata.js';
+import * as laporan from './pages/laporan.js';
 import * as antrian from './pages/antrian.js';
 import * as audit from './pages/audit.js';
 import * as ekspor from './pages/ekspor.js';
@@ -14,7 +15,7 @@ import * as masuk from './pages/masuk.js';
 
 // routes: first path segment -> page module. Each module exports title,
 // allowed() (optional) and page(ctx) returning {el, refresh}.
-const routes = { '': beranda, peringkat, daerah, 'basis-data': basisdata, inovasi, antrian, audit, ekspor, periode, masuk };
+const routes = { '': beranda, peringkat, daerah, laporan, 'basis-data': basisdata, inovasi, antrian, audit, ekspor, periode, masuk };
 
 const nav = [
   ['#/', 'Beranda', () => true],

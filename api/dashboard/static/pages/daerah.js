@@ -130,6 +130,7 @@ function scoreView(region, score, year, hidden) {
           v.divisor > v.counted_innovations ? ` · pembagi paling sedikit ${v.divisor}` : '')),
       h('div', { class: 'stat' }, h('span', { class: 'label' }, 'Skor total'), h('span', { class: 'value' }, fmtDec(v.total)),
         h('span', { class: 'hint' }, `${v.counted_innovations} inovasi dihitung`))),
+    h('p', { class: 'report-link' }, h('a', { href: withQuery(`#/laporan/${score.region.code}`, { year }), id: 'to-report' }, 'Laporan daerah untuk dicetak (A4, PDF) →')),
     score.not_assessed ? h('p', { class: 'notice info' }, 'Daerah ini belum mengirim jawaban pada tahun ini.') : null,
     final(score.phase) ? null : provisionalNote(score.phase),
     computation(score),
