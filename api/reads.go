@@ -144,6 +144,12 @@ func (s *Server) getScore(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	q := newQuery(r)
+	view := q.str("view")
+	q.p.Check(view == "" || view == "full" || view == "summary", "view", "must be full (the default) or summary")
+	if err := q.err(); err != nil {
+		return err
+	}
 	ix, pos, err := s.resultsIndex(r, year, g.Code)
 	if err != nil {
 		return err
@@ -152,7 +158,7 @@ func (s *Server) getScore(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.scoreBodies.write(w, rs, pos, s.regionDTO(ix, g))
+	return s.scoreBodies.write(w, r, rs, pos, s.regionDTO(ix, g), view == "summary")
 }
 
 type rankRowJSON struct {
@@ -186,6 +192,11 @@ func (s *Server) getRankings(w http.ResponseWriter, r *http.Request) error {
 	}
 	province, text := q.region("province"), strings.ToLower(q.str("q"))
 	since := q.date("since")
+	format := q.str("format")
+	if format != "" && format != "json" && format != "csv" && format != "xlsx" {
+		q.p.Add("format", "must be json, csv or xlsx")
+	}
+	limit, offset := q.int("limit", 100, 1, 1000), q.int("offset", 0, 0, 1<<30)
 	if err := q.err(); err != nil {
 		return err
 	}
@@ -193,47 +204,59 @@ func (s *Server) getRankings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ranking, err := ix.Rankings(year, cluster)
-	if err != nil {
-		return err
+	rankingRows := func() (index.Ranking, []rankRowJSON, bool, error) {
+		ranking, err := ix.Rankings(year, cluster)
+		if err != nil {
+			return ranking, nil, false, err
+		}
+		var movement map[string]int
+		if !since.IsZero() {
+			before, err := s.rankingSince(r, year, cluster, since)
+			if err != nil {
+				return ranking, nil, false, err
+			}
+			movement = index.Movement(before, ranking)
+		}
+		rows := []rankRowJSON{}
+		for _, row := range ranking.Rows {
+			if province != "" && row.Region.ProvinceCode != province && row.Region.Code != province {
+				continue
+			}
+			if text != "" && !strings.Contains(strings.ToLower(row.Region.Name), text) {
+				continue
+			}
+			rr := rankRowJSON{Rank: row.Rank, Region: row.Region.Code, Name: row.Region.Name, Kind: string(row.Region.Kind),
+				Province: row.Province, Clusters: row.Clusters, IID: row.IID.Float64(), IIDText: row.IID.String(),
+				Predicate: row.Predicate, SPD: row.SPD.String(), SID: decimal(row.SID), Total: decimal(row.Total),
+				Provisional: row.Provisional.Float64(), Counted: row.Counted, Published: row.Published}
+			if m, ok := movement[row.Region.Code]; ok {
+				rr.Movement = &m
+			}
+			rows = append(rows, rr)
+		}
+		return ranking, rows, movement != nil, nil
 	}
-	var movement map[string]int
-	if !since.IsZero() {
-		before, err := s.rankingSince(r, year, cluster, since)
+	if format == "csv" || format == "xlsx" {
+		_, rows, moved, err := rankingRows()
 		if err != nil {
 			return err
 		}
-		movement = index.Movement(before, ranking)
+		return writeRankingFile(w, format, year, cluster, rows, moved)
 	}
-	rows := []rankRowJSON{}
-	for _, row := range ranking.Rows {
-		if province != "" && row.Region.ProvinceCode != province && row.Region.Code != province {
-			continue
+	key := "" // a ranking with movement is not kept
+	if since.IsZero() {
+		key = fmt.Sprintf("rankings/%d/%s/%s/%s/%d/%d", year, cluster, province, text, limit, offset)
+	}
+	return s.posBodies.serve(w, r, ix, pos, key, func() (any, error) {
+		ranking, rows, _, err := rankingRows()
+		if err != nil {
+			return nil, err
 		}
-		if text != "" && !strings.Contains(strings.ToLower(row.Region.Name), text) {
-			continue
-		}
-		rr := rankRowJSON{Rank: row.Rank, Region: row.Region.Code, Name: row.Region.Name, Kind: string(row.Region.Kind),
-			Province: row.Province, Clusters: row.Clusters, IID: row.IID.Float64(), IIDText: row.IID.String(),
-			Predicate: row.Predicate, SPD: row.SPD.String(), SID: decimal(row.SID), Total: decimal(row.Total),
-			Provisional: row.Provisional.Float64(), Counted: row.Counted, Published: row.Published}
-		if m, ok := movement[row.Region.Code]; ok {
-			rr.Movement = &m
-		}
-		rows = append(rows, rr)
-	}
-	if format := q.str("format"); format == "csv" || format == "xlsx" {
-		return writeRankingFile(w, format, year, cluster, rows, movement != nil)
-	} else if format != "" && format != "json" {
-		q.p.Add("format", "must be json, csv or xlsx")
-	}
-	p := paginate(q, rows, pos)
-	if err := q.err(); err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"year": year, "cluster": cluster, "phase": ranking.Phase,
-		"tie_rule": index.TieRule, "position": pos, "total": p.Total, "limit": p.Limit, "offset": p.Offset, "items": p.Items})
-	return nil
+		total := len(rows)
+		items := rows[min(offset, total):min(offset+limit, total)]
+		return map[string]any{"year": year, "cluster": cluster, "phase": ranking.Phase,
+			"tie_rule": index.TieRule, "total": total, "limit": limit, "offset": offset, "items": items}, nil
+	})
 }
 
 // rankingSince is the ranking of year as it was at the end of the day
@@ -273,25 +296,26 @@ func (s *Server) getOverview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ranking, err := ix.Rankings(year, index.ClusterNational)
-	if err != nil {
-		return err
-	}
-	predicates := map[string]int{}
-	var sum float64
-	for _, row := range ranking.Rows {
-		predicates[row.Predicate]++
-		sum += row.IID.Float64()
-	}
-	avg := 0.0
-	if len(ranking.Rows) > 0 {
-		avg = sum / float64(len(ranking.Rows))
-	}
-	stats := ix.Stats("", year)
-	writeJSON(w, http.StatusOK, map[string]any{"year": year, "phase": ranking.Phase, "position": pos,
-		"regions_assessed": len(ranking.Rows), "predicates": predicates, "average_iid": float64(int(avg*100+0.5)) / 100,
-		"stages": stats.Stages, "innovations": stats.Innovations})
-	return nil
+	return s.posBodies.serve(w, r, ix, pos, fmt.Sprintf("overview/%d", year), func() (any, error) {
+		ranking, err := ix.Rankings(year, index.ClusterNational)
+		if err != nil {
+			return nil, err
+		}
+		predicates := map[string]int{}
+		var sum float64
+		for _, row := range ranking.Rows {
+			predicates[row.Predicate]++
+			sum += row.IID.Float64()
+		}
+		avg := 0.0
+		if len(ranking.Rows) > 0 {
+			avg = sum / float64(len(ranking.Rows))
+		}
+		stats := ix.Stats("", year)
+		return map[string]any{"year": year, "phase": ranking.Phase,
+			"regions_assessed": len(ranking.Rows), "predicates": predicates, "average_iid": float64(int(avg*100+0.5)) / 100,
+			"stages": stats.Stages, "innovations": stats.Innovations}, nil
+	})
 }
 
 func (s *Server) listPeriods(w http.ResponseWriter, r *http.Request) error {
@@ -509,8 +533,9 @@ func (s *Server) getStats(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"position": pos, "stats": ix.Stats(region, year)})
-	return nil
+	return s.posBodies.serve(w, r, ix, pos, fmt.Sprintf("stats/%s/%d", region, year), func() (any, error) {
+		return map[string]any{"stats": ix.Stats(region, year)}, nil
+	})
 }
 
 // auditPage is a page of the audit log, with the keyset cursor of the

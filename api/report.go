@@ -53,7 +53,7 @@ func (s *Server) getReport(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		return writeReportPDF(w, scoreDTO(rs, s.regionDTO(ix, g)), code.String(), pos, now)
+		return writeReportPDF(w, scoreDTO(rs, s.regionDTO(ix, g), false), code.String(), pos, now)
 	}
 	writeJSON(w, http.StatusOK, reportCodeJSON{Code: code.String(), Year: year, Region: g.Code, Position: pos, Computed: now})
 	return nil

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"sync"
 	"weak"
 
@@ -31,6 +30,7 @@ type scoreBodies struct {
 type scoreBody struct {
 	key  scoreBodyKey
 	body []byte
+	etag string // weakETag of body[1:]
 }
 
 // scoreBodyBudget bounds the cache by size: at national scale a region's
@@ -49,6 +49,7 @@ type scoreBodyKey struct {
 	published         publishedJSON
 	hasPublished      bool
 	region            regionKey
+	summary           bool
 }
 
 // regionKey is what regionJSON shows that can change (the rest follows from
@@ -64,33 +65,31 @@ func newScoreBodies() *scoreBodies {
 }
 
 // write answers the explanation of rs at position, from the cache when it
-// can.
-func (c *scoreBodies) write(w http.ResponseWriter, rs index.RegionScore, position uint64, region regionJSON) error {
+// can, with a weak ETag over the body without its position (304 for an
+// If-None-Match that holds it).
+func (c *scoreBodies) write(w http.ResponseWriter, r *http.Request, rs index.RegionScore, position uint64, region regionJSON, summary bool) error {
 	key := scoreBodyKey{result: weak.Make(rs.Result), phase: rs.Phase, notAssessed: rs.NotAssessed, changedSincePleno: rs.ChangedSincePleno,
-		region: regionKey{region.Perbatasan, region.OfficeName, region.OfficeKind}}
+		region: regionKey{region.Perbatasan, region.OfficeName, region.OfficeKind}, summary: summary}
 	if p := publishedOf(rs); p != nil {
 		key.published, key.hasPublished = *p, true
 	}
-	body, ok := c.get(key)
+	sb, ok := c.get(key)
 	if !ok {
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
 		enc.SetEscapeHTML(false)
-		if err := enc.Encode(scoreDTO(rs, region)); err != nil {
+		if err := enc.Encode(scoreDTO(rs, region, summary)); err != nil {
 			return fmt.Errorf("encode the explanation: %w", err)
 		}
-		body = buf.Bytes()
-		c.put(key, body)
+		body := buf.Bytes()
+		sb = &scoreBody{key: key, body: body, etag: weakETag(body[1:])}
+		c.put(sb)
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(len(`{"position":,`)+len(strconv.FormatUint(position, 10))+len(body)-1))
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write([]byte(`{"position":` + strconv.FormatUint(position, 10) + `,`))
-	_, _ = w.Write(body[1:]) // the body without its opening brace
+	writeWithPosition(w, r, position, sb.body[1:], sb.etag) // the body without its opening brace
 	return nil
 }
 
-func (c *scoreBodies) get(key scoreBodyKey) ([]byte, bool) {
+func (c *scoreBodies) get(key scoreBodyKey) (*scoreBody, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[key]
@@ -98,20 +97,20 @@ func (c *scoreBodies) get(key scoreBodyKey) ([]byte, bool) {
 		return nil, false
 	}
 	c.lru.MoveToFront(e)
-	return e.Value.(*scoreBody).body, true
+	return e.Value.(*scoreBody), true
 }
 
-func (c *scoreBodies) put(key scoreBodyKey, body []byte) {
-	if len(body) > scoreBodyBudget/4 {
+func (c *scoreBodies) put(sb *scoreBody) {
+	if len(sb.body) > scoreBodyBudget/4 {
 		return // not worth evicting a quarter of the cache for
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.entries[key]; ok {
+	if _, ok := c.entries[sb.key]; ok {
 		return
 	}
-	c.entries[key] = c.lru.PushFront(&scoreBody{key: key, body: body})
-	c.bytes += len(body)
+	c.entries[sb.key] = c.lru.PushFront(sb)
+	c.bytes += len(sb.body)
 	for c.bytes > scoreBodyBudget {
 		oldest := c.lru.Back()
 		sb := c.lru.Remove(oldest).(*scoreBody)

@@ -24,7 +24,7 @@ func TestScoreBodiesFollowTheFacts(t *testing.T) {
 
 	read := func(after apitest.Response) (uint64, map[string]any, []byte) {
 		t.Helper()
-		res := checked(t, c, s, apitest.Request{Method: "GET", Token: p.auditor,
+		res := checked(t, c, s, apitest.Request{Method: "GET", Token: p.auditor, Header: map[string]string{"Accept-Encoding": "identity"},
 			Path: fmt.Sprintf("/api/v1/index/2025/%s?min_position=%d", own, after.Position())})
 		if res.Status != 200 || res.Header.Get("Content-Length") != strconv.Itoa(len(res.Body)) {
 			t.Fatalf("status %d, Content-Length %q for %d bytes", res.Status, res.Header.Get("Content-Length"), len(res.Body))

@@ -44,15 +44,16 @@ type indicatorJSON struct {
 }
 
 type innovationScoreJSON struct {
-	ID                string          `json:"id"`
-	Name              string          `json:"name"`
-	Unit              string          `json:"unit"`
-	Affair            string          `json:"affair"`
-	Counted           bool            `json:"counted"`
-	Reason            string          `json:"reason"`
-	Points            string          `json:"points"`
-	ProvisionalPoints string          `json:"provisional_points"`
-	Indicators        []indicatorJSON `json:"indicators"`
+	ID                string `json:"id"`
+	Name              string `json:"name"`
+	Unit              string `json:"unit"`
+	Affair            string `json:"affair"`
+	Counted           bool   `json:"counted"`
+	Reason            string `json:"reason"`
+	Points            string `json:"points"`
+	ProvisionalPoints string `json:"provisional_points"`
+	// Indicators are absent from the summary (view=summary).
+	Indicators []indicatorJSON `json:"indicators,omitempty"`
 }
 
 type scoreJSON struct {
@@ -70,6 +71,8 @@ type scoreJSON struct {
 	BasicServices     []basicServiceJSON    `json:"basic_services"`
 	ChangedSincePleno bool                  `json:"changed_since_pleno"`
 	Method            methodJSON            `json:"method"`
+	// View is "summary" for the summary (no per-innovation indicators).
+	View string `json:"view,omitempty"`
 }
 
 // methodJSON is the catalogue arithmetic behind the totals (see
@@ -163,7 +166,9 @@ func indicators(in []domain.IndicatorScore) []indicatorJSON {
 
 // scoreDTO is a region's explanation; the response adds the position in
 // front (see scoreBodies).
-func scoreDTO(rs index.RegionScore, region regionJSON) scoreJSON {
+// scoreDTO is the explanation of rs; the summary leaves out each
+// innovation's indicators (the bulk of a large region's explanation).
+func scoreDTO(rs index.RegionScore, region regionJSON, summary bool) scoreJSON {
 	r := rs.Result
 	out := scoreJSON{Region: region, Year: r.Year, CatalogueVersion: r.CatalogueVersion, Phase: rs.Phase,
 		NotAssessed: rs.NotAssessed, Verified: totals(r.Verified), Provisional: totals(r.Provisional),
@@ -172,7 +177,13 @@ func scoreDTO(rs index.RegionScore, region regionJSON) scoreJSON {
 	for _, inn := range r.Innovations {
 		out.Innovations = append(out.Innovations, innovationScoreJSON{ID: inn.ID, Name: inn.Name, Unit: inn.Unit,
 			Affair: string(inn.Affair), Counted: inn.Counted, Reason: inn.Reason, Points: inn.Points.String(),
-			ProvisionalPoints: inn.ProvisionalPoints.String(), Indicators: indicators(inn.Indicators)})
+			ProvisionalPoints: inn.ProvisionalPoints.String()})
+		if !summary {
+			out.Innovations[len(out.Innovations)-1].Indicators = indicators(inn.Indicators)
+		}
+	}
+	if summary {
+		out.View = "summary"
 	}
 	for _, w := range r.Warnings {
 		out.Warnings = append(out.Warnings, warningJSON{Indicator: w.Indicator, InnovationID: w.InnovationID, Message: w.Message})

@@ -102,6 +102,8 @@ type Server struct {
 	scoreBodies *scoreBodies
 	// visitors bounds the past states anonymous visitors have computed.
 	visitors *visitorLimits
+	// posBodies caches overview, statistics and ranking answers per position.
+	posBodies *posBodies
 
 	merkle logState
 
@@ -145,7 +147,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, store: cfg.Store, service: cfg.Service, views: cfg.Views, runner: cfg.Views.Runner,
 		hub: cfg.Hub, now: cfg.Now, tokens: cfg.Tokens, log: cfg.Logger,
-		exports: cfg.Exports, scoreBodies: newScoreBodies(), visitors: newVisitorLimits(cfg.AnonPastPerMinute)}
+		exports: cfg.Exports, scoreBodies: newScoreBodies(), visitors: newVisitorLimits(cfg.AnonPastPerMinute), posBodies: newPosBodies()}
 	if cfg.Metrics == nil {
 		cfg.Metrics = prometheus.NewRegistry()
 	}
@@ -179,7 +181,7 @@ func New(cfg Config) (*Server, error) {
 		writeError(w, r, domain.Errorf(codeRouteNotFound, "no endpoint %s %s; see /api/v1/openapi.json", r.Method, r.URL.Path), s.log)
 	})
 	s.mux = mux
-	s.handler = s.observe(s.authenticate(mux))
+	s.handler = s.observe(compress(s.authenticate(mux)))
 	return s, nil
 }
 

@@ -763,6 +763,20 @@ func TestDashboardWithDemoData(t *testing.T) {
 			t.Error("no translated reason on Berau's 2024 profile")
 		}
 	})
+
+	t.Run("the profile reads the summary and an innovation's indicators when it is opened", func(t *testing.T) {
+		e := e.as(t)
+		ctx := e.tab("", 30*time.Second)
+		e.open(ctx, "#/daerah/64.03?year=2024", "#region-iid")
+		if n := count(t, ctx, "details.sid table"); n != 0 {
+			t.Errorf("%d innovation tables built before any was opened", n)
+		}
+		must(t, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('details.sid').open = true`),
+			poll(`document.querySelectorAll('details.sid .sid-indicators table tbody tr').length > 0`)), "open an innovation")
+		if n := count(t, ctx, "details.sid table"); n != 1 {
+			t.Errorf("%d innovation tables after opening one, want 1", n)
+		}
+	})
 }
 
 // idInt formats n as the dashboard does (Indonesian thousands separator).

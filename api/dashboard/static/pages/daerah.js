@@ -58,7 +58,7 @@ export function page(ctx) {
     const shown = readable.length && !hidden;
     const [region, score, steps, hist, stats, sessions, inns] = await Promise.all([
       read(`/api/v1/regions/${code}`),
-      shown ? read(`/api/v1/index/${year}/${code}`) : null,
+      shown ? read(`/api/v1/index/${year}/${code}`, { view: 'summary' }) : null,
       shown ? read(`/api/v1/index/${year}/${code}/history`) : null,
       read(`/api/v1/regions/${code}/scores`),
       working ? read('/api/v1/stats', { region: code, year }) : null,
@@ -76,6 +76,10 @@ export function page(ctx) {
     document.title = `${region.name} · Jejak`;
     fill(asOfNote, asOf ? h('p', { class: 'notice warn', id: 'as-of-note' },
       `Menampilkan keadaan per ${fmtDate(asOf)}. Peristiwa sesudah tanggal itu tidak dihitung.`) : '');
+    if (score && !(score instanceof Error)) { // the summary first; every indicator once an innovation is opened
+      let full;
+      score.loadFull = () => (full ??= read(`/api/v1/index/${year}/${code}`));
+    }
     fill(scoreBox, ...scoreView(region, score, year, hidden).filter(Boolean));
     fill(historyBox, scoreHistory(steps, score instanceof Error ? null : score, code));
     fill(chartBox, history(hist));
@@ -149,9 +153,25 @@ function scoreView(region, score, year, hidden) {
           ` · ${fmtDec(inn.points)} poin`, inn.provisional_points !== inn.points ? ` (sementara ${fmtDec(inn.provisional_points)})` : ''),
         h('p', {}, can.readRegion(score.region.code) ? [innovationRef(score.region.code, inn.id), ' · '] : '', `${inn.unit} · ${affairLabel(inn.affair)}`),
         h('p', { class: inn.counted ? 'muted' : 'notice warn' }, 'Alasan: ', scoreText(inn.reason) || '–'),
-        indicatorTable(`Indikator SID ${inn.name}`, inn.indicators, score.region.code)))
+        sidIndicators(score, inn)))
         : h('p', { class: 'muted' }, 'Belum ada inovasi.')),
   ];
+}
+
+// sidIndicators is an innovation's indicator table: from the full
+// explanation, loaded when the innovation is first opened (the profile
+// reads the summary).
+function sidIndicators(score, inn) {
+  if (inn.indicators) return indicatorTable(`Indikator SID ${inn.name}`, inn.indicators, score.region.code);
+  const box = h('div', { class: 'sid-indicators' });
+  queueMicrotask(() => box.closest('details')?.addEventListener('toggle', async () => {
+    fill(box, loading());
+    const full = await score.loadFull();
+    const detail = full instanceof Error ? null : full.innovations.find((i) => i.id === inn.id);
+    fill(box, full instanceof Error ? problemBox(full) : detail ? indicatorTable(`Indikator SID ${inn.name}`, detail.indicators || [], score.region.code)
+      : h('p', { class: 'muted' }, 'Rincian indikator tidak tersedia.'));
+  }, { once: true }));
+  return box;
 }
 
 function indicatorTable(caption, rows, region) {
