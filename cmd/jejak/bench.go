@@ -9,13 +9,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jejak-id/jejak/bench/httpbench"
 	"github.com/jejak-id/jejak/bench/logbench"
 	"github.com/jejak-id/jejak/bench/projbench"
 	"github.com/jejak-id/jejak/bench/storebench"
 )
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	usage := `Usage: jejak bench store|projections|log [flags]
+	usage := `Usage: jejak bench store|projections|log|http [flags]
 
 Measure Jejak against raw JetStream doing the same work, in one run on one
 embedded server (file storage in a temp dir), and print medians and ratios.
@@ -24,8 +25,10 @@ Absolute numbers move with the machine; the ratios are what to compare.
   store         append with concurrency check, 64 concurrent writers, replay
   projections   national-scale rebuild, append-to-visible, query latency
   log           the Merkle log: appends with sealing on/off, verify --log
-                against a raw hashing replay, proof latency`
-	if len(args) == 0 || (args[0] != "store" && args[0] != "projections" && args[0] != "log") {
+                against a raw hashing replay, proof latency
+  http          a crowd: concurrent readers of rankings and profiles for a
+                bounded time against the API on a loopback port`
+	if len(args) == 0 || (args[0] != "store" && args[0] != "projections" && args[0] != "log" && args[0] != "http") {
 		fmt.Fprintln(stderr, usage)
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return nil
@@ -52,6 +55,9 @@ Absolute numbers move with the machine; the ratios are what to compare.
 	}
 	if args[0] == "log" {
 		return benchLog(ctx, args[1:], stdout, stderr)
+	}
+	if args[0] == "http" {
+		return benchHTTP(ctx, args[1:], stdout, stderr)
 	}
 	fs := newFlags("bench projections [flags]", "Projections at national scale against raw JetStream.", stderr)
 	var o projbench.Options
@@ -122,5 +128,26 @@ func benchLog(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	bar := newProgress(stderr, "membuat data")
 	o.Progress = bar.Update
 	_, err := logbench.Run(ctx, o, stdout)
+	return err
+}
+
+func benchHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("bench http [flags]", "A crowd of readers against the API on a loopback port.", stderr)
+	var o httpbench.Options
+	fs.IntVar(&o.Readers, "readers", 500, "concurrent readers")
+	fs.DurationVar(&o.Duration, "duration", 20*time.Second, "how long they read")
+	fs.Float64Var(&o.Scale, "scale", 0.1, "generated data when the store is empty, 1 = national (about 1.9M events)")
+	fs.StringVar(&o.DataDir, "data", "", "a Jejak data directory to read (e.g. one `jejak generate` filled); default a temp dir")
+	fs.IntVar(&o.Probes, "probes", 0, "then measure the queue, audit and time travel reads one at a time, this many of each (0: none)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if o.Readers > 10_000 || o.Duration > 10*time.Minute {
+		return fmt.Errorf("bench http: at most 10,000 readers for at most 10 minutes")
+	}
+	fmt.Fprintf(stdout, "jejak bench http --readers %d --duration %s --scale %g --probes %d\n", o.Readers, o.Duration, o.Scale, o.Probes)
+	bar := newProgress(stderr, "membuat data")
+	o.Progress = bar.Update
+	_, err := httpbench.Run(ctx, o, stdout)
 	return err
 }
