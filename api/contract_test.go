@@ -41,6 +41,8 @@ func mustContract(tb testing.TB) *contract {
 		for _, mt := range domain.EvidenceMediaTypes() {
 			openapi3filter.RegisterBodyDecoder(mt, openapi3filter.FileBodyDecoder)
 		}
+		// The import's template and upload are files.
+		openapi3filter.RegisterBodyDecoder("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", openapi3filter.FileBodyDecoder)
 		data, err := os.ReadFile("openapi.json")
 		if err != nil {
 			contractErr = err

@@ -146,6 +146,9 @@ func TestOpenAPIDocument(t *testing.T) {
 				if media == nil { // uploads: the form's fields
 					media = op.RequestBody.Value.Content.Get("multipart/form-data")
 				}
+				if media == nil {
+					continue // a file sent as the body (the import)
+				}
 				s := media.Schema.Value
 				if s.AdditionalProperties.Has == nil || *s.AdditionalProperties.Has {
 					t.Errorf("%s %s: request body allows unknown fields", method, path)

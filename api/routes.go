@@ -1,5 +1,7 @@
 package api
 
+import "github.com/jejak-id/jejak/importer"
+
 // apiRoutes is the table of /api/v1 endpoints; openapi.json documents each
 // (a test checks that they agree).
 func (s *Server) apiRoutes() []route {
@@ -19,6 +21,7 @@ func (s *Server) apiRoutes() []route {
 		{method: "GET", pattern: v1 + "/periods", public: true, fn: s.listPeriods},
 		{method: "POST", pattern: v1 + "/periods", fn: s.openPeriod},
 		{method: "GET", pattern: v1 + "/periods/{year}", public: true, fn: s.getPeriod},
+		{method: "GET", pattern: v1 + "/periods/{year}/summary", fn: s.getPhaseSummary},
 		{method: "POST", pattern: v1 + "/periods/{year}/advance", fn: s.advancePhase},
 
 		{method: "GET", pattern: v1 + "/index/{year}", public: true, fn: s.getOverview},
@@ -52,6 +55,9 @@ func (s *Server) apiRoutes() []route {
 		{method: "POST", pattern: v1 + "/bimtek/{id}/attendance", fn: s.recordAttendance},
 		{method: "POST", pattern: v1 + "/bimtek/{id}/close", fn: s.closeBimtek},
 		{method: "POST", pattern: v1 + "/people/{subject}/erasure", fn: s.erasePerson},
+
+		{method: "GET", pattern: v1 + "/imports/template", public: true, fn: s.importTemplate},
+		{method: "POST", pattern: v1 + "/imports", fn: s.importFile, maxBody: importer.MaxFileBytes},
 
 		{method: "GET", pattern: v1 + "/exports", fn: s.listExports},
 		{method: "POST", pattern: v1 + "/exports", fn: s.startExport},

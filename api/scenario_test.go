@@ -155,6 +155,15 @@ func TestScenario(t *testing.T) {
 			iid(sim, "provisional"), iid(sim, "best_case"), len(suggestions))
 	}
 
+	// The coordinator's summary before advancing: the region submitted, its
+	// answers wait, and mandatory indicators are missing.
+	sum := get(p.coordinator, at("/api/v1/periods/2025/summary", closed)).Map(t)
+	if sum["regions_submitted"] != 1.0 || sum["answers_waiting"].(float64) < 4 || sum["rejected_awaiting_resubmission"] != 0.0 ||
+		len(sum["regions_missing_mandatory"].([]any)) != 1 {
+		t.Errorf("phase summary: %v", sum)
+	}
+	do(http.StatusForbidden, apitest.Request{Method: "GET", Path: "/api/v1/periods/2025/summary", Token: p.operator})
+
 	// Verification.
 	advance(t, s, p.coordinator, 2025, "pengukuran")
 	get(p.verifier, "/api/v1/verification-queue?year=2025&region="+own)

@@ -197,6 +197,8 @@ type route struct {
 	// idempotent by content (no Idempotency-Key fingerprint of the body).
 	upload bool
 	fn     func(w http.ResponseWriter, r *http.Request) error
+	// maxBody bounds the request body (0: Config.MaxBodyBytes).
+	maxBody int64
 }
 
 func (s *Server) handle(rt route) http.Handler {
@@ -216,8 +218,11 @@ func (s *Server) handle(rt route) http.Handler {
 			return
 		}
 		limit := s.cfg.MaxBodyBytes
-		if rt.upload {
+		switch {
+		case rt.upload:
 			limit = s.cfg.EvidenceLimits.MaxRequestBytes + multipartSlack
+		case rt.maxBody > 0:
+			limit = rt.maxBody
 		}
 		if r.Body != nil {
 			r.Body = http.MaxBytesReader(w, r.Body, limit)

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/jejak-id/jejak/domain"
+	"github.com/jejak-id/jejak/projections/index"
 )
 
 type simulatedOptionJSON struct {
@@ -93,5 +94,30 @@ func (s *Server) getSimulation(w http.ResponseWriter, r *http.Request) error {
 			IID: rj.IID.Float64(), IIDText: rj.IID.String(), Gain: rj.Gain.Float64(), GainText: rj.Gain.String(), Predicate: rj.Predicate})
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// getPhaseSummary is where the regions of a year stand (the coordinator's
+// summary before advancing a phase): national readers only.
+func (s *Server) getPhaseSummary(w http.ResponseWriter, r *http.Request) error {
+	year, err := pathYear(r)
+	if err != nil {
+		return err
+	}
+	if err := authorize(r, domain.ActionReadUnpublished, ""); err != nil {
+		return err
+	}
+	ix, pos, err := s.index(r)
+	if err != nil {
+		return err
+	}
+	sum, err := ix.PhaseSummary(year)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Position uint64 `json:"position"`
+		index.PhaseSummary
+	}{pos, sum})
 	return nil
 }

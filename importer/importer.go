@@ -22,6 +22,9 @@ import (
 // DefaultMaxRows bounds the data rows of one sheet.
 const DefaultMaxRows = 20_000
 
+// MaxFileBytes bounds the file the API accepts (the CLI reads up to 256 MiB).
+const MaxFileBytes = 32 << 20
+
 // Options of one import.
 type Options struct {
 	Actor domain.Actor
@@ -84,6 +87,9 @@ type Report struct {
 	Counts   map[Status]int `json:"counts"`
 	Commits  int            `json:"commits"`
 	Events   int            `json:"events"`
+	// Position is the highest position appended (0: none), for reads that
+	// should see the import (min_position).
+	Position uint64 `json:"position"`
 }
 
 // Importer imports spreadsheets through a Service. It is safe for
@@ -199,10 +205,11 @@ func (im *Importer) apply(ctx context.Context, plans []*plan, opts Options, rep 
 	done := 0
 	_ = each(ctx, len(jobs), opts.Concurrency, nil, func(ctx context.Context, i int) error {
 		for _, p := range jobs[i] {
-			commits, events, err := runSteps(ctx, p.steps)
+			commits, events, pos, err := runSteps(ctx, p.steps)
 			mu.Lock()
 			rep.Commits += commits
 			rep.Events += events
+			rep.Position = max(rep.Position, pos)
 			if err != nil {
 				p.result.Status = StatusFailed
 				p.result.Detail = "gagal ditambahkan (" + failure(err) + "); jalankan impor lagi untuk melanjutkan"
@@ -217,18 +224,19 @@ func (im *Importer) apply(ctx context.Context, plans []*plan, opts Options, rep 
 	})
 }
 
-func runSteps(ctx context.Context, steps []step) (commits, events int, err error) {
+func runSteps(ctx context.Context, steps []step) (commits, events int, pos uint64, err error) {
 	for _, s := range steps {
 		res, err := s(ctx)
 		if err != nil {
-			return commits, events, err
+			return commits, events, pos, err
 		}
 		if !res.Duplicate && len(res.EventIDs) > 0 {
 			commits++
 			events += len(res.EventIDs)
+			pos = max(pos, res.Position)
 		}
 	}
-	return commits, events, nil
+	return commits, events, pos, nil
 }
 
 // failure says in Indonesian why an append failed.

@@ -511,8 +511,10 @@ func TestDashboardInBrowser(t *testing.T) {
 		e := e.as(t)
 		ctx := e.tab("admin", 40*time.Second)
 		e.open(ctx, "#/periode", `#period-table button.advance[data-year="2025"]`)
-		must(t, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`window.confirm = () => true`),
+		// the button opens the phase summary; the move is confirmed in the page
+		must(t, chromedp.Do(ctx,
 			chromedp.Evaluate[chromedp.Void](`document.querySelector('#period-table button.advance[data-year="2025"]').click()`),
+			chromedp.WaitVisible(chromedp.CSS(`#phase-confirm`)), chromedp.Click(chromedp.CSS(`#phase-confirm`)),
 			poll(`document.querySelector('.notice.ok') !== null`),
 			// the table is read again as of the write: the API has it too
 			poll(`document.querySelector('#period-table button.advance[data-year="2025"]')?.textContent === 'Ke Validasi lapangan'`)))

@@ -12,18 +12,22 @@ import * as audit from './pages/audit.js';
 import * as ekspor from './pages/ekspor.js';
 import * as periode from './pages/periode.js';
 import * as masuk from './pages/masuk.js';
+import * as impor from './pages/impor.js';
+import * as kerja from './pages/kerja.js';
 
 // routes: first path segment -> page module. Each module exports title,
 // allowed() (optional) and page(ctx) returning {el, refresh}.
-const routes = { '': beranda, peringkat, daerah, laporan, 'basis-data': basisdata, inovasi, antrian, audit, ekspor, periode, masuk };
+const routes = { '': beranda, peringkat, daerah, laporan, 'basis-data': basisdata, inovasi, antrian, audit, ekspor, periode, masuk, impor, kerja };
 
 const nav = [
   ['#/', 'Beranda', () => true],
+  ['#/kerja', 'Ruang kerja', () => can.write() && !!session.me.region],
   ['#/peringkat', 'Peringkat', () => true],
   ['#/daerah', 'Profil daerah', () => true],
   ['#/basis-data', 'Basis data inovasi', () => true],
   ['#/antrian', 'Antrian verifikasi', can.verify],
   ['#/audit', 'Jejak audit', can.audit],
+  ['#/impor', 'Impor', () => can.write()],
   ['#/ekspor', 'Ekspor', can.export],
   ['#/periode', 'Periode', can.coordinate],
 ];
@@ -168,7 +172,7 @@ async function refreshLive() {
   if (!current || !current.refresh || current.live === false) return;
   // Someone typing in a form keeps their input: offer the update instead.
   const active = document.activeElement;
-  if (active && main.contains(active) && active.closest('form') && ['INPUT', 'SELECT', 'TEXTAREA'].includes(active.tagName)) {
+  if (!current.liveSafe && active && main.contains(active) && active.closest('form') && ['INPUT', 'SELECT', 'TEXTAREA'].includes(active.tagName)) {
     offerUpdate(n);
     return;
   }

@@ -12,9 +12,10 @@ export function page() {
   const body = h('div', { 'aria-live': 'polite' }, loading());
   const flash = h('div', { role: 'status', 'aria-live': 'polite' });
   const formBox = h('div');
+  const summaryBox = h('section', { id: 'phase-summary', class: 'card', hidden: true, 'aria-label': 'Ringkasan sebelum pindah tahap' });
   const el = h('div', {}, h('h1', {}, 'Periode penilaian'),
     h('p', { class: 'muted' }, 'Setiap tahun penilaian melewati enam tahap: penjaringan, pengukuran, presentasi, validasi lapangan, pleno, lalu diumumkan. Hasil dibekukan saat pleno.'),
-    flash, body, formBox);
+    flash, summaryBox, body, formBox);
 
   let shown = 0; // the position of the rendered list
 
@@ -46,26 +47,61 @@ export function page() {
     }
   }
 
-  // advance moves a year to its next phase, after a confirmation.
+  // advance offers to move a year to its next phase: the button opens the
+  // summary of where the regions stand, confirmed in the page.
   function advance(p, detail) {
     const next = phases[phases.indexOf(p.phase) + 1];
     if (!can.coordinate() || !next) return '–';
-    const status = h('span', { role: 'status' });
-    return [h('button', { type: 'button', class: 'secondary advance', 'data-year': p.year, onclick: async (e) => {
-      const current = detail?.schedule?.find((w) => w.phase === p.phase);
-      const early = current && current.end >= today() ? `\n\nMenurut jadwal, tahap ${phaseLabel[p.phase]} baru berakhir ${fmtDate(current.end)}.` : '';
-      if (!confirm(`Pindahkan periode ${p.year} dari ${phaseLabel[p.phase]} ke ${phaseLabel[next]}?${early}`)) return;
-      e.target.disabled = true;
+    return h('button', { type: 'button', class: 'secondary advance', 'data-year': p.year, onclick: () => showSummary(p.year) }, `Ke ${phaseLabel[next]}`);
+  }
+
+  // showSummary reads where the regions of year stand and offers the move
+  // to the next phase (confirmed here, not in a browser dialog).
+  async function showSummary(year, position) {
+    fill(summaryBox, loading());
+    summaryBox.hidden = false;
+    let sum, detail;
+    try {
+      const at = Number.isInteger(position) ? `?min_position=${position}` : '';
+      [sum, detail] = await Promise.all([api(`/api/v1/periods/${year}/summary${at}`), api(`/api/v1/periods/${year}${at}`)]);
+    } catch (err) {
+      fill(summaryBox, problemBox(err));
+      return;
+    }
+    const next = phases[phases.indexOf(sum.phase) + 1];
+    const current = detail.schedule?.find((w) => w.phase === sum.phase);
+    const early = current && current.end >= today() ? h('p', { class: 'notice warn' }, `Menurut jadwal, tahap ${phaseLabel[sum.phase]} baru berakhir ${fmtDate(current.end)}.`) : null;
+    const missing = sum.regions_missing_mandatory;
+    const status = h('p', { role: 'status' });
+    const confirmBtn = next ? h('button', { type: 'button', id: 'phase-confirm', onclick: async () => {
+      confirmBtn.disabled = true;
       try {
-        const res = await api(`/api/v1/periods/${p.year}/advance`, { method: 'POST', body: { to: next },
-          headers: { 'Idempotency-Key': newKey(), ...(detail ? { 'If-Match': `"${detail.version}"` } : {}) } });
-        fill(flash, h('p', { class: 'notice ok' }, `Periode ${p.year} sekarang pada tahap ${phaseLabel[next]}.`));
-        refresh(res?.position);
+        const res = await api(`/api/v1/periods/${year}/advance`, { method: 'POST', body: { to: next },
+          headers: { 'Idempotency-Key': newKey(), 'If-Match': `"${detail.version}"` } });
+        fill(flash, h('p', { class: 'notice ok', id: 'phase-moved' }, `Periode ${year} sekarang pada tahap ${phaseLabel[next]}.`));
+        await refresh(res?.position);
+        await showSummary(year, res?.position);
       } catch (err) {
-        e.target.disabled = false;
-        status.textContent = ' Gagal: ' + errorText(err);
+        confirmBtn.disabled = false;
+        status.textContent = 'Gagal: ' + errorText(err);
       }
-    } }, `Ke ${phaseLabel[next]}`), status];
+    } }, `Ya, pindahkan ke ${phaseLabel[next]}`) : null;
+    fill(summaryBox, h('h2', {}, `Ringkasan periode ${year}: tahap ${phaseLabel[sum.phase] || sum.phase}`),
+      h('div', { class: 'stats' },
+        h('div', { class: 'stat' }, h('span', { class: 'label' }, 'Daerah yang mengirim jawaban'), h('span', { class: 'value', id: 'sum-submitted' }, fmtNum(sum.regions_submitted))),
+        h('div', { class: 'stat' }, h('span', { class: 'label' }, 'Jawaban menunggu verifikasi'), h('span', { class: 'value', id: 'sum-waiting' }, fmtNum(sum.answers_waiting))),
+        h('div', { class: 'stat' }, h('span', { class: 'label' }, 'Ditolak, menunggu dikirim ulang'), h('span', { class: 'value', id: 'sum-rejected' }, fmtNum(sum.rejected_awaiting_resubmission))),
+        h('div', { class: 'stat' }, h('span', { class: 'label' }, 'Daerah dengan indikator wajib kosong'), h('span', { class: 'value', id: 'sum-missing' }, fmtNum(missing.length)))),
+      missing.length ? h('details', {}, h('summary', {}, 'Daerah dengan indikator wajib belum dijawab'),
+        h('ul', { id: 'sum-missing-list' }, ...missing.map((m) => h('li', {}, h('a', { href: `#/kerja/${m.region}` }, `${m.name} (${m.region})`), `: ${m.indicators.join(', ')}`)))) : null,
+      early,
+      next ? h('p', {}, `Pindahkan periode ${year} dari ${phaseLabel[sum.phase]} ke ${phaseLabel[next]}? Setelah dipindah, tahap tidak dapat dikembalikan.`)
+        : h('p', { class: 'muted' }, 'Ini tahap terakhir.'),
+      h('div', { class: 'actions' }, confirmBtn,
+        h('button', { type: 'button', class: 'secondary', id: 'phase-cancel', onclick: () => { summaryBox.hidden = true; } }, next ? 'Batal' : 'Tutup')),
+      status);
+    summaryBox.scrollIntoView({ block: 'nearest' });
+    (confirmBtn || summaryBox.querySelector('#phase-cancel')).focus();
   }
 
   // openForm opens a new year; its schedule starts as last year's, a year on.

@@ -1,0 +1,66 @@
+package api_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/jejak-id/jejak/api/apitest"
+)
+
+// TestImportAPI: the template, a dry run (nothing appended), the import, a
+// re-run (nothing appended), an operator's row of another region, and a
+// file that is not a spreadsheet; every answer against the contract.
+func TestImportAPI(t *testing.T) {
+	c := mustContract(t)
+	s := apitest.Start(t)
+	p := tokens(s)
+	s.MustDo(apitest.Request{Method: "POST", Path: "/api/v1/periods", Token: p.admin, Body: periodBody(2025)})
+	csvHeader := "Kode Daerah;Nama Inovasi;Perangkat Daerah;Inisiator;Bentuk Inovasi;Digital;Urusan Pemerintahan;Permasalahan;Solusi;Manfaat;Tanggal Inisiatif;Tanggal Uji Coba\n"
+	file := csvHeader + own + ";Puskesmas Daring;Dinas Kesehatan;Perangkat daerah;Pelayanan publik;Ya;Kesehatan;a;b;c;2024-01-10;2024-03-01\n"
+	send := func(token, query, body string) apitest.Response {
+		t.Helper()
+		return checked(t, c, s, apitest.Request{Method: "POST", Path: "/api/v1/imports" + query, Token: token, Body: body,
+			Header: map[string]string{"Content-Type": "text/csv"}})
+	}
+	head := func() float64 {
+		return checked(t, c, s, apitest.Request{Method: "GET", Path: "/api/v1/projections"}).Map(t)["position"].(float64)
+	}
+
+	if res := checked(t, c, s, apitest.Request{Method: "GET", Path: "/api/v1/imports/template"}); res.Status != http.StatusOK ||
+		!strings.HasPrefix(string(res.Body), "PK") {
+		t.Fatalf("template: %d", res.Status)
+	}
+	before := head()
+	dry := send(p.operator, "?dry_run=true", file)
+	if m := dry.Map(t); dry.Status != http.StatusOK || m["applied"] != false || m["rows"].([]any)[0].(map[string]any)["status"] != "baru" {
+		t.Fatalf("dry run: %d %s", dry.Status, dry.Body)
+	}
+	if head() != before {
+		t.Fatal("a dry run appended")
+	}
+	real := send(p.operator, "", file).Map(t)
+	if real["applied"] != true || real["commits"] != 2.0 || real["position"].(float64) == 0 {
+		t.Fatalf("import: %v", real)
+	}
+	inn := s.MustDo(apitest.Request{Method: "GET", Path: "/api/v1/innovations/" + real["rows"].([]any)[0].(map[string]any)["id"].(string), Token: p.operator}).Map(t)
+	if inn["stage"] != "uji_coba" {
+		t.Errorf("imported innovation: %v", inn)
+	}
+	if again := send(p.operator, "", file).Map(t); again["commits"] != 0.0 {
+		t.Errorf("re-run appended %v commits", again["commits"])
+	}
+	otherRow := csvHeader + other + ";Lain;Dinas;opd;lainnya;Ya;kesehatan;a;b;c;2024-01-10;\n"
+	if m := send(p.operator, "", otherRow).Map(t); m["applied"] != false || len(m["problems"].([]any)) != 1 {
+		t.Errorf("another region's row: %v", m)
+	}
+	if res := send(p.operator, "", "%PDF-1.7 bukan tabel\x00"); res.Status != http.StatusUnprocessableEntity || !strings.Contains(string(res.Body), "bukan spreadsheet") {
+		t.Errorf("not a spreadsheet: %d %s", res.Status, res.Body)
+	}
+	if res := send("", "", file); res.Status != http.StatusUnauthorized {
+		t.Errorf("without a token: %d", res.Status)
+	}
+	if res := send(p.operator, "?dry_run=maybe", file); res.Status != http.StatusBadRequest && res.Status != http.StatusUnprocessableEntity {
+		t.Errorf("dry_run=maybe: %d", res.Status)
+	}
+}
