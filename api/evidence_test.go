@@ -381,6 +381,15 @@ func TestEvidence(t *testing.T) {
 		if !strings.Contains(string(list.Body), `"name":"Perbup 39 2024fdp.pdf"`) || !strings.Contains(string(list.Body), `"pages":3`) {
 			t.Errorf("answers do not describe the files: %s", list.Body)
 		}
+		// the score explanation and the audit trail name the files
+		score := checked(t, c, s, apitest.Request{Method: "GET", Path: "/api/v1/index/2025/" + own, Token: p.operator})
+		if score.Status != 200 || !strings.Contains(string(score.Body), `"files":[{"sha256":"`+files[0].SHA256+`","name":"Perbup 39 2024fdp.pdf","pages":3}`) {
+			t.Errorf("the explanation does not name the files: %d %.2000s", score.Status, score.Body)
+		}
+		trail := checked(t, c, s, apitest.Request{Method: "GET", Path: "/api/v1/audit?entity=assessment/2025-" + own, Token: auditor})
+		if trail.Status != 200 || !strings.Contains(string(trail.Body), `"files":[{"sha256":"`+files[0].SHA256+`","name":"Perbup 39 2024fdp.pdf","pages":3}`) {
+			t.Errorf("the audit trail does not name the files: %d %.2000s", trail.Status, trail.Body)
+		}
 	})
 
 	t.Run("serves the bytes to the region and the national roles only", func(t *testing.T) {

@@ -40,7 +40,15 @@ type indicatorJSON struct {
 	Points               string              `json:"points"`
 	ProvisionalPoints    string              `json:"provisional_points"`
 	EventIDs             []uuid.UUID         `json:"event_ids"`
+	Files                []citedFileJSON     `json:"files,omitempty"`
 	Note                 string              `json:"note,omitempty"`
+}
+
+// citedFileJSON names an evidence file a point rests on.
+type citedFileJSON struct {
+	SHA256 string `json:"sha256"`
+	Name   string `json:"name"`
+	Pages  int    `json:"pages,omitempty"`
 }
 
 type innovationScoreJSON struct {
@@ -159,7 +167,7 @@ func indicators(in []domain.IndicatorScore) []indicatorJSON {
 		out = append(out, indicatorJSON{Code: s.Code, Name: s.Name, Aspect: s.Aspect, Bobot: s.Bobot.String(),
 			Mandatory: s.Mandatory, Derived: s.Derived, Status: s.Status, Claimed: s.Claimed, Parameter: s.Parameter,
 			ProvisionalParameter: s.ProvisionalParameter, Points: s.Points.String(),
-			ProvisionalPoints: s.ProvisionalPoints.String(), EventIDs: ids, Note: s.Note})
+			ProvisionalPoints: s.ProvisionalPoints.String(), EventIDs: ids, Files: citedFiles(s.Files), Note: s.Note})
 	}
 	return out
 }
@@ -204,4 +212,12 @@ func publishedOf(rs index.RegionScore) *publishedJSON {
 		return nil
 	}
 	return &publishedJSON{IID: rs.Frozen.IID.Float64(), IIDText: rs.Frozen.IID.String(), Predicate: rs.Frozen.Predicate}
+}
+
+func citedFiles(in []domain.CitedFile) []citedFileJSON {
+	var out []citedFileJSON
+	for _, f := range in {
+		out = append(out, citedFileJSON{SHA256: f.SHA256, Name: f.Name, Pages: f.Pages})
+	}
+	return out
 }

@@ -28,6 +28,7 @@ type IndicatorScore struct {
 	Points               Milli
 	ProvisionalPoints    Milli
 	EventIDs             []uuid.UUID // the answer's events, or the facts behind a derived value
+	Files                []CitedFile // the evidence files the answer cites
 	Note                 string      // e.g. "2 sessions", "3 months"
 }
 
@@ -206,7 +207,7 @@ func answeredScore(ind Indicator, a AnswerInput) IndicatorScore {
 	if a.Indicator == "" {
 		return s
 	}
-	s.Status, s.Claimed, s.EventIDs = a.Status, a.Claimed, slices.Clone(a.EventIDs)
+	s.Status, s.Claimed, s.EventIDs, s.Files = a.Status, a.Claimed, slices.Clone(a.EventIDs), slices.Clone(a.Files)
 	switch a.Status {
 	case AnswerAccepted, AnswerLowered:
 		s.Parameter, s.ProvisionalParameter = a.Verified, a.Verified

@@ -30,6 +30,16 @@ type AnswerInput struct {
 	// EventIDs are the submission and verification events behind the
 	// answer, oldest first.
 	EventIDs []uuid.UUID
+	// Files are the evidence files the answer cites.
+	Files []CitedFile
+}
+
+// CitedFile names an evidence file an answer rests on: its SHA-256, the
+// name it was uploaded with for the region, and its pages (PDF).
+type CitedFile struct {
+	SHA256 string
+	Name   string
+	Pages  int
 }
 
 // DatedFact is one event-derived fact behind a derived indicator.

@@ -9,8 +9,11 @@ import (
 	"path/filepath"
 	"text/tabwriter"
 
+	"github.com/jejak-id/jejak/app"
+	"github.com/jejak-id/jejak/natsinfra"
 	"github.com/jejak-id/jejak/projections"
 	"github.com/jejak-id/jejak/projections/export"
+	"github.com/jejak-id/jejak/projections/kemendagri"
 	"github.com/jejak-id/jejak/projections/snapshot"
 )
 
@@ -106,12 +109,17 @@ func printSnapshots(w io.Writer, all []snapshot.Info) {
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("export --year YEAR [--as-of T] --out DIR", `Write the Kemendagri export of an assessment year (XLSX, CSV, JSON and a
 manifest with SHA-256 sums) built from a snapshot: the same snapshot always
-gives the same bytes. Check it later with jejak verify DIR.`, stderr)
+gives the same bytes. Check it later with jejak verify DIR.
+
+With --with-evidence, the evidence files (bukti dukung) the year's answers
+cite are written too, as evidence/<sha256>.<ext>, and listed with their
+hashes in the manifest.`, stderr)
 	var sf storeFlags
 	sf.register(fs)
 	year := fs.Int("year", 0, "assessment year (required)")
 	asOf := fs.String("as-of", "", "the state at this date, RFC 3339 time or position (default: now)")
 	out := fs.String("out", "", "directory to write (required; created)")
+	withEvidence := fs.Bool("with-evidence", false, "also write the evidence files the answers cite, listed in the manifest")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -131,12 +139,19 @@ gives the same bytes. Check it later with jejak verify DIR.`, stderr)
 	defer off.Close()
 	bar := newProgress(stderr, "membuat ekspor")
 	steps := 0
-	ex, err := export.Build(ctx, off.Snapshots, *year, at, version, func(done, total int) { steps = total; bar.Update(done, total) })
+	build := export.Build
+	if *withEvidence {
+		build = export.BuildWithEvidence
+	}
+	ex, err := build(ctx, off.Snapshots, *year, at, version, func(done, total int) { steps = total; bar.Update(done, total) })
 	if err != nil {
 		return err
 	}
 	bar.Done(steps, steps)
 	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	if err := app.WriteExportEvidence(ctx, off.Storage, *out, ex.Manifest.Evidence); err != nil {
 		return err
 	}
 	for _, f := range ex.Files {
@@ -148,6 +163,9 @@ gives the same bytes. Check it later with jejak verify DIR.`, stderr)
 		ex.Snapshot.Position, ex.Snapshot.SHA256, *out)
 	for _, f := range ex.Manifest.Files {
 		fmt.Fprintf(stdout, "  %-14s %9d B  %s\n", f.Name, f.Size, f.SHA256)
+	}
+	if *withEvidence {
+		fmt.Fprintf(stdout, "  %d berkas bukti dukung di %s/\n", len(ex.Manifest.Evidence), kemendagri.EvidenceDir)
 	}
 	return nil
 }
@@ -168,10 +186,16 @@ Exit status 0 when it matches; otherwise the first difference is printed.
 With --log, check the whole history instead: recompute the Merkle tree from
 the event stream, check every signed head's signature (with the public
 keys: <data>/keys/seal.pub by default) and root, and name the first
-position whose bytes differ from what a head covered.`, stderr)
+position whose bytes differ from what a head covered.
+
+Checking an export also re-hashes its evidence files (when it has them) and
+every evidence object the history cites in the store (JEJAK_EVIDENCE),
+naming any that is missing or whose bytes changed; --evidence does only
+the latter.`, stderr)
 	var sf storeFlags
 	sf.register(fs)
 	log := fs.Bool("log", false, "check the Merkle log against the stream instead of an export")
+	evidenceOnly := fs.Bool("evidence", false, "re-hash every evidence object the history cites, and nothing else")
 	var keys keyFiles
 	fs.Var(&keys, "public-key", "with --log: public sealing key file(s); default <data>/keys/seal.pub (+ seal-trusted.pub)")
 	if err := parseFlags(fs, args); err != nil {
@@ -184,8 +208,20 @@ position whose bytes differ from what a head covered.`, stderr)
 		}
 		return verifyLog(ctx, sf, keys, stdout, stderr)
 	}
+	if *evidenceOnly {
+		if fs.NArg() != 0 {
+			fmt.Fprintln(stderr, "jejak verify --evidence takes no directory")
+			return errUsage
+		}
+		o, err := openStore(ctx, sf)
+		if err != nil {
+			return err
+		}
+		defer o.Close()
+		return verifyEvidence(ctx, o, stdout, stderr)
+	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "jejak verify: give the export directory, or --log")
+		fmt.Fprintln(stderr, "jejak verify: give the export directory, or --log, or --evidence")
 		return errUsage
 	}
 	o, err := openStore(ctx, sf)
@@ -202,11 +238,36 @@ position whose bytes differ from what a head covered.`, stderr)
 	if res.Match() {
 		fmt.Fprintf(stdout, "COCOK: ekspor %d sama persis dengan riwayat peristiwa sampai posisi %d (snapshot %s)\n",
 			res.Manifest.Year, res.Manifest.Position, res.SnapshotHash)
-		return nil
+		if n := len(res.Manifest.Evidence); n > 0 {
+			fmt.Fprintf(stdout, "COCOK: %d berkas bukti dukung di ekspor sesuai hash-nya\n", n)
+		}
+		return verifyEvidence(ctx, o, stdout, stderr)
 	}
 	fmt.Fprintf(stdout, "TIDAK COCOK: %s\n", res.Difference)
 	if res.SnapshotHash != res.Manifest.SnapshotHash {
 		fmt.Fprintf(stdout, "snapshot dari riwayat: %s; di manifest: %s\n", res.SnapshotHash, res.Manifest.SnapshotHash)
 	}
 	return errors.New("the export does not match the event history")
+}
+
+// verifyEvidence re-hashes every evidence object the history cites.
+func verifyEvidence(ctx context.Context, o *app.Storage, stdout, stderr io.Writer) error {
+	bar := newProgress(stderr, "memeriksa bukti dukung")
+	res, err := app.VerifyEvidence(ctx, o, 0, bar.Update)
+	if err != nil {
+		return err
+	}
+	bar.Done(res.Referenced, res.Referenced)
+	if len(res.Problems) == 0 {
+		fmt.Fprintf(stdout, "COCOK: %d berkas bukti dukung yang dirujuk riwayat ada dan sesuai hash-nya (%d B)\n", res.Referenced, res.Bytes)
+		return nil
+	}
+	for _, p := range res.Problems {
+		if p.Missing {
+			fmt.Fprintf(stdout, "HILANG: bukti dukung %s tidak ada di %s\n", p.SHA256, natsinfra.EvidenceBucket)
+		} else {
+			fmt.Fprintf(stdout, "BERUBAH: bukti dukung %s kini ber-hash %s (%d B)\n", p.SHA256, p.Got, p.Size)
+		}
+	}
+	return fmt.Errorf("%d of %d evidence files are missing or changed", len(res.Problems), res.Referenced)
 }

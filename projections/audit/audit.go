@@ -142,6 +142,16 @@ type Entry struct {
 	// answer's indicator and innovation, an attendee), changed or not.
 	Subject map[string]string `json:"subject,omitempty"`
 	Changes []Change          `json:"changes,omitempty"`
+	// Files names the evidence files an answer cites (History names them
+	// as they were uploaded for the region).
+	Files []File `json:"files,omitempty"`
+}
+
+// File is an evidence file an entry cites.
+type File struct {
+	SHA256 string `json:"sha256"`
+	Name   string `json:"name,omitempty"`
+	Pages  int    `json:"pages,omitempty"`
 }
 
 // Actor is an actor as the API shows it.
@@ -201,6 +211,9 @@ func (a *Trails) History(ctx context.Context, q Query) ([]Entry, error) {
 		}
 	}
 	SortEntries(out)
+	if err := a.nameFiles(ctx, out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -307,7 +320,40 @@ func (t *Trailer) Entry(ev domain.RecordedEvent) Entry {
 	}
 	e := entry(ev, changes)
 	e.Subject = subject
+	if a, ok := ev.Data.(domain.AnswerSubmitted); ok {
+		for _, h := range a.Evidence.Files {
+			e.Files = append(e.Files, File{SHA256: h})
+		}
+	}
 	return e
+}
+
+// nameFiles names the files the entries cite, from each region's
+// evidence.uploaded (loaded once per file and region).
+func (a *Trails) nameFiles(ctx context.Context, entries []Entry) error {
+	known := map[string]File{}
+	for i := range entries {
+		for j, f := range entries[i].Files {
+			id := domain.EvidenceFileID(entries[i].Region, f.SHA256)
+			named, ok := known[id]
+			if !ok {
+				evs, err := a.store.Load(ctx, domain.AggregateEvidence, id, 0)
+				if err != nil && !domain.IsCode(err, domain.CodeInvalid) {
+					return err
+				}
+				named = f
+				for _, ev := range evs {
+					if up, ok := ev.Data.(domain.EvidenceUploaded); ok {
+						named.Name, named.Pages = up.Name, up.Pages
+						break
+					}
+				}
+				known[id] = named
+			}
+			entries[i].Files[j] = named
+		}
+	}
+	return nil
 }
 
 // changeSubject names the part of an aggregate an event is about, when it

@@ -167,6 +167,9 @@ func (a *Trails) Page(ctx context.Context, q LogQuery) (LogPage, error) {
 		}
 		page.Entries = append(page.Entries, tr.Entry(ev))
 	}
+	if err := a.nameFiles(ctx, page.Entries); err != nil {
+		return LogPage{}, err
+	}
 	return page, nil
 }
 

@@ -8,8 +8,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"time"
@@ -34,6 +38,24 @@ type Bundle struct {
 // gives the same bytes. progress, if set, is told how far the build is: the
 // snapshot, the tables, then each file.
 func Build(ctx context.Context, snaps *snapshot.Store, year int, asOf projections.AsOf, jejakVersion string, progress func(done, total int)) (Bundle, error) {
+	return build(ctx, snaps, year, asOf, jejakVersion, progress, false)
+}
+
+// BuildWithEvidence is Build with the manifest also listing the evidence
+// files the year's answers cite (EvidenceFileName of each); the caller
+// writes their bytes into the export's evidence directory.
+func BuildWithEvidence(ctx context.Context, snaps *snapshot.Store, year int, asOf projections.AsOf, jejakVersion string, progress func(done, total int)) (Bundle, error) {
+	return build(ctx, snaps, year, asOf, jejakVersion, progress, true)
+}
+
+// EvidenceFileName is where an export keeps the evidence file with hash
+// sha256 and media type mediaType: evidence/<sha256>.<pdf|jpg|png>.
+func EvidenceFileName(sha256, mediaType string) string {
+	ext := map[string]string{domain.MediaPDF: ".pdf", domain.MediaJPEG: ".jpg", domain.MediaPNG: ".png"}[mediaType]
+	return kemendagri.EvidenceDir + "/" + sha256 + ext
+}
+
+func build(ctx context.Context, snaps *snapshot.Store, year int, asOf projections.AsOf, jejakVersion string, progress func(done, total int), withEvidence bool) (Bundle, error) {
 	// Periods are never removed: a year unknown now was unknown before, and
 	// needs no snapshot to say so.
 	if !slices.ContainsFunc(snaps.Views().Index.Years(), func(p index.PeriodInfo) bool { return p.Year == year }) {
@@ -55,7 +77,7 @@ func Build(ctx context.Context, snaps *snapshot.Store, year int, asOf projection
 	}
 	progress(1, total)
 	files, man, err := buildExport(ix, year, info.SHA256, info.Position, info.Time, jejakVersion, asOf.String(), info.LogHead,
-		func(done, _ int) { progress(1+done, total) })
+		withEvidence, func(done, _ int) { progress(1+done, total) })
 	return Bundle{Files: files, Manifest: man, Snapshot: info}, err
 }
 
@@ -66,7 +88,7 @@ func steps() int { return 1 + 1 + len(kemendagri.FileNames()) }
 // buildExport builds the tables of year from ix (progress step 1), then the
 // files (one step each).
 func buildExport(ix *index.Index, year int, hash string, position uint64, at time.Time, jejakVersion, asOf string,
-	head *kemendagri.LogHead, progress func(done, total int)) ([]kemendagri.File, kemendagri.Manifest, error) {
+	head *kemendagri.LogHead, withEvidence bool, progress func(done, total int)) ([]kemendagri.File, kemendagri.Manifest, error) {
 	tables, catalogue, err := ix.Tables(year)
 	if err != nil {
 		return nil, kemendagri.Manifest{}, err
@@ -78,6 +100,11 @@ func buildExport(ix *index.Index, year int, hash string, position uint64, at tim
 	progress(1, total)
 	meta := kemendagri.Meta{Year: year, SnapshotHash: hash, Position: position, SnapshotTime: at,
 		CatalogueVersion: catalogue, JejakVersion: jejakVersion, AsOf: asOf, LogHead: head}
+	if withEvidence {
+		for _, f := range ix.YearEvidence(year) {
+			meta.Evidence = append(meta.Evidence, kemendagri.FileInfo{Name: EvidenceFileName(f.SHA256, f.MediaType), Size: f.Size, SHA256: f.SHA256})
+		}
+	}
 	return kemendagri.Build(tables, meta, kemendagri.WithProgress(func(done, _ int) { progress(1+done, total) }))
 }
 
@@ -126,12 +153,43 @@ func Verify(ctx context.Context, store domain.EventStore, dir string, progress f
 	res.SnapshotHash = hex.EncodeToString(sum[:])
 	// The head is what the manifest says; an auditor checks it with jejak
 	// verify-proof (its signature, and that the log still extends it).
-	files, _, err := buildExport(ix, m.Year, res.SnapshotHash, m.Position, timeline.TimeAt(m.Position), m.JejakVersion, m.AsOf, m.LogHead, nil)
+	files, _, err := buildExport(ix, m.Year, res.SnapshotHash, m.Position, timeline.TimeAt(m.Position), m.JejakVersion, m.AsOf, m.LogHead,
+		m.Evidence != nil, nil)
 	if err != nil {
 		return res, err
 	}
 	res.Difference, err = kemendagri.Compare(dir, files)
+	if err != nil || !res.Difference.Match() {
+		return res, err
+	}
+	res.Difference, err = compareEvidence(dir, m.Evidence)
 	return res, err
+}
+
+// compareEvidence re-hashes the evidence files the manifest lists.
+func compareEvidence(dir string, listed []kemendagri.FileInfo) (kemendagri.Difference, error) {
+	for _, f := range listed {
+		if path.Dir(f.Name) != kemendagri.EvidenceDir || !domain.ValidSHA256(f.SHA256) {
+			return kemendagri.Difference{Kind: kemendagri.ManifestMismatch, File: f.Name, Offset: -1}, nil
+		}
+		file, err := os.Open(filepath.Join(dir, filepath.FromSlash(f.Name)))
+		if errors.Is(err, fs.ErrNotExist) {
+			return kemendagri.Difference{Kind: kemendagri.Missing, File: f.Name, Offset: -1}, nil
+		}
+		if err != nil {
+			return kemendagri.Difference{}, err
+		}
+		h := sha256.New()
+		n, err := io.Copy(h, file)
+		file.Close()
+		if err != nil {
+			return kemendagri.Difference{}, err
+		}
+		if n != f.Size || hex.EncodeToString(h.Sum(nil)) != f.SHA256 {
+			return kemendagri.Difference{Kind: kemendagri.Content, File: f.Name, Offset: -1}, nil
+		}
+	}
+	return kemendagri.Difference{Kind: kemendagri.Same, Offset: -1}, nil
 }
 
 // progressProjection reports replay progress by position.

@@ -100,6 +100,18 @@ func (x *Index) evidenceJSON(region string, ev domain.Evidence) EvidenceJSON {
 	return out
 }
 
+// answerInput is ans for the score, with the files it cites named as they
+// were uploaded for region.
+func (x *Index) answerInput(region string, ans *answerState) domain.AnswerInput {
+	in := ans.input()
+	if len(ans.Evidence.Files) > 0 {
+		for _, f := range x.evidenceJSON(region, domain.Evidence{Files: ans.Evidence.Files}).Files {
+			in.Files = append(in.Files, domain.CitedFile{SHA256: f.SHA256, Name: f.Name, Pages: f.Pages})
+		}
+	}
+	return in
+}
+
 // EvidenceInfo is what the index knows about one evidence file: its
 // description and the regions it was uploaded for.
 type EvidenceInfo struct {
@@ -130,6 +142,29 @@ func (x *Index) EvidenceName(sha256, region string) string {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	return x.evidenceJSON(region, domain.Evidence{Files: []string{sha256}}).Files[0].Name
+}
+
+// YearEvidence describes every file the answers of year cite (each answer's
+// current revision), sorted by hash.
+func (x *Index) YearEvidence(year int) []EvidenceFile {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	seen := map[string]EvidenceFile{}
+	for _, a := range x.state.Assessments {
+		if a.Year != year {
+			continue
+		}
+		for _, ans := range a.Answers {
+			for _, f := range x.evidenceJSON(a.Region, domain.Evidence{Files: ans.Evidence.Files}).Files {
+				seen[f.SHA256] = f
+			}
+		}
+	}
+	out := make([]EvidenceFile, 0, len(seen))
+	for _, h := range slices.Sorted(maps.Keys(seen)) {
+		out = append(out, seen[h])
+	}
+	return out
 }
 
 // ReferencedEvidence lists the hashes of every file an answer cites (each

@@ -91,9 +91,9 @@ func (x *Index) scoreInput(p *periodState, region string) domain.ScoreInput {
 		for _, k := range sortedKeys(a.Answers) {
 			ans := a.Answers[k]
 			if ans.InnovationID == "" {
-				in.SPD = append(in.SPD, ans.input())
+				in.SPD = append(in.SPD, x.answerInput(region, ans))
 			} else {
-				byInnovation[ans.InnovationID] = append(byInnovation[ans.InnovationID], ans.input())
+				byInnovation[ans.InnovationID] = append(byInnovation[ans.InnovationID], x.answerInput(region, ans))
 			}
 		}
 	}

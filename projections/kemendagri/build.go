@@ -27,7 +27,14 @@ type Manifest struct {
 	// LogHead: the signed head of the Merkle log at the snapshot (absent
 	// when the log was not running).
 	LogHead *LogHead `json:"logHead,omitempty"`
+	// Evidence: the evidence files (bukti dukung) the year's answers cite,
+	// in the directory EvidenceDir, named by their SHA-256; absent in an
+	// export without evidence.
+	Evidence []FileInfo `json:"evidence,omitempty"`
 }
+
+// EvidenceDir is the directory of an export's evidence files.
+const EvidenceDir = "evidence"
 
 // FileInfo is one file in the manifest.
 type FileInfo struct {
@@ -125,7 +132,7 @@ func newManifest(m Meta, files []File) Manifest {
 	man := Manifest{
 		Format: j.Format, Year: j.Year, AsOf: j.AsOf, SnapshotTime: j.SnapshotTime, Position: j.Position,
 		SnapshotHash: j.SnapshotHash, CatalogueVersion: j.CatalogueVersion, JejakVersion: j.JejakVersion,
-		Files: make([]FileInfo, 0, len(files)), LogHead: m.LogHead,
+		Files: make([]FileInfo, 0, len(files)), LogHead: m.LogHead, Evidence: m.Evidence,
 	}
 	for _, f := range files {
 		man.Files = append(man.Files, FileInfo{Name: f.Name, Size: int64(len(f.Data)), SHA256: sha256Hex(f.Data)})

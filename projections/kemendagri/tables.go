@@ -92,6 +92,10 @@ type Meta struct {
 	// LogHead is the signed head of the Merkle log the snapshot was built
 	// at (nil when the log was not running); it goes into the manifest.
 	LogHead *LogHead
+	// Evidence lists the evidence files the year's answers cite, written
+	// next to the tables (named EvidenceDir/<sha256>.<ext>) by an export
+	// with evidence; nil for an export without.
+	Evidence []FileInfo
 }
 
 // LogHead names a signed tree head of the Merkle log over the event
