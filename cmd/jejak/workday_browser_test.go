@@ -94,7 +94,8 @@ func TestWorkdayInBrowser(t *testing.T) {
 		}()
 		must(t, chromedp.Do(op, chromedp.Click(chromedp.CSS(`#open-attendance`)), chromedp.WaitVisible(chromedp.CSS(`#work-attendance`)),
 			// three people (Budi takes the default unit) and a line without a name
-			chromedp.SetValue(chromedp.CSS(`#work-attendance [name=list]`), "Ani; Bapelitbang; peserta\nBudi\n; Dinas Pariwisata\nCitra, Dinas Kesehatan"),
+			chromedp.SetValue(chromedp.CSS(`#work-attendance [name=list]`), "Ani; 198001012005012001; Bapelitbang; peserta\n"+
+				"Budi; 198102022006021002\n; 198203032007032003; Dinas Pariwisata\nCitra, 198304042008042004, Dinas Kesehatan"),
 			chromedp.SetValue(chromedp.CSS(`#work-attendance [name=unit]`), "Bapelitbang"),
 			chromedp.Click(chromedp.CSS(`#work-attendance button[type=submit]`)),
 			poll(`document.querySelector('#attendance-summary')?.textContent.startsWith('3 peserta dicatat, 1 baris bermasalah')`)), "attendance")
@@ -102,7 +103,7 @@ func TestWorkdayInBrowser(t *testing.T) {
 			document.activeElement.name + '|' + document.querySelector('#work-attendance [name=list]').value + '|' +
 			document.querySelector('#attendance-report li.error').textContent`))
 		must(t, err)
-		if want := "true|list|; Dinas Pariwisata|Baris 3 (tanpa nama): Nama: "; !strings.HasPrefix(open, want) {
+		if want := "true|list|; 198203032007032003; Dinas Pariwisata|Baris 3 (tanpa nama): Nama: "; !strings.HasPrefix(open, want) {
 			t.Errorf("after recording, the form reads %q, want it open and focused, the failed line kept with its problem (%q)", open, want)
 		}
 		var sessions struct {

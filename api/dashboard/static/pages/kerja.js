@@ -14,10 +14,16 @@ export const allowed = () => can.signedIn() && (can.write() || can.national());
 const signed = (n) => (n > 0 ? '+' : '') + fmtIID(n);
 
 // lineProblem says what is wrong with one line: each field named.
+const lineLabel = { nip: 'NIP', position: 'Jabatan', contact: 'Kontak' };
+const lineText = [[/^must be 18 digits/, 'harus 18 angka'], [/^is required/, 'wajib diisi']];
 function lineProblem(err) {
   const fields = err instanceof ApiError ? err.problem?.errors || [] : [];
   if (!fields.length) return errorText(err);
-  return fields.map((f) => `${fieldLabel[f.field.split('.').pop()] || f.field}: ${fieldMessage(f.message)}`).join('; ') + '.';
+  return fields.map((f) => {
+    const key = f.field.split('.').pop();
+    const msg = lineText.find(([re]) => re.test(f.message))?.[1] || fieldMessage(f.message);
+    return `${lineLabel[key] || fieldLabel[key] || f.field}: ${msg}`;
+  }).join('; ') + '.';
 }
 
 // post sends one write with a fresh Idempotency-Key.
@@ -254,14 +260,15 @@ export function page(ctx) {
   }
 
   // attendanceList records a pasted list of participants, one per line
-  // ("Nama; Perangkat daerah; Peran", or CSV), each line on its own; the
-  // form stays open, keeps the lines that failed with their problem.
+  // ("Nama; NIP; Perangkat daerah; Peran; Jabatan; Kontak", or a CSV whose
+  // first line names the columns), each line on its own; the form stays
+  // open and keeps the lines that failed, each with its problem.
   function attendanceList(sessions) {
     const report = h('ol', { id: 'attendance-report', class: 'plain' });
     const form = h('form', { id: 'work-attendance', novalidate: true },
       field({ name: 'session', label: 'Sesi', options: sessions.map((s) => [s.id, `${s.title} (${s.date})`]) }),
       field({ name: 'list', label: 'Daftar peserta', type: 'textarea', required: true,
-        hint: 'Satu peserta per baris: Nama; Perangkat daerah; Peran (pemisah titik koma, koma atau tab). Tanpa perangkat daerah atau peran, isian di bawah dipakai.',
+        hint: 'Satu peserta per baris: Nama; NIP (18 angka); Perangkat daerah; Peran; Jabatan; Kontak (pemisah titik koma, koma atau tab; tiga yang terakhir boleh kosong). Atau tempel CSV dengan baris judul kolom. Nama, NIP, jabatan dan kontak disimpan terenkripsi.',
         attrs: { rows: 6 } }),
       h('div', { class: 'form-grid' },
         field({ name: 'unit', label: 'Perangkat daerah (bawaan)' }),
@@ -270,21 +277,31 @@ export function page(ctx) {
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       const d = Object.fromEntries(new FormData(form).entries());
-      const lines = d.list.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-      if (/^nama\b/i.test(lines[0] || '')) lines.shift(); // a CSV header
+      const lines = d.list.split(/\r?\n/).filter((l) => l.trim());
+      const split = (line) => line.split(line.includes('\t') ? '\t' : line.includes(';') ? ';' : ',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
+      // A header line names the columns; otherwise they come in order.
+      let cols = ['name', 'nip', 'unit', 'role', 'position', 'contact'];
+      let first = 1;
+      if (/^\s*nama\b/i.test(lines[0] || '')) {
+        const names = { nama: 'name', nip: 'nip', 'perangkat daerah': 'unit', unit: 'unit', opd: 'unit', peran: 'role', jabatan: 'position', kontak: 'contact' };
+        cols = split(lines.shift()).map((c) => names[c.toLowerCase()] || '');
+        first = 2;
+      }
       report.replaceChildren();
       const failed = [];
       let ok = 0;
       for (const [i, line] of lines.entries()) {
-        const cells = line.split(line.includes('\t') ? '\t' : line.includes(';') ? ';' : ',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
-        const person = { name: cells[0] || '', unit: cells[1] || d.unit, role: cells[2] || d.role };
+        const cells = split(line);
+        const person = { name: '', nip: '', unit: d.unit, role: d.role, position: '', contact: '' };
+        cols.forEach((c, n) => { if (c && cells[n]) person[c] = cells[n]; });
+        const num = i + first;
         try {
           await post(`/api/v1/bimtek/${encodeURIComponent(d.session)}/attendance`, person);
           ok++;
-          report.append(h('li', { class: 'ok' }, `Baris ${i + 1}: ${person.name} dicatat.`));
+          report.append(h('li', { class: 'ok' }, `Baris ${num}: ${person.name} dicatat.`));
         } catch (err) {
           failed.push(line);
-          report.append(h('li', { class: 'error' }, `Baris ${i + 1} (${person.name || 'tanpa nama'}): ${lineProblem(err)}`));
+          report.append(h('li', { class: 'error' }, `Baris ${num} (${person.name || 'tanpa nama'}): ${lineProblem(err)}`));
         }
       }
       report.prepend(h('li', { id: 'attendance-summary' }, `${ok} peserta dicatat${failed.length ? `, ${failed.length} baris bermasalah (tetap di kotak untuk diperbaiki)` : ''}.`));
