@@ -26,6 +26,7 @@ func TestAuditLogPages(t *testing.T) {
 	type entry struct {
 		Position    uint64 `json:"position"`
 		Index       int    `json:"index"`
+		EventID     string `json:"event_id"`
 		Type        string `json:"type"`
 		AggregateID string `json:"aggregate_id"`
 		Actor       struct {
@@ -61,6 +62,19 @@ func TestAuditLogPages(t *testing.T) {
 	if asc.Order != "asc" || len(asc.Items) != len(all.Items) || asc.Items[0].Type != "period.opened" {
 		t.Fatalf("oldest first: %v", asc.Items)
 	}
+
+	t.Run("one event, as the dashboard asks for it", func(t *testing.T) {
+		var e entry
+		for _, x := range all.Items {
+			if x.AggregateID == inn {
+				e = x
+			}
+		}
+		one := read("order=asc&limit=500&region=" + own + "&event_id=" + e.EventID)
+		if len(one.Items) != 1 || one.Items[0] != e {
+			t.Fatalf("event %s: %v", e.EventID, one.Items)
+		}
+	})
 
 	t.Run("filters", func(t *testing.T) {
 		for query, keep := range map[string]func(entry) bool{

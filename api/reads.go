@@ -548,7 +548,7 @@ type auditPage struct {
 
 // getAudit pages through the audit log (newest first unless order=asc),
 // found in the audit projection's index; with event_id, one event of an
-// entity's, region's or actor's trail.
+// entity's, region's or actor's trail (q, order and cursor ignored).
 func (s *Server) getAudit(w http.ResponseWriter, r *http.Request) error {
 	if err := authorize(r, domain.ActionReadAudit, ""); err != nil {
 		return err
@@ -562,7 +562,7 @@ func (s *Server) getAudit(w http.ResponseWriter, r *http.Request) error {
 		Type: q.str("type"), EventID: q.str("event_id"), From: q.str("from"), To: q.str("to"),
 		Search: q.str("q"), Order: q.str("order"), Cursor: q.str("cursor")}
 	asOf := s.views.Position(opts.AsOf)
-	if params.EventID != "" && params.Search == "" && params.Order == "" && params.Cursor == "" {
+	if params.EventID != "" { // one event: q, order and cursor do not apply
 		aq, err := audit.ParseQuery(params)
 		if err != nil {
 			return err

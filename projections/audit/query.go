@@ -59,7 +59,7 @@ func ParseQuery(p Params) (Query, error) {
 
 // ParseLogQuery parses p for a page of the log (Trails.Page): like
 // ParseQuery, but no subject is needed, and Search, Order and Cursor are
-// read ("search", "order", "cursor"); event_id is not for the log.
+// read ("q", "order", "cursor"); event_id is not read (ParseQuery's).
 func ParseLogQuery(p Params) (LogQuery, error) {
 	var probs domain.Problems
 	q := parseQuery(&probs, p, false)
@@ -72,9 +72,6 @@ func ParseLogQuery(p Params) (LogQuery, error) {
 		lq.Ascending = true
 	default:
 		probs.Add("order", "must be desc (newest first) or asc (oldest first)")
-	}
-	if p.EventID != "" {
-		probs.Add("event_id", "is read with an entity, region or actor, without order, cursor or q")
 	}
 	after, err := ParseLogCursor(p.Cursor)
 	if err != nil {

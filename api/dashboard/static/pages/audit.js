@@ -32,7 +32,7 @@ export function page(ctx) {
   async function refresh() {
     const offset = Math.max(0, Number(q.get('offset')) || 0);
     const params = { entity: q.get('entity'), region: q.get('region'), actor: q.get('actor'), type: q.get('type'), from: q.get('from'), to: q.get('to'), limit: pageSize, offset,
-      event_id: q.get('event') || undefined };
+      order: 'asc', event_id: q.get('event') || undefined };
     if (!params.entity && !params.region && !params.actor) {
       fill(body, h('p', { class: 'muted' }, 'Pilih daerah, entitas atau pelaku untuk melihat jejaknya.'));
       return;
