@@ -8,6 +8,7 @@ import (
 
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/importer"
+	"github.com/jejak-id/jejak/projections/index"
 )
 
 // importTemplate serves the import template (XLSX).
@@ -54,6 +55,17 @@ func (s *Server) importFile(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
+	ix, _, err := s.index(r)
+	if err != nil {
+		return err
+	}
+	opts.Known = importer.KnownFrom(func(region string) []importer.Named {
+		var out []importer.Named
+		for _, inn := range ix.Innovations(index.InnovationFilter{Region: region}) {
+			out = append(out, importer.Named{ID: inn.ID, Name: inn.Name})
+		}
+		return out
+	})
 	rep, err := (&importer.Importer{Service: s.service}).Run(r.Context(), data, opts)
 	var fe *importer.FileError
 	if errors.As(err, &fe) {

@@ -50,6 +50,12 @@ func TestImportAPI(t *testing.T) {
 	if again := send(p.operator, "", file).Map(t); again["commits"] != 0.0 {
 		t.Errorf("re-run appended %v commits", again["commits"])
 	}
+	// An innovation entered by hand is found by its name, not proposed again.
+	hand := propose(t, s, p.operator, own, "Samsat Keliling", "2024-01-10")
+	handRow := csvHeader + own + ";samsat keliling;Dinas Kesehatan;Perangkat daerah;Pelayanan publik;Ya;Kesehatan;a;b;c;2024-01-10;\n"
+	if m := send(p.operator, "?dry_run=true", handRow).Map(t); m["rows"].([]any)[0].(map[string]any)["id"] != hand {
+		t.Errorf("a hand-entered innovation: %v", m["rows"])
+	}
 	otherRow := csvHeader + other + ";Lain;Dinas;opd;lainnya;Ya;kesehatan;a;b;c;2024-01-10;\n"
 	if m := send(p.operator, "", otherRow).Map(t); m["applied"] != false || len(m["problems"].([]any)) != 1 {
 		t.Errorf("another region's row: %v", m)

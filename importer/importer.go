@@ -41,10 +41,42 @@ type Options struct {
 	ValidOnly bool
 	// Concurrency is the number of rows checked or appended at once (0: 16).
 	Concurrency int
+	// Known, if set, finds an innovation already recorded in region under
+	// name (compared case- and space-insensitively) that the import did not
+	// create, e.g. one entered by hand: its row is then compared with it
+	// rather than proposed again. Nil: only the import's own innovations
+	// are recognised.
+	Known func(region, name string) (id string, ok bool)
 	// Progress, if set, is told how many rows are done of how many while
 	// rows are checked ("periksa") and appended ("impor"). It may be called
 	// from several goroutines.
 	Progress func(stage string, done, total int)
+}
+
+// Named is an innovation recorded in a region, for KnownFrom.
+type Named struct{ ID, Name string }
+
+// KnownFrom builds Options.Known from list, which returns the innovations
+// recorded in a region; each region is listed once. Safe for concurrent use.
+func KnownFrom(list func(region string) []Named) func(region, name string) (string, bool) {
+	var mu sync.Mutex
+	byRegion := map[string]map[string]string{}
+	return func(region, name string) (string, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		m, ok := byRegion[region]
+		if !ok {
+			m = map[string]string{}
+			for _, n := range list(region) {
+				if _, dup := m[normalize(n.Name)]; !dup {
+					m[normalize(n.Name)] = n.ID
+				}
+			}
+			byRegion[region] = m
+		}
+		id, ok := m[normalize(name)]
+		return id, ok
+	}
 }
 
 // Status is what the import does (or did) with a row.

@@ -229,6 +229,39 @@ func TestImport(t *testing.T) {
 	})
 }
 
+// TestImportKnownByName: an innovation entered by hand is recognised by
+// its region and name (case and spacing aside): the row continues it or is
+// reported as changed, never proposed a second time.
+func TestImportKnownByName(t *testing.T) {
+	w := mustWorld(t)
+	ctx := context.Background()
+	_, handID, err := w.svc.ProposeInnovation(ctx, domain.ProposeInnovationCommand{CommandMeta: domain.CommandMeta{CommandID: uuid.New(), Actor: testsupport.Operator("18.04")},
+		Region: "18.04", On: day("2024-01-10"), Details: domain.InnovationDetails{Name: "Puskesmas Daring", Unit: "Dinas Kesehatan",
+			Initiator: domain.InitiatorOPD, Form: domain.FormPelayananPublik, Digital: true, Affair: domain.AffairKesehatan,
+			Problem: "Antrean panjang", Solution: "Pendaftaran daring", Benefit: "Antrean berkurang"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := importer.KnownFrom(func(region string) []importer.Named {
+		if region != "18.04" {
+			return nil
+		}
+		return []importer.Named{{ID: handID, Name: "Puskesmas Daring"}}
+	})
+	file := book(t, map[string][][]any{"Inovasi": {innovationHeader,
+		innovation("18.04", "puskesmas  DARING", day("2024-01-10"), day("2024-03-01"), nil)}}, nil)
+	rep := w.mustRun(file, importer.Options{Known: known})
+	if got := statuses(rep); got != "2:dilanjutkan" || rep.Rows[0].ID != handID || rep.Commits != 1 {
+		t.Fatalf("rows %s, id %s (hand %s), %d commits; want the hand-entered innovation continued", got, rep.Rows[0].ID, handID, rep.Commits)
+	}
+	if in, _ := w.svc.Innovation(ctx, handID); in.Stage != domain.StageTrial {
+		t.Errorf("the hand-entered innovation is in %s, want uji_coba", in.Stage)
+	}
+	if again := w.mustRun(file, importer.Options{Known: known}); again.Commits != 0 || statuses(again) != "2:sama" {
+		t.Errorf("re-run: %s, %d commits", statuses(again), again.Commits)
+	}
+}
+
 // TestImportValidOnly: one invalid row stops the whole file unless the
 // valid rows were chosen.
 func TestImportValidOnly(t *testing.T) {

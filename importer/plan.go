@@ -59,7 +59,7 @@ func (im *Importer) planInnovations(ctx context.Context, t *table, opts Options,
 		if len(plans[i].problems) > 0 {
 			return nil
 		}
-		return im.planInnovation(ctx, t.sheet, rows[i], opts.Actor, today, plans[i])
+		return im.planInnovation(ctx, t.sheet, rows[i], opts.Actor, today, opts.Known, plans[i])
 	})
 	return plans, notes, err
 }
@@ -67,10 +67,16 @@ func (im *Importer) planInnovations(ctx context.Context, t *table, opts Options,
 // planInnovation checks one valid-looking row against the store: the
 // proposal and stage commands are decided in memory on the recorded
 // innovation (or a new one).
-func (im *Importer) planInnovation(ctx context.Context, sheet string, ir innovationRow, actor domain.Actor, today time.Time, p *plan) error {
+func (im *Importer) planInnovation(ctx context.Context, sheet string, ir innovationRow, actor domain.Actor, today time.Time,
+	known func(region, name string) (string, bool), p *plan) error {
 	cmd := domain.ProposeInnovationCommand{CommandMeta: domain.CommandMeta{CommandID: innovationCommandID(ir.region, ir.details.Name), Actor: actor},
 		Region: ir.region, Details: ir.details, On: ir.proposed}
 	id := cmd.InnovationID()
+	if known != nil {
+		if other, ok := known(ir.region, ir.details.Name); ok {
+			id = other // recorded by hand: compare, and continue its stages
+		}
+	}
 	p.result.ID = id
 	bad := func(err error, columns map[string]string) {
 		p.problems = append(p.problems, problemsOf(err, sheet, ir.num, columns)...)
@@ -81,6 +87,11 @@ func (im *Importer) planInnovation(ctx context.Context, sheet string, ir innovat
 		return nil
 	}
 	recs, err := im.Service.Store.Load(ctx, domain.AggregateInnovation, id, 0)
+	if err == nil && len(recs) == 0 && id != cmd.InnovationID() {
+		id = cmd.InnovationID() // the one found by name is not in the store
+		p.result.ID = id
+		recs, err = im.Service.Store.Load(ctx, domain.AggregateInnovation, id, 0)
+	}
 	if err != nil {
 		return err
 	}

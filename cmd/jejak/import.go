@@ -13,6 +13,7 @@ import (
 
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/importer"
+	"github.com/jejak-id/jejak/projections/index"
 )
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -50,12 +51,21 @@ whole import unless --valid-only. --template writes the template (default
 	if *region != "" {
 		actor = domain.Actor{UserID: *by, Role: domain.RoleOperator, Region: *region}
 	}
-	st, err := openStore(ctx, sf)
+	// The projections find innovations entered by hand under a row's name.
+	off, err := openOffline(ctx, sf, stderr)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	im := &importer.Importer{Service: domain.NewService(st.Store, nil)}
+	defer off.Close()
+	ix := off.Views.Index
+	known := importer.KnownFrom(func(region string) []importer.Named {
+		var out []importer.Named
+		for _, inn := range ix.Innovations(index.InnovationFilter{Region: region}) {
+			out = append(out, importer.Named{ID: inn.ID, Name: inn.Name})
+		}
+		return out
+	})
+	im := &importer.Importer{Service: domain.NewService(off.Store, nil)}
 	bars := map[string]*progressBar{}
 	var mu sync.Mutex
 	progress := func(stage string, done, total int) {
@@ -73,7 +83,7 @@ whole import unless --valid-only. --template writes the template (default
 		}
 	}
 	start := time.Now()
-	rep, err := im.Run(ctx, data, importer.Options{Actor: actor, Year: *year, MaxRows: *maxRows, DryRun: *dryRun, ValidOnly: *validOnly, Progress: progress})
+	rep, err := im.Run(ctx, data, importer.Options{Actor: actor, Year: *year, MaxRows: *maxRows, DryRun: *dryRun, ValidOnly: *validOnly, Known: known, Progress: progress})
 	var fe *importer.FileError
 	if errors.As(err, &fe) {
 		return fmt.Errorf("%s: %s", fs.Arg(0), fe.Message)
