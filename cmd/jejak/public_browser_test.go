@@ -138,9 +138,6 @@ func TestPublicPathsInBrowser(t *testing.T) {
 		if n := count(t, ctx, "svg.chart.steps circle"); n != 2*len(aud.Items) {
 			t.Errorf("the chart has %d points, want %d (verified and provisional per step)", n, 2*len(aud.Items))
 		}
-		if e.shots() {
-			e.shoot(t, ctx, "riwayat-skor", "section:has(svg.chart.steps)")
-		}
 		must(t, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('#history-details').open = true`)))
 		if got := text(t, ctx, "#history-table tbody tr:first-child td:nth-child(5)"); !strings.HasSuffix(got, idNumber(last.Verified.After)) {
 			t.Errorf("the newest step's verified IID reads %q, want it to end at %s", got, idNumber(last.Verified.After))
@@ -299,9 +296,6 @@ func TestPublicPathsInBrowser(t *testing.T) {
 		if n := count(t, ctx, "#db-table tbody tr"); n != min(50, kes.Total) {
 			t.Errorf("%d rows after filtering, the API has %d", n, kes.Total)
 		}
-		if e.shots() {
-			e.shoot(t, ctx, "basis-data-inovasi", "main")
-		}
 		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#db-table tbody tr:first-child .db-name")), chromedp.WaitVisible(chromedp.CSS("#db-stages"))))
 		if got := text(t, ctx, "h1"); got != kes.Items[0].Name {
 			t.Errorf("the innovation page is %q, want %q", got, kes.Items[0].Name)
@@ -311,9 +305,6 @@ func TestPublicPathsInBrowser(t *testing.T) {
 			if !strings.Contains(body, part) {
 				t.Errorf("the innovation page lacks %q", part)
 			}
-		}
-		if e.shots() {
-			e.shoot(t, ctx, "inovasi-publik", "main")
 		}
 	})
 
@@ -421,7 +412,6 @@ func TestPublicPathsInBrowser(t *testing.T) {
 			t.Error("the printed PDF carries the navigation or the buttons")
 		}
 		if e.shots() {
-			e.shoot(t, ctx, "laporan-daerah", "main")
 			must(t, os.WriteFile(filepath.Join("..", "..", "docs", "screenshots", "laporan-daerah-a4.pdf"), buf, 0o644))
 		}
 		var check struct {
@@ -454,6 +444,79 @@ func TestPublicPathsInBrowser(t *testing.T) {
 			}
 		}
 	})
+
+	t.Run("dates read and write as dd/mm/yyyy whatever the locale", func(t *testing.T) {
+		e := e.as(t)
+		ctx := e.tab("", 30*time.Second)
+		e.open(ctx, "#/peringkat?year=2024&cluster=kabupaten&since=2024-12-31", "#rank-table")
+		if got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('form.toolbar .date-dmy').value`)); err != nil || got != "31/12/2024" {
+			t.Errorf("the since field shows %q (%v), want 31/12/2024", got, err)
+		}
+		must(t, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => { const f = document.querySelector('form.toolbar .date-dmy');
+			f.value = '15/01/2025'; f.dispatchEvent(new Event('input', { bubbles: true })); })()`),
+			chromedp.Click(chromedp.CSS(`form.toolbar button[type=submit]`)), poll(`location.hash.includes('since=2025-01-15')`)))
+		// an impossible date is refused by the field, in Indonesian
+		msg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const f = document.querySelector('form.toolbar .date-dmy');
+			f.value = '31/02/2024'; f.dispatchEvent(new Event('input', { bubbles: true })); return f.validationMessage; })()`))
+		must(t, err)
+		if !strings.Contains(msg, "dd/mm/yyyy") {
+			t.Errorf("31/02/2024 is not refused: %q", msg)
+		}
+	})
+
+	t.Run("new pages read without English and fit a phone", func(t *testing.T) {
+		e := e.as(t)
+		var list struct {
+			Items []struct{ ID string } `json:"items"`
+		}
+		e.call("", "GET", "/api/v1/innovations?region=64.03&limit=1", nil, &list, 200)
+		english := []string{"Rincian:", "API:", "not found", "no public innovation", "must be", "published", "withdrawn",
+			"still in", "implementation", "innovation.", "assessment.", "Tie", "within", "months", "event"}
+		for _, p := range []struct{ route, wait string }{
+			{"#/daerah/64.03?year=2024", "#computation"},
+			{"#/peringkat?year=2024&cluster=kabupaten", "#rank-table"},
+			{"#/basis-data", "#db-table"},
+			{"#/basis-data/" + list.Items[0].ID, "#db-stages"},
+			{"#/laporan/64.03?year=2024", "#report-code"},
+			{"#/basis-data/00000000-0000-4000-8000-000000000000", ".notice.error"},
+		} {
+			for _, width := range []int64{1366, 390} {
+				ctx := e.tab("", 30*time.Second)
+				must(t, chromedp.Do(ctx, chromedp.EmulateViewport(width, 844)))
+				e.open(ctx, p.route, p.wait)
+				body, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('main').textContent`))
+				must(t, err)
+				for _, w := range english {
+					if strings.Contains(body, w) {
+						t.Errorf("%s at %d px shows English %q", p.route, width, w)
+					}
+				}
+				if width == 390 {
+					over, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`))
+					must(t, err)
+					if over > 0 {
+						t.Errorf("%s at 390 px scrolls sideways by %d px", p.route, over)
+					}
+				}
+			}
+		}
+	})
+
+	if e.shots() {
+		t.Run("screenshots of the new pages", func(t *testing.T) {
+			e := e.as(t)
+			var list struct {
+				Items []struct{ ID string } `json:"items"`
+			}
+			e.call("", "GET", "/api/v1/innovations?region=64.03&limit=1", nil, &list, 200)
+			e.shoot(t, "", "#/basis-data", "#db-table", "main", "basis-data-inovasi")
+			e.shoot(t, "", "#/basis-data/"+list.Items[0].ID, "#db-stages", "main", "inovasi-publik")
+			e.shoot(t, "", "#/laporan/64.03?year=2024", "#report-code", "main", "laporan-daerah")
+			e.shoot(t, "auditor", "#/daerah/64.03?year=2024", "svg.chart.steps", "section:has(svg.chart.steps)", "riwayat-skor")
+			e.shoot(t, "", "#/daerah/64.03?year=2024", "#computation", "#computation", "penjelasan-skor")
+			e.shoot(t, "operator", "#/daerah/64.03?year=2026", "#provisional-note", "#score-summary", "skor-sementara")
+		})
+	}
 
 	t.Run("a year in penjaringan reads sementara, without a predicate badge", func(t *testing.T) {
 		e := e.as(t)
@@ -494,13 +557,33 @@ func idDec(s string) string {
 // shots reports whether the test writes screenshots (JEJAK_SCREENSHOTS=1).
 func (e *dashboardEnv) shots() bool { return os.Getenv("JEJAK_SCREENSHOTS") != "" }
 
-// shoot writes the section around sel, at the tab's size, to
-// docs/screenshots/<name>-desktop.png.
-func (e *dashboardEnv) shoot(t *testing.T, ctx context.Context, name, sel string) {
+// shoot writes the element sel (the whole page for "main") at desktop and
+// phone width to docs/screenshots/<name>-desktop.png and -ponsel.png.
+func (e *dashboardEnv) shoot(t *testing.T, role, route, wait, sel, name string) {
 	t.Helper()
-	buf, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(sel)))
-	must(t, err, name)
-	must(t, os.WriteFile(filepath.Join("..", "..", "docs", "screenshots", name+"-desktop.png"), buf, 0o644))
+	for _, sz := range []struct {
+		suffix string
+		w, h   int64
+		mobile bool
+	}{{"desktop", 1280, 800, false}, {"ponsel", 390, 844, true}} {
+		ctx := e.tab(role, 40*time.Second)
+		vp := []chromedp.EmulateViewportOption{chromedp.EmulateScale(1)}
+		if sz.mobile {
+			vp = append(vp, chromedp.EmulateMobile)
+		}
+		must(t, chromedp.Do(ctx, chromedp.EmulateViewport(sz.w, sz.h, vp...)), name)
+		e.open(ctx, route, wait)
+		must(t, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.activeElement.blur(); window.scrollTo(0,0)`)), name)
+		var buf []byte
+		var err error
+		if sel == "main" {
+			buf, err = chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		} else {
+			buf, err = chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(sel)))
+		}
+		must(t, err, name)
+		must(t, os.WriteFile(filepath.Join("..", "..", "docs", "screenshots", name+"-"+sz.suffix+".png"), buf, 0o644))
+	}
 }
 
 // pdfPlainText is the text of a PDF's pages (github.com/ledongthuc/pdf reads

@@ -207,7 +207,8 @@ export const fieldLabel = {
 };
 
 // entityLabel names aggregate types in Bahasa Indonesia.
-export const entityLabel = { innovation: 'Inovasi', assessment: 'Penilaian', bimtek: 'Bimtek', period: 'Periode', region: 'Daerah' };
+export const entityLabel = { innovation: 'Inovasi', assessment: 'Penilaian', bimtek: 'Bimtek', period: 'Periode', region: 'Daerah',
+  evidence: 'Berkas bukti', person: 'Orang' };
 
 // problemText is the Indonesian headline of a problem document.
 export function problemText(problem, status) {
@@ -364,7 +365,7 @@ export const eventLabel = {
   'bimtek.attendance_recorded': 'Kehadiran dicatat', 'bimtek.closed': 'Bimtek ditutup',
   'period.opened': 'Periode penilaian dibuka', 'period.phase_advanced': 'Tahap periode maju',
   'region.profile_updated': 'Profil daerah diubah', 'region.border_flag_set': 'Status perbatasan diubah',
-  'person.erased': 'Data pribadi dihapus',
+  'person.erased': 'Data pribadi dihapus', 'evidence.uploaded': 'Berkas bukti diunggah',
 };
 // affairs are the government affairs (urusan) in the API's order: the six
 // basic-service affairs first.
@@ -422,9 +423,12 @@ export function problemBox(err) {
     err instanceof ApiError && err.problem.detail ? problemDetail(err.problem) : null);
 }
 
-// problemDetail is the API's own (English) wording, for reports.
+// problemDetail gives what to quote when reporting a problem: the request's
+// id. The API's own (English) wording is kept out of sight, on the element
+// (data-detail), for whoever inspects the page.
 function problemDetail(p) {
-  return h('p', { class: 'problem-detail', lang: 'en' }, 'Rincian: ', p.detail, p.request_id ? ` (permintaan ${p.request_id})` : '');
+  return h('p', { class: 'problem-detail', dataset: { detail: p.detail || '' } },
+    p.request_id ? `Kode permintaan untuk melaporkan masalah ini: ${p.request_id}` : '');
 }
 
 export function section(title, ...children) {
@@ -439,8 +443,15 @@ export function table(caption, cols, rows, attrs = {}) {
       h('caption', { class: 'sr-only' }, caption),
       h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col', class: cellClass(c) }, c.label)))),
       h('tbody', {}, rows.length ? rows.map((r) => h('tr', {}, r.map((cell, i) =>
-        cell instanceof Node && cell.tagName === 'TD' ? cell : h('td', { class: cellClass(cols[i]) }, cell))))
+        withLabel(cell instanceof Node && cell.tagName === 'TD' ? cell : h('td', { class: cellClass(cols[i]) }, cell), cols[i]))))
         : h('tr', {}, h('td', { colspan: cols.length, class: 'muted' }, 'Tidak ada data.')))));
+}
+
+// withLabel names a cell's column on the cell: a phone shows rows as
+// stacked cards, each value under its label (style.css).
+function withLabel(td, col) {
+  if (col?.label && !td.hasAttribute('data-label')) td.setAttribute('data-label', col.label);
+  return td;
 }
 
 function cellClass(c) {
@@ -468,6 +479,8 @@ export function field({ name, label, type = 'text', required = false, options, h
   } else if (type === 'checkbox') {
     input = h('input', { id, name, type, checked: !!value, ...attrs });
     return h('div', { class: 'field check' }, input, h('label', { for: id }, label));
+  } else if (type === 'date') {
+    return dateField({ id, name, label, required, value, hint, describedBy });
   } else {
     input = h('input', { id, name, type, required, value: value ?? '', 'aria-describedby': describedBy, ...attrs });
   }
@@ -475,6 +488,36 @@ export function field({ name, label, type = 'text', required = false, options, h
     h('label', { for: id }, label, required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null),
     input,
     hint ? h('p', { class: 'hint', id: id + '-hint' }, hint) : null);
+}
+
+// dateField is a date written and shown as dd/mm/yyyy whatever the
+// browser's locale (a native date input follows the locale: mm/dd/yyyy in
+// an American browser). The visible text field has no name; a hidden input
+// of the field's name carries the ISO date (2025-08-06) that forms send.
+function dateField({ id, name, label, required, value, hint, describedBy }) {
+  const iso = h('input', { type: 'hidden', name, value: value ?? '' });
+  const text = h('input', { id, type: 'text', inputmode: 'numeric', autocomplete: 'off', placeholder: 'dd/mm/yyyy', required,
+    value: dmy(value), 'aria-describedby': describedBy, class: 'date-dmy', maxlength: 10 });
+  const sync = () => {
+    const v = text.value.trim();
+    const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(v);
+    const d = m && new Date(Date.UTC(Number(m[3]), Number(m[2]) - 1, Number(m[1])));
+    const ok = m && d.getUTCDate() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1;
+    iso.value = ok ? `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}` : '';
+    text.setCustomValidity(v && !ok ? 'Tulis tanggal sebagai dd/mm/yyyy, misalnya 06/08/2025' : '');
+  };
+  text.addEventListener('input', sync);
+  // a script that sets the hidden value (a reset, "Terkini") shows it too
+  iso.addEventListener('change', () => { text.value = dmy(iso.value); text.setCustomValidity(''); });
+  return h('div', { class: 'field' },
+    h('label', { for: id }, label, required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null),
+    text, iso, h('p', { class: 'hint', id: id + '-hint' }, hint ? `${hint} (dd/mm/yyyy)` : 'dd/mm/yyyy'));
+}
+
+// dmy writes an ISO date as dd/mm/yyyy ("" stays "").
+export function dmy(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || '');
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : '';
 }
 
 // apiForm wires a form to a write endpoint. build(data) returns {path, body}

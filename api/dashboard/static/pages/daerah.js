@@ -42,7 +42,9 @@ export function page(ctx) {
       fill(controls, yearSelect(years, year, () => {}), asOfField,
         h('div', { class: 'field' }, h('button', { type: 'submit' }, 'Tampilkan')),
         h('div', { class: 'field' }, h('button', { type: 'button', class: 'secondary', onclick: () => {
-          controls.querySelector('[name=as_of]').value = '';
+          const asOfInput = controls.querySelector('[name=as_of]');
+          asOfInput.value = '';
+          asOfInput.dispatchEvent(new Event('change')); // the dd/mm/yyyy field shows it
           controls.requestSubmit();
         } }, 'Terkini')));
       controls.addEventListener('submit', (e) => {

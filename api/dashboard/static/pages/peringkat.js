@@ -88,7 +88,7 @@ export function page(ctx) {
       t,
       downloads(year, { cluster, province: q.get('province'), q: q.get('q'), since }),
       h('details', { class: 'card', id: 'tie-rule' }, h('summary', {}, 'Aturan bila skor sama'),
-        h('p', {}, tieRuleID), h('p', { class: 'muted', lang: 'en' }, 'API: ', res.tie_rule)));
+        h('p', {}, tieRuleID)));
   }
   return { el, refresh: load };
 }
