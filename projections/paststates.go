@@ -73,8 +73,9 @@ type Admit func() error
 type pastStates struct {
 	cfg   PastConfig
 	store domain.EventStore
-	// base finds a stored index at or before a position (may be nil).
-	base func(ctx context.Context, position uint64) (*index.Index, uint64, error)
+	// base finds a stored index at or before a position and after another
+	// (may be nil).
+	base func(ctx context.Context, after, position uint64) (*index.Index, uint64, error)
 
 	group singleflight.Group
 	slots chan struct{} // one per computation running
@@ -249,7 +250,7 @@ func (p *pastStates) start(ctx context.Context, position uint64) (*index.Index, 
 	p.mu.Unlock()
 	if base != nil {
 		// A stored index that cannot be read only costs a longer replay.
-		if ix, at, err := base(ctx, position); err == nil && ix != nil && at <= position && at > from {
+		if ix, at, err := base(ctx, from, position); err == nil && ix != nil && at <= position && at > from {
 			return ix, at, nil
 		}
 	}

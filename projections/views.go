@@ -30,9 +30,9 @@ type Views struct {
 }
 
 // StartFrom sets where past states start from: base finds a stored index
-// at or before a position (package snapshot sets itself). Call before
-// reads.
-func (v *Views) StartFrom(base func(ctx context.Context, position uint64) (*index.Index, uint64, error)) {
+// at or before position and after after, nil when there is none (package
+// snapshot sets itself). Call before reads.
+func (v *Views) StartFrom(base func(ctx context.Context, after, position uint64) (*index.Index, uint64, error)) {
 	v.past.mu.Lock()
 	v.past.base = base
 	v.past.mu.Unlock()

@@ -85,9 +85,9 @@ func New(blobs Blobs, views *projections.Views) *Store {
 	return s
 }
 
-// nearest loads the latest readable snapshot at or before position (nil
-// when there is none).
-func (s *Store) nearest(ctx context.Context, position uint64) (*index.Index, uint64, error) {
+// nearest loads the latest readable snapshot at or before position and
+// after after (nil when there is none).
+func (s *Store) nearest(ctx context.Context, after, position uint64) (*index.Index, uint64, error) {
 	all, err := s.List(ctx)
 	if err != nil {
 		return nil, 0, err
@@ -95,6 +95,9 @@ func (s *Store) nearest(ctx context.Context, position uint64) (*index.Index, uin
 	var errs []error
 	for i := len(all) - 1; i >= 0; i-- {
 		info := all[i]
+		if info.Position <= after {
+			break // the caller has a nearer start
+		}
 		if info.Position > position || info.IndexVersion != index.Version {
 			continue
 		}
