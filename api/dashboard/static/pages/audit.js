@@ -51,7 +51,7 @@ export function page(ctx) {
     res.items.map((e) => [
       [fmtDateTime(e.occurred_at), h('br'), h('span', { class: 'hint' }, `#${e.position} `),
         h('button', { type: 'button', class: 'link proof', 'data-position': e.position, title: 'Unduh bukti inklusi peristiwa ini dalam log bertanda tangan' }, 'bukti')],
-      [h('strong', {}, eventLabel[e.type] || e.type), h('br'), h('code', {}, e.type), ' ', shortId(e.event_id)],
+      [h('strong', {}, eventLabel[e.type] || 'Peristiwa'), h('br'), h('span', { class: 'hint' }, 'peristiwa '), shortId(e.event_id)],
       [entityLabel[e.aggregate_type] || e.aggregate_type, ' ',
         e.aggregate_type === 'innovation' ? h('a', { href: `#/inovasi/${e.aggregate_id}` }, shortId(e.aggregate_id)) : h('code', {}, e.aggregate_id),
         subject(e.subject), e.region ? [h('br'), regionLink(e.region, undefined, { year: eventYear(e) })] : ''],

@@ -51,7 +51,7 @@ export function page(ctx) {
         can.audit() ? h('p', {}, h('a', { href: `#/audit?entity=innovation/${inn.id}` }, 'Lihat jejak audit →')) : null),
       section('Linimasa tahapan', h('ol', { class: 'timeline', id: 'timeline' }, inn.timeline.map((st) => h('li', {},
         h('strong', {}, stageLabel[st.stage] || st.stage), ` · ${fmtDate(st.on)}`, h('br'),
-        h('span', { class: 'muted' }, `oleh ${st.actor} · event `), shortId(st.event_id))))),
+        h('span', { class: 'muted' }, `oleh ${st.actor} · peristiwa `), shortId(st.event_id))))),
       inn.rejected_in ? section('Ditolak sebagai inovasi', h('ul', {}, Object.entries(inn.rejected_in).map(([y, r]) => h('li', {}, `${y}: ${r}`)))) : null,
       section('Jawaban indikator dan bukti dukung', table('Jawaban', [{ label: 'Tahun' }, { label: 'Indikator' }, { label: 'Opsi diklaim', num: true },
         { label: 'Status' }, { label: 'Opsi diverifikasi', num: true, cls: 'hide-sm' }, { label: 'Bukti dukung' }, { label: 'Dikirim', cls: 'hide-sm' }],
