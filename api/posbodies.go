@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/klauspost/compress/gzip"
+
 	"github.com/jejak-id/jejak/projections/index"
 )
 
@@ -31,6 +33,34 @@ type posBody struct {
 	pos  uint64
 	rest []byte // the JSON object without its opening brace and position
 	etag string
+	gz   gzipOnce
+}
+
+// gzipOnce keeps a body gzipped for one position, so that a crowd reading
+// the same answer does not compress it once per request.
+type gzipOnce struct {
+	mu   sync.Mutex
+	pos  uint64
+	data []byte
+}
+
+// get returns head+rest gzipped, compressing when the position moved.
+func (g *gzipOnce) get(pos uint64, head string, rest []byte) []byte {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.data != nil && g.pos == pos {
+		return g.data
+	}
+	var buf bytes.Buffer
+	zw := gzipWriters.Get().(*gzip.Writer)
+	zw.Reset(&buf)
+	_, _ = zw.Write([]byte(head))
+	_, _ = zw.Write(rest)
+	_ = zw.Close()
+	zw.Reset(nil)
+	gzipWriters.Put(zw)
+	g.pos, g.data = pos, buf.Bytes()
+	return g.data
 }
 
 // posBodiesMax bounds the answers kept (the table starts afresh when
@@ -76,7 +106,7 @@ func (c *posBodies) serve(w http.ResponseWriter, r *http.Request, ix *index.Inde
 			c.mu.Unlock()
 		}
 	}
-	writeWithPosition(w, r, pos, b.rest, b.etag)
+	writeWithPosition(w, r, pos, b.rest, b.etag, &b.gz)
 	return nil
 }
 
@@ -88,8 +118,9 @@ func weakETag(rest []byte) string {
 }
 
 // writeWithPosition answers {"position":pos, ...rest} with etag, or 304
-// when the request's If-None-Match holds etag.
-func writeWithPosition(w http.ResponseWriter, r *http.Request, pos uint64, rest []byte, etag string) {
+// when the request's If-None-Match holds etag; gzipped from gz when the
+// client accepts it and the body is large enough (compress would).
+func writeWithPosition(w http.ResponseWriter, r *http.Request, pos uint64, rest []byte, etag string, gz *gzipOnce) {
 	h := w.Header()
 	h.Set("ETag", etag)
 	h.Set("Cache-Control", "private, no-cache") // revalidate: the position moves on
@@ -102,6 +133,14 @@ func writeWithPosition(w http.ResponseWriter, r *http.Request, pos uint64, rest 
 		head += ","
 	}
 	h.Set("Content-Type", "application/json; charset=utf-8")
+	if len(head)+len(rest) >= gzipMinBytes && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		data := gz.get(pos, head, rest)
+		h.Set("Content-Encoding", "gzip")
+		h.Set("Content-Length", strconv.Itoa(len(data)))
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(data)
+		return
+	}
 	h.Set("Content-Length", strconv.Itoa(len(head)+len(rest)))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write([]byte(head))

@@ -31,6 +31,7 @@ type scoreBody struct {
 	key  scoreBodyKey
 	body []byte
 	etag string // weakETag of body[1:]
+	gz   gzipOnce
 }
 
 // scoreBodyBudget bounds the cache by size: at national scale a region's
@@ -85,7 +86,7 @@ func (c *scoreBodies) write(w http.ResponseWriter, r *http.Request, rs index.Reg
 		sb = &scoreBody{key: key, body: body, etag: weakETag(body[1:])}
 		c.put(sb)
 	}
-	writeWithPosition(w, r, position, sb.body[1:], sb.etag) // the body without its opening brace
+	writeWithPosition(w, r, position, sb.body[1:], sb.etag, &sb.gz) // the body without its opening brace
 	return nil
 }
 
