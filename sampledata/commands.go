@@ -55,6 +55,10 @@ func (a *action) command(correlation string) any {
 		return domain.VerifyAnswersCommand{CommandMeta: m, Year: a.year, Region: a.region, InnovationID: a.innovationID, Decisions: decisions}
 	case actRejectInnovation:
 		return domain.RejectInnovationCommand{CommandMeta: m, Year: a.year, InnovationID: a.innovationID, Reason: a.reason}
+	case actUploadEvidence:
+		d := a.document
+		return domain.UploadEvidenceCommand{CommandMeta: m, Region: a.region, SHA256: d.SHA256, Size: int64(len(d.Data)),
+			MediaType: domain.MediaPDF, Pages: d.Pages, Name: d.Name}
 	}
 	return nil
 }

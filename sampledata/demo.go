@@ -203,12 +203,17 @@ func seedYear(p *plan, r domain.Region, year int, t exactTarget, counted []*inno
 	if ev == nil {
 		ev = evidenceFor(r, year)
 	}
+	s := schedules[year]
+	submit, verify := s[0][0].AddDate(0, 0, 12), s[1][0].AddDate(0, 0, 4)
+	if year == demoEvidenceYear {
+		if ev, err = withDocument(p, r, year, submit.AddDate(0, 0, -1), ev); err != nil {
+			return err
+		}
+	}
 	spd, sid, err := exactAnswers(c, t, counted, sessions, closesAt(year), ev, rnd)
 	if err != nil {
 		return fmt.Errorf("sampledata: %s %d: %w", r.Name, year, err)
 	}
-	s := schedules[year]
-	submit, verify := s[0][0].AddDate(0, 0, 12), s[1][0].AddDate(0, 0, 4)
 	v := verifier(year + len(r.Code))
 	p.addAnswers(r, year, "", spd, submit, verify, v, 0)
 	for i, in := range counted {

@@ -2,10 +2,14 @@ package sampledata
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
+
+	"github.com/jejak-id/jejak/domain"
 )
 
 // SamplePDF returns a small generated PDF of pages A4 pages for the demo's
@@ -59,4 +63,62 @@ func samplePDF(title string, pages int, password string) ([]byte, error) {
 		return nil, fmt.Errorf("sample PDF: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// Document is a generated sample evidence file of the demo.
+type Document struct {
+	SHA256 string
+	Name   string
+	Pages  int
+	Data   []byte
+}
+
+// demoEvidenceYear is the demo year whose answers carry sample files: the
+// one the verification queue shows on first run.
+const demoEvidenceYear = 2025
+
+// demoDocument is the sample bukti dukung of a seed region's year: a short
+// PDF that says on every page that it is a sample.
+func demoDocument(r domain.Region, year int) (*Document, error) {
+	const pages = 2
+	data, err := SamplePDF(fmt.Sprintf("Bukti dukung Indeks Inovasi Daerah %d - %s (data contoh)", year, r.Name), pages)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
+	return &Document{SHA256: hex.EncodeToString(sum[:]), Name: fmt.Sprintf("bukti-dukung-%d-%s.pdf", year, slug(r.Name)),
+		Pages: pages, Data: data}, nil
+}
+
+// withDocument plans the upload of r's sample document for year, a day
+// before the answers, and returns ev with the document cited by every
+// answer.
+func withDocument(p *plan, r domain.Region, year int, upload time.Time, ev func(string, int) domain.Evidence) (func(string, int) domain.Evidence, error) {
+	doc, err := demoDocument(r, year)
+	if err != nil {
+		return nil, err
+	}
+	p.add(fmt.Sprintf("evidence/%d/%s", year, r.Code), &action{at: at(upload, 3, 0), kind: actUploadEvidence, actor: operator(r),
+		year: year, region: r.Code, document: doc})
+	return func(code string, option int) domain.Evidence {
+		e := ev(code, option)
+		e.Files = []string{doc.SHA256}
+		return e
+	}, nil
+}
+
+// DemoDocuments are the sample files the demo's answers cite, for the
+// server to store before it loads the demo.
+func DemoDocuments() ([]Document, error) {
+	p, err := planDemo(40)
+	if err != nil {
+		return nil, err
+	}
+	var out []Document
+	for _, a := range p.actions {
+		if a.kind == actUploadEvidence {
+			out = append(out, *a.document)
+		}
+	}
+	return out, nil
 }

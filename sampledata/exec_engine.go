@@ -29,6 +29,7 @@ type engine struct {
 	assessments map[int]map[string]*domain.Assessment
 	sessions    map[string]*domain.Bimtek
 	profiles    map[string]*domain.RegionProfile
+	evidence    map[string]*domain.EvidenceFile // by EvidenceFileID
 
 	batch map[string][]domain.Commit
 	order []string
@@ -60,6 +61,7 @@ func newEngine(store domain.EventStore, people domain.PersonalData, correlation 
 	return &engine{store: store, people: people, correlation: correlation, workers: workers, batchSize: batchSize,
 		trackers: map[string]*tracked{}, periods: map[int]*domain.Period{}, innovations: map[string]*domain.Innovation{},
 		assessments: map[int]map[string]*domain.Assessment{}, sessions: map[string]*domain.Bimtek{},
+		evidence: map[string]*domain.EvidenceFile{},
 		profiles: map[string]*domain.RegionProfile{}, batch: map[string][]domain.Commit{}}
 }
 

@@ -92,7 +92,7 @@ func (e *engine) decide(ctx context.Context, a *action) error {
 		if err != nil {
 			return err
 		}
-		if err := cmd.Decide(pd, in, as, nil); err != nil {
+		if err := cmd.Decide(pd, in, as, e.uploadedFiles(cmd.Region, cmd.Answers)); err != nil {
 			return err
 		}
 		return e.commit(a, domain.AggregateAssessment, domain.AssessmentID(cmd.Year, cmd.Region), cmd.CommandID)
@@ -105,6 +105,18 @@ func (e *engine) decide(ctx context.Context, a *action) error {
 			return err
 		}
 		return e.commit(a, domain.AggregateAssessment, domain.AssessmentID(cmd.Year, cmd.Region), cmd.CommandID)
+	case domain.UploadEvidenceCommand:
+		id := domain.EvidenceFileID(cmd.Region, cmd.SHA256)
+		f, ok := e.evidence[id]
+		if !ok {
+			f = domain.RebuildEvidenceFile(cmd.Region, cmd.SHA256, nil)
+			e.evidence[id] = f
+			e.track(domain.AggregateEvidence, id, f)
+		}
+		if err := cmd.Decide(f); err != nil {
+			return err
+		}
+		return e.commit(a, domain.AggregateEvidence, id, cmd.CommandID)
 	case domain.RejectInnovationCommand:
 		in, err := e.innovation(cmd.InnovationID)
 		if err != nil {
@@ -185,6 +197,19 @@ func (e *engine) answered(year int, region, innovationID string) (*domain.Period
 	}
 	as, err := e.assessment(year, region)
 	return pd, in, as, err
+}
+
+// uploadedFiles are the files the answers cite, as uploaded for region.
+func (e *engine) uploadedFiles(region string, answers []domain.AnswerChoice) domain.UploadedFiles {
+	files := domain.UploadedFiles{}
+	for _, a := range answers {
+		for _, h := range a.Evidence.Files {
+			if f, ok := e.evidence[domain.EvidenceFileID(region, h)]; ok {
+				files[h] = f
+			}
+		}
+	}
+	return files
 }
 
 func (e *engine) assessment(year int, region string) (*domain.Assessment, error) {

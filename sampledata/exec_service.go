@@ -122,6 +122,9 @@ func (r *serviceRunner) command(ctx context.Context, svc *domain.Service, a *act
 		return svc.VerifyAnswers(ctx, cmd)
 	case domain.RejectInnovationCommand:
 		return svc.RejectInnovation(ctx, cmd)
+	case domain.UploadEvidenceCommand:
+		res, _, err := svc.UploadEvidence(ctx, cmd)
+		return res, err
 	}
 	return domain.CommitResult{}, fmt.Errorf("unknown action kind %d", a.kind)
 }
@@ -142,6 +145,7 @@ func describe(a *action) string {
 		actStartImplementation: "start implementation", actWithdraw: "withdraw innovation", actReplicate: "record replication",
 		actScheduleBimtek: "schedule session", actAttend: "record attendance", actCloseBimtek: "close session",
 		actSubmitAnswers: "submit answers", actVerifyAnswers: "verify answers", actRejectInnovation: "reject innovation",
+		actUploadEvidence: "upload evidence",
 	}
 	s := names[a.kind]
 	if a.region != "" {

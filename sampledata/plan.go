@@ -29,6 +29,7 @@ const (
 	actSubmitAnswers
 	actVerifyAnswers
 	actRejectInnovation
+	actUploadEvidence
 )
 
 // action is one step of a planned history. Actions of one region never
@@ -58,6 +59,7 @@ type action struct {
 
 	innovationID string // answers, verification, rejection ("" for SPD)
 	answers      []answerPlan
+	document     *Document // upload
 }
 
 // alone reports whether the action must run with nothing else in flight.
