@@ -722,6 +722,7 @@ func (r *stateReader) session() *sessionState {
 			s.Attendees[i] = attendeeState{Subject: r.sym(), Name: domain.Sealed(r.text()), NIP: domain.Sealed(r.text()),
 				Position: domain.Sealed(r.text()), Contact: domain.Sealed(r.text()), LegacyName: r.text(),
 				Unit: r.sym(), Role: r.sym(), Region: r.sym(), EventID: r.id()}
+			s.Attendees[i].unit = normUnit(s.Attendees[i].Unit)
 		}
 	}
 	s.Closed = r.bool()

@@ -328,7 +328,7 @@ func (x *Index) rescore(k scoreKey, t touch) (v, p domain.Hundredths, err error)
 			unit := normUnit(inn.Unit)
 			var sessions []domain.DatedFact
 			if unit != "" {
-				sessions = x.sessionsByUnit(k.region, unit)[unit]
+				sessions = x.sessionsOfUnit(k.region, unit)
 			}
 			s, err := domain.ScoreInnovation(c, in, x.innovationInput(inn, a, answersOf(id, domain.AspectSID), sessions, counted[id]))
 			if err != nil {

@@ -310,7 +310,8 @@ func (x *Index) apply(ev domain.RecordedEvent) (string, error) {
 		}
 		a := e.Attendee
 		ss.Attendees = append(ss.Attendees, attendeeState{Subject: a.Subject, Name: a.Name, NIP: a.NIP, Position: a.Position,
-			Contact: a.Contact, LegacyName: a.LegacyName, Unit: a.Unit, Role: a.Role, Region: a.Region, EventID: ev.ID})
+			Contact: a.Contact, LegacyName: a.LegacyName, Unit: a.Unit, Role: a.Role, Region: a.Region, EventID: ev.ID,
+			unit: normUnit(a.Unit)})
 		return ss.Region, nil
 	case domain.BimtekClosed:
 		ss, ok := s.Sessions[e.SessionID]

@@ -130,12 +130,16 @@ func (x *Index) innovationInput(inn *innovationState, a *assessmentState, answer
 // attended by someone from that unit (indicator 20's facts).
 // only, when not "", keeps that unit alone.
 func (x *Index) sessionsByUnit(region, only string) map[string][]domain.DatedFact {
+	if only != "" {
+		return map[string][]domain.DatedFact{only: x.sessionsOfUnit(region, only)}
+	}
 	out := map[string][]domain.DatedFact{}
+	seen := map[string]int{} // unit -> index in out[unit], per session
 	for _, s := range x.sessionsBy[region] {
-		seen := map[string]int{} // unit -> index in out[unit]
+		clear(seen)
 		for _, att := range s.Attendees {
-			u := normUnit(att.Unit)
-			if u == "" || only != "" && u != only {
+			u := att.unit
+			if u == "" {
 				continue
 			}
 			if i, ok := seen[u]; ok {
@@ -144,6 +148,26 @@ func (x *Index) sessionsByUnit(region, only string) map[string][]domain.DatedFac
 			}
 			seen[u] = len(out[u])
 			out[u] = append(out[u], domain.DatedFact{Ref: s.ID, Date: s.Date, EventIDs: []uuid.UUID{att.EventID}})
+		}
+	}
+	return out
+}
+
+// sessionsOfUnit is sessionsByUnit for one unit: the score history asks
+// for it per innovation on every commit that touches a region's attendance.
+func (x *Index) sessionsOfUnit(region, unit string) []domain.DatedFact {
+	var out []domain.DatedFact
+	for _, s := range x.sessionsBy[region] {
+		var fact *domain.DatedFact
+		for _, att := range s.Attendees {
+			if att.unit != unit {
+				continue
+			}
+			if fact == nil {
+				out = append(out, domain.DatedFact{Ref: s.ID, Date: s.Date})
+				fact = &out[len(out)-1]
+			}
+			fact.EventIDs = append(fact.EventIDs, att.EventID)
 		}
 	}
 	return out

@@ -146,6 +146,9 @@ type attendeeState struct {
 	Role       string        `json:",omitzero"`
 	Region     string        `json:",omitzero"`
 	EventID    uuid.UUID     `json:",omitzero"`
+	// unit is normUnit(Unit), derived when the attendee is applied or
+	// restored (not serialised): indicator 20 groups by it on every score.
+	unit string
 }
 
 // sealed is the attendee as domain.PersonalData.Open takes it.
