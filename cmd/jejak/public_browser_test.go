@@ -534,6 +534,11 @@ func TestPublicPathsInBrowser(t *testing.T) {
 		if got := text(t, ctx, "#computation"); !strings.Contains(got, "Predikat belum ditetapkan") {
 			t.Errorf("the computation reads as a final result: %q", got)
 		}
+		years, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('table')].find((t) => t.querySelector('caption')?.textContent === 'Skor per tahun')?.textContent || ''`))
+		must(t, err)
+		if _, row, ok := strings.Cut(years, "2026"); !ok || strings.Contains(row, "Inovatif") || strings.Contains(row, "Dinilai") {
+			t.Errorf("the table of years gives 2026 a predicate: %q", years)
+		}
 	})
 }
 

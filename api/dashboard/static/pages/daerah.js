@@ -1,7 +1,7 @@
 // Profil daerah: a region's IID with the explainable breakdown, funnel,
 // Bimtek, score over time, an "as of" date, and the operator's write forms.
 import { h, fill, api, can, withQuery, field, table, section, loading, problemBox, badge, fmtIID, fmtDec, fmtNum, scoreText,
-  fmtDate, today, clusterLabel, stageLabel, stageOrder, statusLabel, affairLabel, shortId, newKey, errorText } from '../lib.js';
+  fmtDate, today, clusterLabel, phaseLabel, stageLabel, stageOrder, statusLabel, affairLabel, shortId, newKey, errorText } from '../lib.js';
 import { bars, lineChart } from '../chart.js';
 import { computation, final, provisionalNote } from './explain.js';
 import { scoreHistory } from './history.js';
@@ -198,12 +198,13 @@ function indicatorTable(caption, rows, region) {
 function history(res) {
   if (res instanceof Error) return section('Skor dari tahun ke tahun', problemBox(res));
   const pts = res.years.filter((y) => !y.not_assessed).map((y) => ({ x: y.year, y: y.iid,
-    title: `${y.year}: ${fmtIID(y.iid)} (${y.predicate})${y.published ? '' : ', belum diumumkan'}` }));
+    title: final(y.phase) ? `${y.year}: ${fmtIID(y.iid)} (${y.predicate})` : `${y.year}: ${fmtIID(y.iid)}, sementara (belum pleno)` }));
   if (!pts.length) return section('Skor dari tahun ke tahun', h('p', { class: 'muted' }, 'Belum ada skor.'));
   return section('Skor dari tahun ke tahun',
     lineChart(pts, { label: 'IID per tahun: ' + pts.map((p) => `${p.x} ${fmtIID(p.y)}`).join(', ') }),
     h('details', {}, h('summary', {}, 'Tabel skor'), table('Skor per tahun', [{ label: 'Tahun' }, { label: 'IID', num: true }, { label: 'Predikat' }],
-      res.years.map((y) => [String(y.year), y.not_assessed ? '–' : fmtIID(y.iid), y.not_assessed ? 'Belum dinilai' : y.predicate]))));
+      res.years.map((y) => [String(y.year), y.not_assessed ? '–' : fmtIID(y.iid),
+        y.not_assessed ? 'Belum dinilai' : final(y.phase) ? y.predicate : `Sementara (tahap ${(phaseLabel[y.phase] || y.phase || '').toLowerCase()})`]))));
 }
 
 function funnel(res) {
