@@ -124,15 +124,20 @@ func (p *pastStates) get(ctx context.Context, position uint64, admit Admit) (*in
 		if e := p.lookup(key); e != nil {
 			return e.index, nil
 		}
+		// Asked before joining, so that one caller's refusal is not
+		// everyone's: a computation already running costs nothing more.
+		p.mu.Lock()
+		_, running := p.flights[position]
+		p.mu.Unlock()
+		if !running && admit != nil {
+			if err := admit(); err != nil {
+				return nil, err
+			}
+		}
 		f := p.join(position)
 		ch := p.group.DoChan(fmt.Sprint(position), func() (any, error) {
 			if e := p.lookup(key); e != nil { // computed just before this flight
 				return e.index, nil
-			}
-			if admit != nil {
-				if err := admit(); err != nil {
-					return nil, err
-				}
 			}
 			select {
 			case p.slots <- struct{}{}:
