@@ -58,6 +58,24 @@ func TestPublicPathsInBrowser(t *testing.T) {
 		if got := text(t, ctx, "#back-to-ranking"); !strings.Contains(got, "Kabupaten 2024") {
 			t.Errorf("the way back reads %q", got)
 		}
+		// without a year the public sees the latest published one
+		var periods struct {
+			Items []struct {
+				Year  int    `json:"year"`
+				Phase string `json:"phase"`
+			} `json:"items"`
+		}
+		e.call("", "GET", "/api/v1/periods", nil, &periods, 200)
+		latest := 0
+		for _, p := range periods.Items {
+			if p.Phase == "published" {
+				latest = max(latest, p.Year)
+			}
+		}
+		e.open(ctx, "#/daerah/64.03", "#region-iid-label")
+		if got, want := text(t, ctx, "#region-iid-label"), fmt.Sprintf("IID %d (diumumkan)", latest); got != want {
+			t.Errorf("the public profile without a year opens %q, want %q", got, want)
+		}
 	})
 
 	t.Run("the written-out computation is the API's", func(t *testing.T) {
