@@ -69,7 +69,7 @@ func TestIndexKeepsAggregateVersions(t *testing.T) {
 	check("restored", restored, atHead)
 	check("as of the middle of the stream", past, atMid)
 	for _, typ := range []domain.AggregateType{domain.AggregatePeriod, domain.AggregateRegion, domain.AggregateInnovation,
-		domain.AggregateBimtek, domain.AggregateAssessment} {
+		domain.AggregateBimtek, domain.AggregateAssessment, domain.AggregateEvidence} {
 		if kinds[typ] == 0 {
 			t.Errorf("the demo has no %s aggregate; the test checks nothing for it", typ)
 		}
@@ -105,6 +105,12 @@ func versionOf(t *testing.T, ix *index.Index, typ domain.AggregateType, id strin
 			t.Fatal(err)
 		}
 		return d.Version
+	case domain.AggregateEvidence:
+		region, sha, ok := strings.Cut(id, "-")
+		if !ok {
+			t.Fatalf("evidence aggregate id %q", id)
+		}
+		return ix.EvidenceVersion(region, sha)
 	case domain.AggregateBimtek:
 		sess, err := ix.Session(id)
 		if domain.IsCode(err, domain.CodeNotFound) {

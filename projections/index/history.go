@@ -318,7 +318,6 @@ func (x *Index) rescore(k scoreKey, t touch) (v, p domain.Hundredths, err error)
 		}
 	}
 	if len(ids) > 0 {
-		counted := x.countedYears(k.year, k.region)
 		for _, id := range sortedKeys(ids) {
 			inn := x.state.Innovations[id]
 			if inn == nil || inn.Region != k.region || !in.ClosesAt.IsZero() && dayOf(inn.ProposedOn).After(in.ClosesAt) {
@@ -330,7 +329,7 @@ func (x *Index) rescore(k scoreKey, t touch) (v, p domain.Hundredths, err error)
 			if unit != "" {
 				sessions = x.sessionsOfUnit(k.region, unit)
 			}
-			s, err := domain.ScoreInnovation(c, in, x.innovationInput(inn, a, answersOf(id, domain.AspectSID), sessions, counted[id]))
+			s, err := domain.ScoreInnovation(c, in, x.innovationInput(inn, a, answersOf(id, domain.AspectSID), sessions, x.countedYearsOf(k.year, k.region, id)))
 			if err != nil {
 				return 0, 0, err
 			}

@@ -136,6 +136,19 @@ func (x *Index) Evidence(sha256 string) (EvidenceInfo, bool) {
 	return info, true
 }
 
+// EvidenceVersion is the version of region's upload of the file sha256 (the
+// evidence aggregate domain.EvidenceFileID(region, sha256)), 0 when unknown.
+func (x *Index) EvidenceVersion(region, sha256 string) uint64 {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if f := x.state.Evidence[sha256]; f != nil {
+		if u := f.upload(region); u != nil {
+			return u.Version
+		}
+	}
+	return 0
+}
+
 // EvidenceName is the name the file sha256 was uploaded with for region
 // (the first upload's name when region did not upload it; "" when unknown).
 func (x *Index) EvidenceName(sha256, region string) string {
