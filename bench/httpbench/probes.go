@@ -69,6 +69,42 @@ func probes(ctx context.Context, st storeViews, year int, regions []string, roun
 		}
 		return m, json.Unmarshal(rec.Body.Bytes(), &m)
 	}
+	// The largest profile: summary and full explanation, plain and gzipped.
+	size := func(path string, gz bool) (int, error) {
+		req := httptest.NewRequest(http.MethodGet, path, nil).WithContext(ctx)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		if gz {
+			req.Header.Set("Accept-Encoding", "gzip")
+		}
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			return 0, fmt.Errorf("%s: %d", path, rec.Code)
+		}
+		return rec.Body.Len(), nil
+	}
+	largest, largestFull := "", 0
+	for _, code := range regions {
+		n, err := size(fmt.Sprintf("/api/v1/index/%d/%s", year, code), false)
+		if err != nil {
+			return nil, err
+		}
+		if n > largestFull {
+			largest, largestFull = code, n
+		}
+	}
+	var sizes [3]int
+	for i, c := range []struct {
+		view string
+		gz   bool
+	}{{"summary", false}, {"summary", true}, {"full", true}} {
+		if sizes[i], err = size(fmt.Sprintf("/api/v1/index/%d/%s?view=%s", year, largest, c.view), c.gz); err != nil {
+			return nil, err
+		}
+	}
+	fmt.Fprintf(w, "largest profile (%s, %d): full %d bytes (%d gzipped), summary %d bytes (%d gzipped)\n",
+		largest, year, largestFull, sizes[2], sizes[0], sizes[1])
+
 	var out []Probe
 	measureN := func(name string, count int, paths func(i int) string) error {
 		var ds []time.Duration
