@@ -7,8 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/big"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -312,4 +314,107 @@ func TestErasure(t *testing.T) {
 			t.Fatalf("opened after the restore: %v", err)
 		}
 	})
+}
+
+// httpJSON sends a JSON request with token and decodes the answer.
+func httpJSON(t *testing.T, method, url, token string, body any) (int, string, map[string]any) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, url, rd)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]any
+	_ = json.Unmarshal(data, &out)
+	return res.StatusCode, res.Header.Get("Content-Type"), out
+}
+
+// TestErasureAcrossReplicas: two replicas on one store; an erasure through
+// replica A's API is visible in replica B's attendance list within 2 s (a
+// bound polled with a deadline; the time taken is logged, not asserted).
+// Only admins erase, with a reason; the refusals are problem+json.
+func TestErasureAcrossReplicas(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	a, b := twoReplicas(t)
+	name, nip := uniquePerson(t)
+	session, pos := attend(t, ctx, a.Service, name, nip)
+	if err := b.Views.Runner.WaitFor(ctx, pos, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	token := func(actor domain.Actor) string {
+		tok, err := a.Tokens.Issue(actor, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	admin, operator, auditor := token(testsupport.Admin), token(testsupport.Operator("18.04")), token(domain.Actor{UserID: "auditor.uji", Role: domain.RoleAuditor})
+	attendee := func(app *app.App, tok string) map[string]any {
+		t.Helper()
+		code, _, s := httpJSON(t, "GET", app.URL()+"/api/v1/bimtek/"+session, tok, nil)
+		list, _ := s["attendees"].([]any)
+		if code != http.StatusOK || len(list) != 1 {
+			t.Fatalf("session on %s: %d %v", app.URL(), code, s)
+		}
+		return list[0].(map[string]any)
+	}
+	seen := attendee(b, operator)
+	if seen["name"] != name || seen["nip"] != nip {
+		t.Fatalf("the region's operator reads %v on replica B", seen)
+	}
+	if got := attendee(b, auditor); got["name"] != nil || got["nip"] != nil || got["subject"] != seen["subject"] || got["unit"] != "Dinas Kesehatan" {
+		t.Fatalf("an auditor reads %v", got)
+	}
+	subject := seen["subject"].(string)
+	erasure := a.URL() + "/api/v1/people/" + subject + "/erasure"
+
+	code, ctype, p := httpJSON(t, "POST", erasure, operator, map[string]string{"reason": "permintaan"})
+	if code != http.StatusForbidden || ctype != "application/problem+json" || p["code"] != "forbidden" {
+		t.Fatalf("an operator's erasure: %d %s %v", code, ctype, p)
+	}
+	code, ctype, p = httpJSON(t, "POST", erasure, admin, map[string]string{"reason": " "})
+	if code != http.StatusUnprocessableEntity && code != http.StatusBadRequest || ctype != "application/problem+json" {
+		t.Fatalf("an erasure without a reason: %d %s %v", code, ctype, p)
+	}
+	code, _, p = httpJSON(t, "POST", a.URL()+"/api/v1/people/"+uuid.NewString()+"/erasure", admin, map[string]string{"reason": "x"})
+	if code != http.StatusNotFound {
+		t.Fatalf("erasing an unknown subject: %d %v", code, p)
+	}
+
+	code, _, p = httpJSON(t, "POST", erasure, admin, map[string]string{"reason": "permintaan subjek data no. 9/2025"})
+	if code != http.StatusOK {
+		t.Fatalf("erasure: %d %v", code, p)
+	}
+	erased := time.Now()
+	for {
+		got := attendee(b, operator)
+		if got["name"] == domain.ErasedText && got["nip"] == domain.ErasedText && got["position"] == domain.ErasedText {
+			t.Logf("replica B shows the erasure %s after replica A answered", time.Since(erased).Round(time.Millisecond))
+			break
+		}
+		if time.Since(erased) > 2*time.Second {
+			t.Fatalf("replica B still reads %v 2 s after the erasure", got)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	code, _, p = httpJSON(t, "POST", erasure, admin, map[string]string{"reason": "lagi"})
+	if code != http.StatusConflict || p["code"] != "illegal_transition" {
+		t.Fatalf("a second erasure: %d %v", code, p)
+	}
 }

@@ -17,7 +17,8 @@ import (
 
 // twoReplicas starts two Jejak processes' worth of App on one store: the
 // first runs the embedded server and lets it listen, the second connects
-// to it as replicas on a cluster do. Both sign with the same key.
+// to it as replicas on a cluster do. Both sign with the same key and share
+// the master key of personal data.
 func twoReplicas(t *testing.T) (first, second *app.App) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -36,8 +37,9 @@ func twoReplicas(t *testing.T) (first, second *app.App) {
 	}
 	t.Cleanup(func() { first.Close() })
 	second, err = app.Start(ctx, app.Config{Addr: "127.0.0.1:0", Version: "test", NoReactors: true,
-		Storage:  app.StorageConfig{DataDir: t.TempDir(), NATS: natsinfra.ConnConfig{URL: "nats://" + natsAddr}},
-		TokenKey: filepath.Join(dir, "keys", "token-ed25519.pem")})
+		Storage:     app.StorageConfig{DataDir: t.TempDir(), NATS: natsinfra.ConnConfig{URL: "nats://" + natsAddr}},
+		TokenKey:    filepath.Join(dir, "keys", "token-ed25519.pem"),
+		PersonalKey: app.PersonalKeyPath("", dir)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,3 +23,18 @@ func TestRunSmall(t *testing.T) {
 		t.Fatalf("incomplete report: %+v", rep)
 	}
 }
+
+// TestRunPrivacySmall runs the sealed-versus-clear comparison on a tiny
+// store: both rebuilds and the opening of every attendee complete.
+func TestRunPrivacySmall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("benchmark smoke test")
+	}
+	rep, err := projbench.RunPrivacy(context.Background(), projbench.Options{Scale: 0.002, Rounds: 1, DataDir: t.TempDir()}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Events == 0 || rep.PlainRate == 0 || rep.SealedRate == 0 || rep.Attendees == 0 || rep.SealedMiB <= rep.PlainMiB {
+		t.Fatalf("incomplete report: %+v", rep)
+	}
+}

@@ -68,8 +68,20 @@ Absolute numbers move with the machine; the ratios are what to compare.
 	fs.IntVar(&o.Queries, "queries", 2000, "queries per kind")
 	scales := fs.String("scales", "", "comma-separated scales for a cost curve (e.g. 0.25,0.5,1,2): rebuild, memory, snapshot and export at each, no reads")
 	chart := fs.String("chart", "", "with --scales: write the cost curve as a PNG to this file")
+	privacy := fs.Bool("privacy", false, "compare, in one run, the rebuild with sealed attendance (issue 20) against the same history in clear, and time opening every attendee")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
+	}
+	if *privacy {
+		fmt.Fprintf(stdout, "jejak bench projections --privacy --scale %g --rounds %d\n", o.Scale, o.Rounds)
+		bar := newProgress(stderr, "membuat data")
+		o.Progress = bar.Update
+		rep, err := projbench.RunPrivacy(ctx, o, stdout)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "\nsummary: rebuild with sealed attendance at %.2fx of the rebuild in clear (target >= 0.9x)\n", rep.Ratio)
+		return nil
 	}
 	if *scales != "" {
 		return runCurve(ctx, *scales, *chart, o, stdout, stderr)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jejak-id/jejak/app"
 	"github.com/jejak-id/jejak/sampledata"
 )
 
@@ -15,8 +16,10 @@ func runGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs := newFlags("generate [flags]", `Append deterministic sample data (data contoh) shaped like the national
 figures of the Indeks Inovasi Daerah: ~530 reporting regions and 25,000 to
 37,000 innovations a year at --scale 1, with Bimtek sessions, answers and
-verifications. The same --seed always gives the same events. The store must
-be empty unless --append is given.`, stderr)
+verifications. The same --seed always gives the same events (but for the
+attendees' subjects and ciphertexts: their names and NIPs are sealed with the
+store's personal data keys, as a server seals them). The store must be empty
+unless --append is given.`, stderr)
 	var sf storeFlags
 	sf.register(fs)
 	seed := fs.Int64("seed", 1, "random seed")
@@ -24,6 +27,7 @@ be empty unless --append is given.`, stderr)
 	years := fs.String("years", "2021-2025", "assessment years, a range (2021-2025) or a list (2024,2025)")
 	concurrency := fs.Int("concurrency", 64, "appends in flight")
 	appendAnyway := fs.Bool("append", false, "append to a store that already holds events")
+	personalKey := fs.String("personal-key", "", "master key of personal data; default <data>/keys/personal-master.key")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -37,11 +41,15 @@ be empty unless --append is given.`, stderr)
 		return err
 	}
 	defer o.Close()
+	people, err := app.OpenPeople(ctx, o.Conn, o.Replicas, app.PersonalKeyPath(*personalKey, sf.DataDir), nil)
+	if err != nil {
+		return err
+	}
 	bar := newProgress(stderr, "membuat data contoh")
 	start := time.Now()
 	var last int
 	sum, err := sampledata.Generate(ctx, o.Store, sampledata.GenerateOptions{Seed: *seed, Years: ys, Scale: *scale,
-		Concurrency: *concurrency, AllowNonEmpty: *appendAnyway,
+		Concurrency: *concurrency, AllowNonEmpty: *appendAnyway, People: people,
 		Progress: func(done, total int) { last = total; bar.Update(done, total) }})
 	bar.Done(last, last)
 	if err != nil {
