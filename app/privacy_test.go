@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/internal/testsupport"
 	"github.com/jejak-id/jejak/natsinfra"
+	"github.com/jejak-id/jejak/personal"
 	"github.com/jejak-id/jejak/projections"
 	"github.com/jejak-id/jejak/projections/audit"
 	"github.com/jejak-id/jejak/projections/export"
@@ -416,5 +418,40 @@ func TestErasureAcrossReplicas(t *testing.T) {
 	code, _, p = httpJSON(t, "POST", erasure, admin, map[string]string{"reason": "lagi"})
 	if code != http.StatusConflict || p["code"] != "illegal_transition" {
 		t.Fatalf("a second erasure: %d %v", code, p)
+	}
+}
+
+// TestConcurrentShred: the erasing service and every replica's erasure
+// follower shred the same subject at once; each of them succeeds.
+func TestConcurrentShred(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	st := testsupport.MustStorage(t)
+	key := filepath.Join(t.TempDir(), "personal.key")
+	var vaults [3]*personal.Vault
+	for i := range vaults {
+		v, err := app.OpenPeople(ctx, st.Conn, 1, key, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vaults[i] = v
+	}
+	for i := range 30 {
+		a, err := vaults[0].Seal(ctx, domain.Participant{Name: "Siti", NIP: fmt.Sprintf("19800101200501%04d", i), Unit: "Dinas", Role: "ASN"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		for _, v := range vaults {
+			wg.Go(func() {
+				if err := v.Shred(ctx, a.Subject); err != nil {
+					t.Errorf("shred %d: %v", i, err)
+				}
+			})
+		}
+		wg.Wait()
+		if known, err := vaults[1].Known(ctx, a.Subject); known || err != nil {
+			t.Fatalf("still known after the shreds: %v", err)
+		}
 	}
 }

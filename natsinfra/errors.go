@@ -19,10 +19,6 @@ var (
 	ErrNoMessage        = errors.New("jetstream: no such message")
 )
 
-// jsErrCodeSequenceNotFound is JetStream's code for deleting a message that
-// is not there (nats.go names no constant for it).
-const jsErrCodeSequenceNotFound jetstream.ErrorCode = 10043
-
 // Translate is the one place where NATS and JetStream errors become Jejak
 // errors. JetStream API errors are matched by their numeric err_code, never
 // by text. Unknown errors are wrapped (CodeInternal for callers, details for
@@ -43,7 +39,7 @@ func Translate(op string, err error) error {
 		switch apiErr.ErrorCode {
 		case jetstream.JSErrCodeStreamWrongLastSequence, jetstream.JSErrCodeStreamWrongLastSequenceConstant:
 			return ErrStaleExpectation
-		case jetstream.JSErrCodeMessageNotFound, jsErrCodeSequenceNotFound:
+		case jetstream.JSErrCodeMessageNotFound:
 			return ErrNoMessage
 		case jetstream.JSErrCodeStreamMessageExceedsMaximum:
 			return domain.Errorf(domain.CodeTooLarge, "the commit is larger than the server accepts")

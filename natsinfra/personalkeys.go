@@ -94,10 +94,14 @@ func (k *PersonalKeys) Delete(ctx context.Context, key string) error {
 	if err != nil {
 		return Translate("read personal key", err)
 	}
-	// Another process (an erasure's shred racing the erasure follower) may
-	// have deleted the message first: that is done, not a failure.
-	if err := Translate("delete personal key", k.stream.SecureDeleteMsg(ctx, e.Revision())); err != nil && !errors.Is(err, ErrNoMessage) {
-		return err
+	if err := k.stream.SecureDeleteMsg(ctx, e.Revision()); err != nil {
+		// Another process (an erasure's shred racing the erasure follower)
+		// may have deleted the message first: that is done, not a failure.
+		// nats.go does not wrap the server's error here, so ask whether
+		// the message is still there instead of reading the error.
+		if _, gerr := k.stream.GetMsg(ctx, e.Revision()); !errors.Is(Translate("read personal key", gerr), ErrNoMessage) {
+			return Translate("delete personal key", err)
+		}
 	}
 	if err := k.kv.Purge(ctx, key); err != nil && !errors.Is(err, jetstream.ErrKeyNotFound) {
 		return Translate("delete personal key", err)
