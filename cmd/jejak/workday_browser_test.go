@@ -220,6 +220,38 @@ func TestWorkdayInBrowser(t *testing.T) {
 		must(t, chromedp.Do(op, poll(`document.querySelectorAll('#work-fix tbody tr').length === 1`)), "the rejected answer under Perlu diperbaiki")
 	})
 
+	t.Run("the operator withdraws an innovation and records a replication from the workspace", func(t *testing.T) {
+		e := e.as(t)
+		var own, origin struct {
+			Items []struct{ ID, Name, Stage string } `json:"items"`
+		}
+		e.call("operator", "GET", "/api/v1/innovations?region=64.03", nil, &own, 200)
+		e.call("admin", "GET", "/api/v1/innovations?region=18.04", nil, &origin, 200)
+		e.open(op, "#/kerja", "#open-withdraw")
+		must(t, chromedp.Do(op, chromedp.Click(chromedp.CSS(`#open-withdraw`)), chromedp.WaitVisible(chromedp.CSS(`#work-withdraw`)),
+			chromedp.SetValue(chromedp.CSS(`#work-withdraw [name=innovation]`), own.Items[0].ID),
+			chromedp.SetValue(chromedp.CSS(`#work-withdraw [name=reason]`), "tidak dilanjutkan"),
+			chromedp.Click(chromedp.CSS(`#work-withdraw button[type=submit]`)),
+			poll(`document.querySelector('#work-withdraw .ok') !== null`)), "withdraw")
+		// the lists are drawn again after the withdrawal: click the new button
+		must(t, chromedp.Do(op, chromedp.Evaluate[chromedp.Void](`document.querySelector('#open-replication').click()`), chromedp.WaitVisible(chromedp.CSS(`#work-replication`)),
+			chromedp.SetValue(chromedp.CSS(`#work-replication [name=origin]`), origin.Items[0].ID),
+			chromedp.SetValue(chromedp.CSS(`#work-replication [name=unit]`), "Dinas Kesehatan Berau"),
+			chromedp.Click(chromedp.CSS(`#work-replication button[type=submit]`)),
+			poll(`document.querySelector('#work-replication .ok') !== null`)), "replication")
+		var after struct {
+			Items []struct{ ID, Name, Stage, Unit string } `json:"items"`
+		}
+		e.call("operator", "GET", "/api/v1/innovations?region=64.03", nil, &after, 200)
+		stages := map[string]string{}
+		for _, i := range after.Items {
+			stages[i.ID] = i.Stage
+		}
+		if stages[own.Items[0].ID] != "ditarik" || len(after.Items) != len(own.Items)+1 {
+			t.Errorf("after withdrawal and replication: %+v", after.Items)
+		}
+	})
+
 	t.Run("Impor checks a file, then imports its valid rows on confirmation", func(t *testing.T) {
 		e := e.as(t)
 		file := filepath.Join(t.TempDir(), "inovasi.csv")
