@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jejak-id/jejak/bench/evidencebench"
 	"github.com/jejak-id/jejak/bench/httpbench"
 	"github.com/jejak-id/jejak/bench/logbench"
 	"github.com/jejak-id/jejak/bench/projbench"
@@ -16,7 +17,7 @@ import (
 )
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	usage := `Usage: jejak bench store|projections|log|http [flags]
+	usage := `Usage: jejak bench store|projections|log|http|evidence [flags]
 
 Measure Jejak against raw JetStream doing the same work, in one run on one
 embedded server (file storage in a temp dir), and print medians and ratios.
@@ -27,8 +28,11 @@ Absolute numbers move with the machine; the ratios are what to compare.
   log           the Merkle log: appends with sealing on/off, verify --log
                 against a raw hashing replay, proof latency
   http          a crowd: concurrent readers of rankings and profiles for a
-                bounded time against the API on a loopback port`
-	if len(args) == 0 || (args[0] != "store" && args[0] != "projections" && args[0] != "log" && args[0] != "http") {
+                bounded time against the API on a loopback port
+  evidence      a 20 MB upload against a raw object store put, RSS during a
+                100 MB request, concurrent 1 MB uploads, verify of evidence
+                objects against reading them raw`
+	if len(args) == 0 || (args[0] != "store" && args[0] != "projections" && args[0] != "log" && args[0] != "http" && args[0] != "evidence") {
 		fmt.Fprintln(stderr, usage)
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return nil
@@ -58,6 +62,21 @@ Absolute numbers move with the machine; the ratios are what to compare.
 	}
 	if args[0] == "http" {
 		return benchHTTP(ctx, args[1:], stdout, stderr)
+	}
+	if args[0] == "evidence" {
+		fs := newFlags("bench evidence [flags]", "Evidence uploads and checks against the raw object store.", stderr)
+		var o evidencebench.Options
+		fs.IntVar(&o.Rounds, "rounds", 5, "rounds of the 20 MB comparison, interleaved; the median is reported")
+		fs.IntVar(&o.Concurrent, "concurrent", 64, "concurrent 1 MB uploads")
+		fs.IntVar(&o.Objects, "objects", 1000, "evidence objects re-hashed")
+		fs.IntVar(&o.ObjectSize, "object-size", 64<<10, "bytes per re-hashed object")
+		if err := parseFlags(fs, args[1:]); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "jejak bench evidence --rounds %d --concurrent %d --objects %d --object-size %d\n",
+			o.Rounds, o.Concurrent, o.Objects, o.ObjectSize)
+		_, err := evidencebench.Run(ctx, o, stdout)
+		return err
 	}
 	fs := newFlags("bench projections [flags]", "Projections at national scale against raw JetStream.", stderr)
 	var o projbench.Options

@@ -52,6 +52,7 @@ var layer = map[string]int{
 	"bench/projbench":      9,
 	"bench/storebench":     9,
 	"bench/logbench":       9,
+	"bench/evidencebench":  9,
 	"api/apitest":          10,
 	"internal/testsupport": 9,
 	"internal/layers":      9,
