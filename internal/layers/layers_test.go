@@ -53,6 +53,7 @@ var layer = map[string]int{
 	"bench/storebench":     9,
 	"bench/logbench":       9,
 	"bench/evidencebench":  9,
+	"bench/httpbench":      9,
 	"api/apitest":          10,
 	"internal/testsupport": 9,
 	"internal/layers":      9,
