@@ -2,6 +2,7 @@ package domain_test
 
 import (
 	"math/big"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/jejak-id/jejak/domain"
@@ -49,4 +50,22 @@ func TestScoreMethod(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestIIDOfIsTheTotalsIID(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 16))
+	for year := 2021; year <= 2026; year++ {
+		c := MustCatalogue(t, year)
+		for range 20000 {
+			n := rng.IntN(400)
+			spd := domain.Milli(rng.IntN(int(c.SPDMax()) + 1))
+			sum := domain.Milli(rng.Int64N(int64(c.SIDMaxPerInnovation())*int64(max(n, 1)) + 1))
+			if rng.IntN(4) == 0 {
+				sum -= sum % 1000 // whole points, as most answers give
+			}
+			if got, want := domain.IIDOf(c, spd, sum, n), domain.TotalsOf(c, spd, sum, n).IID; got != want {
+				t.Fatalf("%d: IIDOf(spd %s, sum %s, n %d) = %s, the totals say %s", year, spd, sum, n, got, want)
+			}
+		}
+	}
 }

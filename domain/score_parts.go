@@ -35,3 +35,20 @@ func ScoreInnovation(c *Catalogue, in ScoreInput, inn InnovationInput) (Innovati
 // TotalsOf returns the totals of SPD points spd and n counted innovations
 // whose points sum to sum.
 func TotalsOf(c *Catalogue, spd, sum Milli, n int) Totals { return totals(c, spd, sum, n) }
+
+// IIDOf is TotalsOf(c, spd, sum, n).IID in integer arithmetic, without the
+// exact SID and total (a read model that follows every commit needs the IID
+// alone): IID x 100 = ((spd + indicator 36) x d + sum) x 10000 / (d x max
+// total), rounded half-up, where d = max(MinDivisor, n). Negative points,
+// which Score never gives, take the exact path.
+func IIDOf(c *Catalogue, spd, sum Milli, n int) Hundredths {
+	rule := c.InnovationCount()
+	d := int64(max(c.Counting().MinDivisor, n))
+	ind36 := int64(rule.PointsPerInnovation) * int64(min(n, rule.MaxInnovations))
+	num := (int64(spd)+ind36)*d + int64(sum)
+	den := d * int64(c.MaxTotal())
+	if num < 0 || den <= 0 {
+		return totals(c, spd, sum, n).IID
+	}
+	return Hundredths((2*num*10000 + den) / (2 * den))
+}

@@ -345,7 +345,7 @@ func (x *Index) rescore(k scoreKey, t touch) (v, p domain.Hundredths, err error)
 			sumProvisional += part.provisional
 		}
 	}
-	return domain.TotalsOf(c, parts.spd, sum, n).IID, domain.TotalsOf(c, parts.spdProvisional, sumProvisional, n).IID, nil
+	return domain.IIDOf(c, parts.spd, sum, n), domain.IIDOf(c, parts.spdProvisional, sumProvisional, n), nil
 }
 
 // subjectOf is the indicator and innovation an event is about.
