@@ -112,6 +112,9 @@ func TestEvidenceInBrowser(t *testing.T) {
 		if !found {
 			t.Fatalf("no answer cites the file: %+v", answers.Items)
 		}
+		// the region's page names the file beside the indicator it supports
+		e.open(ctx, "#/daerah/64.03?year=2025", "table.indicators")
+		must(t, chromedp.Do(ctx, poll(`[...document.querySelectorAll('table.indicators .cited-files')].some((el) => el.textContent.includes('Perbup 39 2024.pdf (3 hlm.)'))`)))
 	})
 
 	t.Run("a verifier sees the PDF beside the answer and accepts it", func(t *testing.T) {

@@ -157,3 +157,21 @@ function uploadProblem(status, p) {
   if (fe) return fieldMessage(fe.message) + '.';
   return problemText(p, status) + '.';
 }
+
+// citedFiles names the files a point of the score rests on; readers of the
+// region's working files can open each (fetched on click with the token).
+export function citedFiles(files, readable) {
+  if (!files?.length) return null;
+  return h('span', { class: 'hint cited-files' }, 'Bukti: ', files.map((f, i) => {
+    const label = [f.name || f.sha256.slice(0, 12) + '…', f.pages ? ` (${fmtNum(f.pages)} hlm.)` : ''];
+    const sep = i ? ', ' : '';
+    if (!readable) return [sep, h('span', { title: `SHA-256 ${f.sha256}` }, label)];
+    const open = (e) => {
+      e.preventDefault();
+      const tab = window.open('', '_blank');
+      fetchEvidence(f.sha256).then((b) => { const url = URL.createObjectURL(b); if (tab) tab.location = url; else window.location.assign(url); },
+        () => tab?.close());
+    };
+    return [sep, h('a', { href: `#bukti-${f.sha256}`, title: `SHA-256 ${f.sha256}`, onclick: open }, label)];
+  }));
+}

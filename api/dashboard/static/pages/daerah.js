@@ -7,6 +7,7 @@ import { computation, final, provisionalNote } from './explain.js';
 import { scoreHistory } from './history.js';
 import { loadYears, pickYear, yearSelect, readableYears, unpublished } from './common.js';
 import { proposeForm, bimtekForm, attendanceForm, answerForm } from './forms.js';
+import { citedFiles } from './bukti.js';
 
 export const title = 'Profil daerah';
 
@@ -186,7 +187,8 @@ function indicatorTable(caption, rows, region) {
   return table(caption, cols, rows.map((r) => [
     r.code,
     [r.name, r.mandatory ? h('span', { class: 'muted' }, ' (wajib)') : '', r.derived ? h('span', { class: 'muted' }, ' (turunan)') : '',
-      r.note ? [h('br'), h('span', { class: 'hint' }, scoreText(r.note))] : ''],
+      r.note ? [h('br'), h('span', { class: 'hint' }, scoreText(r.note))] : '',
+      r.files?.length ? [h('br'), citedFiles(r.files, can.readRegion(region))] : ''],
     fmtDec(r.bobot),
     r.derived ? 'Dihitung dari peristiwa' : (statusLabel[r.status] || (r.status ? r.status : 'Belum dijawab')),
     r.claimed_option || '–', r.parameter || '–', fmtDec(r.points), fmtDec(r.provisional_points),
