@@ -616,7 +616,12 @@ func (s *Server) recentEvents(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"position": s.runner.Position(), "items": s.views.Audit.Recent(limit, region)})
+	items := s.views.Audit.Recent(limit, region)
+	if authorize(r, domain.ActionReadAudit, "") != nil {
+		// an erasure names a subject: only for those who read the audit trail
+		items = slices.DeleteFunc(items, func(e audit.Entry) bool { return e.AggregateType == domain.AggregatePerson })
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"position": s.runner.Position(), "items": items})
 	return nil
 }
 

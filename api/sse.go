@@ -127,11 +127,16 @@ func (h *Hub) serveSSE(w http.ResponseWriter, r *http.Request, actor domain.Acto
 // NoticeFor describes a newly applied event for live clients: an event of
 // a region goes to those who may read the region's working files
 // (domain.ActionReadRegion), a national event (a period's) to everyone
-// signed in.
+// signed in, an erasure (it names a subject) to those who read the audit
+// trail.
 func NoticeFor(ev domain.RecordedEvent) Notice {
 	region := audit.EventRegion(ev.Data)
 	action := domain.ActionReadRegion
-	if region == "" {
+	switch {
+	case ev.AggregateType == domain.AggregatePerson:
+		// an erasure names a subject: for those who read the audit trail
+		action = domain.ActionReadAudit
+	case region == "":
 		action = domain.ActionReadPublished
 	}
 	return Notice{Kind: "event", Action: action, Region: region, ID: fmt.Sprint(ev.Position), Data: map[string]any{

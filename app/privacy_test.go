@@ -419,6 +419,17 @@ func TestErasureAcrossReplicas(t *testing.T) {
 	if code != http.StatusConflict || p["code"] != "illegal_transition" {
 		t.Fatalf("a second erasure: %d %v", code, p)
 	}
+	// the erasure is in the auditor's recent events, not in the operator's
+	for tok, want := range map[string]bool{auditor: true, operator: false} {
+		_, _, recent := httpJSON(t, "GET", b.URL()+"/api/v1/events/recent?limit=50", tok, nil)
+		found := false
+		for _, e := range recent["items"].([]any) {
+			found = found || e.(map[string]any)["type"] == "person.erased"
+		}
+		if found != want {
+			t.Errorf("person.erased among the recent events: %v, want %v", found, want)
+		}
+	}
 }
 
 // TestConcurrentShred: the erasing service and every replica's erasure
