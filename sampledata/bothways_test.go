@@ -72,7 +72,10 @@ func TestDemoBothWays(t *testing.T) {
 		}
 	})
 	t.Run("gives the same index state hash", func(t *testing.T) {
-		want, got := indexHash(t, viaEngine), indexHash(t, viaService)
+		// The service runner's workers interleave commits differently from
+		// the engine, so the score history's steps may come in another
+		// order; everything else must be equal.
+		want, got := orderFreeHash(t, viaEngine), orderFreeHash(t, viaService)
 		t.Logf("index state hash: %s", want)
 		if got != want {
 			t.Errorf("index state hash through the service %s, through the engine %s", got, want)
@@ -153,6 +156,17 @@ func eventAt(events []string, i int) string {
 		return events[i]
 	}
 	return "(nothing)"
+}
+
+// orderFreeHash catches the projections up with the store and returns
+// OrderFreeStateHash of the index.
+func orderFreeHash(tb testing.TB, store domain.EventStore) string {
+	tb.Helper()
+	v := projections.NewViews(store)
+	if err := v.Runner.CatchUp(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	return OrderFreeStateHash(tb, v.Index)
 }
 
 // indexHash catches the projections up with the store and returns the
