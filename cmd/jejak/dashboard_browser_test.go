@@ -561,7 +561,7 @@ func TestDashboardInBrowser(t *testing.T) {
 		}
 		e.call("auditor", "GET", "/api/v1/audit?region=18.04", nil, &a, 200)
 		e.open(ctx, "#/audit?region=18.04", "#audit-table")
-		if n := count(t, ctx, "#audit-table tbody tr"); n != a.Total {
+		if n := count(t, ctx, "#audit-table tbody tr"); n != min(a.Total, 100) {
 			t.Errorf("audit shows %d rows, API has %d", n, a.Total)
 		}
 		e.open(ctx, "#/daerah/18.04?year=2024", "#region-iid")
@@ -689,26 +689,24 @@ func TestDashboardWithDemoData(t *testing.T) {
 		}
 	})
 
-	t.Run("a long audit trail says what part is shown and pages to the newest", func(t *testing.T) {
+	t.Run("a long audit trail says what part is shown and pages on", func(t *testing.T) {
 		e := e.as(t)
 		ctx := e.tab("auditor", 30*time.Second)
 		var a struct {
 			Total int `json:"total"`
 		}
 		e.call("auditor", "GET", "/api/v1/audit?region=64.03&limit=1", nil, &a, 200)
-		if a.Total <= 500 {
+		if a.Total <= 100 {
 			t.Fatalf("Berau has %d audit events; the test needs more than one page", a.Total)
 		}
 		e.open(ctx, "#/audit?region=64.03", "#audit-table")
-		want := fmt.Sprintf("Peristiwa 1–500 dari %s, terlama di atas.", idInt(a.Total))
-		if got := text(t, ctx, ".pager p"); got != want {
+		want := fmt.Sprintf("Peristiwa 1–100 dari %s, terbaru di atas.", idInt(a.Total))
+		if got := text(t, ctx, ".pager-top p"); got != want {
 			t.Errorf("pager reads %q, want %q", got, want)
 		}
-		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.pager button:last-child`)),
-			poll(fmt.Sprintf(`document.querySelectorAll('#audit-table tbody tr').length === %d`, a.Total-(a.Total-1)/500*500))))
-		if got := text(t, ctx, ".pager p"); !strings.HasSuffix(got, fmt.Sprintf("–%s dari %s, terlama di atas.", idInt(a.Total), idInt(a.Total))) {
-			t.Errorf("last page pager reads %q", got)
-		}
+		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.pager-top button[data-page=next]`)),
+			poll(fmt.Sprintf(`document.querySelector('.pager-top p').textContent === %q`,
+				fmt.Sprintf("Peristiwa 101–%d dari %s, terbaru di atas.", min(200, a.Total), idInt(a.Total))))))
 		// a verification says which answer it verified
 		e.open(ctx, "#/audit?region=64.03&type=assessment.answer_verified", "#audit-table .subject")
 		if got := text(t, ctx, "#audit-table tbody tr:first-child .subject"); !strings.HasPrefix(got, "indikator ") {

@@ -1,92 +1,137 @@
-// Jejak audit: the event timeline of an entity, a region or an actor, with
-// who, when, what changed (before/after) and the correlation id.
+// Jejak audit: the whole audit log, newest first, narrowed by event type,
+// actor, entity, region, a date range and a search term; paged by keyset
+// (each page's next_cursor), with who, when, what changed (before/after)
+// and the correlation id. The filters, the order and the cursors of the
+// pages passed live in the page's address, so a link reproduces the view.
 import { h, fill, api, can, withQuery, field, table, loading, problemBox, errorText, fmtDate, fmtDateTime, fmtNum, eventLabel, roleLabel, shortId, stageLabel, affairLabel, formLabel, fieldLabel, entityLabel } from '../lib.js';
 import { regionLink, eventYear } from './common.js';
 
 export const title = 'Jejak audit';
 
-const pageSize = 500;
+const pageSize = 100;
 export const allowed = () => can.audit();
+
+// entityTypes are the aggregate types the API's entity filter takes.
+const entityTypes = ['innovation', 'assessment', 'region', 'bimtek', 'period', 'person'];
+// filterKeys are the address's filter parameters, sent to the API as they are.
+const filterKeys = ['type', 'actor', 'entity', 'region', 'from', 'to', 'q'];
 
 export function page(ctx) {
   const q = ctx.query;
-  const mode = q.get('entity') ? 'entity' : q.get('actor') ? 'actor' : 'region';
-  const controls = h('form', { class: 'toolbar', 'aria-label': 'Pilih jejak' },
-    field({ name: 'mode', label: 'Jejak dari', value: mode, options: [['region', 'Daerah (kode)'], ['entity', 'Entitas (jenis/id)'], ['actor', 'Pelaku (user)']] }),
-    field({ name: 'value', label: 'Nilai', required: true, value: q.get(mode) || '', hint: 'Contoh: 18.04 (daerah) · innovation/ID atau assessment/2025-18.04 (entitas) · op-berau (pelaku)' }),
-    field({ name: 'type', label: 'Jenis peristiwa', value: q.get('type') || '', options: [['', 'Semua'], ...Object.entries(eventLabel)] }),
-    field({ name: 'from', label: 'Dari', type: 'date', value: q.get('from') || '' }),
-    field({ name: 'to', label: 'Sampai', type: 'date', value: q.get('to') || '' }),
-    h('div', { class: 'field' }, h('button', { type: 'submit' }, 'Tampilkan')));
-  const body = h('div', { 'aria-live': 'polite' });
+  const [entType, ...entRest] = (q.get('entity') || '').split('/');
+  const typeValue = q.get('type') || '';
+  const typeOptions = [['', 'Semua'], ...Object.entries(eventLabel)];
+  if (typeValue && !eventLabel[typeValue]) { // a comma list from a link
+    typeOptions.push([typeValue, typeValue.split(',').map((t) => eventLabel[t] || t).join(', ')]);
+  }
+  const controls = h('form', { class: 'toolbar audit-filters', id: 'audit-filters', role: 'search', 'aria-label': 'Saring jejak audit' },
+    field({ name: 'q', label: 'Cari', type: 'search', value: q.get('q') || '', hint: 'Jenis, pelaku, entitas atau daerah', attrs: { maxlength: 100 } }),
+    field({ name: 'type', label: 'Jenis peristiwa', value: typeValue, options: typeOptions }),
+    field({ name: 'actor', label: 'Pelaku (user)', value: q.get('actor') || '', hint: 'Contoh: op-berau' }),
+    field({ name: 'entity_type', label: 'Entitas', value: entRest.length ? entType : '', options: [['', 'Semua'], ...entityTypes.map((t) => [t, entityLabel[t] || t])] }),
+    field({ name: 'entity_id', label: 'ID entitas', value: entRest.join('/'), hint: 'Contoh: 2025-18.04 (penilaian)' }),
+    field({ name: 'region', label: 'Daerah (kode)', value: q.get('region') || '', hint: 'Contoh: 64.03' }),
+    field({ name: 'from', label: 'Dari tanggal', type: 'date', value: q.get('from') || '' }),
+    field({ name: 'to', label: 'Sampai tanggal', type: 'date', value: q.get('to') || '' }),
+    h('div', { class: 'field' }, h('button', { type: 'submit' }, 'Tampilkan')),
+    h('div', { class: 'field' }, h('button', { type: 'button', class: 'secondary', id: 'audit-reset' }, 'Hapus saringan')));
+  const body = h('div', { id: 'audit-body', 'aria-live': 'polite' });
+  const reset = { offset: '', event: '', cursors: '' };
   controls.addEventListener('submit', (e) => {
     e.preventDefault();
     const d = Object.fromEntries(new FormData(controls).entries());
-    ctx.setQuery({ region: '', entity: '', actor: '', [d.mode]: d.value.trim(), type: d.type, from: d.from, to: d.to, offset: '', event: '' });
+    const entity = d.entity_type && d.entity_id.trim() ? `${d.entity_type}/${d.entity_id.trim()}` : '';
+    ctx.setQuery({ ...reset, type: d.type, actor: d.actor.trim(), entity, region: d.region.trim(), from: d.from, to: d.to, q: d.q.trim() });
     refresh();
   });
+  controls.querySelector('#audit-reset').addEventListener('click', () => {
+    ctx.setQuery({ ...reset, ...Object.fromEntries(filterKeys.map((k) => [k, ''])) });
+    for (const el of controls.querySelectorAll('input, select')) {
+      if (el.tagName === 'SELECT') el.selectedIndex = 0;
+      else { el.value = ''; el.dispatchEvent(new Event('change')); }
+    }
+    refresh();
+  });
+  // one delegated listener for every button of the page body: the rows'
+  // proofs, the order toggle, the pager and "Lihat seluruh jejak".
+  body.addEventListener('click', (ev) => {
+    const b = ev.target.closest('button');
+    if (!b || b.disabled) return;
+    if (b.classList.contains('proof')) downloadProof(b);
+    else if (b.dataset.order) go({ order: b.dataset.order === 'asc' ? 'asc' : '', cursors: '' });
+    else if (b.dataset.page === 'next' && b.dataset.cursor) go({ cursors: [...cursors(), b.dataset.cursor].join(',') });
+    else if (b.dataset.page === 'prev') go({ cursors: cursors().slice(0, -1).join(',') });
+    else if (b.dataset.page === 'first') go({ cursors: '' });
+    else if (b.id === 'audit-all') go({ event: '' });
+  });
+  const go = (changes) => { ctx.setQuery(changes); refresh(); };
+  // cursors are the next_cursor of each page passed, oldest first: the
+  // current page is read from the last, the previous one from the one before.
+  const cursors = () => (q.get('cursors') || '').split(',').filter((c) => /^\d+\.\d+$/.test(c));
   const seal = h('div', { id: 'log-head', 'aria-live': 'polite' });
   const el = h('div', {}, h('h1', {}, 'Jejak audit'), seal, controls, body);
   showHead(seal);
 
+  let shown = 0; // a newer refresh wins over a slower, older one
   async function refresh() {
-    const offset = Math.max(0, Number(q.get('offset')) || 0);
-    const params = { entity: q.get('entity'), region: q.get('region'), actor: q.get('actor'), type: q.get('type'), from: q.get('from'), to: q.get('to'), limit: pageSize, offset,
-      order: 'asc', event_id: q.get('event') || undefined };
-    if (!params.entity && !params.region && !params.actor) {
-      fill(body, h('p', { class: 'muted' }, 'Pilih daerah, entitas atau pelaku untuk melihat jejaknya.'));
-      return;
-    }
-    fill(body, loading());
+    const event = q.get('event');
+    const order = q.get('order') === 'asc' ? 'asc' : 'desc';
+    const stack = cursors();
+    const params = { limit: pageSize, order: order === 'asc' ? 'asc' : undefined, cursor: stack.at(-1), event_id: event || undefined };
+    for (const k of filterKeys) params[k] = q.get(k) || undefined;
+    const n = ++shown;
+    if (!body.firstChild) fill(body, loading());
     let res;
     try {
       res = await api(withQuery('/api/v1/audit', params));
     } catch (err) {
-      fill(body, problemBox(err));
+      if (n === shown) fill(body, problemBox(err));
       return;
     }
-    const hl = q.get('event');
+    if (n !== shown) return;
+    const rows = res.items.map(row);
     const t = table('Jejak peristiwa', [{ label: 'Waktu' }, { label: 'Peristiwa' }, { label: 'Entitas' }, { label: 'Pelaku' },
-      { label: 'Perubahan (sebelum → sesudah)' }, { label: 'Korelasi', cls: 'hide-sm' }],
-    res.items.map((e) => [
-      [fmtDateTime(e.occurred_at), h('br'), h('span', { class: 'hint' }, `#${e.position} `),
-        h('button', { type: 'button', class: 'link proof', 'data-position': e.position, title: 'Unduh bukti inklusi peristiwa ini dalam log bertanda tangan' }, 'bukti')],
-      [h('strong', {}, eventLabel[e.type] || 'Peristiwa'), h('br'), h('span', { class: 'hint' }, 'peristiwa '), shortId(e.event_id)],
-      [entityLabel[e.aggregate_type] || e.aggregate_type, ' ',
-        e.aggregate_type === 'innovation' ? h('a', { href: `#/inovasi/${e.aggregate_id}` }, shortId(e.aggregate_id)) : h('code', {}, e.aggregate_id),
-        subject(e.subject), e.region ? [h('br'), regionLink(e.region, undefined, { year: eventYear(e) })] : ''],
-      [e.actor.user, h('br'), h('span', { class: 'hint' }, roleLabel[e.actor.role] || e.actor.role, e.actor.region ? ` ${e.actor.region}` : '')],
-      changes(e.changes),
-      e.correlation_id ? h('code', { class: 'wrap' }, e.correlation_id) : '–',
-    ]), { id: 'audit-table' });
-    t.addEventListener('click', (ev) => { // one listener for every row's proof button
-      const b = ev.target.closest('button.proof');
-      if (b) downloadProof(b);
-    });
-    if (hl) {
-      t.querySelectorAll('tbody tr').forEach((tr, i) => { if (res.items[i]?.event_id === hl) tr.classList.add('highlight'); });
+      { label: 'Perubahan (sebelum → sesudah)' }, { label: 'Korelasi', cls: 'hide-sm' }], rows, { id: 'audit-table' });
+    if (event) {
+      t.querySelectorAll('tbody tr').forEach((tr, i) => { if (res.items[i]?.event_id === event) tr.classList.add('highlight'); });
     }
-    const single = q.get('event') ? h('p', { class: 'notice info', id: 'audit-one' }, 'Satu peristiwa dari jejak ini, dengan nilai sebelum dan sesudahnya. ',
-      h('button', { type: 'button', class: 'secondary', onclick: () => { ctx.setQuery({ event: '' }); refresh(); } }, 'Lihat seluruh jejak')) : null;
-    fill(body, single, pager(res, offset), t, res.total > pageSize ? pager(res, offset) : null);
-  }
-
-  // pager says which part of the trail is shown and moves through it: the
-  // trail is never cut silently.
-  function pager(res, offset) {
-    const last = Math.max(0, Math.floor((res.total - 1) / pageSize) * pageSize);
-    const go = (to) => () => { ctx.setQuery({ offset: to ? String(to) : '' }); refresh(); };
-    const shown = res.items.length ? `Peristiwa ${fmtNum(offset + 1)}–${fmtNum(offset + res.items.length)} dari ${fmtNum(res.total)}` : `${fmtNum(res.total)} peristiwa`;
-    return h('div', { class: 'toolbar pager' },
-      h('p', { class: 'muted' }, `${shown}, terlama di atas.`),
-      res.total > pageSize ? [
-        h('button', { type: 'button', disabled: offset === 0, onclick: go(0) }, '⇤ Terlama'),
-        h('button', { type: 'button', disabled: offset === 0, onclick: go(Math.max(0, offset - pageSize)) }, '← Sebelumnya'),
-        h('button', { type: 'button', disabled: offset >= last, onclick: go(offset + pageSize) }, 'Berikutnya →'),
-        h('button', { type: 'button', disabled: offset >= last, onclick: go(last) }, 'Terbaru ⇥'),
-      ] : null);
+    const single = event ? h('p', { class: 'notice info', id: 'audit-one' }, 'Satu peristiwa dari jejak ini, dengan nilai sebelum dan sesudahnya. ',
+      h('button', { type: 'button', class: 'secondary', id: 'audit-all' }, 'Lihat seluruh jejak')) : null;
+    const first = stack.length * pageSize;
+    fill(body, single, event ? null : pager(res, first, order, stack.length, 'top'), t,
+      !event && res.items.length > 20 ? pager(res, first, order, stack.length, 'bottom') : null);
   }
   return { el, refresh };
+}
+
+// pager says which part of the trail is shown, in which order, and moves
+// through it by keyset (the API's next_cursor), never by offset.
+function pager(res, first, order, depth, where) {
+  const shown = res.items.length ? `Peristiwa ${fmtNum(first + 1)}–${fmtNum(first + res.items.length)} dari ${fmtNum(res.total)}` : `${fmtNum(res.total)} peristiwa`;
+  const toggle = (value, label) => h('button', { type: 'button', class: order === value ? '' : 'secondary', 'aria-pressed': String(order === value), dataset: { order: value } }, label);
+  return h('div', { class: `toolbar pager pager-${where}` },
+    h('p', { class: 'muted', role: where === 'top' ? 'status' : null }, `${shown}, ${order === 'asc' ? 'terlama' : 'terbaru'} di atas.`),
+    where === 'top' ? h('div', { class: 'order-toggle', role: 'group', 'aria-label': 'Urutan' }, toggle('desc', 'Terbaru'), toggle('asc', 'Terlama')) : null,
+    depth || res.next_cursor ? [
+      h('button', { type: 'button', class: 'secondary', disabled: !depth, dataset: { page: 'first' } }, order === 'asc' ? '⇤ Terlama' : '⇤ Terbaru'),
+      h('button', { type: 'button', disabled: !depth, dataset: { page: 'prev' } }, '← Sebelumnya'),
+      h('button', { type: 'button', disabled: !res.next_cursor, dataset: { page: 'next', cursor: res.next_cursor || '' } }, 'Berikutnya →'),
+    ] : null);
+}
+
+// row is one event's table row.
+function row(e) {
+  return [
+    [fmtDateTime(e.occurred_at), h('br'), h('span', { class: 'hint pos' }, `#${e.position} `),
+      h('button', { type: 'button', class: 'link proof', 'data-position': e.position, title: 'Unduh bukti inklusi peristiwa ini dalam log bertanda tangan' }, 'bukti')],
+    [h('strong', {}, eventLabel[e.type] || 'Peristiwa'), h('br'), h('span', { class: 'hint' }, 'peristiwa '), shortId(e.event_id)],
+    [entityLabel[e.aggregate_type] || e.aggregate_type, ' ',
+      e.aggregate_type === 'innovation' ? h('a', { href: `#/inovasi/${e.aggregate_id}` }, shortId(e.aggregate_id)) : h('code', {}, e.aggregate_id),
+      subject(e.subject), e.region ? [h('br'), regionLink(e.region, undefined, { year: eventYear(e) })] : ''],
+    [e.actor.user, h('br'), h('span', { class: 'hint' }, roleLabel[e.actor.role] || e.actor.role, e.actor.region ? ` ${e.actor.region}` : '')],
+    changes(e.changes),
+    e.correlation_id ? h('code', { class: 'wrap' }, e.correlation_id) : '–',
+  ];
 }
 
 // showHead shows the latest signed head of the Merkle log: what an auditor
