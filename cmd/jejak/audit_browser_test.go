@@ -205,6 +205,31 @@ func TestAuditPageInBrowser(t *testing.T) {
 		must(t, chromedp.Do(ctx, pagerIs(fmt.Sprintf("Peristiwa 1–%d dari %s, terbaru di atas.", min(100, dated.Total), idInt(dated.Total)))))
 	})
 
+	t.Run("an innovation's trail from its address fills the entity filter", func(t *testing.T) {
+		e := e.as(t)
+		var list struct {
+			Items []struct{ ID string } `json:"items"`
+		}
+		e.call("auditor", "GET", "/api/v1/innovations?region=64.03", nil, &list, 200)
+		if len(list.Items) == 0 {
+			t.Fatal("the demo has no innovation in 64.03")
+		}
+		id := list.Items[0].ID
+		want := apiPage(e, "entity=innovation/"+id)
+		ctx := e.tab("auditor", 30*time.Second)
+		e.open(ctx, "#/audit?entity=innovation/"+id, "#audit-table tbody .pos")
+		must(t, chromedp.Do(ctx, pagerIs(fmt.Sprintf("Peristiwa 1–%d dari %s, terbaru di atas.", min(100, want.Total), idInt(want.Total)))))
+		form, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[document.querySelector('#audit-filters select[name=entity_type]').value, document.querySelector('#audit-filters input[name=entity_id]').value]`))
+		must(t, err)
+		if form[0] != "innovation" || form[1] != id {
+			t.Errorf("the entity filter reads %v, want innovation %s", form, id)
+		}
+		// Hapus saringan: the whole log again, and an address without filters
+		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#audit-reset`)), poll(`!location.hash.includes('entity=')`)))
+		all := apiPage(e, "")
+		must(t, chromedp.Do(ctx, pagerIs(fmt.Sprintf("Peristiwa 1–100 dari %s, terbaru di atas.", idInt(all.Total)))))
+	})
+
 	if e.shots() {
 		t.Run("screenshots", func(t *testing.T) {
 			e := e.as(t)
