@@ -72,7 +72,16 @@ func TestCluster(t *testing.T) {
 		began := time.Now() // heads from here on are counted
 		c.Kill(victim)
 		t.Logf("killed %s (the stream leader) after %d writes", victim, before)
-		keepWriting(ctx, nodeDownFor) // on two nodes
+		uploads := StartUploader(ctx, runID, clients, 40, cfg.WriteTimeout) // evidence files, on two nodes
+		keepWriting(ctx, nodeDownFor)                                       // on two nodes
+		ups, upFailures := uploads.Stop()
+		res.EvidenceUploaded, res.EvidenceFailed = len(ups), len(upFailures)
+		if len(upFailures) > 0 {
+			t.Errorf("%d evidence uploads were never acknowledged, first: %v", len(upFailures), upFailures[0])
+		}
+		if len(ups) == 0 {
+			t.Errorf("no evidence file was acknowledged in the %v %s was down", nodeDownFor, victim)
+		}
 		if n := l.Acked() - before; n < 50 {
 			t.Errorf("only %d writes acknowledged in the %v %s was down", n, nodeDownFor, victim)
 		}
@@ -88,6 +97,7 @@ func TestCluster(t *testing.T) {
 		checkLoad(t, r)
 		res.NodeLossConvergence = mustConverge(t, ctx, clients, r)
 		mustReadBack(t, ctx, clients, acked)
+		mustReadBackEvidence(t, ctx, clients, ups)   // from both replicas, byte for byte
 		keepWriting(ctx, sealInterval+2*time.Second) // the last commits get their head
 		res.Seals = mustCheckSeals(t, ctx, c, clients[0], began, killed, restarted)
 	})

@@ -24,6 +24,8 @@ type Results struct {
 	RollingConvergence  time.Duration
 	Stored              int
 	Seals               SealResults // Merkle log heads during the node loss phase
+	EvidenceUploaded    int         // evidence files acknowledged while the node was down
+	EvidenceFailed      int
 }
 
 // Markdown renders the figures as a table.
@@ -45,6 +47,7 @@ func (r Results) Markdown() string {
 		{"node loss: projections of both replicas converged after the load", ms(r.NodeLossConvergence)},
 		{"node loss: signed heads (Merkle log), of which while the node was down", fmt.Sprintf("%d, %d (interval 10s; none twice in an interval; each consistent with the next)", r.Seals.Heads, r.Seals.DuringLoss)},
 		{"node loss: longest gap between two heads", ms(r.Seals.LongestGap)},
+		{"node loss: evidence files (192 KiB PNG, 2 chunks each) uploaded while the node was down", fmt.Sprintf("%d acknowledged, %d failed; every acknowledged file downloaded byte for byte from both replicas afterwards", r.EvidenceUploaded, r.EvidenceFailed)},
 		{"rolling restart: writes acknowledged", writes(r.Rolling)},
 		{"rolling restart: longest write stall", ms(r.Rolling.MaxStall)},
 		{"rolling restart: longest single write, retries included", ms(r.Rolling.MaxLatency)},
