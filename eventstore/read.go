@@ -2,7 +2,9 @@ package eventstore
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -218,14 +220,57 @@ func (s *Store) ReadType(ctx context.Context, typ domain.AggregateType, fn func(
 	if s.closed() {
 		return 0, errClosed()
 	}
-	msg, err := s.stream.GetLastMsgForSubject(ctx, filter)
-	if err != nil {
-		if err = s.fail("get last commit", err); errors.Is(err, errNoMessage) {
-			return 0, nil
-		}
+	last, err = s.lastOnFilter(ctx, filter)
+	if err != nil || last == 0 {
 		return 0, err
 	}
-	return msg.Sequence, s.consume(ctx, filter, 0, msg.Sequence, 0, fn)
+	return last, s.consume(ctx, filter, 0, last, 0, fn)
+}
+
+// lastOnFilter returns the position of the last message on a subject that
+// matches filter (a wildcard), 0 when there is none. It asks the stream
+// leader through the JetStream API (STREAM.MSG.GET with last_by_subj): a
+// direct get of the last message puts the subject into its own request
+// subject, and a wildcard there is not answered in a cluster (replicas of
+// a three-node cluster never replied, and every start-up timed out).
+func (s *Store) lastOnFilter(ctx context.Context, filter string) (uint64, error) {
+	prefix := s.js.Options().APIPrefix
+	if prefix == "" {
+		prefix = jetstream.DefaultAPIPrefix
+	}
+	req, err := json.Marshal(struct {
+		LastFor string `json:"last_by_subj"`
+	}{filter})
+	if err != nil {
+		return 0, err
+	}
+	bound, done, err := s.bind(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer done()
+	msg, err := s.js.Conn().RequestWithContext(bound, prefix+"STREAM.MSG.GET."+s.stream.CachedInfo().Config.Name, req)
+	if err != nil {
+		return 0, s.fail("get last commit of "+filter, err)
+	}
+	var resp struct {
+		Message *struct {
+			Seq uint64 `json:"seq"`
+		} `json:"message"`
+		Error *jetstream.APIError `json:"error"`
+	}
+	if err := json.Unmarshal(msg.Data, &resp); err != nil {
+		return 0, fmt.Errorf("eventstore: get last commit of %s: %w", filter, err)
+	}
+	switch {
+	case resp.Error != nil && resp.Error.ErrorCode == jetstream.JSErrCodeMessageNotFound:
+		return 0, nil
+	case resp.Error != nil:
+		return 0, s.fail("get last commit of "+filter, resp.Error)
+	case resp.Message == nil:
+		return 0, fmt.Errorf("eventstore: get last commit of %s: an answer without a message", filter)
+	}
+	return resp.Message.Seq, nil
 }
 
 // FollowType calls fn for every event of aggregate type typ with Position >
