@@ -88,14 +88,25 @@ func (b *Blobs) PutMeta(ctx context.Context, name string, data []byte, meta map[
 func (b *Blobs) Get(ctx context.Context, name string) ([]byte, bool, error) {
 	ctx, cancel := withBlobTimeout(ctx)
 	defer cancel()
-	data, err := b.os.GetBytes(ctx, name)
+	obj, err := b.os.Get(ctx, name)
 	if errors.Is(err, jetstream.ErrObjectNotFound) {
 		return nil, false, nil
 	}
 	if err != nil {
 		return nil, false, Translate("get "+name, err)
 	}
-	return data, true, nil
+	defer obj.Close()
+	// Sized from the object's info up front (a national checkpoint is
+	// ~200 MB: growing a buffer to it copied it several times); read to the
+	// end, where the object store checks the digest.
+	var buf bytes.Buffer
+	if info, err := obj.Info(); err == nil && info.Size < 1<<40 {
+		buf.Grow(int(info.Size) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(obj); err != nil {
+		return nil, false, Translate("get "+name, err)
+	}
+	return buf.Bytes(), true, nil
 }
 
 // Info describes one blob; ok is false when there is none.
