@@ -214,20 +214,28 @@ func (a *App) open(ctx context.Context) error {
 		return err
 	}
 	cfg.Storage.NATS.Logger = a.log
-	a.storage, err = OpenStorage(ctx, cfg.Storage, func(msg string, args ...any) { a.log.Info(msg, args...) })
-	if err != nil {
+	if err := a.patiently(ctx, "event store", func() (err error) {
+		a.storage, err = OpenStorage(ctx, cfg.Storage, func(msg string, args ...any) { a.log.Info(msg, args...) })
+		return err
+	}); err != nil {
 		return err
 	}
 	a.Store, a.conn = a.storage.Store, a.storage.Conn
 	a.Service = domain.NewService(a.Store, cfg.Now)
-	if a.People, err = OpenPeople(ctx, a.conn, cfg.Storage.Replicas, PersonalKeyPath(cfg.PersonalKey, cfg.Storage.DataDir), nil); err != nil {
+	if err := a.patiently(ctx, "personal data keys", func() (err error) {
+		a.People, err = OpenPeople(ctx, a.conn, cfg.Storage.Replicas, PersonalKeyPath(cfg.PersonalKey, cfg.Storage.DataDir), nil)
+		return err
+	}); err != nil {
 		return err
 	}
 	a.Service.People = a.People
 	// Erasures in the log (a restored store, a shred cut short) are
 	// carried out before anything reads, then followed live.
-	erasedTo, err := ShredErased(ctx, a.Store, a.People)
-	if err != nil {
+	var erasedTo uint64
+	if err := a.patiently(ctx, "personal data erasures", func() (err error) {
+		erasedTo, err = ShredErased(ctx, a.Store, a.People)
+		return err
+	}); err != nil {
 		return fmt.Errorf("personal data erasures: %w", err)
 	}
 	keyPath := cfg.TokenKey
@@ -246,7 +254,10 @@ func (a *App) open(ctx context.Context) error {
 		}
 		accept = append(accept, pub)
 	}
-	if a.Revocations, err = natsinfra.OpenRevocations(ctx, a.conn, cfg.Storage.Replicas); err != nil {
+	if err := a.patiently(ctx, "token deny list", func() (err error) {
+		a.Revocations, err = natsinfra.OpenRevocations(ctx, a.conn, cfg.Storage.Replicas)
+		return err
+	}); err != nil {
 		return err
 	}
 	watchCtx, stopWatch := context.WithCancel(context.Background())
@@ -255,7 +266,10 @@ func (a *App) open(ctx context.Context) error {
 		return fmt.Errorf("token deny list: %w", err)
 	}
 	a.Tokens = api.NewTokensWith(api.TokenConfig{Signing: key, Accept: accept, Deny: a.Revocations, Now: cfg.Now})
-	if a.Evidence, err = natsinfra.OpenEvidence(ctx, a.conn, cfg.Storage.Replicas); err != nil {
+	if err := a.patiently(ctx, "evidence bucket", func() (err error) {
+		a.Evidence, err = natsinfra.OpenEvidence(ctx, a.conn, cfg.Storage.Replicas)
+		return err
+	}); err != nil {
 		return err
 	}
 
@@ -266,8 +280,10 @@ func (a *App) open(ctx context.Context) error {
 	}
 
 	a.Views = a.newViews()
-	a.checkpoints, err = natsinfra.OpenBlobs(ctx, a.conn, natsinfra.CheckpointBucket, cfg.Storage.Replicas)
-	if err != nil {
+	if err := a.patiently(ctx, "checkpoint bucket", func() (err error) {
+		a.checkpoints, err = natsinfra.OpenBlobs(ctx, a.conn, natsinfra.CheckpointBucket, cfg.Storage.Replicas)
+		return err
+	}); err != nil {
 		return err
 	}
 	previous, err := a.restoreProjections(ctx)
@@ -279,8 +295,10 @@ func (a *App) open(ctx context.Context) error {
 		return err
 	}
 	a.Hub = api.NewHub()
-	a.idempotency, err = natsinfra.OpenIdempotencyKeys(ctx, a.conn, cfg.Storage.Replicas, 48*time.Hour)
-	if err != nil {
+	if err := a.patiently(ctx, "idempotency keys", func() (err error) {
+		a.idempotency, err = natsinfra.OpenIdempotencyKeys(ctx, a.conn, cfg.Storage.Replicas, 48*time.Hour)
+		return err
+	}); err != nil {
 		return err
 	}
 	a.Metrics = a.newRegistry()
@@ -686,4 +704,29 @@ func (a *App) Snapshots() *snapshot.Store {
 	a.extrasMu.Lock()
 	defer a.extrasMu.Unlock()
 	return a.snapshots
+}
+
+// startupPatience bounds how long a start-up step waits for NATS to answer:
+// a three-node cluster that has just started places and elects the leaders
+// of a dozen replicated streams, which took over a minute on a two-core host.
+const startupPatience = 3 * time.Minute
+
+// patiently runs a start-up step again, once a second, while it fails
+// because NATS did not answer (CodeUnavailable), for at most
+// startupPatience; every retry is logged with the step's name. Any other
+// failure ends the start-up at once.
+func (a *App) patiently(ctx context.Context, step string, fn func() error) error {
+	deadline := time.Now().Add(startupPatience)
+	for attempt := 1; ; attempt++ {
+		err := fn()
+		if err == nil || !domain.IsCode(err, domain.CodeUnavailable) || time.Now().After(deadline) {
+			return err
+		}
+		a.log.Warn("start-up step waits for NATS", "step", step, "attempt", attempt, "err", err)
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Second):
+		}
+	}
 }
