@@ -95,7 +95,7 @@ func MustStartCluster(tb testing.TB) *Cluster {
 		c.down()
 	})
 
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
 	if out, err := c.run(ctx, "up", "-d"); err != nil {
 		tb.Fatalf("compose up: %v\n%s", err, out)
@@ -197,7 +197,7 @@ func (c *Cluster) MustWaitReady(ctx context.Context, service string) time.Durati
 func (c *Cluster) mustWaitOK(ctx context.Context, service, url string) time.Duration {
 	c.t.Helper()
 	start := time.Now()
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
 	client := &http.Client{Timeout: 2 * time.Second}
 	tick := time.NewTicker(200 * time.Millisecond)
