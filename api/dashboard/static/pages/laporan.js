@@ -69,7 +69,7 @@ function report(sc, rep) {
     section(`Inovasi yang tidak dihitung (${notCounted.length})`, innTable('Inovasi yang tidak dihitung', notCounted)),
     section('Keputusan verifikator', h('p', { id: 'report-decisions' },
       ['Diterima', 'Diturunkan', 'Ditolak', 'Menunggu verifikasi', 'Belum dijawab'].map((k) => `${k}: ${fmtNum(decisions[k] || 0)} jawaban`).join('; ') + '.')),
-    h('p', { class: 'muted small' }, `Periksa keaslian laporan ini: jejak verify-report ${rep.code}, atau /api/v1/reports/verify?code=${rep.code}. `,
+    h('p', { class: 'muted small' }, 'Periksa keaslian laporan ini: ', h('code', {}, `jejak verify-report ${rep.code}`), ', atau ', h('code', {}, `/api/v1/reports/verify?code=${rep.code}`), '. ',
       'Kode memuat tahun, daerah, posisi riwayat peristiwa dan sidik (SHA-256) keadaan skor yang dicetak.'),
   ];
 }
