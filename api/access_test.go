@@ -74,6 +74,10 @@ func TestAccess(t *testing.T) {
 			id := propose(t, s, p.admin, own, "Inovasi "+unique(), "2025-01-02")
 			return apitest.Request{Method: "POST", Path: "/api/v1/innovations/" + id + "/stage", Token: tok, Body: map[string]string{"to": "uji_coba"}}
 		}},
+		{"make an innovation public", true, regional, func(tok string) apitest.Request {
+			id := propose(t, s, p.admin, own, "Inovasi "+unique(), "2025-01-02")
+			return apitest.Request{Method: "POST", Path: "/api/v1/innovations/" + id + "/publicity", Token: tok, Body: map[string]bool{"public": true}}
+		}},
 		{"submit an answer", true, regional, func(tok string) apitest.Request {
 			return apitest.Request{Method: "POST", Path: "/api/v1/assessments/2024/" + own + "/answers", Token: tok, Body: answerBody("1", "", 2, "rev "+unique())}
 		}},

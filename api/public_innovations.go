@@ -14,7 +14,8 @@ import (
 
 // The public innovation database (basis data inovasi, issue 16): GET
 // /api/v1/innovations and /innovations/{id} without a token (or with
-// view=public) answer what published years made public, never answers,
+// view=public) answer what published years made public and what regions
+// made public themselves (POST /innovations/{id}/publicity), never answers,
 // evidence, the people who recorded anything or withdrawal reasons. The JSON
 // below is the whole of it: a test compares every field with an allow-list.
 
@@ -33,6 +34,8 @@ type publicInnovationJSON struct {
 	ProposedOn   string `json:"proposed_on"`
 	Years        []int  `json:"years"`
 	CountedYears []int  `json:"counted_years"`
+	// MadePublicOn is the day the region made it public, if it did.
+	MadePublicOn string `json:"made_public_on,omitempty"`
 }
 
 type publicInnovationDetailJSON struct {
@@ -66,7 +69,7 @@ func publicView(r *http.Request) bool {
 func publicInnovation(p index.PublicInnovation) publicInnovationJSON {
 	out := publicInnovationJSON{ID: p.ID, Name: p.Name, Region: p.Region, Unit: p.Unit, Affair: string(p.Affair), Form: string(p.Form),
 		Digital: p.Digital, Initiator: string(p.Initiator), Stage: string(p.Stage), ProposedOn: p.ProposedOn,
-		Years: p.Years, CountedYears: p.CountedYears}
+		Years: p.Years, CountedYears: p.CountedYears, MadePublicOn: p.MadePublicOn}
 	out.RegionName, out.Province = regionNames(p.Region)
 	return out
 }
@@ -90,6 +93,13 @@ func (s *Server) listPublicInnovations(w http.ResponseWriter, r *http.Request) e
 	f := index.PublicInnovationFilter{Query: q.str("q"), Province: q.region("province"), Region: q.region("region"),
 		Affair: domain.Affair(q.str("affair")), Stage: domain.Stage(q.str("stage")), Initiator: domain.Initiator(q.str("initiator")),
 		Year: q.int("year", 0, 2000, 2100)}
+	switch q.str("made_public") {
+	case "":
+	case "true", "ya":
+		f.MadePublic = true
+	default:
+		q.p.Add("made_public", "must be true (or left out)")
+	}
 	switch q.str("digital") {
 	case "":
 	case "true", "ya":
@@ -177,11 +187,11 @@ func writePublicCSV(w http.ResponseWriter, all []index.PublicInnovation) error {
 	}
 	yn := map[bool]string{true: "Ya", false: "Tidak"}
 	_ = cw.Write([]string{"ID", "Nama inovasi", "Kode daerah", "Daerah", "Provinsi", "Perangkat daerah", "Urusan", "Bentuk",
-		"Digital", "Inisiator", "Tahapan", "Diusulkan", "Tahun tampil", "Tahun dihitung"})
+		"Digital", "Inisiator", "Tahapan", "Diusulkan", "Tahun tampil", "Tahun dihitung", "Ditampilkan daerah sejak"})
 	for _, p := range all {
 		j := publicInnovation(p)
 		_ = cw.Write([]string{j.ID, t(j.Name), j.Region, j.RegionName, j.Province, t(j.Unit), j.Affair, j.Form, yn[j.Digital],
-			j.Initiator, j.Stage, j.ProposedOn, years(j.Years), years(j.CountedYears)})
+			j.Initiator, j.Stage, j.ProposedOn, years(j.Years), years(j.CountedYears), j.MadePublicOn})
 	}
 	cw.Flush()
 	return nil // the status is sent; a broken connection is the client's

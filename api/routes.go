@@ -37,6 +37,7 @@ func (s *Server) apiRoutes() []route {
 		{method: "GET", pattern: v1 + "/innovations/{id}", public: true, fn: s.getInnovation},
 		{method: "POST", pattern: v1 + "/innovations/{id}/stage", fn: s.advanceStage},
 		{method: "POST", pattern: v1 + "/innovations/{id}/withdraw", fn: s.withdrawInnovation},
+		{method: "POST", pattern: v1 + "/innovations/{id}/publicity", fn: s.setPublicity},
 		{method: "POST", pattern: v1 + "/innovations/{id}/replications", fn: s.recordReplication},
 
 		{method: "GET", pattern: v1 + "/assessments/{year}/{region}/answers", fn: s.listAnswers},

@@ -179,6 +179,31 @@ func (s *Server) withdrawInnovation(w http.ResponseWriter, r *http.Request) erro
 	return s.written(w, r, http.StatusOK, id, "", res, err)
 }
 
+type publicityRequest struct {
+	Public *bool `json:"public"`
+}
+
+// setPublicity makes an innovation public in the public innovation database
+// before a published year lists it, or private again.
+func (s *Server) setPublicity(w http.ResponseWriter, r *http.Request) error {
+	var req publicityRequest
+	m, err := readCommand(r, &req)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if req.Public == nil {
+		var p domain.Problems
+		p.Add("public", "is required: true makes the innovation public, false private again")
+		return p.Err()
+	}
+	res, err := s.service.SetInnovationPublicity(r.Context(), domain.SetPublicityCommand{CommandMeta: m, InnovationID: id, Public: *req.Public})
+	return s.written(w, r, http.StatusOK, id, "", res, err)
+}
+
 type replicationRequest struct {
 	AdopterRegion string `json:"adopter_region"`
 	Unit          string `json:"unit"`

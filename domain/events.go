@@ -67,6 +67,18 @@ type InnovationWithdrawn struct {
 	WithdrawnOn  time.Time `json:"withdrawn_on"`
 }
 
+// InnovationPublicitySet records that the innovation's region made it
+// public (Public) in the public innovation database (basis data inovasi)
+// before a published year lists it, or took that back (!Public). It is the
+// region's consent only: a published year lists the innovation whatever it
+// says (docs/DOMAIN.md, "Publicity").
+type InnovationPublicitySet struct {
+	InnovationID string `json:"innovation_id"`
+	Region       string `json:"region"`
+	Unit         string `json:"unit"`
+	Public       bool   `json:"public"`
+}
+
 // RegionProfileUpdated records the region's innovation office.
 type RegionProfileUpdated struct {
 	Region     string     `json:"region"`
@@ -190,6 +202,7 @@ func (InnovationTrialStarted) EventType() string          { return "innovation.t
 func (InnovationImplementationStarted) EventType() string { return "innovation.implementation_started" }
 func (InnovationReplicated) EventType() string            { return "innovation.replicated" }
 func (InnovationWithdrawn) EventType() string             { return "innovation.withdrawn" }
+func (InnovationPublicitySet) EventType() string          { return "innovation.publicity_set" }
 func (RegionProfileUpdated) EventType() string            { return "region.profile_updated" }
 func (RegionBorderFlagSet) EventType() string             { return "region.border_flag_set" }
 func (PeriodOpened) EventType() string                    { return "period.opened" }
@@ -229,6 +242,7 @@ func EventSpecs() []EventSpec {
 		spec(func() Event { return InnovationImplementationStarted{} }),
 		spec(func() Event { return InnovationReplicated{} }),
 		spec(func() Event { return InnovationWithdrawn{} }),
+		spec(func() Event { return InnovationPublicitySet{} }),
 		spec(func() Event { return RegionProfileUpdated{} }),
 		spec(func() Event { return RegionBorderFlagSet{} }),
 		spec(func() Event { return PeriodOpened{} }),

@@ -40,6 +40,7 @@ func eventExamples() []domain.Event {
 			AdopterInnovationID: adopter, ReplicatedOn: day("2025-04-05")},
 		domain.InnovationWithdrawn{InnovationID: innov, Region: "64.03", Unit: "Dinas Kesehatan", FromStage: domain.StageReplication,
 			Reason: "digabung", WithdrawnOn: day("2025-05-06")},
+		domain.InnovationPublicitySet{InnovationID: innov, Region: "64.03", Unit: "Dinas Kesehatan", Public: true},
 		domain.RegionProfileUpdated{Region: "64.03", OfficeName: "Bapelitbang Kabupaten Berau", OfficeKind: domain.OfficeBapelitbang},
 		domain.RegionBorderFlagSet{Region: "64.03", Perbatasan: true, Reason: "Permendagri"},
 		domain.PeriodOpened{Year: 2025, CatalogueVersion: "iid-2025.1", Schedule: []domain.PhaseWindow{
@@ -167,7 +168,7 @@ func TestEventUpcasters(t *testing.T) {
 			t.Errorf("%s: upcaster from %d", u.Type, u.From)
 		}
 	}
-	bornAtV2 := map[string]bool{"evidence.uploaded": true, "person.erased": true}
+	bornAtV2 := map[string]bool{"evidence.uploaded": true, "person.erased": true, "innovation.publicity_set": true}
 	for _, s := range domain.EventSpecs() {
 		if _, ok := ups[s.Type]; !ok && !bornAtV2[s.Type] {
 			t.Errorf("no upcaster from v1 for %s", s.Type)

@@ -41,6 +41,7 @@ type Innovation struct {
 	reason        string
 	origin        InnovationOrigin
 	replications  []Replication
+	public        bool // the region made it public (InnovationPublicitySet)
 }
 
 // InnovationOrigin points an adopted innovation at the one it replicates.
@@ -218,6 +219,22 @@ func (in *Innovation) Withdraw(reason string, on time.Time) error {
 	return nil
 }
 
+// SetPublic records the region's choice to show the innovation in the
+// public innovation database before a published year lists it (on), or to
+// take that back (off). Setting the current value again changes nothing. A
+// withdrawn innovation cannot be made public (the region no longer runs it;
+// a published year that lists it still shows it), but it can be made private.
+func (in *Innovation) SetPublic(on bool) error {
+	if on == in.public {
+		return nil
+	}
+	if on && in.stage == StageWithdrawn {
+		return Errorf(CodeIllegalTransition, "cannot make a withdrawn innovation public; allowed next: nothing (a published year that lists it still shows it)")
+	}
+	record(in, &in.changes, InnovationPublicitySet{InnovationID: in.id, Region: in.region, Unit: in.details.Unit, Public: on})
+	return nil
+}
+
 func (in *Innovation) apply(e Event) {
 	switch e := e.(type) {
 	case InnovationProposed:
@@ -234,6 +251,8 @@ func (in *Innovation) apply(e Event) {
 		in.replications = append(in.replications, Replication{AdopterRegion: e.AdopterRegion, AdopterInnovationID: e.AdopterInnovationID, On: e.ReplicatedOn})
 	case InnovationWithdrawn:
 		in.withdrawnFrom, in.stage, in.reason, in.withdrawnOn = e.FromStage, StageWithdrawn, e.Reason, e.WithdrawnOn
+	case InnovationPublicitySet:
+		in.public = e.Public
 	default:
 		panic(fmt.Sprintf("innovation: unexpected event %T", e))
 	}
@@ -253,7 +272,9 @@ type InnovationView struct {
 	WithdrawalReason        string
 	Origin                  InnovationOrigin
 	Replications            []Replication
-	Version                 uint64
+	// Public: the region made it public before a published year lists it.
+	Public  bool
+	Version uint64
 }
 
 // View returns a snapshot of the innovation's state.
@@ -262,7 +283,7 @@ func (in *Innovation) View() InnovationView {
 		ID: in.id, Region: in.region, Details: in.details, Stage: in.stage,
 		ProposedOn: in.proposedOn, TrialStartedOn: in.trialOn, ImplementationStartedOn: in.implementedOn,
 		WithdrawnOn: in.withdrawnOn, WithdrawnFrom: in.withdrawnFrom, WithdrawalReason: in.reason,
-		Origin: in.origin, Replications: append([]Replication(nil), in.replications...),
+		Origin: in.origin, Replications: append([]Replication(nil), in.replications...), Public: in.public,
 		Version: in.version + uint64(len(in.pending)),
 	}
 }
@@ -272,3 +293,6 @@ func (in *Innovation) ID() string     { return in.id }
 func (in *Innovation) Region() string { return in.region }
 func (in *Innovation) Stage() Stage   { return in.stage }
 func (in *Innovation) Unit() string   { return in.details.Unit }
+
+// Public reports whether the region made the innovation public.
+func (in *Innovation) Public() bool { return in.public }

@@ -43,6 +43,15 @@ type RecordReplicationCommand struct {
 	On      time.Time // zero: today
 }
 
+// SetPublicityCommand makes an innovation public in the public innovation
+// database (basis data inovasi) before a published year lists it (Public),
+// or private again (!Public): the region's consent, given or taken back.
+type SetPublicityCommand struct {
+	CommandMeta
+	InnovationID string
+	Public       bool
+}
+
 // InnovationID is the id of the proposed innovation, derived from the
 // command id so that a retried proposal creates the same innovation.
 func (c ProposeInnovationCommand) InnovationID() string { return derivedID(c.CommandID, "innovation") }
@@ -90,6 +99,21 @@ func (c WithdrawInnovationCommand) Decide(in *Innovation, today time.Time) error
 		return err
 	}
 	return in.Withdraw(c.Reason, on)
+}
+
+// Decide sets in's publicity: a regional write for its region (the
+// region's operator, a coordinator or an admin), see Innovation.SetPublic.
+func (c SetPublicityCommand) Decide(in *Innovation) error {
+	if err := Authorize(c.Actor, ActionWriteRegion, in.Region()); err != nil {
+		return err
+	}
+	return in.SetPublic(c.Public)
+}
+
+// check refuses, before anything is loaded, an actor who may write for no
+// region at all (the public, verifiers, auditors).
+func (c SetPublicityCommand) check() error {
+	return Authorize(c.Actor, ActionWriteRegion, c.Actor.Region)
 }
 
 // checkOnInnovation is what every change of an existing innovation checks:
@@ -181,6 +205,16 @@ func (s *Service) WithdrawInnovation(ctx context.Context, cmd WithdrawInnovation
 	today := s.now()
 	return s.onInnovation(ctx, cmd.CommandMeta, cmd.InnovationID, cmd.On, today,
 		func(in *Innovation) error { return cmd.Decide(in, today) })
+}
+
+// SetInnovationPublicity makes an innovation public or private again (see
+// SetPublicityCommand). The same value again appends nothing.
+func (s *Service) SetInnovationPublicity(ctx context.Context, cmd SetPublicityCommand) (CommitResult, error) {
+	if err := cmd.check(); err != nil {
+		return CommitResult{}, err
+	}
+	return execute(ctx, s, cmd.CommandMeta, AggregateInnovation, cmd.InnovationID,
+		func(h []Event) (*Innovation, error) { return RebuildInnovation(cmd.InnovationID, h) }, cmd.Decide)
 }
 
 // onInnovation checks the date before anything is loaded, then executes

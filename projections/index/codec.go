@@ -30,13 +30,14 @@ import (
 //   - answers cite evidence files and links, and the evidence files follow
 //     the assessments (format 3);
 //   - the score history follows (format 4);
-//   - attendees are sealed: subject, ciphertexts, legacy name (format 5).
+//   - attendees are sealed: subject, ciphertexts, legacy name (format 5);
+//   - an innovation's entry holds when its region made it public (format 6).
 //
 // The readable form is still JSON: Index.StateJSON.
 
 // indexCodecMagic starts every encoded index state; the trailing byte is the
 // format version.
-const indexCodecMagic = "JEJAK-INDEX\x05"
+const indexCodecMagic = "JEJAK-INDEX\x06"
 
 // stateWriter appends the encoding to buf.
 type stateWriter struct {
@@ -303,6 +304,7 @@ func (w *stateWriter) innovation(inn *innovationState) error {
 	w.sym(inn.OriginInnovationID)
 	w.sym(inn.OriginRegion)
 	w.facts(inn.Replications)
+	w.time(inn.MadePublicAt)
 	w.count(len(inn.Timeline), inn.Timeline == nil)
 	for _, e := range inn.Timeline {
 		w.sym(string(e.Stage))
@@ -650,7 +652,7 @@ func decodeIndexState(data []byte) (*indexState, error) {
 	st.Regions = readMap(r, 5, func() *regionState {
 		return &regionState{Perbatasan: r.bool(), OfficeName: r.text(), OfficeKind: domain.OfficeKind(r.sym()), Version: r.uint()}
 	})
-	st.Innovations = readMap(r, 21, r.innovation)
+	st.Innovations = readMap(r, 22, r.innovation)
 	st.Sessions = readMap(r, 13, r.session)
 	st.Assessments = readMap(r, 7, r.assessment)
 	st.Evidence = readMap(r, 5, r.evidence)
@@ -702,7 +704,7 @@ func (r *stateReader) innovation() *innovationState {
 		Initiator: domain.Initiator(r.sym()), Form: domain.Form(r.sym()), Digital: r.bool(), Affair: domain.Affair(r.sym()),
 		Stage: domain.Stage(r.sym()), ProposedOn: r.time(), TrialStartedOn: r.time(), ImplementationStartedOn: r.time(),
 		WithdrawnOn: r.time(), WithdrawReason: r.text(), ProposedEventID: r.id(), TrialEventID: r.id(),
-		OriginInnovationID: r.sym(), OriginRegion: r.sym(), Replications: r.facts()}
+		OriginInnovationID: r.sym(), OriginRegion: r.sym(), Replications: r.facts(), MadePublicAt: r.time()}
 	if n, isNil := r.count(4); !isNil {
 		inn.Timeline = make([]stageEvent, n)
 		for i := range inn.Timeline {

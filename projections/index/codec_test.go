@@ -37,7 +37,7 @@ func edgeState() *indexState {
 		Stage: domain.StageReplication, ProposedOn: time.Date(2023, 1, 2, 0, 0, 0, 0, time.UTC), ProposedEventID: id,
 		Replications: []domain.DatedFact{{Ref: "18.04", Date: time.Date(2024, 3, 1, 0, 0, 0, 0, jakarta), EventIDs: []uuid.UUID{id, id}}},
 		Timeline:     []stageEvent{{Stage: domain.StageProposed, On: time.Date(2023, 1, 2, 0, 0, 0, 0, time.UTC), EventID: id, Actor: "op-berau"}, {}},
-		Version:      1 << 40}
+		MadePublicAt: time.Date(2025, 6, 3, 4, 5, 6, 7, jakarta), Version: 1 << 40}
 	st.Innovations["inn-2"] = &innovationState{ID: "inn-2", Region: "64.03", Timeline: []stageEvent{}, Replications: []domain.DatedFact{{}}}
 	st.Sessions["s-1"] = &sessionState{ID: "s-1", Region: "64.03", Title: "Bimtek", Date: time.Date(2025, 8, 6, 0, 0, 0, 0, time.UTC),
 		Speakers: []string{"Narasumber A", "op-berau"}, Attendees: []attendeeState{{Name: "A", Unit: "Dinas Kesehatan", EventID: id}, {}}, Closed: true, Version: 3}

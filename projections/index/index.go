@@ -13,7 +13,7 @@ import (
 )
 
 // Version is the version of the index projection's logic and state.
-const Version = 8
+const Version = 9
 
 // Index is the main read model: periods, regions, innovations, Bimtek
 // sessions and assessments, from which it answers the IID of every region
@@ -249,6 +249,16 @@ func (x *Index) apply(ev domain.RecordedEvent) (string, error) {
 		}
 		inn.Stage, inn.WithdrawnOn, inn.WithdrawReason = domain.StageWithdrawn, e.WithdrawnOn, e.Reason
 		inn.Timeline = append(inn.Timeline, stageEvent{Stage: domain.StageWithdrawn, On: e.WithdrawnOn, EventID: ev.ID, Actor: ev.Actor.UserID})
+		return inn.Region, nil
+	case domain.InnovationPublicitySet:
+		inn, err := x.innovation(e.InnovationID)
+		if err != nil {
+			return "", err
+		}
+		inn.MadePublicAt = time.Time{}
+		if e.Public {
+			inn.MadePublicAt = ev.OccurredAt
+		}
 		return inn.Region, nil
 	case domain.AssessmentStarted:
 		x.assessment(e.Year, e.Region)

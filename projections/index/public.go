@@ -8,10 +8,12 @@ import (
 )
 
 // The public innovation database (basis data inovasi): what a published
-// year made public about innovations. A year's published explanation names
-// every innovation of a region that existed when the period closed, counted
-// or not, so an innovation is public once a year it belongs to is published.
-// The public sees its attributes, stages and replications, never answers,
+// year made public about innovations, and what regions made public
+// themselves. A year's published explanation names every innovation of a
+// region that existed when the period closed, counted or not, so an
+// innovation is public once a year it belongs to is published; before that,
+// its region may make it public (innovation.publicity_set), and take that
+// back, which does not hide what a published year lists. The public sees its attributes, stages and replications, never answers,
 // evidence, the people who recorded it or a withdrawal's free-text reason.
 
 // PublicInnovationFilter selects innovations of the public database; zero
@@ -25,6 +27,8 @@ type PublicInnovationFilter struct {
 	Digital   *bool
 	Initiator domain.Initiator
 	Year      int // listed in that published year's results
+	// MadePublic selects those their region made public.
+	MadePublic bool
 }
 
 // PublicInnovation is one innovation as the public database shows it.
@@ -43,6 +47,8 @@ type PublicInnovation struct {
 	// those in which it counted in the score.
 	Years        []int
 	CountedYears []int
+	// MadePublicOn is the day its region made it public ("" if it has not).
+	MadePublicOn string
 }
 
 // PublicStage is a stage reached on a date.
@@ -83,6 +89,7 @@ func (x *Index) PublicInnovations(f PublicInnovationFilter) []PublicInnovation {
 			f.Stage != "" && inn.Stage != f.Stage,
 			f.Digital != nil && inn.Digital != *f.Digital,
 			f.Initiator != "" && inn.Initiator != f.Initiator,
+			f.MadePublic && inn.MadePublicAt.IsZero(),
 			q != "" && !strings.Contains(strings.ToLower(inn.Name), q):
 			continue
 		}
@@ -143,11 +150,12 @@ func (x *Index) publishedYears() []*periodState {
 }
 
 // public is inn as the public sees it, and whether it may: a published year
-// lists it when it was proposed by the period's closing date (scoreInput).
+// lists it when it was proposed by the period's closing date (scoreInput),
+// or its region made it public.
 func (x *Index) public(inn *innovationState, published []*periodState) (PublicInnovation, bool) {
 	p := PublicInnovation{ID: inn.ID, Name: inn.Name, Region: inn.Region, Unit: inn.Unit, Affair: inn.Affair, Form: inn.Form,
 		Digital: inn.Digital, Initiator: inn.Initiator, Stage: inn.Stage, ProposedOn: date(inn.ProposedOn),
-		Years: []int{}, CountedYears: []int{}}
+		Years: []int{}, CountedYears: []int{}, MadePublicOn: date(inn.MadePublicAt)}
 	for _, period := range published {
 		if closes := period.closesAt(); !closes.IsZero() && dayOf(inn.ProposedOn).After(closes) {
 			continue
@@ -157,8 +165,9 @@ func (x *Index) public(inn *innovationState, published []*periodState) (PublicIn
 			p.CountedYears = append(p.CountedYears, period.Year)
 		}
 	}
-	return p, len(p.Years) > 0
+	return p, len(p.Years) > 0 || !inn.MadePublicAt.IsZero()
 }
+
 
 // provinceOf is the province code of a region ("64.03" -> "64").
 func provinceOf(region string) string {

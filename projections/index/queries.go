@@ -30,6 +30,9 @@ type InnovationSummary struct {
 	OriginInnovationID      string       `json:"origin_innovation_id,omitempty"`
 	OriginRegion            string       `json:"origin_region,omitempty"`
 	Replications            []string     `json:"replicated_by,omitempty"`
+	// MadePublic: the region made it public in the public innovation
+	// database before a published year lists it.
+	MadePublic bool `json:"made_public"`
 }
 
 // StageStep is one step of an innovation's timeline.
@@ -205,6 +208,9 @@ type InnovationDetail struct {
 	// RejectedIn maps years in which the innovation was rejected as a whole
 	// to the reason.
 	RejectedIn map[int]string `json:"rejected_in,omitempty"`
+	// InPublicDatabase: the public innovation database shows it (a
+	// published year lists it, or the region made it public).
+	InPublicDatabase bool `json:"in_public_database"`
 	// Version is the innovation aggregate's version (the API's ETag).
 	Version uint64 `json:"-"`
 }
@@ -221,7 +227,8 @@ func summary(inn *innovationState) InnovationSummary {
 		Form: string(inn.Form), Digital: inn.Digital, Initiator: string(inn.Initiator), Stage: inn.Stage,
 		ProposedOn: date(inn.ProposedOn), TrialStartedOn: date(inn.TrialStartedOn),
 		ImplementationStartedOn: date(inn.ImplementationStartedOn), WithdrawnOn: date(inn.WithdrawnOn),
-		WithdrawReason: inn.WithdrawReason, OriginInnovationID: inn.OriginInnovationID, OriginRegion: inn.OriginRegion}
+		WithdrawReason: inn.WithdrawReason, OriginInnovationID: inn.OriginInnovationID, OriginRegion: inn.OriginRegion,
+		MadePublic: !inn.MadePublicAt.IsZero()}
 	for _, r := range inn.Replications {
 		s.Replications = append(s.Replications, r.Ref)
 	}
@@ -293,6 +300,7 @@ func (x *Index) Innovation(id string, now time.Time) (InnovationDetail, error) {
 	}
 	d := InnovationDetail{InnovationSummary: summary(inn), Problem: "", Timeline: []StageStep{}, Answers: []AnswerDetail{},
 		Version: inn.Version}
+	_, d.InPublicDatabase = x.public(inn, x.publishedYears())
 	for _, st := range inn.Timeline {
 		d.Timeline = append(d.Timeline, StageStep{Stage: st.Stage, On: date(st.On), EventID: st.EventID, Actor: st.Actor})
 	}

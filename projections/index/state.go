@@ -80,6 +80,9 @@ type innovationState struct {
 	OriginInnovationID      string             `json:",omitzero"`
 	OriginRegion            string             `json:",omitzero"`
 	Replications            []domain.DatedFact `json:",omitzero"`
+	// MadePublicAt is when the region made the innovation public
+	// (innovation.publicity_set), zero while it has not or took it back.
+	MadePublicAt time.Time `json:",omitzero"`
 	// Timeline lists the stage events, oldest first.
 	Timeline []stageEvent `json:",omitzero"`
 	Version  uint64       `json:",omitzero"`
