@@ -177,13 +177,13 @@ func TestPublicPathsInBrowser(t *testing.T) {
 		for _, k := range []string{"items", "items[]", "detail.stages[]", "detail.replications[]", "total", "limit", "next_cursor", "position",
 			"items[].id", "items[].name", "items[].region", "items[].region_name", "items[].province", "items[].unit", "items[].affair",
 			"items[].form", "items[].digital", "items[].initiator", "items[].stage", "items[].proposed_on", "items[].years", "items[].counted_years",
-			"items[].years[]", "items[].counted_years[]"} {
+			"items[].years[]", "items[].counted_years[]", "items[].made_public_on"} {
 			allowed[k] = true
 		}
 		for _, k := range []string{"id", "name", "region", "region_name", "province", "unit", "affair", "form", "digital", "initiator",
 			"stage", "proposed_on", "years", "years[]", "counted_years", "counted_years[]", "problem", "solution", "benefit",
 			"stages", "stages[].stage", "stages[].on", "replications", "replications[].region", "replications[].region_name",
-			"replications[].on", "origin_innovation_id", "origin_region"} {
+			"replications[].on", "origin_innovation_id", "origin_region", "made_public_on"} {
 			allowed["detail."+k] = true
 		}
 		seen := map[string]bool{}
@@ -206,9 +206,43 @@ func TestPublicPathsInBrowser(t *testing.T) {
 				}
 			}
 		}
+		// an innovation of the open year its region made public, with an
+		// answer and its evidence, which stay the region's
+		shown := e.post("operator", "/api/v1/innovations", map[string]any{"region": "64.03", "name": "Inovasi Ditampilkan Daerah Uji",
+			"unit": "Bapelitbang", "initiator": "opd", "form": "pelayanan_publik", "digital": true, "affair": "kesehatan",
+			"problem": "data contoh", "solution": "data contoh", "benefit": "data contoh", "proposed_on": time.Now().Format(time.DateOnly)})
+		shownID := shown["id"].(string)
+		var open struct {
+			Items []struct {
+				Year  int    `json:"year"`
+				Phase string `json:"phase"`
+			} `json:"items"`
+		}
+		e.call("", "GET", "/api/v1/periods", nil, &open, 200)
+		for _, p := range open.Items {
+			if p.Phase == "penjaringan" {
+				e.post("operator", fmt.Sprintf("/api/v1/assessments/%d/64.03/answers", p.Year), map[string]any{"indicator": "16", "innovation_id": shownID,
+					"option": 1, "evidence": map[string]string{"document_ref": "DOKUMEN-RAHASIA-UJI", "note": "catatan operator uji"}})
+			}
+		}
+		made := e.post("operator", "/api/v1/innovations/"+shownID+"/publicity", map[string]any{"public": true})
 		var page map[string]any
-		e.call("", "GET", "/api/v1/innovations?limit=500", nil, &page, 200)
+		e.call("", "GET", fmt.Sprintf("/api/v1/innovations?limit=500&min_position=%v", made["position"]), nil, &page, 200)
 		walk("", page)
+		var madePublic map[string]any
+		e.call("", "GET", "/api/v1/innovations?limit=500&made_public=true", nil, &madePublic, 200)
+		walk("", madePublic)
+		if madePublic["total"].(float64) < 1 {
+			t.Fatal("the innovation made public is not listed")
+		}
+		for _, it := range madePublic["items"].([]any) {
+			var d map[string]any
+			e.call("", "GET", "/api/v1/innovations/"+it.(map[string]any)["id"].(string), nil, &d, 200)
+			walk("detail", d)
+			if b, _ := json.Marshal(d); strings.Contains(string(b), "DOKUMEN-RAHASIA-UJI") || strings.Contains(string(b), "op-berau") {
+				t.Errorf("a made-public innovation shows an answer or a user: %s", b)
+			}
+		}
 		items := page["items"].([]any)
 		if len(items) == 0 {
 			t.Fatal("the public database of the demo is empty")
@@ -246,8 +280,9 @@ func TestPublicPathsInBrowser(t *testing.T) {
 		}
 		var all struct {
 			Items []struct {
-				ProposedOn string `json:"proposed_on"`
-				Years      []int  `json:"years"`
+				ProposedOn   string `json:"proposed_on"`
+				Years        []int  `json:"years"`
+				MadePublicOn string `json:"made_public_on"`
 			} `json:"items"`
 			Total int `json:"total"`
 		}
@@ -257,7 +292,7 @@ func TestPublicPathsInBrowser(t *testing.T) {
 		}
 		e.call("", "GET", "/api/v1/innovations?limit=500", nil, &all, 200)
 		for _, it := range all.Items {
-			if it.ProposedOn > lastClose || len(it.Years) == 0 {
+			if it.MadePublicOn == "" && (it.ProposedOn > lastClose || len(it.Years) == 0) {
 				t.Fatalf("an innovation proposed %s (years %v) is public; the last published period closed %s", it.ProposedOn, it.Years, lastClose)
 			}
 		}
@@ -324,6 +359,66 @@ func TestPublicPathsInBrowser(t *testing.T) {
 				t.Errorf("the innovation page lacks %q", part)
 			}
 		}
+	})
+
+	t.Run("an operator makes an open-year innovation public and a visitor finds it in Basis data inovasi", func(t *testing.T) {
+		e := e.as(t)
+		const name = "Layanan Adminduk Keliling Kampung Uji"
+		res := e.post("operator", "/api/v1/innovations", map[string]any{"region": "64.03", "name": name,
+			"unit": "Dinas Kependudukan dan Pencatatan Sipil", "initiator": "opd", "form": "pelayanan_publik", "digital": false,
+			"affair": "administrasi_kependudukan_pencatatan_sipil", "problem": "Warga kampung jauh dari kantor dinas.", "solution": "Petugas datang ke kampung.",
+			"benefit": "Dokumen selesai di tempat.", "proposed_on": time.Now().Format(time.DateOnly)})
+		id := res["id"].(string)
+		var found struct{ Total int }
+		e.call("", "GET", fmt.Sprintf("/api/v1/innovations?q=adminduk+keliling+kampung&min_position=%v", res["position"]), nil, &found, 200)
+		if found.Total != 0 {
+			t.Fatal("a new proposal of the open year is public before its region makes it public")
+		}
+		// the operator reads that it is not shown, and shows it
+		ctx := e.tab("operator", 30*time.Second)
+		e.open(ctx, "#/inovasi/"+id, "#innovation-public")
+		if got := text(t, ctx, "#innovation-public"); !strings.HasPrefix(got, "Tidak") {
+			t.Errorf("before: %q", got)
+		}
+		must(t, chromedp.Do(ctx, poll(`!!document.querySelector('#form-publicity')`),
+			chromedp.Evaluate[chromedp.Void](`document.querySelector('#form-publicity').closest('details').open = true`),
+			chromedp.Click(chromedp.CSS("#publicity-submit")),
+			poll(`(document.querySelector('#innovation-public')?.textContent || '').startsWith('Ya, ditampilkan oleh daerah')`)))
+		// the form now offers the way back
+		if got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#publicity-submit').textContent`)); err != nil || got != "Jangan tampilkan lagi" {
+			t.Errorf("after, the button reads %q (%v)", got, err)
+		}
+		// an anonymous visitor searches Basis data inovasi and opens it
+		ctx = e.tab("", 30*time.Second)
+		e.open(ctx, "#/basis-data", "#db-table tbody tr")
+		must(t, chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(`#db-filters [name=q]`), "adminduk keliling kampung"),
+			chromedp.Click(chromedp.CSS(`#db-filters button[type=submit]`)),
+			poll(`document.querySelector('#db-count').textContent === 'Inovasi 1–1 dari 1.'`)))
+		if got := text(t, ctx, "#db-table tbody tr:first-child .db-name"); got != name {
+			t.Errorf("the visitor finds %q", got)
+		}
+		if got := text(t, ctx, "#db-table tbody tr:first-child .db-made-public"); !strings.HasPrefix(got, "Ditampilkan oleh daerah sejak") {
+			t.Errorf("the row says %q", got)
+		}
+		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#db-table tbody tr:first-child .db-name")), chromedp.WaitVisible(chromedp.CSS("#db-made-public"))))
+		if got := text(t, ctx, "h1"); got != name {
+			t.Errorf("the innovation page is %q", got)
+		}
+		body := text(t, ctx, "main")
+		for _, part := range []string{"Warga kampung jauh dari kantor dinas.", "Petugas datang ke kampung.", "Dokumen selesai di tempat.", "belum ada yang diumumkan"} {
+			if !strings.Contains(body, part) {
+				t.Errorf("the public page lacks %q", part)
+			}
+		}
+		if strings.Contains(body, "op-berau") {
+			t.Error("the public page names the operator")
+		}
+		if e.shots() {
+			e.shoot(t, "operator", "#/inovasi/"+id, "#innovation-public", "#innovation-summary", "inovasi-tampil-publik")
+		}
+		// made private again, the visitor no longer finds it
+		off := e.post("operator", "/api/v1/innovations/"+id+"/publicity", map[string]any{"public": false})
+		e.call("", "GET", fmt.Sprintf("/api/v1/innovations/%s?min_position=%v", id, off["position"]), nil, nil, 404)
 	})
 
 	t.Run("the ranking downloads as shown, and its CSV opens in LibreOffice", func(t *testing.T) {

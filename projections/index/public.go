@@ -168,7 +168,6 @@ func (x *Index) public(inn *innovationState, published []*periodState) (PublicIn
 	return p, len(p.Years) > 0 || !inn.MadePublicAt.IsZero()
 }
 
-
 // provinceOf is the province code of a region ("64.03" -> "64").
 func provinceOf(region string) string {
 	if g, ok := domain.LookupRegion(region); ok {

@@ -204,6 +204,7 @@ export const fieldLabel = {
   adopter_region: 'Daerah pereplikasi', adopter_innovation_id: 'Inovasi pereplikasi', office_name: 'Nama kantor', office_kind: 'Jenis kantor',
   perbatasan: 'Daerah perbatasan', perbatasan_reason: 'Alasan perbatasan', origin_innovation_id: 'Inovasi asal', origin_region: 'Daerah asal',
   session_id: 'Sesi', rejected_by: 'Ditolak oleh', opened_by: 'Dibuka oleh', closes_at: 'Penjaringan ditutup',
+  public: 'Tampil di basis data publik',
 };
 
 // entityLabel names aggregate types in Bahasa Indonesia.
@@ -359,7 +360,8 @@ export const predicates = ['Sangat Inovatif', 'Inovatif', 'Kurang Inovatif', 'Ti
 export const eventLabel = {
   'innovation.proposed': 'Inovasi diusulkan', 'innovation.trial_started': 'Uji coba dimulai',
   'innovation.implementation_started': 'Penerapan dimulai', 'innovation.replicated': 'Inovasi direplikasi',
-  'innovation.withdrawn': 'Inovasi ditarik', 'assessment.started': 'Penilaian dimulai',
+  'innovation.withdrawn': 'Inovasi ditarik', 'innovation.publicity_set': 'Tampilan di basis data publik diubah',
+  'assessment.started': 'Penilaian dimulai',
   'assessment.answer_submitted': 'Jawaban indikator dikirim', 'assessment.answer_verified': 'Jawaban diverifikasi',
   'assessment.innovation_rejected': 'Inovasi ditolak', 'bimtek.scheduled': 'Bimtek dijadwalkan',
   'bimtek.attendance_recorded': 'Kehadiran dicatat', 'bimtek.closed': 'Bimtek ditutup',

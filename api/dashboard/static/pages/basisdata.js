@@ -1,5 +1,5 @@
 // Basis data inovasi: the public innovation database (what published years
-// made public), with search, filters, pages and a CSV download, and one
+// made public, and what regions made public themselves), with search, filters, pages and a CSV download, and one
 // innovation's page: problem, solution, benefit, stages, replications and
 // the years it was assessed and counted.
 import { h, fill, api, withQuery, field, table, section, loading, problemBox, fmtDate, fmtNum, stageLabel, affairs,
@@ -9,7 +9,7 @@ import { loadYears, regionLink } from './common.js';
 export const title = 'Basis data inovasi';
 
 let provinces = null;
-const filterNames = ['q', 'province', 'region', 'affair', 'stage', 'digital', 'initiator', 'year'];
+const filterNames = ['q', 'province', 'region', 'affair', 'stage', 'digital', 'initiator', 'year', 'made_public'];
 
 export function page(ctx) {
   return ctx.parts[0] ? innovationPage(ctx, ctx.parts[0]) : listPage(ctx);
@@ -19,7 +19,7 @@ function listPage(ctx) {
   const controls = h('form', { class: 'toolbar', role: 'search', 'aria-label': 'Saring basis data inovasi', id: 'db-filters' });
   const body = h('div', { 'aria-live': 'polite' }, loading());
   const el = h('div', {}, h('h1', {}, 'Basis data inovasi'),
-    h('p', { class: 'muted' }, 'Inovasi daerah yang tercantum dalam hasil penilaian yang sudah diumumkan. Jawaban, bukti dan data pribadi tidak ditampilkan.'),
+    h('p', { class: 'muted' }, 'Inovasi daerah yang tercantum dalam hasil penilaian yang sudah diumumkan, dan inovasi yang ditampilkan oleh daerahnya sebelum penilaiannya diumumkan. Jawaban, bukti dan data pribadi tidak ditampilkan.'),
     controls, body);
   let built = false;
   let cursors = ['']; // the cursor of each page shown so far
@@ -38,6 +38,7 @@ function listPage(ctx) {
       field({ name: 'digital', label: 'Digital', value: q.get('digital') || '', options: opt('Semua', [['true', 'Digital'], ['false', 'Non-digital']]) }),
       field({ name: 'initiator', label: 'Inisiator', value: q.get('initiator') || '', options: opt('Semua inisiator', Object.entries(initiatorLabel)) }),
       field({ name: 'year', label: 'Tahun penilaian', value: q.get('year') || '', options: opt('Semua tahun', years.map((p) => [p.year, String(p.year)])) }),
+      field({ name: 'made_public', label: 'Ditampilkan oleh daerah', value: q.get('made_public') || '', options: opt('Semua', [['true', 'Hanya yang ditampilkan daerah']]) }),
       h('div', { class: 'field' }, h('button', { type: 'submit' }, 'Terapkan')));
     controls.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -63,7 +64,8 @@ function listPage(ctx) {
     const from = (cursors.length - 1) * 50 + 1;
     const t = table('Basis data inovasi', [{ label: 'Nama inovasi' }, { label: 'Daerah' }, { label: 'Urusan', cls: 'hide-sm' },
       { label: 'Tahapan' }, { label: 'Digital', cls: 'hide-sm' }, { label: 'Dihitung pada', cls: 'hide-sm' }],
-    res.items.map((i) => [h('a', { href: `#/basis-data/${i.id}`, class: 'db-name' }, i.name),
+    res.items.map((i) => [[h('a', { href: `#/basis-data/${i.id}`, class: 'db-name' }, i.name),
+      i.made_public_on ? [h('br'), h('span', { class: 'hint db-made-public' }, `Ditampilkan oleh daerah sejak ${fmtDate(i.made_public_on)}`)] : ''],
       [regionLink(i.region, i.region_name), h('br'), h('span', { class: 'muted' }, i.province || '')],
       affairLabel(i.affair), stageLabel[i.stage] || i.stage, i.digital ? 'Digital' : 'Non-digital',
       i.counted_years.length ? i.counted_years.join(', ') : '–']), { id: 'db-table', class: 'cards' });
@@ -104,7 +106,8 @@ function innovationPage(ctx, id) {
         h('dt', {}, 'Bentuk'), h('dd', {}, formLabel[inn.form] || inn.form, inn.digital ? ', digital' : ', non-digital'),
         h('dt', {}, 'Inisiator'), h('dd', {}, initiatorLabel[inn.initiator] || inn.initiator),
         h('dt', {}, 'Tahapan sekarang'), h('dd', { id: 'db-stage' }, stageLabel[inn.stage] || inn.stage),
-        h('dt', {}, 'Tercantum pada penilaian'), h('dd', { id: 'db-years' }, inn.years.join(', ') || '–'),
+        h('dt', {}, 'Tercantum pada penilaian'), h('dd', { id: 'db-years' }, inn.years.join(', ') || (inn.made_public_on ? 'belum ada yang diumumkan' : '–')),
+        inn.made_public_on ? [h('dt', {}, 'Ditampilkan oleh daerah'), h('dd', { id: 'db-made-public' }, `sejak ${fmtDate(inn.made_public_on)}, sebelum hasil penilaiannya diumumkan`)] : null,
         h('dt', {}, 'Dihitung dalam skor'), h('dd', { id: 'db-counted' }, inn.counted_years.length ? inn.counted_years.join(', ') : 'belum pernah'),
         inn.origin_innovation_id ? [h('dt', {}, 'Replikasi dari'), h('dd', {}, h('a', { href: `#/basis-data/${inn.origin_innovation_id}` }, 'inovasi asal'), ` (${inn.origin_region})`)] : null)),
       section('Masalah', text(inn.problem)),

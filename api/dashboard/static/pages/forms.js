@@ -51,6 +51,21 @@ export function stageForm(inn, onDone) {
   return box(`Naikkan tahap ke ${stageLabel[next]}`, form);
 }
 
+// publicityForm: POST /api/v1/innovations/{id}/publicity. The region shows
+// the innovation in Basis data inovasi before a published year lists it, or
+// no longer; what a published year lists stays public whatever it says.
+export function publicityForm(inn, onDone) {
+  const next = !inn.made_public;
+  const form = h('form', { id: 'form-publicity', novalidate: true },
+    h('p', {}, next
+      ? 'Nama, perangkat daerah, urusan, bentuk, tahapan beserta tanggalnya, masalah, solusi, manfaat dan replikasinya akan tampil di Basis data inovasi untuk umum sebelum hasil penilaiannya diumumkan. Jawaban indikator, bukti dukung dan nama petugas tidak pernah ditampilkan. Pilihan ini dapat dibatalkan, tetapi salinan yang sudah diunduh orang lain tidak dapat ditarik kembali.'
+      : 'Inovasi ini tidak lagi ditampilkan atas pilihan daerah. Jika tercantum pada penilaian yang sudah diumumkan, inovasi tetap tampil karena hasil penilaian bersifat publik.'),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'publicity-submit' }, next ? 'Tampilkan di basis data publik' : 'Jangan tampilkan lagi')));
+  apiForm(form, () => ({ path: `/api/v1/innovations/${encodeURIComponent(inn.id)}/publicity`, body: { public: next },
+    success: next ? 'Inovasi ditampilkan di basis data publik.' : 'Inovasi tidak lagi ditampilkan atas pilihan daerah.' }), () => onDone?.());
+  return box(next ? 'Tampilkan di basis data publik' : 'Sembunyikan dari basis data publik', form);
+}
+
 // bimtekForm: POST /api/v1/bimtek.
 export function bimtekForm(region, onDone) {
   const form = h('form', { id: 'form-bimtek', novalidate: true },

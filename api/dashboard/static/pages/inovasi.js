@@ -3,7 +3,7 @@
 import { h, fill, api, can, section, table, loading, problemBox, fmtDate, fmtDateTime, stageLabel, statusLabel,
   affairLabel, shortId, initiatorLabel, formLabel } from '../lib.js';
 import { loadYears, regionLink } from './common.js';
-import { stageForm, answerForm, catalogue } from './forms.js';
+import { stageForm, answerForm, catalogue, publicityForm } from './forms.js';
 import { evidenceFiles } from './bukti.js';
 
 export const title = 'Inovasi';
@@ -47,7 +47,8 @@ export function page(ctx) {
         h('dt', {}, 'Inisiator'), h('dd', {}, initiatorLabel[inn.initiator] || inn.initiator),
         inn.origin_innovation_id ? [h('dt', {}, 'Replikasi dari'), h('dd', {}, h('a', { href: `#/inovasi/${inn.origin_innovation_id}` }, inn.origin_innovation_id))] : null,
         inn.replicated_by?.length ? [h('dt', {}, 'Direplikasi oleh'), h('dd', {}, inn.replicated_by.join(', '))] : null,
-        inn.withdrawn_on ? [h('dt', {}, 'Ditarik'), h('dd', {}, fmtDate(inn.withdrawn_on), ': ', inn.withdraw_reason)] : null),
+        inn.withdrawn_on ? [h('dt', {}, 'Ditarik'), h('dd', {}, fmtDate(inn.withdrawn_on), ': ', inn.withdraw_reason)] : null,
+        h('dt', {}, 'Tampil di basis data publik'), h('dd', { id: 'innovation-public' }, publicText(inn))),
         can.audit() ? h('p', {}, h('a', { href: `#/audit?entity=innovation/${inn.id}` }, 'Lihat jejak audit →')) : null),
       section('Linimasa tahapan', h('ol', { class: 'timeline', id: 'timeline' }, inn.timeline.map((st) => h('li', {},
         h('strong', {}, stageLabel[st.stage] || st.stage), ` · ${fmtDate(st.on)}`, h('br'),
@@ -61,12 +62,22 @@ export function page(ctx) {
         a.verified_option ? String(a.verified_option) : '–', evidence(a.evidence),
         [`${fmtDateTime(a.submitted_at)} oleh ${a.submitted_by}`, a.status === 'pending' ? h('span', { class: 'hint' }, ` · ${a.age_days} hari`) : '']]),
       { id: 'answers-table' })));
+    const publicity = () => (inn.made_public || inn.stage !== 'ditarik' ? publicityForm(inn, refresh) : null);
     if (!actions.dataset.built && can.write(inn.region)) {
       const open = (await loadYears()).filter((p) => p.phase === 'penjaringan');
-      fill(actions, section('Tindakan', stageForm(inn, refresh),
+      fill(actions, section('Tindakan', stageForm(inn, refresh), publicity(),
         open.length ? await answerForm(inn.region, open, inn.id, refresh) : h('p', { class: 'muted' }, 'Tidak ada periode penjaringan yang terbuka.')));
       actions.dataset.built = '1';
-    } else if (actions.dataset.built && inn.stage !== actions.dataset.stage) {
+      actions.dataset.public = String(inn.made_public);
+    } else if (actions.dataset.built && String(inn.made_public) !== actions.dataset.public) {
+      // the publicity changed: offer the other way
+      const old = actions.querySelector('#form-publicity')?.closest('details');
+      const next = publicity();
+      if (old && next) old.replaceWith(next);
+      else if (old) old.remove();
+      actions.dataset.public = String(inn.made_public);
+    }
+    if (actions.dataset.built && inn.stage !== actions.dataset.stage && actions.dataset.stage) {
       // the stage changed: offer the next step
       const old = actions.querySelector('#form-stage')?.closest('details');
       const next = stageForm(inn, refresh);
@@ -76,6 +87,14 @@ export function page(ctx) {
     actions.dataset.stage = inn.stage;
   }
   return { el, refresh };
+}
+
+// publicText says whether the public database shows the innovation, and why.
+function publicText(inn) {
+  const link = h('a', { href: `#/basis-data/${inn.id}` }, 'lihat halaman publik');
+  if (inn.made_public) return ['Ya, ditampilkan oleh daerah · ', link];
+  if (inn.in_public_database) return ['Ya, tercantum pada penilaian yang sudah diumumkan · ', link];
+  return 'Tidak (belum tercantum pada penilaian yang diumumkan)';
 }
 
 export function evidence(e) {
