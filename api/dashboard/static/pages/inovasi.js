@@ -63,19 +63,21 @@ export function page(ctx) {
         [`${fmtDateTime(a.submitted_at)} oleh ${a.submitted_by}`, a.status === 'pending' ? h('span', { class: 'hint' }, ` · ${a.age_days} hari`) : '']]),
       { id: 'answers-table' })));
     const publicity = () => (inn.made_public || inn.stage !== 'ditarik' ? publicityForm(inn, refresh) : null);
+    const publicKey = `${inn.made_public}/${inn.stage === 'ditarik'}`;
     if (!actions.dataset.built && can.write(inn.region)) {
       const open = (await loadYears()).filter((p) => p.phase === 'penjaringan');
       fill(actions, section('Tindakan', stageForm(inn, refresh), publicity(),
         open.length ? await answerForm(inn.region, open, inn.id, refresh) : h('p', { class: 'muted' }, 'Tidak ada periode penjaringan yang terbuka.')));
       actions.dataset.built = '1';
-      actions.dataset.public = String(inn.made_public);
-    } else if (actions.dataset.built && String(inn.made_public) !== actions.dataset.public) {
-      // the publicity changed: offer the other way
+      actions.dataset.public = publicKey;
+    } else if (actions.dataset.built && publicKey !== actions.dataset.public) {
+      // the publicity (or withdrawal) changed: offer the other way
       const old = actions.querySelector('#form-publicity')?.closest('details');
       const next = publicity();
       if (old && next) old.replaceWith(next);
       else if (old) old.remove();
-      actions.dataset.public = String(inn.made_public);
+      else if (next) actions.querySelector('section')?.append(next);
+      actions.dataset.public = publicKey;
     }
     if (actions.dataset.built && inn.stage !== actions.dataset.stage && actions.dataset.stage) {
       // the stage changed: offer the next step
