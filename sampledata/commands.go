@@ -29,6 +29,8 @@ func (a *action) command(correlation string) any {
 		return startTrial{domain.StageCommand{CommandMeta: m, InnovationID: a.inn.id, On: a.inn.trial}}
 	case actStartImplementation:
 		return startImplementation{domain.StageCommand{CommandMeta: m, InnovationID: a.inn.id, On: a.inn.implemented}}
+	case actMakePublic:
+		return domain.SetPublicityCommand{CommandMeta: m, InnovationID: a.inn.id, Public: true}
 	case actWithdraw:
 		return domain.WithdrawInnovationCommand{CommandMeta: m, InnovationID: a.inn.id, Reason: a.reason, On: a.inn.withdrawn}
 	case actReplicate:

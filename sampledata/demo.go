@@ -387,7 +387,20 @@ func planBerau(p *plan, rnd *rand.Rand) error {
 		}
 		return evidenceFor(r, 2025)(code, option)
 	}
-	return seedYear(p, r, 2025, targetFor(41.0, 40000, len(fresh)), fresh, sessions, perbup, rnd)
+	if err := seedYear(p, r, 2025, targetFor(41.0, 40000, len(fresh)), fresh, sessions, perbup, rnd); err != nil {
+		return err
+	}
+	// An innovation of the open year (2026) that Berau made public before
+	// the year is published: Basis data inovasi shows it (issue 16). It has
+	// no answers, so no score changes.
+	shown := p.addInnovation(r, r.Code+"/2026/public", &innovationPlan{details: domain.InnovationDetails{Name: "Perpustakaan Keliling Kampung Pesisir (data contoh)",
+		Unit: "Dinas Perpustakaan dan Kearsipan", Initiator: domain.InitiatorOPD, Form: domain.FormPelayananPublik, Affair: domain.AffairPerpustakaan,
+		Problem:  "Anak-anak di kampung pesisir jauh dari perpustakaan daerah (data contoh)",
+		Solution: "Mobil perpustakaan singgah di kampung pesisir dua kali sebulan (data contoh)",
+		Benefit:  "Pinjaman buku anak di kampung pesisir naik (data contoh)"}, proposed: day(2026, 9, 14), trial: day(2026, 10, 12)}, 9)
+	p.add("innovation/"+r.Code+"/2026/public/make-public", &action{at: at(day(2026, 10, 13), 3, 9), kind: actMakePublic,
+		actor: operator(r), region: r.Code, inn: shown})
+	return nil
 }
 
 // planDemoOthers adds generated regions: provinces, kota and kabupaten,

@@ -59,6 +59,8 @@ func (e *engine) decide(ctx context.Context, a *action) error {
 		return e.onInnovation(a, cmd.InnovationID, cmd.CommandMeta, func(in *domain.Innovation) error { return cmd.DecideImplementation(in, a.at) })
 	case domain.WithdrawInnovationCommand:
 		return e.onInnovation(a, cmd.InnovationID, cmd.CommandMeta, func(in *domain.Innovation) error { return cmd.Decide(in, a.at) })
+	case domain.SetPublicityCommand:
+		return e.onInnovation(a, cmd.InnovationID, cmd.CommandMeta, cmd.Decide)
 	case domain.RecordReplicationCommand:
 		err := e.onInnovation(a, cmd.OriginInnovationID, cmd.CommandMeta, func(origin *domain.Innovation) error { return cmd.DecideOrigin(origin, a.at) })
 		if err != nil {

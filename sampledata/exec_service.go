@@ -102,6 +102,8 @@ func (r *serviceRunner) command(ctx context.Context, svc *domain.Service, a *act
 		return svc.StartImplementation(ctx, cmd.StageCommand)
 	case domain.WithdrawInnovationCommand:
 		return svc.WithdrawInnovation(ctx, cmd)
+	case domain.SetPublicityCommand:
+		return svc.SetInnovationPublicity(ctx, cmd)
 	case domain.RecordReplicationCommand:
 		res, id, err := svc.RecordReplication(ctx, cmd)
 		if err == nil && !res.Duplicate {

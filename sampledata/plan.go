@@ -30,6 +30,7 @@ const (
 	actVerifyAnswers
 	actRejectInnovation
 	actUploadEvidence
+	actMakePublic
 )
 
 // action is one step of a planned history. Actions of one region never
@@ -52,7 +53,7 @@ type action struct {
 	officeKind domain.OfficeKind
 	reason     string
 
-	inn     *innovationPlan // propose, stages, withdraw, replicate (origin)
+	inn     *innovationPlan // propose, stages, withdraw, make public, replicate (origin)
 	adopter *innovationPlan // replicate: the adopting region's innovation
 	session *sessionPlan
 	people  []domain.Participant
