@@ -414,7 +414,7 @@ func TestPublicPathsInBrowser(t *testing.T) {
 			t.Error("the public page names the operator")
 		}
 		if e.shots() {
-			e.shoot(t, "operator", "#/inovasi/"+id, "#innovation-public", "#innovation-summary", "inovasi-tampil-publik")
+			e.shoot(t, "operator", "#/inovasi/"+id, "#sec-tindakan", "main", "inovasi-tampil-publik")
 		}
 		// made private again, the visitor no longer finds it
 		off := e.post("operator", "/api/v1/innovations/"+id+"/publicity", map[string]any{"public": false})
@@ -624,6 +624,15 @@ func TestPublicPathsInBrowser(t *testing.T) {
 			e.call("", "GET", "/api/v1/innovations?region=64.03&limit=1", nil, &list, 200)
 			e.shoot(t, "", "#/basis-data", "#db-table", "main", "basis-data-inovasi")
 			e.shoot(t, "", "#/basis-data/"+list.Items[0].ID, "#db-stages", "main", "inovasi-publik")
+			var shown struct {
+				Items []struct{ ID string } `json:"items"`
+			}
+			e.call("", "GET", "/api/v1/innovations?made_public=true&q=perpustakaan+keliling+kampung+pesisir", nil, &shown, 200)
+			if len(shown.Items) == 1 { // the demo's innovation of 2026 that Berau made public
+				e.shoot(t, "", "#/basis-data/"+shown.Items[0].ID, "#db-made-public", "main", "inovasi-ditampilkan-daerah")
+			} else {
+				t.Errorf("the demo has %d innovations of 2026 made public by Berau, want 1", len(shown.Items))
+			}
 			e.shoot(t, "", "#/laporan/64.03?year=2024", "#report-code", "main", "laporan-daerah")
 			e.shoot(t, "auditor", "#/daerah/64.03?year=2024", "svg.chart.steps", "section:has(svg.chart.steps)", "riwayat-skor")
 			e.shoot(t, "", "#/daerah/64.03?year=2024", "#computation", "#computation", "penjelasan-skor")

@@ -252,7 +252,8 @@ export function page(ctx) {
         live.length ? h('button', { type: 'button', class: 'secondary', id: 'open-withdraw', onclick: () => open('Tarik inovasi', withdrawForm(live)) }, 'Tarik inovasi') : null,
         h('button', { type: 'button', class: 'secondary', id: 'open-replication', onclick: () => open('Catat replikasi', replicationForm()) }, 'Catat replikasi')),
       table('Inovasi daerah', [{ label: 'Inovasi' }, { label: 'Tahap' }, { label: '' }],
-        state.inns.map((i) => [h('a', { href: `#/inovasi/${i.id}` }, i.name), stageLabel[i.stage] || i.stage,
+        state.inns.map((i) => [[h('a', { href: `#/inovasi/${i.id}` }, i.name),
+          i.made_public ? [h('br'), h('span', { class: 'hint' }, 'Tampil di basis data publik (pilihan daerah)')] : ''], stageLabel[i.stage] || i.stage,
           ['inisiatif', 'uji_coba'].includes(i.stage) ? h('button', { type: 'button', class: 'secondary small', onclick: () => {
             const f = stageForm(i, refresh);
             if (f) open(`Naikkan tahap · ${i.name}`, f.querySelector('form'));
