@@ -158,6 +158,8 @@ type App struct {
 	// Merkle log are open.
 	started chan struct{}
 
+	// clock times the start-up's steps for the line that says ready.
+	clock    *startClock
 	listener net.Listener
 	http     *http.Server
 	handler  atomic.Pointer[handlerBox]
@@ -196,7 +198,7 @@ func Start(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.CheckpointCommits == 0 {
 		cfg.CheckpointCommits = 2000
 	}
-	a := &App{cfg: cfg, log: cfg.Logger, runErr: make(chan error, 1), started: make(chan struct{})}
+	a := &App{cfg: cfg, log: cfg.Logger, runErr: make(chan error, 1), started: make(chan struct{}), clock: newStartClock()}
 	if err := a.open(ctx); err != nil {
 		a.Close()
 		return nil, err
@@ -221,6 +223,7 @@ func (a *App) open(ctx context.Context) error {
 		return err
 	}
 	a.Store, a.conn = a.storage.Store, a.storage.Conn
+	a.clock.mark("event store")
 	a.Service = domain.NewService(a.Store, cfg.Now)
 	if err := a.patiently(ctx, "personal data keys", func() (err error) {
 		a.People, err = OpenPeople(ctx, a.conn, cfg.Storage.Replicas, PersonalKeyPath(cfg.PersonalKey, cfg.Storage.DataDir), nil)
@@ -273,10 +276,12 @@ func (a *App) open(ctx context.Context) error {
 		return err
 	}
 
+	a.clock.mark("buckets")
 	if cfg.Demo {
 		if err := a.loadDemo(ctx); err != nil {
 			return err
 		}
+		a.clock.mark("demo")
 	}
 
 	a.Views = a.newViews()
@@ -290,6 +295,7 @@ func (a *App) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	a.clock.mark("checkpoint restore")
 	head, err := a.Store.Head(ctx)
 	if err != nil {
 		return err
@@ -333,21 +339,28 @@ func (a *App) open(ctx context.Context) error {
 	a.handler.Store(&handlerBox{a.Server})
 	// While the projections replay, a checkpoint every catchUpCheckpointCommits
 	// commits (or CheckpointEvery) keeps a replay that is cut short from
-	// starting over. After a replay longer than CheckpointCommits one more
-	// is saved right after catching up, before the server says it is
-	// ready, so that the next start, however soon, resumes from here; a
-	// shorter one leaves that to the live policy (at most CheckpointCommits
-	// later), so a short restart is not made longer by a save.
+	// starting over. After a replay longer than readySaveFactor x
+	// CheckpointCommits one more is saved right after catching up, before
+	// the server says it is ready, so that the next start, however soon,
+	// resumes from here. A shorter replay is saved by the live policy in
+	// the background as soon as the server is ready (it is already
+	// CheckpointCommits or more behind) or at most CheckpointCommits later:
+	// at national scale a save takes a second or two, longer than
+	// replaying a few thousand commits, so it is not made to hold up the
+	// port; a process killed again before that save completes replays a
+	// little more next time, never more than readySaveFactor x
+	// CheckpointCommits before a save holds it up.
 	replayCtx, replayed := context.WithCancel(runCtx)
 	saved := make(chan struct{})
 	go func() {
 		defer close(saved)
 		a.Views.RunCheckpoints(replayCtx, a.checkpoints, projections.CheckpointPolicy{
-			Interval: cfg.CheckpointEvery, Commits: catchUpCheckpointCommits, FinalAfter: cfg.CheckpointCommits, Now: cfg.Now,
+			Interval: cfg.CheckpointEvery, Commits: catchUpCheckpointCommits, FinalAfter: readySaveFactor * cfg.CheckpointCommits, Now: cfg.Now,
 			OnError: func(err error) { a.log.Warn("checkpoint not saved", "err", err) },
 			OnSaved: func(pos uint64) { a.log.Info("checkpoint saved", "position", pos) },
 		})
 	}()
+	a.clock.mark("server")
 	a.runProjections(runCtx, a.Views)
 	err = a.catchUp(ctx, a.Views, head)
 	replayed()
@@ -355,6 +368,8 @@ func (a *App) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	a.clock.mark("catch-up")
+	a.log.Info("ready", a.clock.attrs()...)
 	a.Server.MarkReady()
 	a.caughtUp(runCtx)
 	return nil
@@ -363,6 +378,10 @@ func (a *App) open(ctx context.Context) error {
 // catchUpCheckpointCommits is how often a long start-up replay saves its
 // progress (a national-scale replay is about 560,000 commits).
 const catchUpCheckpointCommits = 100_000
+
+// readySaveFactor: a start-up replay longer than this many times
+// CheckpointCommits is saved before the server says it is ready.
+const readySaveFactor = 4
 
 // newServer builds the HTTP API over views.
 func (a *App) newServer(views *projections.Views) (*api.Server, error) {

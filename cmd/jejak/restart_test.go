@@ -99,7 +99,7 @@ func TestRestartReadiness(t *testing.T) {
 		}
 	}()
 
-	var times []string
+	var times, steps []string
 	seen := map[string]int{}
 	for round := 0; round <= kills; round++ {
 		p := startProcess(t, "serve", "--data", data, "--addr", addr, "--snapshot-every", "0", "--log-format", "json")
@@ -137,6 +137,7 @@ func TestRestartReadiness(t *testing.T) {
 		}
 		ready := time.Since(p.started)
 		times = append(times, ready.Round(time.Millisecond).String())
+		steps = append(steps, readySteps(p.output()))
 		if round == kills {
 			close(stop)
 			writers.Wait()
@@ -149,6 +150,9 @@ func TestRestartReadiness(t *testing.T) {
 	}
 	t.Logf("%s, %d commits: first start %s, then over %d kill -9 restarts under load: %s; %d writes acknowledged; /readyz states seen while not ready: %v",
 		source, initial, times[0], kills, strings.Join(times[1:], ", "), acked.Load(), seen)
+	for i, s := range steps {
+		t.Logf("start %d: %s", i, s)
+	}
 
 	// Every acknowledged write is in the store, once (a write whose answer
 	// was lost to a kill is retried with its key and appends nothing new;
@@ -160,4 +164,16 @@ func TestRestartReadiness(t *testing.T) {
 	if seen["starting"]+seen["catching_up"] == 0 {
 		t.Logf("every /readyz answered ready at once: the restarts were too quick to see the states")
 	}
+}
+
+// readySteps is what the process said of its start-up's steps in the log
+// line that says it is ready (JSON log format).
+func readySteps(output string) string {
+	for line := range strings.Lines(output) {
+		var l struct{ Msg, Took, Steps string }
+		if json.Unmarshal([]byte(line), &l) == nil && l.Msg == "ready" {
+			return l.Took + " in the process: " + l.Steps
+		}
+	}
+	return "no ready line in the log"
 }

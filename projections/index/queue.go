@@ -96,9 +96,32 @@ func (q verificationQueue) remove(a *assessmentState, key string, ans *answerSta
 // rebuildQueue fills the queue from the state (reindex).
 func (x *Index) rebuildQueue() {
 	x.queue = verificationQueue{}
+	// In bulk: each bucket is filled, then sorted once (adding answer by
+	// answer inserted into sorted slices, which made a national restore
+	// spend half a second here).
 	for _, a := range x.state.Assessments {
+		if len(a.Answers) == 0 {
+			continue
+		}
+		id := domain.AssessmentID(a.Year, a.Region)
 		for key, ans := range a.Answers {
-			x.queue.add(a, key, ans)
+			byID := x.queue[ans.Status]
+			if byID == nil {
+				byID = map[string]*queueBucket{}
+				x.queue[ans.Status] = byID
+			}
+			b := byID[id]
+			if b == nil {
+				b = &queueBucket{a: a, id: id, indicators: map[string]int{}}
+				byID[id] = b
+			}
+			b.entries = append(b.entries, queueEntry{at: ans.SubmittedAt.UnixNano(), key: key, ans: ans})
+			b.indicators[ans.Indicator]++
+		}
+	}
+	for _, byID := range x.queue {
+		for _, b := range byID {
+			slices.SortFunc(b.entries, compareEntries)
 		}
 	}
 }
