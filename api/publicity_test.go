@@ -159,4 +159,30 @@ func TestInnovationPublicity(t *testing.T) {
 			t.Errorf("as of its publicity the public reads %d", got.Status)
 		}
 	})
+
+	t.Run("the audit trail says who changed it and how", func(t *testing.T) {
+		var trail struct {
+			Items []struct {
+				Type  string `json:"type"`
+				Actor struct {
+					User string `json:"user"`
+				} `json:"actor"`
+				Changes []struct {
+					Field         string
+					Before, After any
+				} `json:"changes"`
+			} `json:"items"`
+		}
+		do(apitest.Request{Method: "GET", Path: "/api/v1/audit?order=asc&type=innovation.publicity_set&entity=innovation/" + id, Token: p.auditor}).JSON(t, &trail)
+		var got []string
+		for _, e := range trail.Items {
+			for _, c := range e.Changes {
+				got = append(got, fmt.Sprintf("%s %s %s %v->%v", e.Type, e.Actor.User, c.Field, c.Before, c.After))
+			}
+		}
+		want := []string{"innovation.publicity_set op-own public <nil>->true", "innovation.publicity_set op-own public true->false"}
+		if !slices.Equal(got, want) {
+			t.Errorf("the trail reads %q, want %q", got, want)
+		}
+	})
 }
