@@ -1,9 +1,9 @@
 package api
 
 import (
+	"bufio"
+	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -22,12 +22,24 @@ import (
 // EvidenceStore keeps the bytes of evidence files by SHA-256; package
 // natsinfra implements it on a JetStream object store (JEJAK_EVIDENCE).
 type EvidenceStore interface {
-	// Put stores the size bytes r yields under sum (their SHA-256 in
-	// lowercase hex) unless they are stored already (created false, r not
-	// read). A failed Put leaves no object.
-	Put(ctx context.Context, sum string, size int64, r io.Reader) (created bool, err error)
+	// Stage stores what r yields under a temporary name while hashing it
+	// (one pass: an upload is neither spooled nor hashed twice). A failed
+	// Stage leaves nothing; when r failed, its error is returned as is.
+	Stage(ctx context.Context, r io.Reader) (StagedFile, error)
+	// Commit makes a staged file the object named by its SHA-256, or
+	// removes it when that object is stored already (created false).
+	Commit(ctx context.Context, f StagedFile) (created bool, err error)
+	// Discard removes a staged file, even when ctx has ended.
+	Discard(ctx context.Context, f StagedFile) error
 	// Open reads the object sum; ok is false when there is none.
 	Open(ctx context.Context, sum string) (rc io.ReadSeekCloser, ok bool, err error)
+}
+
+// StagedFile is an uploaded file stored under a temporary name.
+type StagedFile struct {
+	Ticket string // the store's temporary name
+	SHA256 string // lowercase hex
+	Size   int64
 }
 
 // EvidenceLimits bound uploads. The zero value means the defaults.
@@ -37,8 +49,9 @@ type EvidenceLimits struct {
 	// 413 as soon as the limit is passed, and nothing is stored.
 	MaxFileBytes    int64
 	MaxRequestBytes int64
-	// SpoolDir holds uploads on disk while they are hashed and checked
-	// (os.TempDir() when empty); nothing stays there after the request.
+	// SpoolDir holds uploaded PDFs on disk while they are checked (the
+	// check needs random access; other files are not spooled), in
+	// os.TempDir() when empty; nothing stays there after the request.
 	SpoolDir string
 }
 
@@ -96,10 +109,13 @@ func (s *Server) evidenceLimits(w http.ResponseWriter, r *http.Request) error {
 
 // uploadEvidence takes multipart/form-data: the region (query parameter
 // region, or a form field region before the first file) and one or more
-// file parts. Every file is streamed to a spool file while it is hashed,
-// then its type is decided from its bytes and a PDF is checked; only when
-// every file passes are they stored (once per hash) and their uploads
-// recorded. A refusal stores nothing and appends nothing.
+// file parts. Each file's type is decided from its first bytes; the file
+// is then streamed into the evidence store under a temporary name while
+// the store hashes it (a PDF is also written to a spool file for its
+// check, which needs random access). Only when every file passes are they
+// committed under their hashes (once per hash) and their uploads
+// recorded. A refusal, a limit passed or a broken body discards what was
+// staged: nothing stored, nothing appended.
 func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 	if s.cfg.Evidence == nil {
 		return domain.Errorf(domain.CodeUnavailable, "evidence uploads are not configured on this server")
@@ -118,13 +134,16 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	region := strings.TrimSpace(r.URL.Query().Get("region"))
-	var files []*spooledFile
+	var files []*uploadFile
 	defer func() {
 		for _, f := range files {
-			f.remove()
+			f.discard(r.Context(), s.cfg.Evidence)
 		}
 	}()
-	mr := multipart.NewReader(r.Body, params["boundary"])
+	var p domain.Problems
+	// the multipart reader reads 4 KiB at a time: a larger buffer under it
+	// turns each of those into a copy instead of a read from the socket
+	mr := multipart.NewReader(bufio.NewReaderSize(r.Body, uploadReadBuffer), params["boundary"])
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -152,11 +171,9 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 			if len(files) == maxEvidenceFilesPerRequest {
 				return fieldProblem("file", fmt.Sprintf("at most %d files at once", maxEvidenceFilesPerRequest))
 			}
-			f, err := spool(part, limits, len(files))
-			if f != nil {
-				files = append(files, f)
-			}
-			if err != nil {
+			f := &uploadFile{name: part.FileName(), field: fmt.Sprintf("file[%d]", len(files))}
+			files = append(files, f)
+			if err := f.receive(r.Context(), s.cfg.Evidence, part, limits, &p); err != nil {
 				return err
 			}
 		default:
@@ -166,30 +183,22 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 	if len(files) == 0 {
 		return fieldProblem("file", "send at least one file part")
 	}
-	var p domain.Problems
-	for i, f := range files {
-		if err := f.inspect(&p, fmt.Sprintf("file[%d]", i)); err != nil {
-			return err
-		}
-	}
 	if err := p.Err(); err != nil {
 		return err
 	}
 	out := make([]evidenceFileJSON, 0, len(files))
 	var last domain.CommitResult
 	for _, f := range files {
-		if _, err := f.file.Seek(0, io.SeekStart); err != nil {
+		if _, err := s.cfg.Evidence.Commit(r.Context(), f.staged); err != nil {
 			return err
 		}
-		if _, err := s.cfg.Evidence.Put(r.Context(), f.sum, f.size, f.file); err != nil {
-			return err
-		}
+		f.committed = true
 		// one command per file, its id derived from the request's (so an
 		// Idempotency-Key makes a retry record nothing new either)
 		meta := m
-		meta.CommandID = uuid.NewSHA1(m.CommandID, []byte(f.sum))
+		meta.CommandID = uuid.NewSHA1(m.CommandID, []byte(f.staged.SHA256))
 		res, view, err := s.service.UploadEvidence(r.Context(), domain.UploadEvidenceCommand{CommandMeta: meta, Region: region,
-			SHA256: f.sum, Size: f.size, MediaType: f.mediaType, Pages: f.pages, Name: f.name})
+			SHA256: f.staged.SHA256, Size: f.staged.Size, MediaType: f.mediaType, Pages: f.pages, Name: f.name})
 		if err != nil {
 			return err
 		}
@@ -228,72 +237,137 @@ func uploadReadError(err error) error {
 	return domain.Errorf(codeMalformed, "the multipart body could not be read to its end")
 }
 
-// spooledFile is one uploaded file on disk while it is checked.
-type spooledFile struct {
-	file      *os.File
+// uploadReadBuffer is the read buffer under an upload's multipart reader.
+const uploadReadBuffer = 256 << 10
+
+// uploadFile is one file of an upload while it is received and checked.
+type uploadFile struct {
 	name      string // as the client gave it
-	sum       string
-	size      int64
+	field     string // file[i], for problems
+	staged    StagedFile
 	mediaType string
 	pages     int
+	committed bool
 }
 
-func (f *spooledFile) remove() {
-	f.file.Close()
-	os.Remove(f.file.Name())
+// discard removes the staged bytes of a file that was not committed.
+func (f *uploadFile) discard(ctx context.Context, store EvidenceStore) {
+	if f.staged.Ticket != "" && !f.committed {
+		_ = store.Discard(ctx, f.staged)
+	}
 }
 
-// spool copies part to a spool file while hashing it, and stops reading as
-// soon as the file passes the limit (413).
-func spool(part *multipart.Part, limits EvidenceLimits, i int) (*spooledFile, error) {
-	tmp, err := os.CreateTemp(limits.SpoolDir, "jejak-evidence-*")
-	if err != nil {
-		return nil, err
-	}
-	f := &spooledFile{file: tmp, name: part.FileName()}
-	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(part, limits.MaxFileBytes+1))
-	f.size = n
-	if err != nil {
-		return f, uploadReadError(err)
-	}
-	if n > limits.MaxFileBytes {
-		return f, &domain.Error{Code: domain.CodeTooLarge, Message: fmt.Sprintf("a file is larger than %d bytes", limits.MaxFileBytes),
-			Problems: []domain.FieldProblem{{Field: fmt.Sprintf("file[%d]", i), Message: fmt.Sprintf("is larger than %d bytes", limits.MaxFileBytes)}}}
-	}
-	f.sum = hex.EncodeToString(h.Sum(nil))
-	return f, nil
-}
+// errFileTooLarge is what a file's reader answers once the file passes
+// the limit; the stage stops there.
+var errFileTooLarge = errors.New("evidence file over the limit")
 
-// inspect decides the file's type from its bytes and checks a PDF. A type
-// that is not evidence is an error of its own (415, naming the type found);
-// an empty, broken or encrypted file is a problem of field (422).
-func (f *spooledFile) inspect(p *domain.Problems, field string) error {
-	if f.size == 0 {
-		p.Add(field, "is empty")
+// receive decides the file's type from its first bytes and streams it into
+// the store under a temporary name, stopping as soon as it passes the
+// limit (413). A type that is not evidence is an error of its own (415,
+// naming the type found) and stops the request before the file is stored;
+// an empty, broken or encrypted file is a problem of its field (422), and
+// the other files are still read so that every problem is told at once.
+func (f *uploadFile) receive(ctx context.Context, store EvidenceStore, part io.Reader, limits EvidenceLimits, p *domain.Problems) error {
+	head := make([]byte, 512)
+	n, err := fill(part, head)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return uploadReadError(err)
+	}
+	head = head[:n]
+	if n == 0 {
+		p.Add(f.field, "is empty")
 		return nil
 	}
-	head := make([]byte, 512)
-	n, err := f.file.ReadAt(head, 0)
-	if err != nil && !errors.Is(err, io.EOF) {
-		return err
-	}
-	detected := http.DetectContentType(head[:n])
+	detected := http.DetectContentType(head)
 	f.mediaType, _, _ = mime.ParseMediaType(detected)
 	switch f.mediaType {
-	case domain.MediaJPEG, domain.MediaPNG:
-		return nil
-	case domain.MediaPDF:
-		pages, problem := checkPDF(f.file)
+	case domain.MediaJPEG, domain.MediaPNG, domain.MediaPDF:
+	default:
+		return &domain.Error{Code: codeUnsupportedMedia,
+			Message:  fmt.Sprintf("%s is %s by its content; evidence must be PDF, JPEG or PNG", domain.Quote(domain.CleanFileName(f.name)), detected),
+			Problems: []domain.FieldProblem{{Field: f.field, Message: "detected type " + detected}}}
+	}
+	var src io.Reader = &cappedReader{r: io.MultiReader(bytes.NewReader(head), part), max: limits.MaxFileBytes}
+	var spool *os.File
+	if f.mediaType == domain.MediaPDF {
+		// the PDF check seeks: the bytes also go to a spool file
+		if spool, err = os.CreateTemp(limits.SpoolDir, "jejak-evidence-*"); err != nil {
+			return err
+		}
+		defer func() {
+			spool.Close()
+			os.Remove(spool.Name())
+		}()
+		src = io.TeeReader(src, spool)
+	}
+	f.staged, err = store.Stage(ctx, src)
+	var bodyErr *bodyReadError
+	switch {
+	case errors.Is(err, errFileTooLarge):
+		return &domain.Error{Code: domain.CodeTooLarge, Message: fmt.Sprintf("a file is larger than %d bytes", limits.MaxFileBytes),
+			Problems: []domain.FieldProblem{{Field: f.field, Message: fmt.Sprintf("is larger than %d bytes", limits.MaxFileBytes)}}}
+	case errors.As(err, &bodyErr):
+		return uploadReadError(bodyErr.err)
+	case err != nil:
+		return err
+	}
+	if spool != nil {
+		pages, problem := checkPDF(spool)
 		if problem != "" {
-			p.Add(field, "%s", problem)
+			p.Add(f.field, "%s", problem)
 		}
 		f.pages = pages
-		return nil
 	}
-	return &domain.Error{Code: codeUnsupportedMedia,
-		Message:  fmt.Sprintf("%s is %s by its content; evidence must be PDF, JPEG or PNG", domain.Quote(domain.CleanFileName(f.name)), detected),
-		Problems: []domain.FieldProblem{{Field: field, Message: "detected type " + detected}}}
+	return nil
+}
+
+// cappedReader reads r up to max bytes, answers errFileTooLarge as soon as
+// r has more, and marks r's own failures as the body's (bodyReadError).
+// Each Read fills p as far as r allows, so that the store's chunks are
+// whole.
+type cappedReader struct {
+	r   io.Reader
+	n   int64
+	max int64
+}
+
+// bodyReadError is a failure to read the request body.
+type bodyReadError struct{ err error }
+
+func (e *bodyReadError) Error() string { return "reading the upload: " + e.err.Error() }
+func (e *bodyReadError) Unwrap() error { return e.err }
+
+func (c *cappedReader) Read(p []byte) (int, error) {
+	if left := c.max - c.n + 1; int64(len(p)) > left {
+		p = p[:left]
+	}
+	n, err := fill(c.r, p)
+	c.n += int64(n)
+	switch {
+	case c.n > c.max:
+		return 0, errFileTooLarge
+	case errors.Is(err, io.EOF) && n > 0:
+		return n, nil // the next Read answers io.EOF
+	case err != nil && !errors.Is(err, io.EOF):
+		return n, &bodyReadError{err}
+	}
+	return n, err
+}
+
+// fill reads r into p until p is full or r fails; unlike io.ReadFull it
+// answers io.EOF only for the end of r, and any other failure as it is (a
+// multipart part cut short answers io.ErrUnexpectedEOF, which must not be
+// taken for the end of a short file).
+func fill(r io.Reader, p []byte) (n int, err error) {
+	for n < len(p) && err == nil {
+		var k int
+		k, err = r.Read(p[n:])
+		n += k
+	}
+	if n == len(p) && errors.Is(err, io.EOF) {
+		err = nil
+	}
+	return n, err
 }
 
 // serveEvidence answers the bytes of one evidence file to whoever may read

@@ -228,10 +228,13 @@ func TestEvidenceUploadBadInput(t *testing.T) {
 	})
 }
 
-// countingReader yields n bytes of PDF-looking filler and counts what was
-// taken.
+// countingReader yields n bytes of PDF-looking filler (a PDF header, then
+// '%': the type is decided from the first bytes, before the file is
+// stored, so the filler must be of an allowed type for the limit to be
+// what stops it) and counts what was taken.
 type countingReader struct {
-	n atomic.Int64
+	n   atomic.Int64
+	off int
 }
 
 func newCountingReader(n int64) *countingReader {
@@ -250,12 +253,18 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	}
 	for i := range p {
 		p[i] = '%'
+		if c.off+i < len(pdfHeader) {
+			p[i] = pdfHeader[c.off+i]
+		}
 	}
+	c.off += len(p)
 	c.n.Add(-int64(len(p)))
 	return len(p), nil
 }
 
 func (c *countingReader) left() int64 { return c.n.Load() }
+
+const pdfHeader = "%PDF-1.4\n"
 
 // TestEvidenceUploadDisconnect: a client that goes away half way through a
 // file leaves no object and no event.

@@ -405,6 +405,19 @@ type evidenceStore struct{ *natsinfra.EvidenceObjects }
 
 var _ api.EvidenceStore = evidenceStore{}
 
+func (e evidenceStore) Stage(ctx context.Context, r io.Reader) (api.StagedFile, error) {
+	s, err := e.EvidenceObjects.Stage(ctx, r)
+	return api.StagedFile{Ticket: s.ID, SHA256: s.SHA256, Size: s.Size}, err
+}
+
+func (e evidenceStore) Commit(ctx context.Context, f api.StagedFile) (bool, error) {
+	return e.EvidenceObjects.Commit(ctx, natsinfra.StagedEvidence{ID: f.Ticket, SHA256: f.SHA256, Size: f.Size})
+}
+
+func (e evidenceStore) Discard(ctx context.Context, f api.StagedFile) error {
+	return e.EvidenceObjects.Discard(ctx, natsinfra.StagedEvidence{ID: f.Ticket, SHA256: f.SHA256, Size: f.Size})
+}
+
 func (e evidenceStore) Open(ctx context.Context, sum string) (io.ReadSeekCloser, bool, error) {
 	r, ok, err := e.EvidenceObjects.Open(ctx, sum)
 	if !ok || err != nil {

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/nats-io/nuid"
 )
 
 // EvidenceBucket is the object store bucket of evidence files.
@@ -26,7 +28,9 @@ const EvidenceBucket = "JEJAK_EVIDENCE"
 // and removes the chunks of a put that fails, so an object is either all
 // there or not at all. Safe for concurrent use.
 type EvidenceObjects struct {
-	os jetstream.ObjectStore
+	os     jetstream.ObjectStore
+	js     jetstream.JetStream
+	stream jetstream.Stream // the bucket's stream, for purges by subject
 
 	// putting serialises puts of one hash in this process (striped by
 	// the hash's first byte), so two uploads of the same new file store
@@ -52,7 +56,11 @@ func OpenEvidence(ctx context.Context, nc *nats.Conn, replicas int) (*EvidenceOb
 	if err != nil {
 		return nil, Translate("open object store "+EvidenceBucket, err)
 	}
-	return &EvidenceObjects{os: os}, nil
+	stream, err := js.Stream(ctx, "OBJ_"+EvidenceBucket)
+	if err != nil {
+		return nil, Translate("open stream of "+EvidenceBucket, err)
+	}
+	return &EvidenceObjects{os: os, js: js, stream: stream}, nil
 }
 
 // ErrEvidenceDigest reports bytes whose SHA-256 is not the name they were
@@ -92,6 +100,229 @@ func (e *EvidenceObjects) Put(ctx context.Context, sum string, size int64, r io.
 		return false, fmt.Errorf("put evidence %s (%d bytes): %w", sum, info.Size, ErrEvidenceDigest)
 	}
 	return true, nil
+}
+
+// StagedEvidence is an upload whose chunks are stored but which has no
+// name yet: Commit names it by its hash, Discard removes the chunks.
+type StagedEvidence struct {
+	ID     string // the chunks' id (their subject's last token)
+	SHA256 string // of the bytes, lowercase hex
+	Size   int64
+}
+
+// StageChunkSize is the chunk size of staged uploads: the object store's
+// default (128 KiB), as a put of nats.go uses.
+const StageChunkSize = 128 << 10
+
+// stageWindow bounds the chunks of one upload published and not yet
+// acknowledged; each has its own buffer, reused once it is acknowledged,
+// so an upload holds at most stageWindow chunks in memory.
+const stageWindow = 16
+
+// Stage stores what r yields as the chunks of an object that has no name
+// yet, hashing it on the way, so that an upload is read once and neither
+// spooled nor hashed twice: its name (the hash) is known only at the end.
+// The chunks follow the object store's layout (ADR-20: subject
+// $O.<bucket>.C.<id>, whole chunks of StageChunkSize but the last), so
+// that Commit only has to publish the object's description. A failed
+// Stage (r fails, ctx ends, the server refuses) purges what it sent; when
+// r failed, its error is returned as it is. Until Commit, nothing names
+// the chunks: no reader sees them, and a process that dies leaves only
+// chunks without a description, as a put of nats.go cut off does.
+func (e *EvidenceObjects) Stage(ctx context.Context, r io.Reader) (StagedEvidence, error) {
+	s := StagedEvidence{ID: nuid.Next()}
+	subject := chunkSubject(s.ID)
+	// the hash is taken on its own goroutine, in order, while the next
+	// chunk is read and published
+	h := sha256.New()
+	toHash, hashed := make(chan []byte, stageWindow), make(chan struct{}, stageWindow)
+	go func() {
+		for b := range toHash {
+			h.Write(b)
+			hashed <- struct{}{}
+		}
+		close(hashed)
+	}()
+	sent, done := 0, 0 // chunks given to the hasher, and hashed
+	var (
+		bufs [stageWindow][]byte
+		acks [stageWindow]jetstream.PubAckFuture
+	)
+	// free waits until slot i's last chunk is acknowledged and hashed
+	free := func(ctx context.Context, i int) error {
+		for ; sent-done >= stageWindow; done++ {
+			<-hashed
+		}
+		if acks[i] == nil {
+			return nil
+		}
+		select {
+		case <-acks[i].Ok():
+		case err := <-acks[i].Err():
+			return Translate("stage evidence", err)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		acks[i] = nil
+		return nil
+	}
+	finished := false
+	finish := func() {
+		if !finished {
+			finished = true
+			close(toHash)
+			for range hashed {
+			}
+		}
+	}
+	fail := func(err error) (StagedEvidence, error) {
+		finish()
+		// nothing may land after the purge: wait for every chunk sent
+		// (each is answered within the publish timeout)
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+		defer cancel()
+		for i := range acks {
+			_ = free(wctx, i)
+		}
+		_ = e.purgeChunks(ctx, s.ID)
+		return StagedEvidence{}, err
+	}
+	for n := 0; ; n++ {
+		i := n % stageWindow
+		if err := free(ctx, i); err != nil {
+			return fail(err)
+		}
+		if bufs[i] == nil {
+			bufs[i] = make([]byte, StageChunkSize)
+		}
+		k, rerr := fillChunk(r, bufs[i])
+		if k > 0 {
+			ack, err := e.js.PublishMsgAsync(&nats.Msg{Subject: subject, Data: bufs[i][:k]})
+			if err != nil {
+				return fail(Translate("stage evidence", err))
+			}
+			acks[i] = ack
+			toHash <- bufs[i][:k]
+			sent++
+			s.Size += int64(k)
+		}
+		if errors.Is(rerr, io.EOF) {
+			break
+		}
+		if rerr != nil {
+			return fail(rerr)
+		}
+	}
+	finish()
+	for i := range acks {
+		if err := free(ctx, i); err != nil {
+			return fail(err)
+		}
+	}
+	s.SHA256 = hex.EncodeToString(h.Sum(nil))
+	return s, nil
+}
+
+// fillChunk reads r into p until p is full or r ends (io.EOF, with the
+// bytes read before it) or fails (any other error, as it is: a reader cut
+// short may answer io.ErrUnexpectedEOF, which is not an end).
+func fillChunk(r io.Reader, p []byte) (n int, err error) {
+	for n < len(p) && err == nil {
+		var k int
+		k, err = r.Read(p[n:])
+		n += k
+	}
+	if n == len(p) && errors.Is(err, io.EOF) {
+		err = nil // the next read answers io.EOF again
+	}
+	return n, err
+}
+
+func chunkSubject(id string) string { return "$O." + EvidenceBucket + ".C." + id }
+
+// metaSubject is the subject of an object's description in the bucket.
+func metaSubject(name string) string {
+	return "$O." + EvidenceBucket + ".M." + base64.URLEncoding.EncodeToString([]byte(name))
+}
+
+// validStagedID: a nuid (22 letters and digits), so that a purge can only
+// ever name one staged object's chunks.
+func validStagedID(id string) bool {
+	if len(id) != 22 {
+		return false
+	}
+	for _, c := range id {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// purgeChunks removes the chunks of a staged upload, even when ctx has
+// ended (a request that ended still cleans up).
+func (e *EvidenceObjects) purgeChunks(ctx context.Context, id string) error {
+	if !validStagedID(id) {
+		return fmt.Errorf("evidence: %q is not a staged upload", id)
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	if err := e.stream.Purge(ctx, jetstream.WithPurgeSubject(chunkSubject(id))); err != nil {
+		return Translate("discard evidence", err)
+	}
+	return nil
+}
+
+// Commit makes a staged upload the evidence object named by its hash, by
+// publishing its description (as the object store's Put does last), or
+// removes it when that object is stored already (created false). An
+// object of that name but another size (bytes that were never whole) is
+// replaced.
+func (e *EvidenceObjects) Commit(ctx context.Context, s StagedEvidence) (created bool, err error) {
+	if !validStagedID(s.ID) || !validHex(s.SHA256) {
+		return false, fmt.Errorf("commit evidence: not a staged upload (%q, %q)", s.ID, s.SHA256)
+	}
+	unlock := e.lock(s.SHA256)
+	defer unlock()
+	existing, err := e.os.GetInfo(ctx, s.SHA256)
+	switch {
+	case err == nil && int64(existing.Size) == s.Size:
+		return false, e.Discard(ctx, s)
+	case err == nil:
+		if err := e.os.Delete(ctx, s.SHA256); err != nil {
+			return false, Translate("replace evidence", err)
+		}
+	case !errors.Is(err, jetstream.ErrObjectNotFound):
+		return false, Translate("evidence info", err)
+	}
+	raw, _ := hex.DecodeString(s.SHA256)
+	info := jetstream.ObjectInfo{
+		ObjectMeta: jetstream.ObjectMeta{Name: s.SHA256, Opts: &jetstream.ObjectMetaOptions{ChunkSize: StageChunkSize}},
+		Bucket:     EvidenceBucket, NUID: s.ID, Size: uint64(s.Size),
+		Chunks: uint32((s.Size + StageChunkSize - 1) / StageChunkSize),
+		Digest: "SHA-256=" + base64.URLEncoding.EncodeToString(raw),
+	}
+	data, err := json.Marshal(&info)
+	if err != nil {
+		return false, err
+	}
+	m := nats.NewMsg(metaSubject(s.SHA256))
+	m.Header.Set(jetstream.MsgRollup, jetstream.MsgRollupSubject)
+	m.Data = data
+	if _, err := e.js.PublishMsg(ctx, m); err != nil {
+		return false, Translate("commit evidence", err)
+	}
+	return true, nil
+}
+
+func validHex(s string) bool {
+	_, err := hex.DecodeString(s)
+	return len(s) == 64 && err == nil
+}
+
+// Discard removes the chunks of a staged upload, even when ctx has ended.
+func (e *EvidenceObjects) Discard(ctx context.Context, s StagedEvidence) error {
+	return e.purgeChunks(ctx, s.ID)
 }
 
 // digestHex turns the object store's "SHA-256=<base64url>" into hex.

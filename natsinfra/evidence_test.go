@@ -8,6 +8,10 @@ import (
 	"errors"
 	"io"
 	"testing"
+	"testing/iotest"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/jejak-id/jejak/natsinfra"
 )
@@ -93,6 +97,133 @@ func TestEvidenceObjects(t *testing.T) {
 		}
 		if _, _, ok, err := ev.Rehash(ctx, hex.EncodeToString(make([]byte, 32))); ok || err != nil {
 			t.Fatalf("rehash of nothing: %v %v", ok, err)
+		}
+	})
+}
+
+// streamMsgs counts the messages of the evidence bucket's stream (chunks
+// and descriptions).
+func streamMsgs(t *testing.T, nc *nats.Conn) uint64 {
+	t.Helper()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := js.Stream(context.Background(), "OBJ_"+natsinfra.EvidenceBucket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := st.Info(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.State.Msgs
+}
+
+// TestEvidenceStage: uploads are staged (chunks without a name), then
+// committed under their hash or discarded.
+func TestEvidenceStage(t *testing.T) {
+	ctx := context.Background()
+	data := bytes.Repeat([]byte("bukti dukung "), 200_000) // 2.6 MB: more chunks than the window
+	s := sha256.Sum256(data)
+	sum := hex.EncodeToString(s[:])
+	srv, err := natsinfra.StartEmbedded(natsinfra.EmbeddedConfig{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Shutdown)
+	ev, err := natsinfra.OpenEvidence(ctx, srv.Conn(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nothing := func(t *testing.T) {
+		t.Helper()
+		if names, err := ev.Names(ctx); err != nil || len(names) != 0 {
+			t.Fatalf("objects %v, %v", names, err)
+		}
+		if n := streamMsgs(t, srv.Conn()); n != 0 {
+			t.Fatalf("%d messages left in the bucket", n)
+		}
+	}
+
+	t.Run("a stage cut off half way leaves nothing, and says why", func(t *testing.T) {
+		_, err := ev.Stage(ctx, &failingReader{n: 1_500_000})
+		if err == nil || err.Error() != "connection reset" {
+			t.Fatalf("got %v", err)
+		}
+		nothing(t)
+	})
+	t.Run("a short read before the end is not the end", func(t *testing.T) {
+		r := io.MultiReader(bytes.NewReader(data[:300_000]), iotest.ErrReader(io.ErrUnexpectedEOF))
+		if _, err := ev.Stage(ctx, r); !errors.Is(err, io.ErrUnexpectedEOF) {
+			t.Fatalf("got %v", err)
+		}
+		nothing(t)
+	})
+	t.Run("a discarded stage leaves nothing", func(t *testing.T) {
+		st, err := ev.Stage(ctx, iotest.HalfReader(bytes.NewReader(data)))
+		if err != nil || st.SHA256 != sum || st.Size != int64(len(data)) {
+			t.Fatalf("stage: %+v, %v", st, err)
+		}
+		if names, _ := ev.Names(ctx); len(names) != 0 {
+			t.Fatalf("a staged upload is listed: %v", names)
+		}
+		if err := ev.Discard(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+		nothing(t)
+	})
+	t.Run("committed under its hash, once, read back whole", func(t *testing.T) {
+		for i, want := range []bool{true, false} {
+			st, err := ev.Stage(ctx, iotest.OneByteReader(bytes.NewReader(data[:400_000])))
+			if err != nil {
+				t.Fatal(err)
+			}
+			st2, err := ev.Stage(ctx, bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := ev.Commit(ctx, st); err != nil {
+				t.Fatal(err)
+			}
+			created, err := ev.Commit(ctx, st2)
+			if err != nil || created != want {
+				t.Fatalf("commit %d: created %v, %v", i, created, err)
+			}
+		}
+		names, _ := ev.Names(ctx)
+		if len(names) != 2 {
+			t.Fatalf("objects %v", names)
+		}
+		got, n, ok, err := ev.Rehash(ctx, sum)
+		if err != nil || !ok || got != sum || n != int64(len(data)) {
+			t.Fatalf("rehash: %s %d %v %v", got, n, ok, err)
+		}
+		// the duplicates' chunks are gone: what is left is the two
+		// objects' chunks and descriptions
+		want := uint64((len(data)+natsinfra.StageChunkSize-1)/natsinfra.StageChunkSize + (400_000+natsinfra.StageChunkSize-1)/natsinfra.StageChunkSize + 2)
+		if n := streamMsgs(t, srv.Conn()); n != want {
+			t.Fatalf("%d messages in the bucket, want %d", n, want)
+		}
+		r, ok, err := ev.Open(ctx, sum)
+		if err != nil || !ok {
+			t.Fatal(ok, err)
+		}
+		defer r.Close()
+		if _, err := r.Seek(1_000_000, io.SeekStart); err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]byte, 100)
+		if _, err := io.ReadFull(r, buf); err != nil || !bytes.Equal(buf, data[1_000_000:1_000_100]) {
+			t.Fatalf("%q %v", buf, err)
+		}
+	})
+	t.Run("not a staged upload", func(t *testing.T) {
+		if err := ev.Discard(ctx, natsinfra.StagedEvidence{ID: ">"}); err == nil {
+			t.Fatal("discarded a wildcard")
+		}
+		if _, err := ev.Commit(ctx, natsinfra.StagedEvidence{ID: "*", SHA256: sum}); err == nil {
+			t.Fatal("committed a wildcard")
 		}
 	})
 }

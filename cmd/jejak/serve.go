@@ -42,7 +42,7 @@ external server or cluster.`, stderr)
 	fs.IntVar(&cfg.AnonPastPerMinute, "anon-past-per-minute", 6, "time travel: past states a visitor without a token may have computed a minute")
 	fs.Int64Var(&cfg.EvidenceLimits.MaxFileBytes, "evidence-max-file", api.DefaultMaxEvidenceFileBytes, "largest evidence file accepted, in bytes")
 	fs.Int64Var(&cfg.EvidenceLimits.MaxRequestBytes, "evidence-max-request", api.DefaultMaxEvidenceRequestBytes, "most evidence bytes accepted in one upload request")
-	fs.StringVar(&cfg.EvidenceLimits.SpoolDir, "evidence-spool-dir", "", "directory that holds uploads while they are hashed and checked (default: the system's temporary directory)")
+	fs.StringVar(&cfg.EvidenceLimits.SpoolDir, "evidence-spool-dir", "", "directory that holds uploaded PDFs while they are checked (default: the system's temporary directory)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	if err := parseFlags(fs, args); err != nil {
 		return err
