@@ -40,11 +40,21 @@ func OpenOffline(ctx context.Context, sf StorageConfig, progress func(done, tota
 		return fail(err)
 	}
 	restored, err := off.Views.RestoreCheckpoint(ctx, checkpoints)
-	if err != nil {
-		if !errors.Is(err, projections.ErrStaleCheckpoint) {
-			return fail(err)
+	switch {
+	case errors.Is(err, projections.ErrStaleCheckpoint):
+		off.Views = projections.NewViews(o.Store)
+	case errors.Is(err, projections.ErrBrokenCheckpoint):
+		if warn != nil {
+			warn(fmt.Errorf("no checkpoint could be read, replaying the whole stream: %w", err))
 		}
 		off.Views = projections.NewViews(o.Store)
+	case err != nil:
+		return fail(err)
+	}
+	if warn != nil {
+		for _, skipped := range off.Views.SkippedCheckpoints() {
+			warn(fmt.Errorf("a newer checkpoint could not be read and was passed over: %w", skipped))
+		}
 	}
 	head, err := o.Store.Head(ctx)
 	if err != nil {

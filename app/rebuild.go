@@ -30,9 +30,17 @@ func (a *App) restoreProjections(ctx context.Context) (previous *projections.Vie
 		a.log.Warn("projection versions changed; serving the previous version while the new one rebuilds beside it",
 			"reason", err, "previous_position", pos)
 		return old, nil
+	case errors.Is(err, projections.ErrBrokenCheckpoint):
+		// Nothing was restored: the projections replay the whole stream.
+		a.Views = a.newViews()
+		a.log.Warn("no checkpoint could be read; the projections rebuild from the stream (not ready until then)", "err", err)
+		return nil, nil
 	case err != nil:
 		return nil, err
 	case restored > 0:
+		for _, skipped := range a.Views.SkippedCheckpoints() {
+			a.log.Warn("a newer checkpoint could not be read and was passed over", "err", skipped)
+		}
 		a.log.Info("projections restored from checkpoint", "position", restored)
 	}
 	return nil, nil

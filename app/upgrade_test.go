@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -34,7 +35,13 @@ func markCheckpointAsPreviousVersion(t *testing.T, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, ok, err := blobs.Get(ctx, "projections-checkpoint")
+	names, err := blobs.Names(ctx, "projections-checkpoint.")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no checkpoint: %v", err)
+	}
+	slices.Sort(names)
+	name := names[len(names)-1] // the newest, which a start reads
+	data, ok, err := blobs.Get(ctx, name)
 	if err != nil || !ok {
 		t.Fatalf("no checkpoint: %v", err)
 	}
@@ -53,7 +60,7 @@ func markCheckpointAsPreviousVersion(t *testing.T, dir string) {
 	header, _ := json.Marshal(h)
 	out := binary.AppendUvarint([]byte(magic), uint64(len(header)))
 	out = append(append(out, header...), rest[read+int(n):]...)
-	if err := blobs.Put(ctx, "projections-checkpoint", out); err != nil {
+	if err := blobs.Put(ctx, name, out); err != nil {
 		t.Fatal(err)
 	}
 }

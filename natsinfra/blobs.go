@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -23,8 +24,16 @@ const (
 // carry a SHA-256 digest that the server checks on read. Safe for
 // concurrent use.
 type Blobs struct {
-	os jetstream.ObjectStore
+	os     jetstream.ObjectStore
+	stream jetstream.Stream
+	bucket string
 }
+
+// ErrBrokenBlob means a blob's description names chunks that are not in the
+// bucket (nats.go's Put writes the description before it knows every chunk
+// was stored, and removes the new chunks when one fails): reading it would
+// wait for them until the timeout.
+var ErrBrokenBlob = errors.New("the blob's chunks are missing")
 
 // BlobInfo describes a stored blob.
 type BlobInfo struct {
@@ -53,7 +62,11 @@ func OpenBlobs(ctx context.Context, nc *nats.Conn, bucket string, replicas int) 
 	if err != nil {
 		return nil, Translate("open object store "+bucket, err)
 	}
-	return &Blobs{os: os}, nil
+	stream, err := js.Stream(ctx, "OBJ_"+bucket)
+	if err != nil {
+		return nil, Translate("open object store "+bucket, err)
+	}
+	return &Blobs{os: os, stream: stream, bucket: bucket}, nil
 }
 
 // blobTimeout bounds a whole Put or Get of a large object when the caller's
@@ -81,6 +94,81 @@ func (b *Blobs) PutMeta(ctx context.Context, name string, data []byte, meta map[
 	if err != nil {
 		return Translate("put "+name, err)
 	}
+	b.sweep(ctx)
+	return nil
+}
+
+// orphanAge is how long chunks without a description stay before sweep
+// removes them: longer than any Put may take, so that the chunks of one
+// still in flight (here or on another replica) are never touched.
+const orphanAge = blobTimeout + time.Minute
+
+// sweep removes the chunks no blob describes any more, left by Puts that
+// failed or were cut short (at national scale each is 200 MB). Best effort:
+// a failure leaves them for the next sweep.
+func (b *Blobs) sweep(ctx context.Context) {
+	infos, err := b.os.List(ctx)
+	if err != nil && !errors.Is(err, jetstream.ErrNoObjectsFound) {
+		return
+	}
+	live := map[string]bool{}
+	for _, i := range infos {
+		live[i.NUID] = true
+	}
+	prefix := "$O." + b.bucket + ".C."
+	si, err := b.stream.Info(ctx, jetstream.WithSubjectFilter(prefix+">"))
+	if err != nil {
+		return
+	}
+	for subject := range si.State.Subjects {
+		if live[strings.TrimPrefix(subject, prefix)] {
+			continue
+		}
+		last, err := b.stream.GetLastMsgForSubject(ctx, subject)
+		if err != nil || time.Since(last.Time) < orphanAge {
+			continue
+		}
+		_ = b.stream.Purge(ctx, jetstream.WithPurgeSubject(subject))
+	}
+}
+
+// Delete removes the blob (nothing when there is none).
+func (b *Blobs) Delete(ctx context.Context, name string) error {
+	err := b.os.Delete(ctx, name)
+	if err != nil && !errors.Is(err, jetstream.ErrObjectNotFound) {
+		return Translate("delete "+name, err)
+	}
+	return nil
+}
+
+// Names lists the names of the blobs that start with prefix.
+func (b *Blobs) Names(ctx context.Context, prefix string) ([]string, error) {
+	infos, err := b.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, i := range infos {
+		if strings.HasPrefix(i.Name, prefix) {
+			names = append(names, i.Name)
+		}
+	}
+	return names, nil
+}
+
+// intact checks that every chunk the blob's description names is stored.
+func (b *Blobs) intact(ctx context.Context, info *jetstream.ObjectInfo) error {
+	if info.Chunks == 0 {
+		return nil
+	}
+	subject := "$O." + b.bucket + ".C." + info.NUID
+	si, err := b.stream.Info(ctx, jetstream.WithSubjectFilter(subject))
+	if err != nil {
+		return Translate("check "+info.Name, err)
+	}
+	if got := si.State.Subjects[subject]; got != uint64(info.Chunks) {
+		return fmt.Errorf("natsinfra: blob %s: %w (%d of %d stored)", info.Name, ErrBrokenBlob, got, info.Chunks)
+	}
 	return nil
 }
 
@@ -88,6 +176,16 @@ func (b *Blobs) PutMeta(ctx context.Context, name string, data []byte, meta map[
 func (b *Blobs) Get(ctx context.Context, name string) ([]byte, bool, error) {
 	ctx, cancel := withBlobTimeout(ctx)
 	defer cancel()
+	info, err := b.os.GetInfo(ctx, name)
+	if errors.Is(err, jetstream.ErrObjectNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, Translate("get "+name, err)
+	}
+	if err := b.intact(ctx, info); err != nil {
+		return nil, false, err
+	}
 	obj, err := b.os.Get(ctx, name)
 	if errors.Is(err, jetstream.ErrObjectNotFound) {
 		return nil, false, nil

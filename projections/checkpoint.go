@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -20,10 +22,41 @@ import (
 type BlobStore interface {
 	Put(ctx context.Context, name string, data []byte) error
 	Get(ctx context.Context, name string) (data []byte, ok bool, err error)
+	// Names lists the names of the blobs that start with prefix.
+	Names(ctx context.Context, prefix string) ([]string, error)
+	Delete(ctx context.Context, name string) error
 }
 
-// checkpointName is the blob holding the live projections' checkpoint.
+// Checkpoints are blobs named checkpointName + "." + the position (20
+// digits, so that names sort as positions do). Each save writes a new blob
+// and, once it is stored, deletes all but it and the one before: a save
+// that fails or is cut short half-way never touches the checkpoint a
+// restart reads, and a blob found broken (its chunks missing) is passed
+// over for the one before. Before this layout every save overwrote one
+// blob named checkpointName, which a restore still reads as the oldest
+// candidate.
 const checkpointName = "projections-checkpoint"
+
+func checkpointBlob(position uint64) string { return fmt.Sprintf("%s.%020d", checkpointName, position) }
+
+// checkpointsKept is how many checkpoints a save leaves.
+const checkpointsKept = 2
+
+// checkpointCandidates are the stored checkpoints, newest first.
+func checkpointCandidates(ctx context.Context, blobs BlobStore) ([]string, error) {
+	names, err := blobs.Names(ctx, checkpointName)
+	if err != nil {
+		return nil, err
+	}
+	names = slices.DeleteFunc(names, func(n string) bool { return n != checkpointName && !strings.HasPrefix(n, checkpointName+".") })
+	slices.Sort(names) // the legacy name sorts first
+	slices.Reverse(names)
+	return names, nil
+}
+
+// ErrBrokenCheckpoint means every stored checkpoint failed to read (the
+// projections are left empty, to be rebuilt from the stream).
+var ErrBrokenCheckpoint = errors.New("no stored checkpoint could be read")
 
 // A checkpoint is the state of every live projection at one position:
 // checkpointMagic, the length of a JSON header, the header (position, time,
@@ -90,8 +123,19 @@ func (v *Views) SaveCheckpoint(ctx context.Context, blobs BlobStore, now time.Ti
 	for _, p := range parts {
 		data = append(data, p...)
 	}
-	if err := blobs.Put(ctx, checkpointName, data); err != nil {
+	name := checkpointBlob(h.Position)
+	if err := blobs.Put(ctx, name, data); err != nil {
 		return 0, err
+	}
+	// The older ones go (best effort: what is left is removed next time).
+	if names, err := checkpointCandidates(ctx, blobs); err == nil {
+		// The newest checkpointsKept stay (another replica may have saved
+		// a later position into the same bucket), and this one.
+		for i, n := range names {
+			if i >= checkpointsKept && n != name {
+				_ = blobs.Delete(ctx, n)
+			}
+		}
 	}
 	v.checkpointAt.Store(h.SavedAt.UnixNano())
 	v.checkpointPos.Store(h.Position)
@@ -131,14 +175,44 @@ func (v *Views) RestorePreviousCheckpoint(ctx context.Context, blobs BlobStore) 
 }
 
 func (v *Views) restoreCheckpoint(ctx context.Context, blobs BlobStore, anyVersion bool) (uint64, error) {
-	data, ok, err := blobs.Get(ctx, checkpointName)
-	if err != nil || !ok {
-		return 0, err
-	}
-	h, parts, err := parseCheckpoint(data)
+	names, err := checkpointCandidates(ctx, blobs)
 	if err != nil {
 		return 0, err
 	}
+	var broken []error
+	for _, name := range names {
+		data, ok, err := blobs.Get(ctx, name)
+		if err == nil && !ok {
+			continue // deleted since it was listed
+		}
+		var h checkpointHeader
+		var parts map[string]checkpointBytes
+		if err == nil {
+			h, parts, err = parseCheckpoint(data)
+		}
+		switch {
+		case errors.Is(err, ErrStaleCheckpoint):
+			return 0, err
+		case err != nil && ctx.Err() != nil:
+			return 0, err
+		case err != nil:
+			broken = append(broken, fmt.Errorf("%s: %w", name, err))
+			continue
+		}
+		v.skipped = broken
+		return v.restoreParts(h, parts, anyVersion)
+	}
+	if len(broken) > 0 {
+		return 0, fmt.Errorf("%w: %w", ErrBrokenCheckpoint, errors.Join(broken...))
+	}
+	return 0, nil
+}
+
+// SkippedCheckpoints are the newer checkpoints the last restore could not
+// read before it found one it could (each error names its blob).
+func (v *Views) SkippedCheckpoints() []error { return v.skipped }
+
+func (v *Views) restoreParts(h checkpointHeader, parts map[string]checkpointBytes, anyVersion bool) (uint64, error) {
 	for _, p := range v.snapshotters() {
 		part, ok := parts[p.Name()]
 		if !ok || (part.Version != p.Version() && !anyVersion) {

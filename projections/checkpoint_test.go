@@ -4,8 +4,13 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/natsinfra"
@@ -82,10 +87,13 @@ func TestCheckpoint(t *testing.T) {
 		}
 	})
 
+	// A blob that sorts after every checkpoint a save writes: the one a
+	// restore reads first.
+	const newest = "projections-checkpoint.99999999999999999999"
 	t.Run("refuses a checkpoint of another projection version", func(t *testing.T) {
 		header := []byte(`{"Position":3,"Parts":[{"Name":"index","Version":0,"Size":0},{"Name":"audit","Version":1,"Size":0},{"Name":"timeline","Version":1,"Size":0}]}`)
 		data := binary.AppendUvarint([]byte("JEJAK-CHECKPOINT\x01"), uint64(len(header)))
-		if err := blobs.Put(ctx, "projections-checkpoint", append(data, header...)); err != nil {
+		if err := blobs.Put(ctx, newest, append(data, header...)); err != nil {
 			t.Fatal(err)
 		}
 		_, err := projections.NewViews(s.store).RestoreCheckpoint(ctx, blobs)
@@ -95,7 +103,7 @@ func TestCheckpoint(t *testing.T) {
 	})
 
 	t.Run("treats a checkpoint in the older JSON format as stale", func(t *testing.T) {
-		if err := blobs.Put(ctx, "projections-checkpoint", []byte(`{"Position":3,"Projections":{"index":{"Version":3,"State":{}}}}`)); err != nil {
+		if err := blobs.Put(ctx, newest, []byte(`{"Position":3,"Projections":{"index":{"Version":3,"State":{}}}}`)); err != nil {
 			t.Fatal(err)
 		}
 		_, err := projections.NewViews(s.store).RestoreCheckpoint(ctx, blobs)
@@ -104,21 +112,72 @@ func TestCheckpoint(t *testing.T) {
 		}
 	})
 
-	t.Run("reports a damaged checkpoint", func(t *testing.T) {
-		v := caughtUp(t, s.store)
-		if _, err := v.SaveCheckpoint(ctx, blobs, time.Now()); err != nil {
+	t.Run("passes over a damaged checkpoint for the one before, and reports when none is left", func(t *testing.T) {
+		if err := blobs.Delete(ctx, newest); err != nil {
 			t.Fatal(err)
 		}
-		data, _, err := blobs.Get(ctx, "projections-checkpoint")
+		v := caughtUp(t, s.store)
+		at, err := v.SaveCheckpoint(ctx, blobs, time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := blobs.Put(ctx, "projections-checkpoint", data[:len(data)-10]); err != nil {
+		names := checkpointNames(t, blobs)
+		if len(names) != 2 || !strings.HasSuffix(names[0], fmt.Sprintf(".%020d", at)) {
+			t.Fatalf("after two saves the bucket holds %v; want the latest (position %d) and the one before", names, at)
+		}
+		data, _, err := blobs.Get(ctx, names[0])
+		if err != nil {
 			t.Fatal(err)
 		}
+		if err := blobs.Put(ctx, names[0], data[:len(data)-10]); err != nil {
+			t.Fatal(err)
+		}
+		restored := projections.NewViews(s.store)
+		pos, err := restored.RestoreCheckpoint(ctx, blobs)
+		if err != nil || pos != saved || len(restored.SkippedCheckpoints()) != 1 {
+			t.Fatalf("restored at %d (%v), skipped %v; want the checkpoint before (%d), one skipped", pos, err, restored.SkippedCheckpoints(), saved)
+		}
+
+		// The chunks of the older one disappear (as when nats.go's Put
+		// fails after writing the description): it is refused at once,
+		// not waited for.
+		js, err := jetstream.New(s.storage.Conn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		obs, err := js.ObjectStore(ctx, natsinfra.CheckpointBucket)
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := obs.GetInfo(ctx, names[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		stream, err := js.Stream(ctx, "OBJ_"+natsinfra.CheckpointBucket)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := stream.Purge(ctx, jetstream.WithPurgeSubject("$O."+natsinfra.CheckpointBucket+".C."+info.NUID)); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := blobs.Get(ctx, names[1]); !errors.Is(err, natsinfra.ErrBrokenBlob) {
+			t.Fatalf("reading a checkpoint without its chunks: %v, want ErrBrokenBlob", err)
+		}
 		_, err = projections.NewViews(s.store).RestoreCheckpoint(ctx, blobs)
-		if err == nil || errors.Is(err, projections.ErrStaleCheckpoint) {
-			t.Fatalf("err = %v, want a damaged-checkpoint error", err)
+		if !errors.Is(err, projections.ErrBrokenCheckpoint) {
+			t.Fatalf("err = %v, want ErrBrokenCheckpoint", err)
 		}
 	})
+}
+
+// checkpointNames lists the stored checkpoints, newest first.
+func checkpointNames(t *testing.T, blobs *natsinfra.Blobs) []string {
+	t.Helper()
+	names, err := blobs.Names(context.Background(), "projections-checkpoint")
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(names)
+	slices.Reverse(names)
+	return names
 }

@@ -2,6 +2,7 @@ package projections_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -23,6 +24,25 @@ func (b *memBlobs) Put(_ context.Context, name string, data []byte) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.m[name] = append([]byte(nil), data...)
+	return nil
+}
+
+func (b *memBlobs) Names(_ context.Context, prefix string) ([]string, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var names []string
+	for n := range b.m {
+		if strings.HasPrefix(n, prefix) {
+			names = append(names, n)
+		}
+	}
+	return names, nil
+}
+
+func (b *memBlobs) Delete(_ context.Context, name string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	delete(b.m, name)
 	return nil
 }
 

@@ -24,6 +24,8 @@ type Views struct {
 	// (Unix nanoseconds).
 	checkpointAt  atomic.Int64
 	checkpointPos atomic.Uint64
+	// skipped: the newer checkpoints the restore could not read.
+	skipped []error
 
 	// past computes and keeps past states (paststates.go).
 	past *pastStates

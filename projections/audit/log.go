@@ -124,8 +124,13 @@ func (l *eventLog) index(e logEntry) {
 
 // encode writes the log compactly: the tables, then each entry as varints
 // (position and time as differences from the previous entry).
-func (l *eventLog) encode() []byte {
-	var b []byte
+func (l *eventLog) encode() []byte { return l.appendEncoded(nil) }
+
+// encodedSizeHint is about the size encode returns (for preallocation).
+func (l *eventLog) encodedSizeHint() int { return 16*len(l.entries) + 40*len(l.aggs) }
+
+// appendEncoded appends what encode returns to b.
+func (l *eventLog) appendEncoded(b []byte) []byte {
 	putStrings := func(list []string) {
 		b = binary.AppendUvarint(b, uint64(len(list)))
 		for _, s := range list {
