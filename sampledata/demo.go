@@ -158,7 +158,56 @@ func planDemo(others int) (*plan, error) {
 			return nil, err
 		}
 	}
+	if err := planOpenYear(p); err != nil {
+		return nil, err
+	}
 	return p, planDemoOthers(p, others)
+}
+
+// openYearAnswers are the SPD answers three seed regions have sent for the
+// open year, each citing the region's sample PDF for that year and left
+// pending, so that the verification queue shows real files on first run:
+// region, day sent, and how many of the catalogue's answerable SPD
+// indicators it answered (in catalogue order).
+var openYearAnswers = []struct {
+	region string
+	sent   time.Time
+	count  int
+}{
+	{Berau, day(2026, 10, 20), 4},
+	{LampungBarat, day(2026, 10, 27), 3},
+	{LampungSelatan, day(2026, 11, 3), 3},
+}
+
+// planOpenYear plans the open year's pending answers (when the demo has an
+// open year). Their options are fixed (no random draws, so nothing else
+// in the demo moves), and no verifier decides them: 2026 is in
+// penjaringan, decisions open in pengukuran. Published years do not change.
+func planOpenYear(p *plan) error {
+	const year = 2026
+	c, err := domain.CatalogueForYear(year)
+	if err != nil {
+		return nil // no open year in this build's catalogues
+	}
+	spd := answerable(c, domain.AspectSPD, 250)
+	s := schedules[year]
+	for i, o := range openYearAnswers {
+		r := region(o.region)
+		ev, err := withDocument(p, r, year, o.sent.AddDate(0, 0, -1), evidenceFor(r, year))
+		if err != nil {
+			return err
+		}
+		if o.sent.Before(s[0][0]) || o.sent.After(s[0][1]) {
+			return fmt.Errorf("sampledata: %s's %d answers sent on %s, outside penjaringan", r.Name, year, o.sent.Format(time.DateOnly))
+		}
+		var answers []answerPlan
+		for k, ch := range spd[:min(o.count, len(spd))] {
+			option := 1 + (i+k)%3
+			answers = append(answers, answerPlan{indicator: ch.code, claimed: option, evidence: ev(ch.code, option)})
+		}
+		p.addAnswers(r, year, "", answers, o.sent, time.Time{}, domain.Actor{}, 20+i)
+	}
+	return nil
 }
 
 func region(code string) domain.Region {

@@ -73,8 +73,10 @@ type Document struct {
 	Data   []byte
 }
 
-// demoEvidenceYear is the demo year whose answers carry sample files: the
-// one the verification queue shows on first run.
+// demoEvidenceYear is the published demo year whose answers carry sample
+// files (decided, as the year is published); the open year's pending
+// answers carry them too (planOpenYear), and those are what the
+// verification queue shows on first run.
 const demoEvidenceYear = 2025
 
 // demoDocument is the sample bukti dukung of a seed region's year: a short

@@ -1,14 +1,18 @@
 package sampledata_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/internal/testsupport"
 	"github.com/jejak-id/jejak/personal"
 	"github.com/jejak-id/jejak/projections"
+	"github.com/jejak-id/jejak/projections/index"
 	"github.com/jejak-id/jejak/sampledata"
 )
 
@@ -84,6 +88,44 @@ func TestLoadDemo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+	})
+
+	t.Run("leaves answers of the open year pending, each citing a sample PDF", func(t *testing.T) {
+		docs, err := sampledata.DemoDocuments()
+		if err != nil {
+			t.Fatal(err)
+		}
+		samples := map[string]sampledata.Document{}
+		for _, d := range docs {
+			samples[d.SHA256] = d
+		}
+		q := views.Index.QueuePage(index.QueueFilter{Status: domain.AnswerPending}, index.QueueCursor{}, 0, 1000, time.Now())
+		if q.Total == 0 {
+			t.Fatal("the demo's verification queue is empty")
+		}
+		regions := map[string]bool{}
+		for _, a := range q.Items {
+			regions[a.Region] = true
+			if a.Year != 2026 {
+				t.Errorf("a pending answer of %d (%s, indicator %s): only the open year has any", a.Year, a.Region, a.Indicator)
+			}
+			if len(a.Evidence.Files) != 1 {
+				t.Errorf("%s indicator %s cites %d files, want 1", a.Region, a.Indicator, len(a.Evidence.Files))
+				continue
+			}
+			f := a.Evidence.Files[0]
+			d, ok := samples[f.SHA256]
+			if !ok || f.MediaType != domain.MediaPDF || f.Pages != d.Pages || f.Name != d.Name || f.Size != int64(len(d.Data)) {
+				t.Errorf("%s indicator %s cites %+v, not a sample document of the demo", a.Region, a.Indicator, f)
+			}
+			if !bytes.Contains(d.Data, []byte("CONTOH")) || !strings.Contains(d.Name, "2026") {
+				t.Errorf("%s: the cited sample %s is not labelled contoh for 2026", a.Region, d.Name)
+			}
+		}
+		if len(regions) < 3 {
+			t.Errorf("pending answers of %d regions, want 3", len(regions))
+		}
+		t.Logf("%d pending answers of %d regions", q.Total, len(regions))
 	})
 
 	t.Run("ranks many regions", func(t *testing.T) {

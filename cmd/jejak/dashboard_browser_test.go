@@ -689,6 +689,57 @@ func TestDashboardWithDemoData(t *testing.T) {
 		}
 	})
 
+	t.Run("the verifier's queue shows the demo's pending answers with their sample PDFs", func(t *testing.T) {
+		e := e.as(t)
+		var q struct {
+			Total int `json:"total"`
+			Items []struct {
+				Year     int    `json:"year"`
+				Region   string `json:"region"`
+				Evidence struct {
+					Files []struct {
+						SHA256 string `json:"sha256"`
+						Name   string `json:"name"`
+						Size   int    `json:"size"`
+						Pages  int    `json:"pages"`
+					} `json:"files"`
+				} `json:"evidence"`
+			} `json:"items"`
+		}
+		e.call("verifier", "GET", "/api/v1/verification-queue?status=pending&limit=1000", nil, &q, 200)
+		if q.Total == 0 || len(q.Items) != q.Total {
+			t.Fatalf("the demo's queue has %d pending answers (%d read)", q.Total, len(q.Items))
+		}
+		for _, a := range q.Items {
+			if a.Year != 2026 || len(a.Evidence.Files) != 1 || a.Evidence.Files[0].Pages != 2 || !strings.HasSuffix(a.Evidence.Files[0].Name, ".pdf") {
+				t.Errorf("pending answer of %s %d cites %+v, want its sample PDF of the open year", a.Region, a.Year, a.Evidence.Files)
+			}
+		}
+		ctx := e.tab("verifier", 30*time.Second)
+		e.open(ctx, "#/antrian", "#queue-table tbody tr .evidence-pdf")
+		if n := count(t, ctx, "#queue-table tbody tr:has(.evidence-pdf)"); n != q.Total {
+			t.Errorf("%d rows show a PDF, the API has %d pending answers", n, q.Total)
+		}
+		f := q.Items[0].Evidence.Files[0]
+		if got := text(t, ctx, "#queue-table tbody tr:first-child .evidence-file"); !strings.Contains(got, f.Name) || !strings.Contains(got, "2 halaman") || !strings.Contains(got, f.SHA256[:12]) {
+			t.Errorf("the first row's file reads %q", got)
+		}
+		// 2026 is in penjaringan: the row says when decisions open
+		if got := text(t, ctx, "#queue-table tbody tr:first-child td:last-child"); got != "Verifikasi dibuka pada tahap Pengukuran (sekarang: Penjaringan)." {
+			t.Errorf("a pending answer of the open year shows %q", got)
+		}
+		// the sample's bytes were stored: the verifier can open them
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](fmt.Sprintf(`fetch('/api/v1/evidence/%s', {headers: {Authorization: 'Bearer ' + sessionStorage.getItem('jejak.token')}})
+			.then((r) => r.ok ? r.arrayBuffer() : new ArrayBuffer(0)).then((b) => b.byteLength)`, f.SHA256), chromedp.EvalAwaitPromise))
+		must(t, err)
+		if n != f.Size || n == 0 {
+			t.Errorf("the verifier read %d bytes of the sample, want %d", n, f.Size)
+		}
+		if e.shots() {
+			e.shoot(t, "verifier", "#/antrian", "#queue-table tbody tr .evidence-pdf", "main", "antrian-bukti-demo")
+		}
+	})
+
 	t.Run("a long audit trail says what part is shown and pages on", func(t *testing.T) {
 		e := e.as(t)
 		ctx := e.tab("auditor", 30*time.Second)
