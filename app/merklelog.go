@@ -85,6 +85,13 @@ func ReadRawDirect(store *eventstore.Store) merklelog.Follow {
 	}
 }
 
+// OfferTo adapts Tree.Offer to eventstore.Store.TapRaw.
+func OfferTo(tree *merklelog.Tree) func(eventstore.RawCommit) {
+	return func(c eventstore.RawCommit) {
+		tree.Offer(merklelog.Commit{Position: c.Position, Subject: c.Subject, Header: c.Header, Payload: c.Data})
+	}
+}
+
 // CanonicalCommit returns the canonical bytes of the commit at a position.
 func CanonicalCommit(store *eventstore.Store) func(ctx context.Context, position uint64) ([]byte, error) {
 	return func(ctx context.Context, position uint64) ([]byte, error) {
@@ -139,12 +146,15 @@ func (a *App) startLog(ctx context.Context) (err error) {
 			return err
 		}
 	}
+	// The tree hashes what the projections read (Fed): the sealer reads
+	// the stream itself only to fill what they have not offered.
 	sealer, err := merklelog.NewSealer(tree, seals, heads, merklelog.SealerConfig{Key: key, Interval: cfg.SealEvery,
-		Head: reader.Head, Read: ReadRawDirect(reader),
+		Head: reader.Head, Read: ReadRawDirect(reader), Fed: true,
 		MaxCommits: cfg.SealMaxCommits, OnError: func(err error) { a.log.Warn("seal not written", "err", err) }})
 	if err != nil {
 		return err
 	}
+	a.Store.TapRaw(OfferTo(tree))
 	log := &MerkleLog{Tree: tree, Sealer: sealer, Heads: heads, Prover: merklelog.NewProver(tiles, 8192), Key: key}
 	a.Server.EnableLog(heads, log.Prover, CanonicalCommit(a.Store))
 	a.extrasMu.Lock()
@@ -157,6 +167,7 @@ func (a *App) startLog(ctx context.Context) (err error) {
 	go func() {
 		defer a.wg.Done()
 		defer closeReader()
+		defer a.Store.TapRaw(nil)
 		sealer.Run(ctx)
 	}()
 	return nil

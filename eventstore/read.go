@@ -51,6 +51,21 @@ type RawCommit struct {
 	RecordedAt time.Time
 }
 
+// TapRaw makes every reader of the whole stream that decodes (Read,
+// Subscribe: the projections) show fn each message as read, undecoded,
+// before decoding it: the Merkle log hashes the projections' reads instead
+// of reading the stream a second time. fn runs on the reader's goroutine,
+// must be quick and must not keep Header or Data; it sees a position once
+// per reader (twice if two readers read it), in order within each reader,
+// from the next message read on. nil removes it.
+func (s *Store) TapRaw(fn func(RawCommit)) {
+	if fn == nil {
+		s.tap.Store(nil)
+		return
+	}
+	s.tap.Store(&fn)
+}
+
 // ReadRaw calls fn for every message with Position > after, in stream
 // order, up to the head as it was when ReadRaw started, without decoding
 // anything. A message the server cannot read (a damaged block) is skipped
@@ -93,7 +108,11 @@ func (s *Store) GetRaw(ctx context.Context, position uint64) (RawCommit, error) 
 func (s *Store) consume(ctx context.Context, filter string, after, stop, afterVersion uint64, fn func(domain.RecordedEvent) error) error {
 	var env envelope
 	in := newInterner(internLimit)
+	whole := filter == s.subjects.all()
 	return s.consumeRaw(ctx, filter, after, stop, func(c RawCommit) error {
+		if tap := s.tap.Load(); tap != nil && whole {
+			(*tap)(c)
+		}
 		if err := decodeEnvelope(c.Data, &env, in); err != nil {
 			return decodeError(c.Position, err)
 		}

@@ -3,6 +3,7 @@ package eventstore
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -29,6 +30,8 @@ type Store struct {
 
 	life context.Context // cancelled by Close
 	stop context.CancelFunc
+
+	tap atomic.Pointer[func(RawCommit)] // see TapRaw
 }
 
 var _ domain.EventStore = (*Store)(nil)

@@ -16,6 +16,14 @@ type SealerConfig struct {
 	// replays it (ReadRaw): the sealer catches the tree up with them.
 	Head func(ctx context.Context) (uint64, error)
 	Read Follow
+	// Fed says that a reader of the whole stream offers its commits to the
+	// tree (Tree.Offer; in jejak serve, the projections' reads). The sealer
+	// then seals what the tree holds and reads nothing while the tree
+	// grows: it asks the stream's head, and catches up by reading, only
+	// when the tree did not grow since its last look (at start, when the
+	// offers stop, or while they come from behind the tree). A head then
+	// trails the stream by the feeding reader's lag.
+	Fed bool
 	// Interval: a head is sealed in every interval of this length (aligned
 	// to the Unix epoch) in which the tree grew. Default 10s.
 	Interval time.Duration
@@ -63,6 +71,8 @@ type Sealer struct {
 	cfg   SealerConfig
 
 	sealing sync.Mutex // one seal at a time: Run's and SealNow's
+
+	looked uint64 // the tree's size at the last look (guarded by sealing)
 
 	mu     sync.Mutex
 	latest Head // the latest head seen; zero before the first
@@ -138,12 +148,19 @@ func (s *Sealer) due(last Head, size uint64, now time.Time) bool {
 func (s *Sealer) seal(ctx context.Context, force bool) (Head, bool, error) {
 	s.sealing.Lock()
 	defer s.sealing.Unlock()
-	size, err := s.cfg.Head(ctx)
-	if err != nil {
-		return Head{}, false, err
+	size, read := s.tree.Size(), true
+	if s.cfg.Fed && !force && size > s.looked {
+		read = false // the tree grew from the offers: seal what it holds
+	} else {
+		head, err := s.cfg.Head(ctx)
+		if err != nil {
+			return Head{}, false, err
+		}
+		size = max(size, head)
 	}
+	s.looked = size
 	if seen := s.Latest(); !force && !s.due(seen, size, s.cfg.Now()) {
-		return Head{}, false, nil // cheap check first: one stream info request
+		return Head{}, false, nil // cheap check first: no request, or one stream info request
 	}
 	last, ok, err := s.heads.Latest(ctx)
 	if err != nil {
@@ -159,8 +176,13 @@ func (s *Sealer) seal(ctx context.Context, force bool) (Head, bool, error) {
 	if size <= last.Size || (!force && !s.due(last, size, s.cfg.Now())) {
 		return Head{}, false, nil // nothing new, or sealed by another replica
 	}
-	if err := s.tree.CatchUp(ctx, s.cfg.Read); err != nil {
-		return Head{}, false, err
+	if read {
+		if err := s.tree.CatchUp(ctx, s.cfg.Read); err != nil {
+			return Head{}, false, err
+		}
+	}
+	if s.tree.Size() < last.Size {
+		return Head{}, false, nil // another replica sealed past this tree
 	}
 	if ok {
 		root, err := s.tree.RootAt(ctx, last.Size)

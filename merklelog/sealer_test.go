@@ -3,6 +3,7 @@ package merklelog_test
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,7 +15,17 @@ import (
 // TestTwoSealersWriteOneHeadPerInterval runs two replicas' trees and
 // sealers on one store while commits arrive: every head extends the one
 // before, and no interval has two heads.
+//
+// In the fed variant one replica's tree is fed as jejak serve feeds it
+// (Tree.Offer from a reader of the whole stream, here one that starts past
+// the tree's size, as projections restarting from a checkpoint ahead of
+// the last head do), the other reads the stream itself.
 func TestTwoSealersWriteOneHeadPerInterval(t *testing.T) {
+	t.Run("both read", func(t *testing.T) { twoSealers(t, false) })
+	t.Run("one fed", func(t *testing.T) { twoSealers(t, true) })
+}
+
+func twoSealers(t *testing.T, fed bool) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	tiles, seals := stores(t)
@@ -23,15 +34,33 @@ func TestTwoSealersWriteOneHeadPerInterval(t *testing.T) {
 	const interval = time.Second // heads carry whole seconds
 	var stream memoryStream
 	var wg sync.WaitGroup
-	for range 2 {
+	var offered, taken atomic.Int64
+	for i := range 2 {
 		tree := merklelog.NewTree(tiles, 64)
+		feed := fed && i == 0
 		s, err := merklelog.NewSealer(tree, seals, heads, merklelog.SealerConfig{Key: key, Interval: interval, MaxCommits: 1 << 40,
-			Head: stream.head, Read: stream.read, OnError: func(err error) { t.Errorf("sealer: %v", err) }})
+			Head: stream.head, Read: stream.read, Fed: feed, OnError: func(err error) { t.Errorf("sealer: %v", err) }})
 		if err != nil {
 			t.Fatal(err)
 		}
 		wg.Add(1)
 		go func() { defer wg.Done(); s.Run(ctx) }()
+		if feed {
+			wg.Add(1)
+			go func() { // a reader of the whole stream, from position 300 on
+				defer wg.Done()
+				for after := uint64(299); ctx.Err() == nil; time.Sleep(5 * time.Millisecond) {
+					_ = stream.read(ctx, after, func(c merklelog.Commit) error {
+						offered.Add(1)
+						if tree.Offer(c) {
+							taken.Add(1)
+						}
+						after = c.Position
+						return nil
+					})
+				}
+			}()
+		}
 	}
 	deadline := time.Now().Add(3500 * time.Millisecond)
 	for pos := uint64(1); time.Now().Before(deadline); pos++ {
@@ -46,6 +75,12 @@ func TestTwoSealersWriteOneHeadPerInterval(t *testing.T) {
 	})
 	cancel()
 	wg.Wait()
+	if fed {
+		t.Logf("fed tree: %d of %d offered commits taken", taken.Load(), offered.Load())
+		if taken.Load() == 0 {
+			t.Error("the fed tree took no offered commit")
+		}
+	}
 
 	all, _, err := heads.Page(context.Background(), 0, 1000)
 	if err != nil {
@@ -111,7 +146,7 @@ func (m *memoryStream) head(context.Context) (uint64, error) {
 
 func (m *memoryStream) read(ctx context.Context, after uint64, fn func(merklelog.Commit) error) error {
 	m.mu.Lock()
-	cs := m.commits[after:]
+	cs := m.commits[min(after, uint64(len(m.commits))):]
 	m.mu.Unlock()
 	for _, c := range cs {
 		if err := fn(c); err != nil {

@@ -12,11 +12,11 @@ import (
 
 // TileStore keeps tiles durably (natsinfra.Tiles implements it on a
 // JetStream KV bucket). A tile's value only ever grows: Put stores value
-// if the key is at revision (0: absent) and reports written=false,
-// storing nothing, otherwise.
+// if the key is at revision (0: absent) and returns its new revision, or
+// reports written=false, storing nothing, otherwise.
 type TileStore interface {
 	Get(ctx context.Context, key string) (value []byte, revision uint64, ok bool, err error)
-	Put(ctx context.Context, key string, value []byte, revision uint64) (written bool, err error)
+	Put(ctx context.Context, key string, value []byte, revision uint64) (newRevision uint64, written bool, err error)
 }
 
 // Tiles: the node hashes of tree levels 0, 8, 16, ... are stored in tiles

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/transparency-dev/merkle/compact"
@@ -17,28 +18,36 @@ type Follow func(ctx context.Context, after uint64, fn func(Commit) error) error
 
 // Tree is the Merkle tree over the event stream, built by reading it: a
 // compact range of the whole tree (O(log n) hashes, enough for the root)
-// and the partial tiles on its right edge. Complete tiles are written to
-// the TileStore as they fill, partial ones when Seal asks; a tile that
+// and the partial tiles on its right edge. Complete tiles are queued as
+// they fill and written to the TileStore by the sealer (Seal, and CatchUp
+// every few dozen tiles), never on the goroutine that appends; a tile that
 // another replica wrote already is compared, never overwritten, so two
 // replicas that read different bytes notice (ErrDiverged).
 //
 // A tree starts from the latest signed head (Restore), trusting the stored
-// tiles only as far as they hash to that head's root, and then reads only
-// the commits after it. It does not follow the stream live: the sealer
-// catches it up in one batch per interval, just before sealing, so that
-// appends never wait for it and the stream is read once per interval
-// rather than once per commit.
+// tiles only as far as they hash to that head's root, and then takes only
+// the commits after it. Two ways feed it, and they mix safely: Offer, from
+// a reader that reads the stream anyway (in jejak serve, the projections'
+// reads: the tree then costs a hash per commit and no read of its own), and
+// CatchUp, which reads the stream itself up to its head (at start, when the
+// offers stop or fall behind, and for SealNow). Each takes only the next
+// position; what the other appended meanwhile is skipped.
 //
-// Safe for concurrent use: CatchUp appends on one goroutine while Seal,
-// Size and RootAt are called from others. mu guards every field below it.
+// Safe for concurrent use: Offer and CatchUp append on their goroutines
+// while Seal, Size and RootAt are called from others. mu guards the fields
+// below it; flushing is held by the one goroutine writing tiles (the
+// sealer's) and guards revs.
 type Tree struct {
 	store TileStore
 	cache *tileCache
 
+	flushing sync.Mutex
+	revs     map[tileID]uint64 // revision of partial tiles as this tree last wrote or read them
+
 	mu      sync.Mutex
 	rng     *compact.Range
-	partial [][]byte // per tile level, the hashes of the right-edge tile so far
-	full    []tileWrite
+	partial [][]byte    // per tile level, the hashes of the right-edge tile so far
+	full    []tileWrite // complete tiles not written yet, in order
 	lh      leafHasher
 }
 
@@ -46,6 +55,11 @@ type tileWrite struct {
 	id   tileID
 	data []byte
 }
+
+// flushAt is how many complete tiles (2 MiB) CatchUp lets wait before it
+// writes them: a long catch-up (a restart far behind the stream) keeps
+// little in memory.
+const flushAt = 256
 
 // ErrDiverged means a stored tile differs from what this tree computed:
 // the stream it read differs from the one that tile was built from.
@@ -58,7 +72,8 @@ var ErrGap = errors.New("merklelog: a position is missing from the stream")
 // NewTree returns an empty tree writing tiles to store; cacheTiles bounds
 // the tiles it keeps in memory for reading (8 KiB each).
 func NewTree(store TileStore, cacheTiles int) *Tree {
-	return &Tree{store: store, cache: newTileCache(store, max(cacheTiles, 16)), rng: rangeFactory.NewEmptyRange(0)}
+	return &Tree{store: store, cache: newTileCache(store, max(cacheTiles, 16)), rng: rangeFactory.NewEmptyRange(0),
+		revs: map[tileID]uint64{}}
 }
 
 // Restore sets the tree to the size of head from the stored tiles,
@@ -99,41 +114,64 @@ func (t *Tree) Restore(ctx context.Context, head Head) error {
 }
 
 // CatchUp appends every commit the stream holds after the tree's size, up
-// to the stream's head when it starts (read is eventstore.Store.ReadRaw,
-// adapted by package app). It fails when the stream skips a position
-// (ErrGap), a tile diverges (ErrDiverged) or the store fails; the commits
-// appended until then stay, and the next CatchUp goes on from there. Not
-// safe to run twice at once: the sealer is the one caller.
+// to the stream's head when it starts (read is eventstore.Store.ReadRaw or
+// ReadRawDirect, adapted by package app), skipping those that Offer
+// appended meanwhile. It fails when the stream skips a position (ErrGap),
+// a tile diverges (ErrDiverged) or the store fails; the commits appended
+// until then stay, and the next CatchUp goes on from there. Not safe to
+// run twice at once: the sealer is the one caller.
 func (t *Tree) CatchUp(ctx context.Context, read Follow) error {
-	return read(ctx, t.Size(), func(c Commit) error { return t.Append(ctx, c) })
+	return read(ctx, t.Size(), func(c Commit) error {
+		t.mu.Lock()
+		if next := t.rng.End() + 1; c.Position != next {
+			t.mu.Unlock()
+			if c.Position < next {
+				return nil // offered meanwhile
+			}
+			return fmt.Errorf("%w: position %d, the next commit read is %d", ErrGap, next, c.Position)
+		}
+		err := t.appendLocked(c)
+		waiting := len(t.full)
+		t.mu.Unlock()
+		if err == nil && waiting >= flushAt {
+			err = t.Flush(ctx)
+		}
+		return err
+	})
 }
 
-// Append adds the commit at the next position. Complete tiles are written
-// before it returns; if that fails, the tree keeps the commit and retries
-// the write on the next Append or Seal.
-func (t *Tree) Append(ctx context.Context, c Commit) error {
+// Append adds the commit at the next position; any other position is an
+// error (ErrGap past it, a duplicate before it). Complete tiles wait for
+// Flush or Seal.
+func (t *Tree) Append(_ context.Context, c Commit) error {
 	t.mu.Lock()
+	defer t.mu.Unlock()
 	if next := t.rng.End() + 1; c.Position != next {
-		t.mu.Unlock()
 		if c.Position > next {
 			return fmt.Errorf("%w: position %d, the next commit read is %d", ErrGap, next, c.Position)
 		}
 		return fmt.Errorf("merklelog: commit %d appended twice (the tree is at %d)", c.Position, next-1)
 	}
+	return t.appendLocked(c)
+}
+
+// Offer appends c if it is the commit at the next position and reports
+// whether it did; any other commit is ignored (already in the tree, or
+// past a gap that CatchUp fills). For a reader that reads the whole stream
+// in order anyway: it costs one leaf hash and no I/O, and it is safe to
+// offer the same commit from several readers. c's bytes are not kept.
+func (t *Tree) Offer(c Commit) bool {
+	t.mu.Lock()
 	defer t.mu.Unlock()
-	leaf := t.lh.hash(c)
-	if err := t.rng.Append(leaf, t.visit); err != nil {
-		return err
+	if c.Position != t.rng.End()+1 {
+		return false
 	}
-	// Written under t.mu, so that Seal never sees a size whose tiles are
-	// not all stored.
-	for len(t.full) > 0 {
-		if err := t.write(ctx, t.full[0]); err != nil {
-			return err
-		}
-		t.full = t.full[1:]
-	}
-	return nil
+	return t.appendLocked(c) == nil
+}
+
+// appendLocked hashes c and appends it; t.mu is held.
+func (t *Tree) appendLocked(c Commit) error {
+	return t.rng.Append(t.lh.hash(c), t.visit)
 }
 
 // visit collects the new complete nodes of tile levels into the partial
@@ -153,11 +191,50 @@ func (t *Tree) visit(id compact.NodeID, hash []byte) {
 	}
 }
 
+// Flush writes the complete tiles waiting. On failure the ones not written
+// wait for the next Flush or Seal.
+func (t *Tree) Flush(ctx context.Context) error {
+	t.flushing.Lock()
+	defer t.flushing.Unlock()
+	return t.flushLocked(ctx)
+}
+
+// flushLocked writes the waiting complete tiles; t.flushing is held.
+func (t *Tree) flushLocked(ctx context.Context) error {
+	t.mu.Lock()
+	todo := t.full
+	t.full = nil
+	t.mu.Unlock()
+	for i, w := range todo {
+		if err := t.write(ctx, w); err != nil {
+			t.mu.Lock()
+			t.full = append(slices.Clip(todo[i:]), t.full...)
+			t.mu.Unlock()
+			return err
+		}
+	}
+	return nil
+}
+
 // write stores a tile, or checks it against what is stored: tiles only
-// grow, so the longer of the two must start with the shorter.
+// grow, so the longer of the two must start with the shorter. The first
+// try is blind, at the revision this tree last saw of the tile (absent for
+// a tile it never wrote): that is what a tile holds unless another replica
+// wrote it, so one round trip is the rule; a refused write reads the
+// stored tile and compares. t.flushing is held.
 func (t *Tree) write(ctx context.Context, w tileWrite) error {
+	key := w.id.key()
+	rev := t.revs[w.id]
 	for {
-		cur, rev, ok, err := t.store.Get(ctx, w.id.key())
+		newRev, written, err := t.store.Put(ctx, key, w.data, rev)
+		if err != nil {
+			return err
+		}
+		if written {
+			t.stored(w.id, w.data, newRev)
+			return nil
+		}
+		cur, curRev, ok, err := t.store.Get(ctx, key)
 		if err != nil {
 			return err
 		}
@@ -167,18 +244,22 @@ func (t *Tree) write(ctx context.Context, w tileWrite) error {
 				return divergence(w.id, cur, w.data)
 			}
 			if len(cur) >= len(w.data) {
-				t.cache.put(w.id, cur)
+				t.stored(w.id, cur, curRev)
 				return nil
 			}
 		}
-		written, err := t.store.Put(ctx, w.id.key(), w.data, rev)
-		if err != nil {
-			return err
-		}
-		if written {
-			t.cache.put(w.id, w.data)
-			return nil
-		}
+		rev = curRev
+	}
+}
+
+// stored notes that the store holds data for tile id at revision rev.
+// t.flushing is held.
+func (t *Tree) stored(id tileID, data []byte, rev uint64) {
+	t.cache.put(id, data)
+	if len(data) == tileWidth*hashSize {
+		delete(t.revs, id) // complete: never written again
+	} else {
+		t.revs[id] = rev
 	}
 }
 
@@ -204,31 +285,38 @@ func (t *Tree) Size() uint64 {
 	return t.rng.End()
 }
 
-// Seal writes the partial tiles of the right edge, so that every node of
-// the tree as it is now can be read from the store, and returns its size
-// and root. Appends wait meanwhile.
+// Seal writes the tiles of the tree as it is now (the complete ones
+// waiting and the partial ones of the right edge), so that every node of
+// that tree can be read from the store, and returns its size and root.
+// Appends go on meanwhile: they wait only while Seal takes its copy.
 func (t *Tree) Seal(ctx context.Context) (uint64, []byte, error) {
+	t.flushing.Lock()
+	defer t.flushing.Unlock()
 	t.mu.Lock()
-	defer t.mu.Unlock()
 	size := t.rng.End()
-	for len(t.full) > 0 {
-		if err := t.write(ctx, t.full[0]); err != nil {
-			return 0, nil, err
-		}
-		t.full = t.full[1:]
-	}
+	root, err := t.root()
+	var parts []tileWrite
 	for tl, part := range t.partial {
 		if len(part) == 0 {
 			continue
 		}
-		n := size >> (tileHeight * uint(tl))
-		id, _ := tileOf(uint(tl), n)
-		if err := t.write(ctx, tileWrite{id: id, data: append([]byte(nil), part...)}); err != nil {
+		id, _ := tileOf(uint(tl), size>>(tileHeight*uint(tl)))
+		parts = append(parts, tileWrite{id: id, data: slices.Clone(part)})
+	}
+	t.mu.Unlock()
+	if err != nil {
+		return 0, nil, err
+	}
+	// The complete tiles first: they include every one filled up to size.
+	if err := t.flushLocked(ctx); err != nil {
+		return 0, nil, err
+	}
+	for _, w := range parts {
+		if err := t.write(ctx, w); err != nil {
 			return 0, nil, err
 		}
 	}
-	root, err := t.root()
-	return size, root, err
+	return size, root, nil
 }
 
 // root returns the root of the whole tree. t.mu is held.
@@ -255,7 +343,11 @@ func (t *Tree) RootAt(ctx context.Context, size uint64) ([]byte, error) {
 	end := t.rng.End()
 	partial := make([][]byte, len(t.partial))
 	for i, p := range t.partial {
-		partial[i] = append([]byte(nil), p...)
+		partial[i] = slices.Clone(p)
+	}
+	waiting := make(map[tileID][]byte, len(t.full))
+	for _, w := range t.full { // complete tiles are never modified
+		waiting[w.id] = w.data
 	}
 	t.mu.Unlock()
 	own := func(ctx context.Context, id tileID, width int) ([]byte, error) {
@@ -263,6 +355,9 @@ func (t *Tree) RootAt(ctx context.Context, size uint64) ([]byte, error) {
 			if cur, _ := tileOf(id.level, end>>(tileHeight*id.level)); cur == id && len(partial[id.level]) >= width*hashSize {
 				return partial[id.level], nil
 			}
+		}
+		if data, ok := waiting[id]; ok {
+			return data, nil
 		}
 		return t.cache.tile(ctx, id, width)
 	}

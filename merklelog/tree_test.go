@@ -3,6 +3,7 @@ package merklelog_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -143,6 +144,26 @@ func TestTreeAgreesWithTheReference(t *testing.T) {
 			t.Error("a proof for an unsealed size was built")
 		}
 	})
+	t.Run("offers take only the next commit; roots before any tile is written", func(t *testing.T) {
+		empty, _ := stores(t)
+		fed := merklelog.NewTree(empty, 8)
+		if fed.Offer(commit(2)) {
+			t.Fatal("an empty tree took position 2")
+		}
+		for pos := uint64(1); pos <= 1000; pos++ {
+			if !fed.Offer(commit(pos)) || fed.Offer(commit(pos)) {
+				t.Fatalf("offer of %d: not taken once", pos)
+			}
+		}
+		for _, size := range []uint64{1, 255, 256, 700, 999} {
+			if root, err := fed.RootAt(ctx, size); err != nil || !bytes.Equal(root, ref.HashAt(size)) {
+				t.Errorf("root at %d: %x, %v", size, root, err)
+			}
+		}
+		if size, root, err := fed.Seal(ctx); err != nil || size != 1000 || !bytes.Equal(root, ref.HashAt(1000)) {
+			t.Errorf("seal: %d %x %v", size, root, err)
+		}
+	})
 	t.Run("a tile from another stream is noticed", func(t *testing.T) {
 		other := merklelog.NewTree(tiles, 8)
 		for pos := uint64(1); pos <= 256; pos++ {
@@ -150,13 +171,13 @@ func TestTreeAgreesWithTheReference(t *testing.T) {
 			if pos == 100 {
 				c.Payload = []byte(`{"n":"changed"}`)
 			}
-			err := other.Append(ctx, c)
-			if pos < 256 && err != nil {
+			if err := other.Append(ctx, c); err != nil {
 				t.Fatal(err)
 			}
-			if pos == 256 && (err == nil || !bytes.Contains([]byte(err.Error()), []byte("position 100"))) {
-				t.Fatalf("a diverging tile: %v", err)
-			}
+		}
+		// The complete tile is compared when it is written.
+		if _, _, err := other.Seal(ctx); !errors.Is(err, merklelog.ErrDiverged) || !bytes.Contains([]byte(err.Error()), []byte("position 100")) {
+			t.Fatalf("a diverging tile: %v", err)
 		}
 	})
 }

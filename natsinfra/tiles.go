@@ -50,18 +50,19 @@ func (t *Tiles) Get(ctx context.Context, key string) (value []byte, revision uin
 }
 
 // Put stores value under key if the key is at revision (0: the key must
-// not exist). written is false, and nothing is stored, when it is not.
-func (t *Tiles) Put(ctx context.Context, key string, value []byte, revision uint64) (written bool, err error) {
+// not exist) and returns the new revision. written is false, and nothing
+// is stored, when it is not.
+func (t *Tiles) Put(ctx context.Context, key string, value []byte, revision uint64) (newRevision uint64, written bool, err error) {
 	if revision == 0 {
-		_, err = t.kv.Create(ctx, key, value)
+		newRevision, err = t.kv.Create(ctx, key, value)
 	} else {
-		_, err = t.kv.Update(ctx, key, value, revision)
+		newRevision, err = t.kv.Update(ctx, key, value, revision)
 	}
 	if errors.Is(err, jetstream.ErrKeyExists) {
-		return false, nil
+		return 0, false, nil
 	}
 	if err = Translate("put tile "+key, err); errors.Is(err, ErrStaleExpectation) {
-		return false, nil
+		return 0, false, nil
 	}
-	return err == nil, err
+	return newRevision, err == nil, err
 }

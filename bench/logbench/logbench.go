@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"time"
@@ -38,9 +39,22 @@ type Options struct {
 	Appends int     // appends per round, all writers together; default 6400
 	Proofs  int     // proofs of each kind for the latency figure; default 2000
 	DataDir string  // default a fresh temp dir, removed after
+	// From is a data directory filled before (jejak generate): it is
+	// copied into DataDir instead of generating, so that every run starts
+	// from the same store. Scale is then ignored.
+	From string
+	// CPUProfile, when set, is the prefix of CPU profiles written for each
+	// timed append round: <prefix>-<store|serve>-<on|off>-r<round>.pprof.
+	CPUProfile string
+	// Only, when not empty, names the parts to run among "store" (appends
+	// to the bare store), "verify", "serve" (appends to jejak serve) and
+	// "proofs"; the others are skipped.
+	Only []string
 	// Progress reports generation progress.
 	Progress func(done, total int)
 }
+
+func (o Options) runs(part string) bool { return len(o.Only) == 0 || slices.Contains(o.Only, part) }
 
 func (o Options) withDefaults() Options {
 	if o.Scale <= 0 {
@@ -86,6 +100,13 @@ func Run(ctx context.Context, o Options, w io.Writer) (Report, error) {
 		defer os.RemoveAll(tmp)
 		dir = tmp
 	}
+	if o.From != "" {
+		start := time.Now()
+		if err := os.CopyFS(dir, os.DirFS(o.From)); err != nil {
+			return rep, fmt.Errorf("logbench: copy %s: %w", o.From, err)
+		}
+		fmt.Fprintf(w, "copied %s in %.1fs\n", o.From, time.Since(start).Seconds())
+	}
 	st, err := app.OpenStorage(ctx, app.StorageConfig{DataDir: dir, Replicas: 1}, nil)
 	if err != nil {
 		return rep, err
@@ -96,33 +117,46 @@ func Run(ctx context.Context, o Options, w io.Writer) (Report, error) {
 			st.Close()
 		}
 	}()
-	start := time.Now()
-	sum, err := sampledata.Generate(ctx, st.Store, sampledata.GenerateOptions{Seed: 1, Scale: o.Scale, Progress: o.Progress})
-	if err != nil {
-		return rep, err
+	if o.From == "" {
+		start := time.Now()
+		sum, err := sampledata.Generate(ctx, st.Store, sampledata.GenerateOptions{Seed: 1, Scale: o.Scale, Progress: o.Progress})
+		if err != nil {
+			return rep, err
+		}
+		fmt.Fprintf(w, "generated %d events (scale %g) in %.1fs\n", sum.Events, o.Scale, time.Since(start).Seconds())
 	}
-	fmt.Fprintf(w, "generated %d events (scale %g) in %.1fs\n", sum.Events, o.Scale, time.Since(start).Seconds())
 	l, err := openLog(ctx, st, dir)
 	if err != nil {
 		return rep, err
 	}
-	if err := appends(ctx, st, l, o, &rep); err != nil {
-		return rep, err
+	if o.runs("store") {
+		if err := appends(ctx, st, l, o, &rep); err != nil {
+			return rep, err
+		}
+		fmt.Fprintf(w, "appends to the bare store, %d writers: sealing on %8.0f/s  off %8.0f/s  ratio %.2fx\n",
+			o.Writers, rep.StoreAppendOn, rep.StoreAppendOff, rep.StoreRatio)
 	}
-	fmt.Fprintf(w, "appends to the bare store, %d writers: sealing on %8.0f/s  off %8.0f/s  ratio %.2fx\n",
-		o.Writers, rep.StoreAppendOn, rep.StoreAppendOff, rep.StoreRatio)
-	if err := verify(ctx, st, l, o, &rep); err != nil {
-		return rep, err
+	if o.runs("verify") || o.runs("proofs") { // proofs need a head of the whole store
+		if err := verify(ctx, st, l, o, &rep); err != nil {
+			return rep, err
+		}
 	}
-	fmt.Fprintf(w, "verify --log of %d commits:          %8.0f/s, raw hashing replay %8.0f/s  ratio %.2fx (target within 1.2x: >= 0.83x), %.1fs\n",
-		rep.Commits, rep.VerifyRate, rep.RawRate, rep.VerifyRatio, rep.VerifySecs)
+	if o.runs("verify") {
+		fmt.Fprintf(w, "verify --log of %d commits:          %8.0f/s, raw hashing replay %8.0f/s  ratio %.2fx (target within 1.2x: >= 0.83x), %.1fs\n",
+			rep.Commits, rep.VerifyRate, rep.RawRate, rep.VerifyRatio, rep.VerifySecs)
+	}
 	st.Close()
 	closed = true
-	if err := serverAppends(ctx, dir, o, &rep); err != nil {
-		return rep, err
+	if o.runs("serve") {
+		if err := serverAppends(ctx, dir, o, &rep); err != nil {
+			return rep, err
+		}
+		fmt.Fprintf(w, "appends to jejak serve, %d writers:  sealing on %8.0f/s  off %8.0f/s  ratio %.2fx (target >= 0.95x)\n",
+			o.Writers, rep.AppendOn, rep.AppendOff, rep.AppendRatio)
 	}
-	fmt.Fprintf(w, "appends to jejak serve, %d writers:  sealing on %8.0f/s  off %8.0f/s  ratio %.2fx (target >= 0.95x)\n",
-		o.Writers, rep.AppendOn, rep.AppendOff, rep.AppendRatio)
+	if !o.runs("proofs") {
+		return rep, nil
+	}
 	if err := proofs(ctx, dir, o, &rep); err != nil {
 		return rep, err
 	}
@@ -180,9 +214,15 @@ func appends(ctx context.Context, st *app.Storage, l *logParts, o Options, rep *
 				wg.Add(1)
 				go func() { defer wg.Done(); l.sealer.Run(runCtx) }()
 			}
+			stopProfile, err := o.profile("store", sealing, r)
+			if err != nil {
+				stop()
+				return err
+			}
 			began := time.Now()
-			err := parallelAppends(ctx, st.Store, o.Writers, o.Appends/o.Writers, fmt.Sprintf("r%d-%v", r, sealing))
+			err = parallelAppends(ctx, st.Store, o.Writers, o.Appends/o.Writers, fmt.Sprintf("r%d-%v", r, sealing))
 			rate := float64(o.Appends/o.Writers*o.Writers) / time.Since(began).Seconds()
+			stopProfile()
 			stop()
 			wg.Wait()
 			if err != nil {
@@ -223,9 +263,15 @@ func serverAppends(ctx context.Context, dir string, o Options, rep *Report) erro
 					return err
 				}
 			}
+			stopProfile, err := o.profile("serve", sealing, r)
+			if err != nil {
+				a.Close()
+				return err
+			}
 			began := time.Now()
 			err = parallelAppends(ctx, a.Store, o.Writers, o.Appends/o.Writers, fmt.Sprintf("s%d-%v", r, sealing))
 			rate := float64(o.Appends/o.Writers*o.Writers) / time.Since(began).Seconds()
+			stopProfile()
 			a.Close()
 			if err != nil {
 				return err
@@ -280,6 +326,9 @@ func verify(ctx context.Context, st *app.Storage, l *logParts, o Options, rep *R
 		return err
 	}
 	rep.Commits = head
+	if !o.runs("verify") {
+		return nil
+	}
 	js, err := jetstream.New(st.Conn)
 	if err != nil {
 		return err
@@ -385,6 +434,24 @@ func proofs(ctx context.Context, dir string, o Options, rep *Report) error {
 	rep.InclusionP50, rep.InclusionP99 = percentile(incl, 50), percentile(incl, 99)
 	rep.ConsistencyP50, rep.ConsistencyP99 = percentile(cons, 50), percentile(cons, 99)
 	return nil
+}
+
+// profile starts a CPU profile of one timed round when o.CPUProfile is
+// set; the returned func stops it.
+func (o Options) profile(what string, sealing bool, round int) (func(), error) {
+	if o.CPUProfile == "" {
+		return func() {}, nil
+	}
+	side := map[bool]string{false: "off", true: "on"}[sealing]
+	f, err := os.Create(fmt.Sprintf("%s-%s-%s-r%d.pprof", o.CPUProfile, what, side, round))
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func median(xs []float64) float64 {

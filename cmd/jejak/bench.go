@@ -151,11 +151,17 @@ func benchLog(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&o.Writers, "writers", 64, "concurrent writers for the append figure")
 	fs.IntVar(&o.Appends, "appends", 6400, "appends per round")
 	fs.IntVar(&o.Proofs, "proofs", 2000, "proofs of each kind")
+	fs.StringVar(&o.From, "from", "", "a data directory filled before (jejak generate --data DIR): copied and used instead of generating; --scale is ignored")
+	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of each timed append round to PREFIX-<store|serve>-<on|off>-r<round>.pprof")
+	only := fs.String("only", "", "run only these parts, comma separated: store (appends to the bare store), verify, serve (appends to jejak serve), proofs")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "jejak bench log --scale %g --rounds %d --writers %d --appends %d --proofs %d\n",
-		o.Scale, o.Rounds, o.Writers, o.Appends, o.Proofs)
+	if *only != "" {
+		o.Only = strings.Split(*only, ",")
+	}
+	fmt.Fprintf(stdout, "jejak bench log --scale %g --rounds %d --writers %d --appends %d --proofs %d --from %q --only %q\n",
+		o.Scale, o.Rounds, o.Writers, o.Appends, o.Proofs, o.From, *only)
 	bar := newProgress(stderr, "membuat data")
 	o.Progress = bar.Update
 	_, err := logbench.Run(ctx, o, stdout)
