@@ -18,11 +18,12 @@ type SealerConfig struct {
 	Read Follow
 	// Fed says that a reader of the whole stream offers its commits to the
 	// tree (Tree.Offer; in jejak serve, the projections' reads). The sealer
-	// then seals what the tree holds and reads nothing while the tree
-	// grows: it asks the stream's head, and catches up by reading, only
-	// when the tree did not grow since its last look (at start, when the
-	// offers stop, or while they come from behind the tree). A head then
-	// trails the stream by the feeding reader's lag.
+	// then seals what the tree holds and reads nothing while offers come:
+	// it asks the stream's head, and catches up by reading, only when an
+	// offer was past the tree's next position (a gap: at start, the reader
+	// resumed ahead of the last head) or no offer came for three intervals
+	// (the reader stopped, or the stream is idle). A head then trails the
+	// stream by the feeding reader's lag.
 	Fed bool
 	// Interval: a head is sealed in every interval of this length (aligned
 	// to the Unix epoch) in which the tree grew. Default 10s.
@@ -72,7 +73,8 @@ type Sealer struct {
 
 	sealing sync.Mutex // one seal at a time: Run's and SealNow's
 
-	looked uint64 // the tree's size at the last look (guarded by sealing)
+	offered  uint64    // Fed: the highest position offered at the last look (guarded by sealing)
+	offersAt time.Time // when it last rose
 
 	mu     sync.Mutex
 	latest Head // the latest head seen; zero before the first
@@ -149,16 +151,22 @@ func (s *Sealer) seal(ctx context.Context, force bool) (Head, bool, error) {
 	s.sealing.Lock()
 	defer s.sealing.Unlock()
 	size, read := s.tree.Size(), true
-	if s.cfg.Fed && !force && size > s.looked {
-		read = false // the tree grew from the offers: seal what it holds
-	} else {
+	if s.cfg.Fed && !force {
+		now := time.Now()
+		offered := s.tree.Offered()
+		if offered > s.offered {
+			s.offered, s.offersAt = offered, now
+		}
+		// Offers come and reach the tree: seal what it holds.
+		read = offered > size || now.Sub(s.offersAt) >= 3*s.cfg.Interval
+	}
+	if read {
 		head, err := s.cfg.Head(ctx)
 		if err != nil {
 			return Head{}, false, err
 		}
 		size = max(size, head)
 	}
-	s.looked = size
 	if seen := s.Latest(); !force && !s.due(seen, size, s.cfg.Now()) {
 		return Head{}, false, nil // cheap check first: no request, or one stream info request
 	}

@@ -48,6 +48,7 @@ type Tree struct {
 	rng     *compact.Range
 	partial [][]byte    // per tile level, the hashes of the right-edge tile so far
 	full    []tileWrite // complete tiles not written yet, in order
+	offered uint64      // the highest position offered (Offer), taken or not
 	lh      leafHasher
 }
 
@@ -163,10 +164,19 @@ func (t *Tree) Append(_ context.Context, c Commit) error {
 func (t *Tree) Offer(c Commit) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.offered = max(t.offered, c.Position)
 	if c.Position != t.rng.End()+1 {
 		return false
 	}
 	return t.appendLocked(c) == nil
+}
+
+// Offered returns the highest position offered so far, taken or not: a
+// sealer compares it with Size to tell whether the offers reach the tree.
+func (t *Tree) Offered() uint64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.offered
 }
 
 // appendLocked hashes c and appends it; t.mu is held.
