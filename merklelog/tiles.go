@@ -86,7 +86,7 @@ func perfectRoot(hashes []byte) []byte {
 	}
 	for len(level) > 1 {
 		for i := 0; i < len(level)/2; i++ {
-			level[i] = Hasher.HashChildren(level[2*i], level[2*i+1])
+			level[i] = hashChildren(level[2*i], level[2*i+1])
 		}
 		level = level[:len(level)/2]
 	}
@@ -129,7 +129,7 @@ func rootAt(ctx context.Context, src tileSource, size uint64) ([]byte, error) {
 
 func emptyRoot() []byte { return Hasher.EmptyRoot() }
 
-var rangeFactory = &compact.RangeFactory{Hash: Hasher.HashChildren}
+var rangeFactory = &compact.RangeFactory{Hash: hashChildren}
 
 // tileCache reads tiles from a store and keeps the most recently used
 // ones. A cached partial tile is read again when more of it is asked for.
