@@ -126,3 +126,6 @@ func evidenceFor(region domain.Region, year int) func(code string, option int) d
 		}
 	}
 }
+
+// OperatorOf is the user id of region's operator in the sample data.
+func OperatorOf(region domain.Region) string { return operator(region).UserID }

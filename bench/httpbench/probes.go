@@ -9,12 +9,15 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jejak-id/jejak/api"
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/projections"
+	"github.com/jejak-id/jejak/sampledata"
 )
 
 // Probe is one kind of signed-in read, measured one request at a time
@@ -147,7 +150,8 @@ func probes(ctx context.Context, st storeViews, year int, regions []string, roun
 		{"audit: the page after a cursor", "cursor=" + cursor},
 		{"audit: one region's, newest 100", "region=%s"},
 		{"audit: one region's verifications", "region=%s&type=assessment.answer_verified"},
-		{"audit: one actor's (a region's operator)", "actor=op-%s"},
+		{"audit: one actor's (a region's operator)", "actor=%s"},
+		{"audit: search term (a region's code)", "q=%s"},
 		{"audit: search term (a region's name)", "q=%s"},
 		{"audit: a month", "from=2025-03-01&to=2025-03-31"},
 		{"audit: oldest first, one region", "order=asc&region=%s"},
@@ -155,7 +159,15 @@ func probes(ctx context.Context, st storeViews, year int, regions []string, roun
 		if err := measure(c.name, func(i int) string {
 			q := c.query
 			if len(q) > 0 && containsVerb(q) {
-				q = fmt.Sprintf(q, region(i))
+				arg := region(i)
+				r, _ := domain.LookupRegion(arg)
+				switch {
+				case strings.HasPrefix(q, "actor="):
+					arg = sampledata.OperatorOf(r)
+				case strings.HasSuffix(c.name, "name)"):
+					arg = r.Name
+				}
+				q = fmt.Sprintf(q, url.QueryEscape(arg))
 			}
 			return "/api/v1/audit?limit=100&" + q
 		}); err != nil {

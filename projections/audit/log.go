@@ -29,7 +29,23 @@ type eventLog struct {
 	// aggRegion is each aggregate's region, from its first event that
 	// names one (0: none yet); derived like byAgg.
 	aggRegion []uint16
+	// byRegion, byType and byActor list the entries of each region, event
+	// type and actor (by their numbers in the tables), oldest first, so
+	// that a filtered page walks only the entries it can be among; blocks
+	// hold the range of occurred-at of each run of blockSize entries, so
+	// that a date range passes over the runs outside it. Derived like byAgg.
+	byRegion, byType, byActor [][]uint32
+	blocks                    []atRange
 }
+
+// blockShift sets the entries of a block of the occurred-at summary.
+const (
+	blockShift = 10
+	blockSize  = 1 << blockShift
+)
+
+// atRange is the earliest and latest occurred-at of a block of entries.
+type atRange struct{ min, max int64 }
 
 // logEntry is one event. Numbers into the tables: typ, actor, region (the
 // event's, or else its aggregate's: a trial's start belongs to the region
@@ -119,7 +135,19 @@ func (l *eventLog) index(e logEntry) {
 	if e.inn != 0 && e.inn != e.agg {
 		l.byAgg[e.inn-1] = append(l.byAgg[e.inn-1], n)
 	}
+	appendTo(&l.byRegion, int(e.region), n)
+	appendTo(&l.byType, int(e.typ), n)
+	appendTo(&l.byActor, int(e.actor), n)
+	l.noteAt(int(n), e.at)
 	l.entries = append(l.entries, e)
+}
+
+// appendTo appends n to the i-th list of lists, growing lists to hold it.
+func appendTo(lists *[][]uint32, i int, n uint32) {
+	if i >= len(*lists) {
+		*lists = append(*lists, make([][]uint32, i+1-len(*lists))...)
+	}
+	(*lists)[i] = append((*lists)[i], n)
 }
 
 // encode writes the log compactly: the tables, then each entry as varints
@@ -203,12 +231,69 @@ func decodeEventLog(b []byte) (*eventLog, error) {
 			e.agg == 0 || int(e.agg) > len(l.aggs) || int(e.inn) > len(l.aggs) {
 			return nil, errLogCorrupt
 		}
-		l.index(e)
+		l.entries = append(l.entries, e)
 	}
 	if len(r.b) != r.i {
 		return nil, fmt.Errorf("audit log: %d bytes after the entries", len(r.b)-r.i)
 	}
+	l.reindex()
 	return l, nil
+}
+
+// reindex derives what index keeps for each entry, for entries all at once:
+// each list is counted first and carved from one array, not grown append
+// by append (a restore is on the restart's critical path). A list's
+// capacity is its length, so a later index appends to a copy.
+func (l *eventLog) reindex() {
+	counts := func(lists int, of func(e logEntry, count func(list int))) [][]uint32 {
+		n := make([]int, lists)
+		total := 0
+		for _, e := range l.entries {
+			of(e, func(i int) { n[i]++; total++ })
+		}
+		all := make([]uint32, total)
+		out := make([][]uint32, lists)
+		off := 0
+		for i, c := range n {
+			out[i] = all[off : off : off+c]
+			off += c
+		}
+		return out
+	}
+	l.byAgg = counts(len(l.aggs), func(e logEntry, count func(int)) {
+		count(int(e.agg - 1))
+		if e.inn != 0 && e.inn != e.agg {
+			count(int(e.inn - 1))
+		}
+	})
+	l.byRegion = counts(len(l.regions.list), func(e logEntry, count func(int)) { count(int(e.region)) })
+	l.byType = counts(len(l.types.list), func(e logEntry, count func(int)) { count(int(e.typ)) })
+	l.byActor = counts(len(l.actors.list), func(e logEntry, count func(int)) { count(int(e.actor)) })
+	l.blocks = make([]atRange, 0, (len(l.entries)+blockSize-1)/blockSize)
+	for i, e := range l.entries {
+		n := uint32(i)
+		if l.aggRegion[e.agg-1] == 0 {
+			l.aggRegion[e.agg-1] = e.region
+		}
+		l.byAgg[e.agg-1] = append(l.byAgg[e.agg-1], n)
+		if e.inn != 0 && e.inn != e.agg {
+			l.byAgg[e.inn-1] = append(l.byAgg[e.inn-1], n)
+		}
+		l.byRegion[e.region] = append(l.byRegion[e.region], n)
+		l.byType[e.typ] = append(l.byType[e.typ], n)
+		l.byActor[e.actor] = append(l.byActor[e.actor], n)
+		l.noteAt(i, e.at)
+	}
+}
+
+// noteAt widens the occurred-at range of entry i's block to hold at.
+func (l *eventLog) noteAt(i int, at int64) {
+	if b := i >> blockShift; b == len(l.blocks) {
+		l.blocks = append(l.blocks, atRange{at, at})
+	} else {
+		r := &l.blocks[b]
+		r.min, r.max = min(r.min, at), max(r.max, at)
+	}
 }
 
 type logReader struct {

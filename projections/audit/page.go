@@ -89,50 +89,13 @@ func (a *Trails) Page(ctx context.Context, q LogQuery) (LogPage, error) {
 	}
 	var picks []pick
 	page := LogPage{Entries: []Entry{}}
-	skip := q.Offset
 	a.mu.RLock()
 	l := a.log
-	m, ok := l.matcher(q)
-	if ok {
-		cands := l.candidates(q)
-		n := len(l.entries)
-		if cands != nil {
-			n = len(cands)
-		}
-		at := func(k int) int { // the k-th candidate in the query's order
-			if !q.Ascending {
-				k = n - 1 - k
-			}
-			if cands != nil {
-				return int(cands[k])
-			}
-			return k
-		}
-		for k := range n {
-			i := at(k)
-			e := l.entries[i]
-			if !m(e) {
-				continue
-			}
-			page.Total++
-			if !q.After.IsZero() {
-				c := LogCursor{Position: e.position, Index: int(e.index)}
-				if q.Ascending && !c.after(q.After) || !q.Ascending && !q.After.after(c) {
-					continue
-				}
-			}
-			if skip > 0 {
-				skip--
-				continue
-			}
-			if len(picks) < q.Limit {
-				picks = append(picks, pick{entry: e, chain: l.scopeChain(i)})
-			} else if page.Next.IsZero() {
-				last := picks[len(picks)-1].entry
-				page.Next = LogCursor{Position: last.position, Index: int(last.index)}
-			}
-		}
+	found, total, next := l.find(q)
+	for _, i := range found {
+		picks = append(picks, pick{entry: l.entries[i], chain: l.scopeChain(i)})
 	}
+	page.Total, page.Next = total, next
 	a.mu.RUnlock()
 
 	commits := map[uint64][]domain.RecordedEvent{}
@@ -203,18 +166,6 @@ func (a *Trails) commit(ctx context.Context, position uint64) ([]domain.Recorded
 	return out, nil
 }
 
-// candidates is the entries an entity query can only be among (nil: all).
-func (l *eventLog) candidates(q LogQuery) []uint32 {
-	if q.EntityID == "" {
-		return nil
-	}
-	agg, ok := l.aggIdx[aggregateRef{q.EntityType, q.EntityID}]
-	if !ok {
-		return []uint32{}
-	}
-	return l.byAgg[agg-1]
-}
-
 // scopeChain is the earlier entries of entry i's aggregate and scope,
 // oldest first (at most maxScopeWalk).
 func (l *eventLog) scopeChain(i int) []logEntry {
@@ -229,83 +180,4 @@ func (l *eventLog) scopeChain(i int) []logEntry {
 	}
 	slices.Reverse(chain)
 	return chain
-}
-
-// matcher returns the test of q's filters on entries; ok is false when no
-// entry can match (an unknown actor or region).
-func (l *eventLog) matcher(q LogQuery) (func(logEntry) bool, bool) {
-	var types []bool
-	if len(q.Types) > 0 {
-		types = make([]bool, len(l.types.list))
-		for _, t := range q.Types {
-			if i, ok := l.types.idx[t]; ok {
-				types[i] = true
-			}
-		}
-	}
-	actor := -1
-	if q.Actor != "" {
-		i, ok := l.actors.idx[q.Actor]
-		if !ok {
-			return nil, false
-		}
-		actor = int(i)
-	}
-	region := -1
-	if q.Region != "" {
-		i, ok := l.regions.idx[q.Region]
-		if !ok {
-			return nil, false
-		}
-		region = int(i)
-	}
-	var agg, inn uint32
-	if q.EntityID != "" {
-		agg = l.aggIdx[aggregateRef{q.EntityType, q.EntityID}]
-		if q.EntityType == domain.AggregateInnovation {
-			inn = agg
-		}
-	}
-	var from, to int64 = -1 << 63, 1<<63 - 1
-	if !q.From.IsZero() {
-		from = q.From.UnixNano()
-	}
-	if !q.To.IsZero() {
-		to = q.To.UnixNano()
-	}
-	var search func(logEntry) bool
-	if term := strings.ToLower(strings.TrimSpace(q.Search)); term != "" {
-		has := func(s string) bool { return strings.Contains(strings.ToLower(s), term) }
-		sets := [3][]bool{make([]bool, len(l.types.list)), make([]bool, len(l.actors.list)), make([]bool, len(l.regions.list))}
-		for i, s := range l.types.list {
-			sets[0][i] = has(s)
-		}
-		for i, s := range l.actors.list {
-			sets[1][i] = has(s)
-		}
-		for i, s := range l.regions.list {
-			r, _ := domain.LookupRegion(s)
-			sets[2][i] = s != "" && (has(s) || has(r.Name))
-		}
-		aggs := make([]bool, len(l.aggs)+1)
-		for i, r := range l.aggs {
-			aggs[i+1] = has(string(r.Type) + "/" + r.ID)
-		}
-		search = func(e logEntry) bool {
-			return sets[0][e.typ] || sets[1][e.actor] || sets[2][e.region] || aggs[e.agg]
-		}
-	}
-	return func(e logEntry) bool {
-		switch {
-		case q.AsOf != 0 && e.position > q.AsOf,
-			types != nil && !types[e.typ],
-			actor >= 0 && int(e.actor) != actor,
-			region >= 0 && int(e.region) != region,
-			agg != 0 && e.agg != agg && (inn == 0 || e.inn != inn),
-			e.at < from || e.at > to,
-			search != nil && !search(e):
-			return false
-		}
-		return true
-	}, true
 }
