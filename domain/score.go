@@ -208,15 +208,22 @@ func answeredScore(ind Indicator, a AnswerInput) IndicatorScore {
 		return s
 	}
 	s.Status, s.Claimed, s.EventIDs, s.Files = a.Status, a.Claimed, slices.Clone(a.EventIDs), slices.Clone(a.Files)
-	switch a.Status {
-	case AnswerAccepted, AnswerLowered:
-		s.Parameter, s.ProvisionalParameter = a.Verified, a.Verified
-	case AnswerPending:
-		s.ProvisionalParameter = a.Claimed
-	}
+	s.Parameter, s.ProvisionalParameter = answeredParameters(a)
 	s.Points = ind.Bobot * Milli(s.Parameter)
 	s.ProvisionalPoints = ind.Bobot * Milli(s.ProvisionalParameter)
 	return s
+}
+
+// answeredParameters is the verified and provisional parameter of an
+// answer ("" indicator: none).
+func answeredParameters(a AnswerInput) (verified, provisional int) {
+	switch a.Status {
+	case AnswerAccepted, AnswerLowered:
+		return a.Verified, a.Verified
+	case AnswerPending:
+		return 0, a.Claimed
+	}
+	return 0, 0
 }
 
 func baseScore(ind Indicator) IndicatorScore {
@@ -244,30 +251,69 @@ func scoreInnovation(c *Catalogue, in ScoreInput, inn InnovationInput, answers m
 // countDecision applies the counting rules of the catalogue.
 func countDecision(c *Catalogue, in ScoreInput, inn InnovationInput) (bool, string) {
 	rules := c.Counting()
-	from := in.ClosesAt.AddDate(0, -rules.ImplementationWindowMonths, 0)
-	earlier := 0
-	var years []string
-	for _, y := range slices.Compact(slices.Sorted(slices.Values(inn.CountedYears))) {
-		if y < in.Year {
-			earlier++
-			years = append(years, fmt.Sprint(y))
-		}
-	}
-	switch {
-	case inn.Stage == StageWithdrawn:
+	switch countRule(c, in, inn) {
+	case countWithdrawn:
 		return false, "withdrawn"
-	case inn.Stage != StageImplementation && inn.Stage != StageReplication || inn.ImplementationStartedOn.IsZero():
+	case countNotImplemented:
 		return false, fmt.Sprintf("still in %s: only innovations in penerapan or replikasi count", inn.Stage)
-	case inn.ImplementationStartedOn.After(in.ClosesAt):
+	case countStartedAfter:
 		return false, fmt.Sprintf("implementation started %s, after the period closed on %s", date(inn.ImplementationStartedOn), date(in.ClosesAt))
-	case inn.ImplementationStartedOn.Before(from):
+	case countStartedBefore:
 		return false, fmt.Sprintf("implementation started %s, more than %d months before the period closed on %s", date(inn.ImplementationStartedOn), rules.ImplementationWindowMonths, date(in.ClosesAt))
-	case inn.RejectedForYear:
+	case countRejected:
 		return false, "rejected for the year: " + inn.RejectionReason
-	case earlier >= rules.MaxCountedYears:
+	case countUsedUp:
+		var years []string
+		for _, y := range slices.Compact(slices.Sorted(slices.Values(inn.CountedYears))) {
+			if y < in.Year {
+				years = append(years, fmt.Sprint(y))
+			}
+		}
 		return false, fmt.Sprintf("already counted in %s (at most %d years)", strings.Join(years, ", "), rules.MaxCountedYears)
 	}
 	return true, fmt.Sprintf("in %s since %s, within %d months before %s", inn.Stage, date(inn.ImplementationStartedOn), rules.ImplementationWindowMonths, date(in.ClosesAt))
+}
+
+// countRule is which counting rule decides whether inn counts (countOK:
+// it counts); countDecision words it.
+func countRule(c *Catalogue, in ScoreInput, inn InnovationInput) int {
+	rules := c.Counting()
+	switch {
+	case inn.Stage == StageWithdrawn:
+		return countWithdrawn
+	case inn.Stage != StageImplementation && inn.Stage != StageReplication || inn.ImplementationStartedOn.IsZero():
+		return countNotImplemented
+	case inn.ImplementationStartedOn.After(in.ClosesAt):
+		return countStartedAfter
+	case inn.ImplementationStartedOn.Before(in.ClosesAt.AddDate(0, -rules.ImplementationWindowMonths, 0)):
+		return countStartedBefore
+	case inn.RejectedForYear:
+		return countRejected
+	case earlierYears(inn.CountedYears, in.Year) >= rules.MaxCountedYears:
+		return countUsedUp
+	}
+	return countOK
+}
+
+const (
+	countOK = iota
+	countWithdrawn
+	countNotImplemented
+	countStartedAfter
+	countStartedBefore
+	countRejected
+	countUsedUp
+)
+
+// earlierYears is the number of distinct years before year in years.
+func earlierYears(years []int, year int) int {
+	n := 0
+	for i, y := range years {
+		if y < year && !slices.Contains(years[:i], y) {
+			n++
+		}
+	}
+	return n
 }
 
 func derivedScore(c *Catalogue, in ScoreInput, inn InnovationInput, ind Indicator) IndicatorScore {
@@ -295,6 +341,44 @@ func derivedScore(c *Catalogue, in ScoreInput, inn InnovationInput, ind Indicato
 	s.Points = ind.Bobot * Milli(s.Parameter)
 	s.ProvisionalPoints = s.Points
 	return s
+}
+
+// derivedPoints is derivedScore's points alone.
+func derivedPoints(c *Catalogue, in ScoreInput, inn InnovationInput, ind Indicator) Milli {
+	var value int
+	switch ind.Derived.Kind {
+	case DerivedBimtekSessions:
+		value = distinctRefs(inn.BimtekSessions, in.ClosesAt.AddDate(0, -c.Counting().BimtekWindowMonths, 0), in.ClosesAt)
+	case DerivedReplications:
+		value = distinctRefs(inn.Replications, time.Time{}, in.ClosesAt)
+	case DerivedCreationMonths:
+		if inn.TrialStartedOn.IsZero() || inn.ProposedOn.IsZero() {
+			return 0 // as derivedScore: no parameter
+		}
+		value = MonthsBetween(inn.ProposedOn, inn.TrialStartedOn)
+	}
+	return ind.Bobot * Milli(ind.Derived.Parameter(value))
+}
+
+// distinctRefs is distinctFacts's count alone.
+func distinctRefs(facts []DatedFact, from, to time.Time) int {
+	n := 0
+	for i, f := range facts {
+		if f.Date.After(to) || (!from.IsZero() && f.Date.Before(from)) {
+			continue
+		}
+		first := true
+		for _, g := range facts[:i] {
+			if g.Ref == f.Ref && !g.Date.After(to) && (from.IsZero() || !g.Date.Before(from)) {
+				first = false
+				break
+			}
+		}
+		if first {
+			n++
+		}
+	}
+	return n
 }
 
 // distinctFacts counts the distinct Refs dated within [from, to] (zero from:

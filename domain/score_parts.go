@@ -32,6 +32,30 @@ func ScoreInnovation(c *Catalogue, in ScoreInput, inn InnovationInput) (Innovati
 	return scoreInnovation(c, in, inn, answers), nil
 }
 
+// InnovationPoints is ScoreInnovation's count decision and points alone,
+// without the explanation (its indicators, reasons and notes): a read model
+// that follows every commit needs the numbers. It refuses what
+// ScoreInnovation refuses.
+func InnovationPoints(c *Catalogue, in ScoreInput, inn InnovationInput) (counted bool, points, provisional Milli, err error) {
+	var p Problems
+	answers := indexAnswers(&p, c, AspectSID, "innovations", inn.ID, inn.Answers)
+	if err := p.Err(); err != nil {
+		return false, 0, 0, err
+	}
+	for _, ind := range c.byAspect[AspectSID] {
+		if ind.IsDerived() {
+			pts := derivedPoints(c, in, inn, ind)
+			points += pts
+			provisional += pts
+			continue
+		}
+		v, pv := answeredParameters(answers[ind.Code])
+		points += ind.Bobot * Milli(v)
+		provisional += ind.Bobot * Milli(pv)
+	}
+	return countRule(c, in, inn) == countOK, points, provisional, nil
+}
+
 // TotalsOf returns the totals of SPD points spd and n counted innovations
 // whose points sum to sum.
 func TotalsOf(c *Catalogue, spd, sum Milli, n int) Totals { return totals(c, spd, sum, n) }

@@ -329,11 +329,13 @@ func (x *Index) rescore(k scoreKey, t touch) (v, p domain.Hundredths, err error)
 			if unit != "" {
 				sessions = x.sessionsOfUnit(k.region, unit)
 			}
-			s, err := domain.ScoreInnovation(c, in, x.innovationInput(inn, a, answersOf(id, domain.AspectSID), sessions, x.countedYearsOf(k.year, k.region, id)))
+			// the numbers alone: no explanation is built for the history
+			counted, points, provisional, err := domain.InnovationPoints(c, in,
+				x.innovationInput(inn, a, answersOf(id, domain.AspectSID), sessions, x.countedYearsOf(k.year, k.region, id)))
 			if err != nil {
 				return 0, 0, err
 			}
-			parts.innovations[id] = innovationPart{counted: s.Counted, points: s.Points, provisional: s.ProvisionalPoints}
+			parts.innovations[id] = innovationPart{counted: counted, points: points, provisional: provisional}
 		}
 	}
 	var sum, sumProvisional domain.Milli
