@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/jejak-id/jejak/domain"
 )
 
@@ -79,6 +81,9 @@ type LogPage struct {
 // entity read to give an entry its before values.
 const maxScopeWalk = 64
 
+// commitReaders is how many commits a page reads at once.
+const commitReaders = 8
+
 // Page returns a page of the audit log. The events are found in the index
 // in memory; only the page's events, and the earlier events of the same
 // scope for their before values, are read from the store.
@@ -98,17 +103,36 @@ func (a *Trails) Page(ctx context.Context, q LogQuery) (LogPage, error) {
 	page.Total, page.Next = total, next
 	a.mu.RUnlock()
 
+	// The commits the page needs, read a few at a time: each read waits
+	// on the store more than it works.
 	commits := map[uint64][]domain.RecordedEvent{}
-	event := func(e logEntry) (domain.RecordedEvent, error) {
-		evs, ok := commits[e.position]
-		if !ok {
-			var err error
-			if evs, err = a.commit(ctx, e.position); err != nil {
-				return domain.RecordedEvent{}, err
+	var positions []uint64
+	for _, p := range picks {
+		for _, e := range append(p.chain, p.entry) {
+			if _, ok := commits[e.position]; !ok {
+				commits[e.position] = nil
+				positions = append(positions, e.position)
 			}
-			commits[e.position] = evs
 		}
-		for _, ev := range evs {
+	}
+	read := make([][]domain.RecordedEvent, len(positions))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(commitReaders)
+	for i, pos := range positions {
+		g.Go(func() error {
+			evs, err := a.commit(gctx, pos)
+			read[i] = evs
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return LogPage{}, err
+	}
+	for i, pos := range positions {
+		commits[pos] = read[i]
+	}
+	event := func(e logEntry) (domain.RecordedEvent, error) {
+		for _, ev := range commits[e.position] {
 			if ev.Index == int(e.index) {
 				return ev, nil
 			}
