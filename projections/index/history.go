@@ -263,23 +263,20 @@ func (x *Index) flushHistory() error {
 }
 
 // rescore returns k's verified and provisional IID after a commit that
-// touched t: from a full score when k has no parts yet (or t is all),
-// otherwise by re-scoring the touched parts alone. The caller holds the
-// write lock.
+// touched t, re-scoring the touched parts alone: every part when k has no
+// parts yet (or t is all). Numbers only: the history builds no
+// explanation. The caller holds the write lock.
 func (x *Index) rescore(k scoreKey, t touch) (v, p domain.Hundredths, err error) {
 	parts := x.parts[k]
 	if parts == nil || t.all {
-		res, err := x.score(k.year, k.region)
-		if err != nil {
-			return 0, 0, err
-		}
-		parts = &scoreParts{spd: res.Verified.SPD, spdProvisional: res.Provisional.SPD,
-			innovations: make(map[string]innovationPart, len(res.Innovations))}
-		for _, inn := range res.Innovations {
-			parts.innovations[inn.ID] = innovationPart{counted: inn.Counted, points: inn.Points, provisional: inn.ProvisionalPoints}
-		}
+		// the parts of a full score: the SPD and the region's innovations
+		parts = &scoreParts{innovations: make(map[string]innovationPart, len(x.byRegion[k.region]))}
 		x.parts[k] = parts
-		return res.Verified.IID, res.Provisional.IID, nil
+		all := make(map[string]bool, len(x.byRegion[k.region]))
+		for _, inn := range x.byRegion[k.region] {
+			all[inn.ID] = true
+		}
+		t = touch{spd: true, innovations: all}
 	}
 	period := x.state.Periods[k.year]
 	c, err := domain.CatalogueByVersion(period.CatalogueVersion)
@@ -288,20 +285,22 @@ func (x *Index) rescore(k scoreKey, t touch) (v, p domain.Hundredths, err error)
 	}
 	a := x.state.Assessments[domain.AssessmentID(k.year, k.region)]
 	in := domain.ScoreInput{Region: k.region, Year: k.year, ClosesAt: period.closesAt()}
-	answersOf := func(innovation string, aspect domain.Aspect) []domain.AnswerInput {
+	var key []byte
+	answersOf := func(innovation string, indicators []domain.Indicator) []domain.AnswerInput {
 		if a == nil {
 			return nil
 		}
 		var out []domain.AnswerInput
-		for _, ind := range c.IndicatorsOf(aspect) {
-			if ans := a.Answers[answerKey(innovation, ind.Code)]; ans != nil {
+		for _, ind := range indicators {
+			key = appendAnswerKey(key[:0], innovation, ind.Code)
+			if ans := a.Answers[string(key)]; ans != nil { // no copy of key to look it up
 				out = append(out, ans.input())
 			}
 		}
 		return out
 	}
 	if t.spd {
-		if parts.spd, parts.spdProvisional, err = domain.ScoreSPD(c, answersOf("", domain.AspectSPD)); err != nil {
+		if parts.spd, parts.spdProvisional, err = domain.ScoreSPD(c, answersOf("", c.IndicatorsOf(domain.AspectSPD))); err != nil {
 			return 0, 0, err
 		}
 	}
@@ -318,6 +317,15 @@ func (x *Index) rescore(k scoreKey, t touch) (v, p domain.Hundredths, err error)
 		}
 	}
 	if len(ids) > 0 {
+		sid := c.IndicatorsOf(domain.AspectSID)
+		// for many innovations, the region's sessions by unit and counted
+		// years at once
+		many := len(ids) > 8
+		var datesByUnit map[string][]domain.DatedFact
+		var counted map[string][]int
+		if many {
+			datesByUnit, counted = x.sessionDatesByUnit(k.region), x.countedYears(k.year, k.region)
+		}
 		for _, id := range sortedKeys(ids) {
 			inn := x.state.Innovations[id]
 			if inn == nil || inn.Region != k.region || !in.ClosesAt.IsZero() && dayOf(inn.ProposedOn).After(in.ClosesAt) {
@@ -326,16 +334,20 @@ func (x *Index) rescore(k scoreKey, t touch) (v, p domain.Hundredths, err error)
 			}
 			unit := normUnit(inn.Unit)
 			var sessions []domain.DatedFact
-			if unit != "" {
-				sessions = x.sessionsOfUnit(k.region, unit)
+			var years []int
+			switch {
+			case many:
+				sessions, years = datesByUnit[unit], counted[id]
+			case unit != "":
+				sessions, years = x.sessionDatesOfUnit(k.region, unit), x.countedYearsOf(k.year, k.region, id)
+			default:
+				years = x.countedYearsOf(k.year, k.region, id)
 			}
-			// the numbers alone: no explanation is built for the history
-			counted, points, provisional, err := domain.InnovationPoints(c, in,
-				x.innovationInput(inn, a, answersOf(id, domain.AspectSID), sessions, x.countedYearsOf(k.year, k.region, id)))
+			ok, points, provisional, err := domain.InnovationPoints(c, in, x.innovationInput(inn, a, answersOf(id, sid), sessions, years))
 			if err != nil {
 				return 0, 0, err
 			}
-			parts.innovations[id] = innovationPart{counted: counted, points: points, provisional: provisional}
+			parts.innovations[id] = innovationPart{counted: ok, points: points, provisional: provisional}
 		}
 	}
 	var sum, sumProvisional domain.Milli

@@ -153,8 +153,7 @@ func (x *Index) sessionsByUnit(region, only string) map[string][]domain.DatedFac
 	return out
 }
 
-// sessionsOfUnit is sessionsByUnit for one unit: the score history asks
-// for it per innovation on every commit that touches a region's attendance.
+// sessionsOfUnit is sessionsByUnit for one unit.
 func (x *Index) sessionsOfUnit(region, unit string) []domain.DatedFact {
 	var out []domain.DatedFact
 	for _, s := range x.sessionsBy[region] {
@@ -168,6 +167,36 @@ func (x *Index) sessionsOfUnit(region, unit string) []domain.DatedFact {
 				fact = &out[len(out)-1]
 			}
 			fact.EventIDs = append(fact.EventIDs, att.EventID)
+		}
+	}
+	return out
+}
+
+// sessionDatesOfUnit is sessionsOfUnit without the event ids: the history's
+// numbers need the sessions and their dates alone.
+func (x *Index) sessionDatesOfUnit(region, unit string) []domain.DatedFact {
+	var out []domain.DatedFact
+	for _, s := range x.sessionsBy[region] {
+		for _, att := range s.Attendees {
+			if att.unit == unit {
+				out = append(out, domain.DatedFact{Ref: s.ID, Date: s.Date})
+				break
+			}
+		}
+	}
+	return out
+}
+
+// sessionDatesByUnit is sessionsByUnit without the event ids.
+func (x *Index) sessionDatesByUnit(region string) map[string][]domain.DatedFact {
+	out := map[string][]domain.DatedFact{}
+	for _, s := range x.sessionsBy[region] {
+		for i, att := range s.Attendees {
+			u := att.unit
+			if u == "" || slices.ContainsFunc(s.Attendees[:i], func(b attendeeState) bool { return b.unit == u }) {
+				continue
+			}
+			out[u] = append(out[u], domain.DatedFact{Ref: s.ID, Date: s.Date})
 		}
 	}
 	return out

@@ -135,6 +135,16 @@ func answerKey(innovationID, indicator string) string {
 	return innovationID + "/" + indicator
 }
 
+// appendAnswerKey appends answerKey(innovationID, indicator) to b.
+func appendAnswerKey(b []byte, innovationID, indicator string) []byte {
+	if innovationID == "" {
+		b = append(b, "spd"...)
+	} else {
+		b = append(b, innovationID...)
+	}
+	return append(append(b, '/'), indicator...)
+}
+
 // attendeeState is an attendee as the event holds it: personal fields
 // sealed (or a legacy plain name), never opened here, so checkpoints and
 // snapshots hold no plaintext personal data of sealed attendees.
