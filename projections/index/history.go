@@ -92,6 +92,10 @@ func (t *touch) merge(o touch) {
 type scoreParts struct {
 	spd, spdProvisional domain.Milli
 	innovations         map[string]innovationPart
+	// counted is countedYears of the region-year, taken when the parts
+	// are made: the frozen results it reads change only when an earlier
+	// year freezes, which touches every later region-year with all.
+	counted map[string][]int
 }
 
 type innovationPart struct {
@@ -270,7 +274,8 @@ func (x *Index) rescore(k scoreKey, t touch) (v, p domain.Hundredths, err error)
 	parts := x.parts[k]
 	if parts == nil || t.all {
 		// the parts of a full score: the SPD and the region's innovations
-		parts = &scoreParts{innovations: make(map[string]innovationPart, len(x.byRegion[k.region]))}
+		parts = &scoreParts{innovations: make(map[string]innovationPart, len(x.byRegion[k.region])),
+			counted: x.countedYears(k.year, k.region)}
 		x.parts[k] = parts
 		all := make(map[string]bool, len(x.byRegion[k.region]))
 		for _, inn := range x.byRegion[k.region] {
@@ -322,9 +327,8 @@ func (x *Index) rescore(k scoreKey, t touch) (v, p domain.Hundredths, err error)
 		// years at once
 		many := len(ids) > 8
 		var datesByUnit map[string][]domain.DatedFact
-		var counted map[string][]int
 		if many {
-			datesByUnit, counted = x.sessionDatesByUnit(k.region), x.countedYears(k.year, k.region)
+			datesByUnit = x.sessionDatesByUnit(k.region)
 		}
 		for _, id := range sortedKeys(ids) {
 			inn := x.state.Innovations[id]
@@ -334,16 +338,13 @@ func (x *Index) rescore(k scoreKey, t touch) (v, p domain.Hundredths, err error)
 			}
 			unit := normUnit(inn.Unit)
 			var sessions []domain.DatedFact
-			var years []int
 			switch {
 			case many:
-				sessions, years = datesByUnit[unit], counted[id]
+				sessions = datesByUnit[unit]
 			case unit != "":
-				sessions, years = x.sessionDatesOfUnit(k.region, unit), x.countedYearsOf(k.year, k.region, id)
-			default:
-				years = x.countedYearsOf(k.year, k.region, id)
+				sessions = x.sessionDatesOfUnit(k.region, unit)
 			}
-			ok, points, provisional, err := domain.InnovationPoints(c, in, x.innovationInput(inn, a, answersOf(id, sid), sessions, years))
+			ok, points, provisional, err := domain.InnovationPoints(c, in, x.innovationInput(inn, a, answersOf(id, sid), sessions, parts.counted[id]))
 			if err != nil {
 				return 0, 0, err
 			}

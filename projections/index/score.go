@@ -219,22 +219,6 @@ func (x *Index) countedYears(year int, region string) map[string][]int {
 	return out
 }
 
-// countedYearsOf is countedYears for one innovation, without a map of the
-// region's every counted innovation: the score history asks per commit.
-func (x *Index) countedYearsOf(year int, region, id string) []int {
-	var out []int
-	for y, p := range x.state.Periods {
-		if y >= year {
-			continue
-		}
-		if fr, ok := p.Results[region]; ok && slices.Contains(fr.Counted, id) {
-			out = append(out, y)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
 // freeze records the results of every assessed region of a year; called
 // under the write lock when the period reaches pleno.
 func (x *Index) freeze(p *periodState, position uint64) error {
