@@ -665,6 +665,26 @@ func (a *App) startExtras(ctx context.Context) {
 			}
 		}
 	}
+	// Chunks left by saves and uploads that a crash cut short are removed
+	// once, in the background (an evidence upload may take long on a slow
+	// link: its chunks get a day).
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		for _, b := range []struct {
+			bucket string
+			age    time.Duration
+		}{{natsinfra.CheckpointBucket, 15 * time.Minute}, {natsinfra.SnapshotBucket, 15 * time.Minute},
+			{natsinfra.ExportBucket, 15 * time.Minute}, {natsinfra.EvidenceBucket, 24 * time.Hour}} {
+			n, err := natsinfra.SweepOrphanChunks(ctx, a.conn, b.bucket, b.age)
+			switch {
+			case err != nil && ctx.Err() == nil:
+				a.log.Warn("orphaned chunks not swept", "bucket", b.bucket, "err", err)
+			case n > 0:
+				a.log.Info("orphaned chunks swept", "bucket", b.bucket, "objects", n)
+			}
+		}
+	}()
 	// The Merkle log starts on its own: sealing must not wait for the
 	// export buckets.
 	logReady := make(chan struct{})

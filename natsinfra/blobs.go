@@ -3,6 +3,7 @@ package natsinfra
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
@@ -104,38 +105,22 @@ func (b *Blobs) PutMeta(ctx context.Context, name string, data []byte, meta map[
 const orphanAge = blobTimeout + time.Minute
 
 // sweep removes the chunks no blob describes any more, left by Puts that
-// failed or were cut short (at national scale each is 200 MB). Best effort:
-// a failure leaves them for the next sweep.
+// failed or were cut short (at national scale each is 200 MB). Best effort.
 func (b *Blobs) sweep(ctx context.Context) {
-	infos, err := b.os.List(ctx)
-	if err != nil && !errors.Is(err, jetstream.ErrNoObjectsFound) {
-		return
-	}
-	live := map[string]bool{}
-	for _, i := range infos {
-		live[i.NUID] = true
-	}
-	prefix := "$O." + b.bucket + ".C."
-	si, err := b.stream.Info(ctx, jetstream.WithSubjectFilter(prefix+">"))
-	if err != nil {
-		return
-	}
-	for subject := range si.State.Subjects {
-		if live[strings.TrimPrefix(subject, prefix)] {
-			continue
-		}
-		last, err := b.stream.GetLastMsgForSubject(ctx, subject)
-		if err != nil || time.Since(last.Time) < orphanAge {
-			continue
-		}
-		_ = b.stream.Purge(ctx, jetstream.WithPurgeSubject(subject))
-	}
+	_, _ = sweepOrphans(ctx, b.os, b.stream, b.bucket, orphanAge)
 }
 
-// Delete removes the blob (nothing when there is none).
+// Delete removes the blob (nothing when there is none), its description
+// included: the object store would keep a "deleted" description under the
+// name for ever, and checkpoints are named by position, one per save.
 func (b *Blobs) Delete(ctx context.Context, name string) error {
 	err := b.os.Delete(ctx, name)
 	if err != nil && !errors.Is(err, jetstream.ErrObjectNotFound) {
+		return Translate("delete "+name, err)
+	}
+	// the description's subject, as the object store names it (ADR-20)
+	meta := "$O." + b.bucket + ".M." + base64.URLEncoding.EncodeToString([]byte(name))
+	if err := b.stream.Purge(ctx, jetstream.WithPurgeSubject(meta)); err != nil {
 		return Translate("delete "+name, err)
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/jejak-id/jejak/domain"
@@ -125,6 +126,10 @@ func TestCheckpoint(t *testing.T) {
 		if len(names) != 2 || !strings.HasSuffix(names[0], fmt.Sprintf(".%020d", at)) {
 			t.Fatalf("after two saves the bucket holds %v; want the latest (position %d) and the one before", names, at)
 		}
+		// and no description of a deleted one is left behind
+		if got := metaSubjects(t, s.storage.Conn); got != 2 {
+			t.Fatalf("%d object descriptions in the bucket, want the 2 kept", got)
+		}
 		data, _, err := blobs.Get(ctx, names[0])
 		if err != nil {
 			t.Fatal(err)
@@ -168,6 +173,25 @@ func TestCheckpoint(t *testing.T) {
 			t.Fatalf("err = %v, want ErrBrokenCheckpoint", err)
 		}
 	})
+}
+
+// metaSubjects counts the object descriptions in the checkpoint bucket's
+// stream, deleted ones included.
+func metaSubjects(t *testing.T, nc *nats.Conn) int {
+	t.Helper()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stream, err := js.Stream(context.Background(), "OBJ_"+natsinfra.CheckpointBucket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	si, err := stream.Info(context.Background(), jetstream.WithSubjectFilter("$O."+natsinfra.CheckpointBucket+".M.>"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(si.State.Subjects)
 }
 
 // checkpointNames lists the stored checkpoints, newest first.
