@@ -145,7 +145,7 @@ func (e *EvidenceObjects) Stage(ctx context.Context, r io.Reader) (StagedEvidenc
 	}()
 	sent, done := 0, 0 // chunks given to the hasher, and hashed
 	var (
-		bufs [stageWindow][]byte
+		bufs [stageWindow]*[StageChunkSize]byte
 		acks [stageWindow]jetstream.PubAckFuture
 	)
 	// free waits until slot i's last chunk is acknowledged and hashed
@@ -158,13 +158,22 @@ func (e *EvidenceObjects) Stage(ctx context.Context, r io.Reader) (StagedEvidenc
 		}
 		select {
 		case <-acks[i].Ok():
+			acks[i] = nil
+			return nil
 		case err := <-acks[i].Err():
+			acks[i] = nil
 			return Translate("stage evidence", err)
 		case <-ctx.Done():
-			return ctx.Err()
+			return ctx.Err() // still in flight: its buffer is not reused
 		}
-		acks[i] = nil
-		return nil
+	}
+	// release gives back to the pool the buffers no chunk in flight uses
+	release := func() {
+		for i, b := range bufs {
+			if b != nil && acks[i] == nil {
+				chunkBuffers.Put(b)
+			}
+		}
 	}
 	finished := false
 	finish := func() {
@@ -184,6 +193,7 @@ func (e *EvidenceObjects) Stage(ctx context.Context, r io.Reader) (StagedEvidenc
 		for i := range acks {
 			_ = free(wctx, i)
 		}
+		release()
 		_ = e.purgeChunks(ctx, s.ID)
 		return StagedEvidence{}, err
 	}
@@ -193,9 +203,9 @@ func (e *EvidenceObjects) Stage(ctx context.Context, r io.Reader) (StagedEvidenc
 			return fail(err)
 		}
 		if bufs[i] == nil {
-			bufs[i] = make([]byte, StageChunkSize)
+			bufs[i] = chunkBuffers.Get().(*[StageChunkSize]byte)
 		}
-		k, rerr := fillChunk(r, bufs[i])
+		k, rerr := fillChunk(r, bufs[i][:])
 		if k > 0 {
 			ack, err := e.js.PublishMsgAsync(&nats.Msg{Subject: subject, Data: bufs[i][:k]})
 			if err != nil {
@@ -219,9 +229,15 @@ func (e *EvidenceObjects) Stage(ctx context.Context, r io.Reader) (StagedEvidenc
 			return fail(err)
 		}
 	}
+	release()
 	s.SHA256 = hex.EncodeToString(h.Sum(nil))
 	return s, nil
 }
+
+// chunkBuffers hold the chunks of uploads being staged, reused from one
+// upload to the next rather than left to the collector (an upload would
+// otherwise leave stageWindow chunks of garbage behind).
+var chunkBuffers = sync.Pool{New: func() any { return new([StageChunkSize]byte) }}
 
 // fillChunk reads r into p until p is full or r ends (io.EOF, with the
 // bytes read before it) or fails (any other error, as it is: a reader cut

@@ -3,7 +3,8 @@
 // a 20 MB upload over loopback HTTP against a raw nats.go put of the same
 // bytes, the server's RSS growth during a 100 MB request, 64 concurrent
 // 1 MB uploads, and re-hashing 1,000 objects (what jejak verify does)
-// against reading them raw.
+// against reading them raw. The 20 MB comparison is also made with a PDF
+// (which the upload spools for its check).
 package evidencebench
 
 import (
@@ -42,6 +43,7 @@ type Options struct {
 // Report holds the figures.
 type Report struct {
 	UploadMBps, RawMBps, UploadRatio float64
+	PDFUploadRatio                   float64 // a 20 MB PDF's upload against a raw put of as many bytes
 	RSSGrowthMiB                     float64
 	ConcurrentErrors                 int
 	ConcurrentP50, ConcurrentP99     time.Duration
@@ -104,6 +106,27 @@ func Run(ctx context.Context, o Options, out io.Writer) (Report, error) {
 	rep.UploadRatio = rep.UploadMBps / rep.RawMBps
 	fmt.Fprintf(out, "20 MB upload over loopback: median %s (%.0f MB/s); raw object store put %s (%.0f MB/s); ratio %.2fx (target >= 0.5x)\n",
 		median(up).Round(time.Millisecond), rep.UploadMBps, median(raw).Round(time.Millisecond), rep.RawMBps, rep.UploadRatio)
+
+	// 1b. The same with a 20 MB PDF (one scanned page): a PDF is also
+	// written to a spool file and checked with pdfcpu.
+	up, raw = up[:0], raw[:0]
+	for i := range o.Rounds {
+		data := pdfFiller(20*mib-4096, 3_000_000+uint64(i)*2)
+		t0 := time.Now()
+		if err := b.upload(data); err != nil {
+			return rep, fmt.Errorf("20 MB PDF upload: %w", err)
+		}
+		up = append(up, time.Since(t0))
+		rawData := filler(len(data), 3_000_000+uint64(i)*2+1)
+		t0 = time.Now()
+		if err := a.Evidence.PutRaw(ctx, fmt.Sprintf("bench-raw-pdf-%d", i), bytes.NewReader(rawData)); err != nil {
+			return rep, fmt.Errorf("raw put: %w", err)
+		}
+		raw = append(raw, time.Since(t0))
+	}
+	rep.PDFUploadRatio = median(raw).Seconds() / median(up).Seconds()
+	fmt.Fprintf(out, "20 MB PDF upload (spooled and checked): median %s; raw object store put %s; ratio %.2fx\n",
+		median(up).Round(time.Millisecond), median(raw).Round(time.Millisecond), rep.PDFUploadRatio)
 
 	// 2. RSS during one 100 MB request (five 20 MB files, generated while
 	// they are sent, so the client holds none of them).
@@ -343,4 +366,34 @@ func rssBytes() (int64, error) {
 		}
 	}
 	return 0, fmt.Errorf("no VmRSS in /proc/self/status")
+}
+
+// pdfFiller is a valid one-page PDF of about size bytes: the page shows
+// one image (a scan, as most evidence PDFs are) whose stream is size bytes
+// of the fillReader sequence from seed, declared as JPEG (DCTDecode).
+func pdfFiller(size int, seed uint64) []byte {
+	var b bytes.Buffer
+	var offs []int
+	obj := func(s string) {
+		offs = append(offs, b.Len())
+		b.WriteString(s)
+	}
+	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+	obj("1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n")
+	obj("2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n")
+	obj("3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 4 0 R >> >> /Contents 5 0 R >>\nendobj\n")
+	img := make([]byte, size)
+	io.ReadFull(&fillReader{left: size, state: seed}, img)
+	obj(fmt.Sprintf("4 0 obj\n<< /Type /XObject /Subtype /Image /Width 2480 /Height 3508 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode /Length %d >>\nstream\n", size))
+	b.Write(img)
+	b.WriteString("\nendstream\nendobj\n")
+	content := "q 595 0 0 842 0 0 cm /Im1 Do Q"
+	obj(fmt.Sprintf("5 0 obj\n<< /Length %d >>\nstream\n%s\nendstream\nendobj\n", len(content), content))
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offs)+1, xref)
+	return b.Bytes()
 }
