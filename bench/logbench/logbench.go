@@ -263,6 +263,16 @@ func serverAppends(ctx context.Context, dir string, o Options, rep *Report, w io
 				a.Close()
 				return err
 			}
+			// The projections replay what the last checkpoint misses: the
+			// clock starts once they have caught up, on both sides.
+			head, err := a.Store.Head(ctx)
+			if err == nil {
+				err = a.Views.Runner.WaitFor(ctx, head, 10*time.Minute)
+			}
+			if err != nil {
+				a.Close()
+				return err
+			}
 			if sealing {
 				if _, _, err := a.Log().Sealer.SealNow(ctx); err != nil { // catch up, untimed
 					a.Close()
