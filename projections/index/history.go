@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -92,6 +93,10 @@ func (t *touch) merge(o touch) {
 type scoreParts struct {
 	spd, spdProvisional domain.Milli
 	innovations         map[string]innovationPart
+	// sum, sumProvisional and n are the counted innovations' points and
+	// their number, kept as the innovations' parts change.
+	sum, sumProvisional domain.Milli
+	n                   int
 	// counted is countedYears of the region-year, taken when the parts
 	// are made: the frozen results it reads change only when an earlier
 	// year freezes, which touches every later region-year with all.
@@ -322,7 +327,7 @@ func (x *Index) rescore(k scoreKey, t touch) (v, p domain.Hundredths, err error)
 		}
 	}
 	if len(ids) > 0 {
-		sid := c.IndicatorsOf(domain.AspectSID)
+		sid := sidIndicators(c)
 		// for many innovations, the region's sessions by unit and counted
 		// years at once
 		many := len(ids) > 8
@@ -333,7 +338,7 @@ func (x *Index) rescore(k scoreKey, t touch) (v, p domain.Hundredths, err error)
 		for _, id := range sortedKeys(ids) {
 			inn := x.state.Innovations[id]
 			if inn == nil || inn.Region != k.region || !in.ClosesAt.IsZero() && dayOf(inn.ProposedOn).After(in.ClosesAt) {
-				delete(parts.innovations, id) // not part of this year's score
+				parts.set(id, innovationPart{}, false) // not part of this year's score
 				continue
 			}
 			unit := normUnit(inn.Unit)
@@ -348,20 +353,45 @@ func (x *Index) rescore(k scoreKey, t touch) (v, p domain.Hundredths, err error)
 			if err != nil {
 				return 0, 0, err
 			}
-			parts.innovations[id] = innovationPart{counted: ok, points: points, provisional: provisional}
+			parts.set(id, innovationPart{counted: ok, points: points, provisional: provisional}, true)
 		}
 	}
-	var sum, sumProvisional domain.Milli
-	n := 0
-	for _, part := range parts.innovations {
-		if part.counted {
-			n++
-			sum += part.points
-			sumProvisional += part.provisional
-		}
-	}
-	return domain.IIDOf(c, parts.spd, sum, n), domain.IIDOf(c, parts.spdProvisional, sumProvisional, n), nil
+	return domain.IIDOf(c, parts.spd, parts.sum, parts.n), domain.IIDOf(c, parts.spdProvisional, parts.sumProvisional, parts.n), nil
 }
+
+// set replaces innovation id's part (keep false: removes it), keeping the
+// sums of the counted ones.
+func (s *scoreParts) set(id string, part innovationPart, keep bool) {
+	if old, ok := s.innovations[id]; ok && old.counted {
+		s.n--
+		s.sum -= old.points
+		s.sumProvisional -= old.provisional
+	}
+	if !keep {
+		delete(s.innovations, id)
+		return
+	}
+	s.innovations[id] = part
+	if part.counted {
+		s.n++
+		s.sum += part.points
+		s.sumProvisional += part.provisional
+	}
+}
+
+// sidIndicators is c.IndicatorsOf(domain.AspectSID), cloned once per
+// catalogue (the history asks on every commit).
+func sidIndicators(c *domain.Catalogue) []domain.Indicator {
+	if v, ok := sidCache.Load(c); ok {
+		return v.([]domain.Indicator)
+	}
+	list := c.IndicatorsOf(domain.AspectSID)
+	sidCache.Store(c, list)
+	return list
+}
+
+// sidCache holds sidIndicators per catalogue (a few, for ever).
+var sidCache sync.Map
 
 // subjectOf is the indicator and innovation an event is about.
 func (x *Index) subjectOf(ev domain.RecordedEvent) (indicator, innovation string) {
