@@ -328,13 +328,6 @@ func (x *Index) rescore(k scoreKey, t touch) (v, p domain.Hundredths, err error)
 	}
 	if len(ids) > 0 {
 		sid := sidIndicators(c)
-		// for many innovations, the region's sessions by unit and counted
-		// years at once
-		many := len(ids) > 8
-		var datesByUnit map[string][]domain.DatedFact
-		if many {
-			datesByUnit = x.sessionDatesByUnit(k.region)
-		}
 		for _, id := range sortedKeys(ids) {
 			inn := x.state.Innovations[id]
 			if inn == nil || inn.Region != k.region || !in.ClosesAt.IsZero() && dayOf(inn.ProposedOn).After(in.ClosesAt) {
@@ -343,10 +336,7 @@ func (x *Index) rescore(k scoreKey, t touch) (v, p domain.Hundredths, err error)
 			}
 			unit := normUnit(inn.Unit)
 			var sessions []domain.DatedFact
-			switch {
-			case many:
-				sessions = datesByUnit[unit]
-			case unit != "":
+			if unit != "" {
 				sessions = x.sessionDatesOfUnit(k.region, unit)
 			}
 			ok, points, provisional, err := domain.InnovationPoints(c, in, x.innovationInput(inn, a, answersOf(id, sid), sessions, parts.counted[id]))

@@ -46,6 +46,10 @@ type Index struct {
 	// pending are the region-years the commit being applied touched
 	// (history.go). Held under mu.
 	pending map[scoreKey]*pendingTouch
+	// unitDates caches sessionDatesByUnit per region for the history;
+	// dropped by every Bimtek event (sessions and attendance change only
+	// by them) and by reindex.
+	unitDates map[string]map[string][]domain.DatedFact
 	// parts keep each region-year's score between commits (history.go).
 	// Held under mu.
 	parts map[scoreKey]*scoreParts
@@ -87,6 +91,7 @@ func (x *Index) reindex() {
 	x.scores = map[scoreKey]*domain.ScoreResult{}
 	x.pending = map[scoreKey]*pendingTouch{}
 	x.parts = map[scoreKey]*scoreParts{}
+	x.unitDates = nil
 	if x.state.History == nil {
 		x.state.History = map[string][]scoreStep{}
 	}
@@ -122,6 +127,9 @@ func (x *Index) Apply(ev domain.RecordedEvent) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.state.Events++
+	if ev.AggregateType == domain.AggregateBimtek {
+		x.unitDates = nil
+	}
 	region, err := x.apply(ev)
 	if err != nil {
 		return err

@@ -173,18 +173,18 @@ func (x *Index) sessionsOfUnit(region, unit string) []domain.DatedFact {
 }
 
 // sessionDatesOfUnit is sessionsOfUnit without the event ids: the history's
-// numbers need the sessions and their dates alone.
+// numbers need the sessions and their dates alone. Kept per region until a
+// Bimtek event; the caller holds the write lock.
 func (x *Index) sessionDatesOfUnit(region, unit string) []domain.DatedFact {
-	var out []domain.DatedFact
-	for _, s := range x.sessionsBy[region] {
-		for _, att := range s.Attendees {
-			if att.unit == unit {
-				out = append(out, domain.DatedFact{Ref: s.ID, Date: s.Date})
-				break
-			}
+	byUnit, ok := x.unitDates[region]
+	if !ok {
+		byUnit = x.sessionDatesByUnit(region)
+		if x.unitDates == nil {
+			x.unitDates = map[string]map[string][]domain.DatedFact{}
 		}
+		x.unitDates[region] = byUnit
 	}
-	return out
+	return byUnit[unit]
 }
 
 // sessionDatesByUnit is sessionsByUnit without the event ids.
