@@ -47,8 +47,8 @@ type Index struct {
 	// (history.go). Held under mu.
 	pending map[scoreKey]*pendingTouch
 	// unitDates caches sessionDatesByUnit per region for the history;
-	// dropped by every Bimtek event (sessions and attendance change only
-	// by them) and by reindex.
+	// a Bimtek event drops its session's region's (a schedule drops all),
+	// as sessions and attendance change only by them; reindex drops all.
 	unitDates map[string]map[string][]domain.DatedFact
 	// parts keep each region-year's score between commits (history.go).
 	// Held under mu.
@@ -127,12 +127,17 @@ func (x *Index) Apply(ev domain.RecordedEvent) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.state.Events++
-	if ev.AggregateType == domain.AggregateBimtek {
-		x.unitDates = nil
-	}
 	region, err := x.apply(ev)
 	if err != nil {
 		return err
+	}
+	if ev.AggregateType == domain.AggregateBimtek { // its session's region's dates
+		ss := x.state.Sessions[ev.AggregateID]
+		if _, scheduled := ev.Data.(domain.BimtekScheduled); ss != nil && !scheduled {
+			delete(x.unitDates, ss.Region)
+		} else {
+			x.unitDates = nil
+		}
 	}
 	x.setVersion(ev)
 	x.invalidate(region)
