@@ -46,9 +46,9 @@ type Index struct {
 	// pending are the region-years the commit being applied touched
 	// (history.go). Held under mu.
 	pending map[scoreKey]*pendingTouch
-	// unitDates caches sessionDatesByUnit per region for the history;
-	// a Bimtek event drops its session's region's (a schedule drops all),
-	// as sessions and attendance change only by them; reindex drops all.
+	// unitDates caches sessionDatesByUnit per region for the history,
+	// kept up to date by Bimtek events (sessions and attendance change
+	// only by them: noteSessionDates); reindex drops it.
 	unitDates map[string]map[string][]domain.DatedFact
 	// parts keep each region-year's score between commits (history.go).
 	// Held under mu.
@@ -131,13 +131,8 @@ func (x *Index) Apply(ev domain.RecordedEvent) error {
 	if err != nil {
 		return err
 	}
-	if ev.AggregateType == domain.AggregateBimtek { // its session's region's dates
-		ss := x.state.Sessions[ev.AggregateID]
-		if _, scheduled := ev.Data.(domain.BimtekScheduled); ss != nil && !scheduled {
-			delete(x.unitDates, ss.Region)
-		} else {
-			x.unitDates = nil
-		}
+	if ev.AggregateType == domain.AggregateBimtek {
+		x.noteSessionDates(ev)
 	}
 	x.setVersion(ev)
 	x.invalidate(region)

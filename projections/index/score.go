@@ -173,8 +173,8 @@ func (x *Index) sessionsOfUnit(region, unit string) []domain.DatedFact {
 }
 
 // sessionDatesOfUnit is sessionsOfUnit without the event ids: the history's
-// numbers need the sessions and their dates alone. Kept per region until a
-// Bimtek event; the caller holds the write lock.
+// numbers need the sessions and their dates alone. Kept per region in
+// unitDates (see noteSessionDates); the caller holds the write lock.
 func (x *Index) sessionDatesOfUnit(region, unit string) []domain.DatedFact {
 	byUnit, ok := x.unitDates[region]
 	if !ok {
@@ -185,6 +185,36 @@ func (x *Index) sessionDatesOfUnit(region, unit string) []domain.DatedFact {
 		x.unitDates[region] = byUnit
 	}
 	return byUnit[unit]
+}
+
+// noteSessionDates keeps unitDates up to date after the Bimtek event ev:
+// an attendance adds its session to its unit's dates (the order of the
+// dates does not matter to a score), a schedule drops every region's (it
+// may move a session), another event its session's region's. The caller
+// holds the write lock and has applied ev.
+func (x *Index) noteSessionDates(ev domain.RecordedEvent) {
+	ss := x.state.Sessions[ev.AggregateID]
+	switch e := ev.Data.(type) {
+	case domain.BimtekScheduled:
+		x.unitDates = nil
+	case domain.BimtekAttendanceRecorded:
+		if ss == nil {
+			x.unitDates = nil
+			return
+		}
+		byUnit, ok := x.unitDates[ss.Region]
+		u := normUnit(e.Attendee.Unit)
+		if !ok || u == "" || slices.ContainsFunc(byUnit[u], func(f domain.DatedFact) bool { return f.Ref == ss.ID }) {
+			return
+		}
+		byUnit[u] = append(byUnit[u], domain.DatedFact{Ref: ss.ID, Date: ss.Date})
+	default:
+		if ss == nil {
+			x.unitDates = nil
+			return
+		}
+		delete(x.unitDates, ss.Region)
+	}
 }
 
 // sessionDatesByUnit is sessionsByUnit without the event ids.
