@@ -17,6 +17,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/google/uuid"
@@ -80,6 +81,11 @@ type Report struct {
 	// the bare store (nothing else reading the stream).
 	AppendOff, AppendOn, AppendRatio          float64
 	StoreAppendOff, StoreAppendOn, StoreRatio float64
+	// CPU time of the whole process (the embedded server included) per
+	// append, medians, and on/off: what the log costs whatever else the
+	// machine runs (the rates above also move with other processes' load).
+	CPUOn, CPUOff, StoreCPUOn, StoreCPUOff time.Duration
+	CPURatio, StoreCPURatio                float64
 	// Commits per second: raw replay hashing each message, verify --log.
 	RawRate, VerifyRate, VerifyRatio float64 // ratio = verify / raw (>= 0.83 is "within 1.2x")
 	VerifySecs                       float64 // median
@@ -133,8 +139,8 @@ func Run(ctx context.Context, o Options, w io.Writer) (Report, error) {
 		if err := appends(ctx, st, l, o, &rep, w); err != nil {
 			return rep, err
 		}
-		fmt.Fprintf(w, "appends to the bare store, %d writers: sealing on %8.0f/s  off %8.0f/s  ratio %.2fx\n",
-			o.Writers, rep.StoreAppendOn, rep.StoreAppendOff, rep.StoreRatio)
+		fmt.Fprintf(w, "appends to the bare store, %d writers: sealing on %8.0f/s  off %8.0f/s  ratio %.2fx; CPU per append on %s off %s, off/on %.2fx\n",
+			o.Writers, rep.StoreAppendOn, rep.StoreAppendOff, rep.StoreRatio, us(rep.StoreCPUOn), us(rep.StoreCPUOff), rep.StoreCPURatio)
 	}
 	if o.runs("verify") || o.runs("proofs") { // proofs need a head of the whole store
 		if err := verify(ctx, st, l, o, &rep, w); err != nil {
@@ -151,8 +157,8 @@ func Run(ctx context.Context, o Options, w io.Writer) (Report, error) {
 		if err := serverAppends(ctx, dir, o, &rep, w); err != nil {
 			return rep, err
 		}
-		fmt.Fprintf(w, "appends to jejak serve, %d writers:  sealing on %8.0f/s  off %8.0f/s  ratio %.2fx (target >= 0.95x)\n",
-			o.Writers, rep.AppendOn, rep.AppendOff, rep.AppendRatio)
+		fmt.Fprintf(w, "appends to jejak serve, %d writers:  sealing on %8.0f/s  off %8.0f/s  ratio %.2fx (target >= 0.95x); CPU per append on %s off %s, off/on %.2fx\n",
+			o.Writers, rep.AppendOn, rep.AppendOff, rep.AppendRatio, us(rep.CPUOn), us(rep.CPUOff), rep.CPURatio)
 	}
 	if !o.runs("proofs") {
 		return rep, nil
@@ -164,6 +170,8 @@ func Run(ctx context.Context, o Options, w io.Writer) (Report, error) {
 		rep.Commits, ms(rep.InclusionP50), ms(rep.InclusionP99), ms(rep.ConsistencyP50), ms(rep.ConsistencyP99))
 	return rep, nil
 }
+
+func us(d time.Duration) string { return fmt.Sprintf("%.1fµs", float64(d.Nanoseconds())/1000) }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d.Microseconds())/1000) }
 
@@ -201,7 +209,7 @@ func openLog(ctx context.Context, st *app.Storage, dir string) (*logParts, error
 // appends alternates rounds of concurrent appends with the log off and on
 // (the sealer catching the tree up and sealing every second).
 func appends(ctx context.Context, st *app.Storage, l *logParts, o Options, rep *Report, w io.Writer) error {
-	var on, off []float64
+	var on, off, cpuOn, cpuOff []float64
 	for r := range o.Rounds {
 		for _, sealing := range sides(r) {
 			runCtx, stop := context.WithCancel(ctx)
@@ -219,25 +227,28 @@ func appends(ctx context.Context, st *app.Storage, l *logParts, o Options, rep *
 				stop()
 				return err
 			}
-			began := time.Now()
+			began, cpu0 := time.Now(), cpuTime()
 			err = parallelAppends(ctx, st.Store, o.Writers, o.Appends/o.Writers, fmt.Sprintf("r%d-%v", r, sealing))
 			rate := float64(o.Appends/o.Writers*o.Writers) / time.Since(began).Seconds()
+			cpu := (cpuTime() - cpu0) / time.Duration(o.Appends/o.Writers*o.Writers)
 			stopProfile()
 			stop()
 			wg.Wait()
 			if err != nil {
 				return err
 			}
-			roundLine(w, "bare store", r, sealing, rate)
+			roundLine(w, "bare store", r, sealing, rate, cpu)
 			if sealing {
-				on = append(on, rate)
+				on, cpuOn = append(on, rate), append(cpuOn, float64(cpu))
 			} else {
-				off = append(off, rate)
+				off, cpuOff = append(off, rate), append(cpuOff, float64(cpu))
 			}
 		}
 	}
 	rep.StoreAppendOn, rep.StoreAppendOff = median(on), median(off)
 	rep.StoreRatio = rep.StoreAppendOn / rep.StoreAppendOff
+	rep.StoreCPUOn, rep.StoreCPUOff = time.Duration(median(cpuOn)), time.Duration(median(cpuOff))
+	rep.StoreCPURatio = median(cpuOff) / median(cpuOn)
 	return nil
 }
 
@@ -246,7 +257,7 @@ func appends(ctx context.Context, st *app.Storage, l *logParts, o Options, rep *
 // log off and on (sealing every second). Each round starts Jejak on the
 // data and waits until it has caught up before the clock starts.
 func serverAppends(ctx context.Context, dir string, o Options, rep *Report, w io.Writer) error {
-	var on, off []float64
+	var on, off, cpuOn, cpuOff []float64
 	for r := range o.Rounds {
 		for _, sealing := range sides(r) {
 			// No projection checkpoints during the rounds: at national scale
@@ -288,9 +299,10 @@ func serverAppends(ctx context.Context, dir string, o Options, rep *Report, w io
 			if sealing {
 				before = a.Log().Sealer.Latest()
 			}
-			began := time.Now()
+			began, cpu0 := time.Now(), cpuTime()
 			err = parallelAppends(ctx, a.Store, o.Writers, o.Appends/o.Writers, fmt.Sprintf("s%d-%v", r, sealing))
 			rate := float64(o.Appends/o.Writers*o.Writers) / time.Since(began).Seconds()
+			cpu := (cpuTime() - cpu0) / time.Duration(o.Appends/o.Writers*o.Writers)
 			stopProfile()
 			var sealed string
 			if sealing { // what the sealer did meanwhile, to show it worked
@@ -302,19 +314,21 @@ func serverAppends(ctx context.Context, dir string, o Options, rep *Report, w io
 			if err != nil {
 				return err
 			}
-			roundLine(w, "jejak serve", r, sealing, rate)
+			roundLine(w, "jejak serve", r, sealing, rate, cpu)
 			if sealed != "" {
 				fmt.Fprintln(w, "   "+sealed)
 			}
 			if sealing {
-				on = append(on, rate)
+				on, cpuOn = append(on, rate), append(cpuOn, float64(cpu))
 			} else {
-				off = append(off, rate)
+				off, cpuOff = append(off, rate), append(cpuOff, float64(cpu))
 			}
 		}
 	}
 	rep.AppendOn, rep.AppendOff = median(on), median(off)
 	rep.AppendRatio = rep.AppendOn / rep.AppendOff
+	rep.CPUOn, rep.CPUOff = time.Duration(median(cpuOn)), time.Duration(median(cpuOff))
+	rep.CPURatio = median(cpuOff) / median(cpuOn)
 	return nil
 }
 
@@ -505,6 +519,16 @@ func (o Options) profile(what string, sealing bool, round int) (func(), error) {
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
+// cpuTime is the CPU time this process has used (user + system): the
+// server is embedded, so it counts the server's work too.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // sides is the order of a round's two sides, alternating (off-on, on-off,
 // ...) so that a drift in the machine's load favours neither.
 func sides(round int) []bool {
@@ -515,8 +539,9 @@ func sides(round int) []bool {
 }
 
 // roundLine prints one round's rate.
-func roundLine(w io.Writer, what string, round int, sealing bool, rate float64) {
-	fmt.Fprintf(w, "  %s round %d sealing %-3s %8.0f/s\n", what, round, map[bool]string{false: "off", true: "on"}[sealing], rate)
+func roundLine(w io.Writer, what string, round int, sealing bool, rate float64, cpu time.Duration) {
+	fmt.Fprintf(w, "  %s round %d sealing %-3s %8.0f/s  %5.1f µs CPU per append\n", what, round,
+		map[bool]string{false: "off", true: "on"}[sealing], rate, float64(cpu.Nanoseconds())/1000)
 }
 
 func median(xs []float64) float64 {
