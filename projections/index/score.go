@@ -189,14 +189,17 @@ func (x *Index) sessionDatesOfUnit(region, unit string) []domain.DatedFact {
 
 // noteSessionDates keeps unitDates up to date after the Bimtek event ev:
 // an attendance adds its session to its unit's dates (the order of the
-// dates does not matter to a score), a schedule drops every region's (it
-// may move a session), another event its session's region's. The caller
+// dates does not matter to a score), a new session changes nothing (it has
+// no attendees yet; any other schedule drops every region's), another event
+// drops its session's region's. The caller
 // holds the write lock and has applied ev.
 func (x *Index) noteSessionDates(ev domain.RecordedEvent) {
 	ss := x.state.Sessions[ev.AggregateID]
 	switch e := ev.Data.(type) {
 	case domain.BimtekScheduled:
-		x.unitDates = nil
+		if ev.Version != 1 { // not a new session (with no attendees yet)
+			x.unitDates = nil
+		}
 	case domain.BimtekAttendanceRecorded:
 		if ss == nil {
 			x.unitDates = nil
