@@ -35,6 +35,19 @@ start=$SECONDS
 for t in "${targets[@]}"; do
   pkg="${t% *}" name="${t#* }"
   echo "-- $name ($pkg, $fuzztime)"
-  go test "$pkg" -run='^$' -fuzz="^${name}\$" -fuzztime="$fuzztime" -fuzzminimizetime=1s 2>&1 | tail -n 3
+  if out=$(go test "$pkg" -run='^$' -fuzz="^${name}\$" -fuzztime="$fuzztime" -fuzzminimizetime=1s 2>&1); then
+    echo "$out" | tail -n 3
+    continue
+  fi
+  echo "$out" | tail -n 60 # the whole reason, not only the last lines
+  if [ -n "$(git status --porcelain -- "$pkg/testdata/fuzz")" ]; then
+    echo "$name found a crashing input (kept under $pkg/testdata/fuzz)"
+    exit 1
+  fi
+  # No input was written: the fuzzing engine itself failed (a worker that
+  # went away), not the code under test. Once more; a second failure fails
+  # the step.
+  echo "-- $name failed without a crashing input; running it once more"
+  go test "$pkg" -run='^$' -fuzz="^${name}\$" -fuzztime="$fuzztime" -fuzzminimizetime=1s 2>&1 | tail -n 60
 done
 echo "fuzzing took $((SECONDS - start))s"
