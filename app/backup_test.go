@@ -97,9 +97,12 @@ func TestBackupRestoreUnderLoad(t *testing.T) {
 			}
 		}()
 	}
-	for n.Load() < 200 { // the writers are well under way
+	for waited := time.Now(); n.Load() < 200; { // the writers are well under way
 		if err, _ := failed.Load().(error); err != nil {
 			t.Fatal(err)
+		}
+		if time.Since(waited) > time.Minute {
+			t.Fatalf("the writers acknowledged %d writes in a minute", n.Load())
 		}
 		time.Sleep(time.Millisecond)
 	}

@@ -410,8 +410,10 @@ func TestErasureAcrossReplicas(t *testing.T) {
 			t.Logf("replica B shows the erasure %s after replica A answered", time.Since(erased).Round(time.Millisecond))
 			break
 		}
-		if time.Since(erased) > 2*time.Second {
-			t.Fatalf("replica B still reads %v 2 s after the erasure", got)
+		// a bound for a stuck test, not a figure (that one is logged
+		// above): a busy 2-core machine may take seconds
+		if time.Since(erased) > 20*time.Second {
+			t.Fatalf("replica B still reads %v 20 s after the erasure", got)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
