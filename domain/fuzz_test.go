@@ -61,7 +61,10 @@ func FuzzIdentifiers(f *testing.F) {
 			}
 		}
 		q := Quote(id)
-		if utf8.RuneCountInString(q) > 4*64+3 || (len(id) > 0 && !strings.HasPrefix(q, `"`)) {
+		// 64 runes at most, each escaped to at most 10 characters
+		// (\U0010FFFF for an unprintable rune; \xff for an invalid byte
+		// is 4), the quotes and the ellipsis
+		if utf8.RuneCountInString(q) > 10*64+3 || (len(id) > 0 && !strings.HasPrefix(q, `"`)) {
 			t.Fatalf("Quote(%q) = %q", id, q)
 		}
 	})
