@@ -30,8 +30,9 @@ type Follow func(ctx context.Context, after uint64, fn func(Commit) error) error
 // a reader that reads the stream anyway (in jejak serve, the projections'
 // reads: the tree then costs a hash per commit and no read of its own), and
 // CatchUp, which reads the stream itself up to its head (at start, when the
-// offers stop or fall behind, and for SealNow). Each takes only the next
-// position; what the other appended meanwhile is skipped.
+// offers stop or run ahead of the tree, and for SealNow). Each takes only
+// the next position; what the other appended meanwhile is skipped, and the
+// offers that ran ahead are appended once CatchUp reaches them.
 //
 // Safe for concurrent use: Offer and CatchUp append on their goroutines
 // while Seal, Size and RootAt are called from others. mu guards the fields
@@ -50,7 +51,19 @@ type Tree struct {
 	full    []tileWrite // complete tiles not written yet, in order
 	offered uint64      // the highest position offered (Offer), taken or not
 	lh      leafHasher
+
+	// ahead holds the leaf hashes of the latest run of consecutive offers
+	// past the tree's next position (positions aheadFrom on): when a
+	// CatchUp reaches aheadFrom, they are appended at once, so a reader that
+	// got ahead of the tree feeds it again instead of being ignored for
+	// good. At most maxAhead hashes (2 MiB).
+	ahead     [][]byte
+	aheadFrom uint64
 }
+
+// maxAhead bounds the offers kept past a gap; a longer run starts over at
+// its newest commit (what a CatchUp reaches last).
+const maxAhead = 1 << 16
 
 type tileWrite struct {
 	id   tileID
@@ -132,6 +145,9 @@ func (t *Tree) CatchUp(ctx context.Context, read Follow) error {
 			return fmt.Errorf("%w: position %d, the next commit read is %d", ErrGap, next, c.Position)
 		}
 		err := t.appendLocked(c)
+		if err == nil {
+			err = t.takeAheadLocked()
+		}
 		waiting := len(t.full)
 		t.mu.Unlock()
 		if err == nil && waiting >= flushAt {
@@ -157,18 +173,59 @@ func (t *Tree) Append(_ context.Context, c Commit) error {
 }
 
 // Offer appends c if it is the commit at the next position and reports
-// whether it did; any other commit is ignored (already in the tree, or
-// past a gap that CatchUp fills). For a reader that reads the whole stream
-// in order anyway: it costs one leaf hash and no I/O, and it is safe to
-// offer the same commit from several readers. c's bytes are not kept.
+// whether it did. A commit already in the tree is ignored. One past a gap
+// (the reader is ahead of the tree) is kept as a leaf hash, with the run
+// of offers after it, until CatchUp fills the gap and appends the run: a
+// reader that got ahead of the tree feeds it again from there. For a
+// reader that reads the whole stream in order anyway: it costs one leaf
+// hash and no I/O, and it is safe to offer the same commit from several
+// readers. c's bytes are not kept.
 func (t *Tree) Offer(c Commit) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.offered = max(t.offered, c.Position)
-	if c.Position != t.rng.End()+1 {
+	next := t.rng.End() + 1
+	switch {
+	case c.Position < next:
+		return false // already in the tree
+	case c.Position > next:
+		t.keepAheadLocked(c)
 		return false
 	}
-	return t.appendLocked(c) == nil
+	return t.appendLocked(c) == nil && t.takeAheadLocked() == nil
+}
+
+// keepAheadLocked keeps the leaf hash of c, offered past a gap, in the run
+// of offers ahead (or starts a new run with it). t.mu is held.
+func (t *Tree) keepAheadLocked(c Commit) {
+	if len(t.ahead) == 0 || c.Position != t.aheadFrom+uint64(len(t.ahead)) || len(t.ahead) == maxAhead {
+		clear(t.ahead)
+		t.ahead, t.aheadFrom = t.ahead[:0], c.Position
+	}
+	t.ahead = append(t.ahead, t.lh.hash(c))
+}
+
+// takeAheadLocked appends the offers kept ahead once the tree has reached
+// them, and forgets those it has passed. t.mu is held.
+func (t *Tree) takeAheadLocked() error {
+	if len(t.ahead) == 0 {
+		return nil
+	}
+	next := t.rng.End() + 1
+	if next < t.aheadFrom {
+		return nil // still a gap before them
+	}
+	var err error
+	if skip := next - t.aheadFrom; skip < uint64(len(t.ahead)) {
+		for _, h := range t.ahead[skip:] {
+			if err = t.rng.Append(h, t.visit); err != nil {
+				break
+			}
+		}
+	}
+	clear(t.ahead)
+	t.ahead = t.ahead[:0]
+	return err
 }
 
 // Offered returns the highest position offered so far, taken or not: a

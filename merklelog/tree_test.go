@@ -147,10 +147,14 @@ func TestTreeAgreesWithTheReference(t *testing.T) {
 	t.Run("offers take only the next commit; roots before any tile is written", func(t *testing.T) {
 		empty, _ := stores(t)
 		fed := merklelog.NewTree(empty, 8)
-		if fed.Offer(commit(2)) {
+		if fed.Offer(commit(2)) || fed.Size() != 0 {
 			t.Fatal("an empty tree took position 2")
 		}
-		for pos := uint64(1); pos <= 1000; pos++ {
+		// 2 was kept ahead: taking 1 takes it too.
+		if !fed.Offer(commit(1)) || fed.Size() != 2 || fed.Offer(commit(2)) {
+			t.Fatalf("after offering 1: size %d, want 2 (the offer kept ahead)", fed.Size())
+		}
+		for pos := uint64(3); pos <= 1000; pos++ {
 			if !fed.Offer(commit(pos)) || fed.Offer(commit(pos)) {
 				t.Fatalf("offer of %d: not taken once", pos)
 			}
@@ -158,6 +162,40 @@ func TestTreeAgreesWithTheReference(t *testing.T) {
 		for _, size := range []uint64{1, 255, 256, 700, 999} {
 			if root, err := fed.RootAt(ctx, size); err != nil || !bytes.Equal(root, ref.HashAt(size)) {
 				t.Errorf("root at %d: %x, %v", size, root, err)
+			}
+		}
+		if size, root, err := fed.Seal(ctx); err != nil || size != 1000 || !bytes.Equal(root, ref.HashAt(1000)) {
+			t.Errorf("seal: %d %x %v", size, root, err)
+		}
+	})
+	t.Run("offers ahead of the tree are appended when a catch-up reaches them", func(t *testing.T) {
+		// A reader resumed at 601 while the tree is empty (projections
+		// restored from a checkpoint past the last head): its offers are
+		// kept, a catch-up that reads only up to 600 joins them, and the
+		// offers after that are taken at once.
+		empty, _ := stores(t)
+		fed := merklelog.NewTree(empty, 8)
+		for pos := uint64(601); pos <= 900; pos++ {
+			if fed.Offer(commit(pos)) {
+				t.Fatalf("offer of %d taken by a tree of size %d", pos, fed.Size())
+			}
+		}
+		// A first run ahead that broke off is forgotten for the newer one.
+		for pos := uint64(401); pos <= 450; pos++ {
+			fed.Offer(commit(pos))
+		}
+		if err := fed.CatchUp(ctx, readUpTo(400)); err != nil || fed.Size() != 450 {
+			t.Fatalf("catch-up to 400 with offers 401-450 kept: size %d, %v; want 450", fed.Size(), err)
+		}
+		for pos := uint64(601); pos <= 900; pos++ {
+			fed.Offer(commit(pos)) // past a gap again
+		}
+		if err := fed.CatchUp(ctx, readUpTo(600)); err != nil || fed.Size() != 900 {
+			t.Fatalf("catch-up to 600 with offers 601-900 kept: size %d, %v; want 900", fed.Size(), err)
+		}
+		for pos := uint64(901); pos <= 1000; pos++ {
+			if !fed.Offer(commit(pos)) {
+				t.Fatalf("offer of %d not taken by a tree of size %d", pos, fed.Size())
 			}
 		}
 		if size, root, err := fed.Seal(ctx); err != nil || size != 1000 || !bytes.Equal(root, ref.HashAt(1000)) {
@@ -180,6 +218,18 @@ func TestTreeAgreesWithTheReference(t *testing.T) {
 			t.Fatalf("a diverging tile: %v", err)
 		}
 	})
+}
+
+// readUpTo is a stream of the test's commits whose head is at head.
+func readUpTo(head uint64) merklelog.Follow {
+	return func(ctx context.Context, after uint64, fn func(merklelog.Commit) error) error {
+		for pos := after + 1; pos <= head && ctx.Err() == nil; pos++ {
+			if err := fn(commit(pos)); err != nil {
+				return err
+			}
+		}
+		return ctx.Err()
+	}
 }
 
 func equalHashes(got []merklelog.Hash, want [][]byte) bool {
