@@ -35,6 +35,9 @@ type Options struct {
 	// Probes, when above zero, also measures the queue, audit and time
 	// travel reads one at a time, that many of each (probes.go).
 	Probes int
+	// SizesOnly measures the region profiles' sizes (ProfileSizes) and
+	// stops: no crowd, no probes.
+	SizesOnly bool
 	// Progress reports generation progress.
 	Progress func(done, total int)
 }
@@ -73,6 +76,9 @@ type Report struct {
 	// FirstError is the first failure seen, for the reader of the report.
 	FirstError string
 	Probes     []Probe
+	// Profile holds the profiles' sizes, measured with the probes or
+	// alone (SizesOnly).
+	Profile ProfileSizes
 }
 
 // Run prepares the store and projections, serves them on 127.0.0.1 and
@@ -119,6 +125,14 @@ func Run(ctx context.Context, o Options, w io.Writer) (Report, error) {
 		return rep, err
 	}
 	rep.Year = year
+	if o.SizesOnly {
+		a, err := signIn(storeViews{st.Store, views})
+		if err != nil {
+			return rep, err
+		}
+		rep.Profile, err = profileSizes(ctx, a, year, regions, w)
+		return rep, err
+	}
 	handler, err := app.NewHandler(st.Store, views)
 	if err != nil {
 		return rep, err
@@ -208,7 +222,14 @@ func Run(ctx context.Context, o Options, w io.Writer) (Report, error) {
 	}
 	if o.Probes > 0 {
 		srv.Close()
-		if rep.Probes, err = probes(ctx, storeViews{st.Store, views}, year, regions, o.Probes, w); err != nil {
+		a, err := signIn(storeViews{st.Store, views})
+		if err != nil {
+			return rep, err
+		}
+		if rep.Profile, err = profileSizes(ctx, a, year, regions, w); err != nil {
+			return rep, err
+		}
+		if rep.Probes, err = probes(ctx, a, year, regions, o.Probes, w); err != nil {
 			return rep, err
 		}
 	}

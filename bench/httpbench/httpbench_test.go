@@ -25,3 +25,16 @@ func TestRunSmall(t *testing.T) {
 		t.Fatalf("report %+v (first error %q)", rep, rep.FirstError)
 	}
 }
+
+// TestSizesOnly measures the region profiles of a tiny generated store and
+// stops: the largest summary is smaller than the largest full explanation.
+func TestSizesOnly(t *testing.T) {
+	rep, err := httpbench.Run(context.Background(), httpbench.Options{Scale: 0.002, SizesOnly: true, DataDir: t.TempDir()}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := rep.Profile
+	if p.Region == "" || p.Summary == 0 || p.Summary >= p.Full || p.SummaryGzip >= p.Summary || p.LargestSummary < p.Summary || rep.All.Requests != 0 {
+		t.Fatalf("sizes %+v, %d requests", p, rep.All.Requests)
+	}
+}

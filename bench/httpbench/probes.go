@@ -33,23 +33,11 @@ type Probe struct {
 // queue and the audit log (first pages and the pages after them, with
 // filters), and time travel (a past ranking: the first at a position,
 // again at a position near it, and again at the same one).
-func probes(ctx context.Context, st storeViews, year int, regions []string, rounds int, w io.Writer) ([]Probe, error) {
-	_, key, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	tokens := api.NewTokens(key, nil)
-	tok, err := tokens.Issue(domain.Actor{UserID: "bench-admin", Role: domain.RoleAdmin}, time.Hour)
-	if err != nil {
-		return nil, err
-	}
-	srv, err := api.New(api.Config{Store: st.store, Service: domain.NewService(st.store, nil), Views: st.views, Tokens: tokens})
-	if err != nil {
-		return nil, err
-	}
+func probes(ctx context.Context, a signedIn, year int, regions []string, rounds int, w io.Writer) ([]Probe, error) {
+	st, srv := a.st, a.srv
 	get := func(path string) (time.Duration, map[string]any, error) {
 		req := httptest.NewRequest(http.MethodGet, path, nil).WithContext(ctx)
-		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Authorization", "Bearer "+a.tok)
 		req.Header.Set("Accept-Encoding", "gzip")
 		rec := httptest.NewRecorder()
 		t := time.Now()
@@ -63,7 +51,7 @@ func probes(ctx context.Context, st storeViews, year int, regions []string, roun
 	// getJSON is get without compression, to read the answer.
 	getJSON := func(path string) (map[string]any, error) {
 		req := httptest.NewRequest(http.MethodGet, path, nil).WithContext(ctx)
-		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Authorization", "Bearer "+a.tok)
 		rec := httptest.NewRecorder()
 		srv.ServeHTTP(rec, req)
 		var m map[string]any
@@ -72,41 +60,6 @@ func probes(ctx context.Context, st storeViews, year int, regions []string, roun
 		}
 		return m, json.Unmarshal(rec.Body.Bytes(), &m)
 	}
-	// The largest profile: summary and full explanation, plain and gzipped.
-	size := func(path string, gz bool) (int, error) {
-		req := httptest.NewRequest(http.MethodGet, path, nil).WithContext(ctx)
-		req.Header.Set("Authorization", "Bearer "+tok)
-		if gz {
-			req.Header.Set("Accept-Encoding", "gzip")
-		}
-		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, req)
-		if rec.Code != http.StatusOK {
-			return 0, fmt.Errorf("%s: %d", path, rec.Code)
-		}
-		return rec.Body.Len(), nil
-	}
-	largest, largestFull := "", 0
-	for _, code := range regions {
-		n, err := size(fmt.Sprintf("/api/v1/index/%d/%s", year, code), false)
-		if err != nil {
-			return nil, err
-		}
-		if n > largestFull {
-			largest, largestFull = code, n
-		}
-	}
-	var sizes [3]int
-	for i, c := range []struct {
-		view string
-		gz   bool
-	}{{"summary", false}, {"summary", true}, {"full", true}} {
-		if sizes[i], err = size(fmt.Sprintf("/api/v1/index/%d/%s?view=%s", year, largest, c.view), c.gz); err != nil {
-			return nil, err
-		}
-	}
-	fmt.Fprintf(w, "largest profile (%s, %d): full %d bytes (%d gzipped), summary %d bytes (%d gzipped)\n",
-		largest, year, largestFull, sizes[2], sizes[0], sizes[1])
 
 	var out []Probe
 	measureN := func(name string, count int, paths func(i int) string) error {
@@ -244,6 +197,97 @@ func containsVerb(s string) bool {
 		}
 	}
 	return false
+}
+
+// signedIn is the API over a store and its views, with an admin's token,
+// for reads one at a time through the handler.
+type signedIn struct {
+	st  storeViews
+	srv *api.Server
+	tok string
+}
+
+func signIn(st storeViews) (signedIn, error) {
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return signedIn{}, err
+	}
+	tokens := api.NewTokens(key, nil)
+	tok, err := tokens.Issue(domain.Actor{UserID: "bench-admin", Role: domain.RoleAdmin}, time.Hour)
+	if err != nil {
+		return signedIn{}, err
+	}
+	srv, err := api.New(api.Config{Store: st.store, Service: domain.NewService(st.store, nil), Views: st.views, Tokens: tokens})
+	if err != nil {
+		return signedIn{}, err
+	}
+	return signedIn{st, srv, tok}, nil
+}
+
+// size is the length of path's answer body, gzipped or not.
+func (a signedIn) size(ctx context.Context, path string, gz bool) (int, error) {
+	req := httptest.NewRequest(http.MethodGet, path, nil).WithContext(ctx)
+	req.Header.Set("Authorization", "Bearer "+a.tok)
+	if gz {
+		req.Header.Set("Accept-Encoding", "gzip")
+	}
+	rec := httptest.NewRecorder()
+	a.srv.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		return 0, fmt.Errorf("%s: %d", path, rec.Code)
+	}
+	return rec.Body.Len(), nil
+}
+
+// ProfileSizes are the body sizes, in bytes, of the region profile whose
+// full explanation is the largest (issue 21: its summary at most 100 KB),
+// and the largest summary of any region.
+type ProfileSizes struct {
+	Region                             string
+	Full, FullGzip                     int
+	Summary, SummaryGzip               int
+	LargestSummaryRegion               string
+	LargestSummary, LargestSummaryGzip int
+}
+
+// profileSizes measures the profiles of every region in regions.
+func profileSizes(ctx context.Context, a signedIn, year int, regions []string, w io.Writer) (ProfileSizes, error) {
+	var ps ProfileSizes
+	for _, code := range regions {
+		path := fmt.Sprintf("/api/v1/index/%d/%s", year, code)
+		n, err := a.size(ctx, path, false)
+		if err != nil {
+			return ps, err
+		}
+		if n > ps.Full {
+			ps.Region, ps.Full = code, n
+		}
+		if n, err = a.size(ctx, path+"?view=summary", false); err != nil {
+			return ps, err
+		}
+		if n > ps.LargestSummary {
+			ps.LargestSummaryRegion, ps.LargestSummary = code, n
+		}
+	}
+	var err error
+	for _, m := range []struct {
+		to   *int
+		path string
+		gz   bool
+	}{
+		{&ps.Summary, fmt.Sprintf("/api/v1/index/%d/%s?view=summary", year, ps.Region), false},
+		{&ps.SummaryGzip, fmt.Sprintf("/api/v1/index/%d/%s?view=summary", year, ps.Region), true},
+		{&ps.FullGzip, fmt.Sprintf("/api/v1/index/%d/%s", year, ps.Region), true},
+		{&ps.LargestSummaryGzip, fmt.Sprintf("/api/v1/index/%d/%s?view=summary", year, ps.LargestSummaryRegion), true},
+	} {
+		if *m.to, err = a.size(ctx, m.path, m.gz); err != nil {
+			return ps, err
+		}
+	}
+	fmt.Fprintf(w, "largest profile (%s, %d): full %d bytes (%d gzipped), summary %d bytes (%d gzipped)\n",
+		ps.Region, year, ps.Full, ps.FullGzip, ps.Summary, ps.SummaryGzip)
+	fmt.Fprintf(w, "largest summary of %d regions (%s): %d bytes (%d gzipped)\n", len(regions), ps.LargestSummaryRegion, ps.LargestSummary, ps.LargestSummaryGzip)
+	return ps, nil
 }
 
 type storeViews struct {

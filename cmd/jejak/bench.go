@@ -176,13 +176,18 @@ func benchHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.Float64Var(&o.Scale, "scale", 0.1, "generated data when the store is empty, 1 = national (about 1.9M events)")
 	fs.StringVar(&o.DataDir, "data", "", "a Jejak data directory to read (e.g. one `jejak generate` filled); default a temp dir")
 	fs.IntVar(&o.Probes, "probes", 0, "then measure the queue, audit and time travel reads one at a time, this many of each (0: none)")
+	fs.BoolVar(&o.SizesOnly, "sizes", false, "only measure the region profiles' sizes (the largest full explanation and summary), no crowd and no probes")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if o.Readers > 10_000 || o.Duration > 10*time.Minute {
 		return fmt.Errorf("bench http: at most 10,000 readers for at most 10 minutes")
 	}
-	fmt.Fprintf(stdout, "jejak bench http --readers %d --duration %s --scale %g --probes %d\n", o.Readers, o.Duration, o.Scale, o.Probes)
+	if o.SizesOnly {
+		fmt.Fprintf(stdout, "jejak bench http --sizes --scale %g\n", o.Scale)
+	} else {
+		fmt.Fprintf(stdout, "jejak bench http --readers %d --duration %s --scale %g --probes %d\n", o.Readers, o.Duration, o.Scale, o.Probes)
+	}
 	bar := newProgress(stderr, "membuat data")
 	o.Progress = bar.Update
 	_, err := httpbench.Run(ctx, o, stdout)
