@@ -1,6 +1,8 @@
 package audit
 
 import (
+	"bytes"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -220,17 +222,9 @@ func (l *eventLog) plan(q LogQuery) (p plan, ok bool) {
 				lists = append(lists, listOf(l.byRegion, i))
 			}
 		}
-		// an aggregate is "type/id": the term is in the type, in the id,
-		// or across the slash
-		typeHas := map[domain.AggregateType]bool{}
-		aggs := make([]bool, len(l.aggs)+1)
-		for i, r := range l.aggs {
-			th, seen := typeHas[r.Type]
-			if !seen {
-				th = has(string(r.Type))
-				typeHas[r.Type] = th
-			}
-			if aggs[i+1] = th || has(r.ID) || strings.Contains(term, "/") && has(string(r.Type)+"/"+r.ID); aggs[i+1] {
+		aggs := l.aggsHolding(term)
+		for i, hit := range aggs[1:] {
+			if hit {
 				lists = append(lists, l.byAgg[i]) // a superset: an innovation's also holds the events about it
 			}
 		}
@@ -258,6 +252,39 @@ func (l *eventLog) plan(q LogQuery) (p plan, ok bool) {
 		return true
 	}
 	return p, true
+}
+
+// aggsHolding marks the aggregates (by their numbers, from 1) whose
+// "type/id" holds term (in lower case), ignoring case: the term is in the
+// type, in the id, or across the slash. It looks for term in aggText, one
+// bytes.Index per aggregate that holds it.
+func (l *eventLog) aggsHolding(term string) []bool {
+	if strings.IndexByte(term, aggSep) >= 0 || term == "" {
+		return l.aggsHoldingEach(term)
+	}
+	out := make([]bool, len(l.aggs)+1)
+	t := []byte(term)
+	for at := 0; ; {
+		k := bytes.Index(l.aggText[at:], t)
+		if k < 0 {
+			return out
+		}
+		// the aggregate whose text holds the match: the first that ends
+		// after it (a match cannot cross aggSep)
+		i, _ := slices.BinarySearch(l.aggEnd, uint32(at+k+1))
+		out[i+1] = true
+		at = int(l.aggEnd[i]) + 1
+	}
+}
+
+// aggsHoldingEach is aggsHolding one aggregate at a time.
+func (l *eventLog) aggsHoldingEach(term string) []bool {
+	out := make([]bool, len(l.aggs)+1)
+	for i, r := range l.aggs {
+		out[i+1] = containsLower(string(r.Type), term) || containsLower(r.ID, term) ||
+			strings.Contains(term, "/") && containsLower(string(r.Type)+"/"+r.ID, term)
+	}
+	return out
 }
 
 // listOf is lists[i], nil when lists is shorter.

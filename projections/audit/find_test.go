@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -257,4 +258,36 @@ func TestDecodeRebuildsTheLists(t *testing.T) {
 		restored.index(e)
 	}
 	same("after more entries")
+}
+
+// TestAggsHoldingIsEachAggregate compares the search of aggregates in
+// aggText with a test of each aggregate, on terms in a type, in an id,
+// across the slash, in capitals and runes whose lower case is longer.
+func TestAggsHoldingIsEachAggregate(t *testing.T) {
+	l := syntheticLog(20_000, 3)
+	for _, ref := range []aggregateRef{
+		{domain.AggregatePerson, "NIP-Ab/Cd"}, {domain.AggregateEvidence, "64.03/ÉTÉ"}, {domain.AggregateAssessment, "2025-64.03"},
+		{domain.AggregatePerson, "İstanbul"}, {domain.AggregateRegion, "64.03"}, {domain.AggregatePerson, "a\x00b"},
+	} {
+		l.aggID(ref)
+	}
+	terms := []string{"person", "son/", "n/nip", "nip-ab/cd", "/cd", "64.03", "2025-64", "été", "i̇stan", "i", "/", "-",
+		"a\x00b", "\x00", "zz-no-such", l.aggs[5].ID[:6], l.aggs[9].ID[3:12], string(l.aggs[9].Type) + "/" + l.aggs[9].ID[:4],
+		l.aggs[len(l.aggs)-7].ID}
+	for _, term := range terms {
+		term = strings.ToLower(term)
+		got, want := l.aggsHolding(term), l.aggsHoldingEach(term)
+		if !slices.Equal(got, want) {
+			n := 0
+			for i := range got {
+				if got[i] != want[i] {
+					n++
+				}
+			}
+			t.Errorf("term %q: %d aggregates differ", term, n)
+		}
+		if term == "64.03" && !got[len(got)-2] {
+			t.Errorf("term %q: region/64.03 not found", term)
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/jejak-id/jejak/domain"
 )
@@ -36,7 +37,18 @@ type eventLog struct {
 	// that a date range passes over the runs outside it. Derived like byAgg.
 	byRegion, byType, byActor [][]uint32
 	blocks                    []atRange
+	// aggText is every aggregate's "type/id" in lower case, each followed
+	// by aggSep, and aggEnd where each one's text ends: a search term is
+	// looked for in it with one strings.Index per match rather than once
+	// per aggregate (hundreds of thousands at national scale). Derived
+	// like byAgg.
+	aggText []byte
+	aggEnd  []uint32
 }
+
+// aggSep ends each aggregate's text in aggText; a term that holds it is
+// looked for aggregate by aggregate.
+const aggSep = 0
 
 // blockShift sets the entries of a block of the occurred-at summary.
 const (
@@ -93,10 +105,26 @@ func (l *eventLog) aggID(ref aggregateRef) uint32 {
 		return i
 	}
 	l.aggs = append(l.aggs, ref)
+	l.aggText = appendLower(l.aggText, string(ref.Type))
+	l.aggText = append(l.aggText, '/')
+	l.aggText = appendLower(l.aggText, ref.ID)
+	l.aggEnd = append(l.aggEnd, uint32(len(l.aggText)))
+	l.aggText = append(l.aggText, aggSep)
 	l.byAgg = append(l.byAgg, nil)
 	l.aggRegion = append(l.aggRegion, 0)
 	l.aggIdx[ref] = uint32(len(l.aggs))
 	return uint32(len(l.aggs))
+}
+
+// appendLower appends s in lower case (strings.ToLower's) to b, without
+// a copy of s when it is ASCII with no capitals.
+func appendLower(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+			return append(b, strings.ToLower(s)...)
+		}
+	}
+	return append(b, s...)
 }
 
 // scopeHash is FNV-1a of part.
