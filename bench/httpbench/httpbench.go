@@ -38,6 +38,12 @@ type Options struct {
 	// SizesOnly measures the region profiles' sizes (ProfileSizes) and
 	// stops: no crowd, no probes.
 	SizesOnly bool
+	// AuditOnly stops the probes after the audit log's (no profile sizes,
+	// queue or time travel): what a change to the audit pages is measured by.
+	AuditOnly bool
+	// ProbeCPUProfile, when set, is a file for a CPU profile of the probes
+	// only (not of the replay before them, which would swamp it).
+	ProbeCPUProfile string
 	// Progress reports generation progress.
 	Progress func(done, total int)
 }
@@ -226,10 +232,12 @@ func Run(ctx context.Context, o Options, w io.Writer) (Report, error) {
 		if err != nil {
 			return rep, err
 		}
-		if rep.Profile, err = profileSizes(ctx, a, year, regions, w); err != nil {
-			return rep, err
+		if !o.AuditOnly {
+			if rep.Profile, err = profileSizes(ctx, a, year, regions, w); err != nil {
+				return rep, err
+			}
 		}
-		if rep.Probes, err = probes(ctx, a, year, regions, o.Probes, w); err != nil {
+		if rep.Probes, err = probes(ctx, a, year, regions, o, w); err != nil {
 			return rep, err
 		}
 	}

@@ -3,6 +3,9 @@ package httpbench_test
 import (
 	"context"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,5 +39,26 @@ func TestSizesOnly(t *testing.T) {
 	p := rep.Profile
 	if p.Region == "" || p.Summary == 0 || p.Summary >= p.Full || p.SummaryGzip >= p.Summary || p.LargestSummary < p.Summary || rep.All.Requests != 0 {
 		t.Fatalf("sizes %+v, %d requests", p, rep.All.Requests)
+	}
+}
+
+// TestRunAuditOnly stops after the audit log's probes and profiles them.
+func TestRunAuditOnly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("benchmark smoke test")
+	}
+	prof := filepath.Join(t.TempDir(), "probes.pprof")
+	rep, err := httpbench.Run(context.Background(), httpbench.Options{Readers: 2, Duration: 100 * time.Millisecond, Scale: 0.002, Probes: 2,
+		DataDir: t.TempDir(), AuditOnly: true, ProbeCPUProfile: prof}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range rep.Probes {
+		if !strings.HasPrefix(p.Name, "audit: ") {
+			t.Errorf("probe %q after the audit log's", p.Name)
+		}
+	}
+	if fi, err := os.Stat(prof); err != nil || fi.Size() == 0 || len(rep.Probes) != 9 {
+		t.Fatalf("%d probes; profile %v %v", len(rep.Probes), fi, err)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -33,7 +35,8 @@ type Probe struct {
 // queue and the audit log (first pages and the pages after them, with
 // filters), and time travel (a past ranking: the first at a position,
 // again at a position near it, and again at the same one).
-func probes(ctx context.Context, a signedIn, year int, regions []string, rounds int, w io.Writer) ([]Probe, error) {
+func probes(ctx context.Context, a signedIn, year int, regions []string, o Options, w io.Writer) ([]Probe, error) {
+	rounds := o.Probes
 	st, srv := a.st, a.srv
 	get := func(path string) (time.Duration, map[string]any, error) {
 		req := httptest.NewRequest(http.MethodGet, path, nil).WithContext(ctx)
@@ -81,6 +84,17 @@ func probes(ctx context.Context, a signedIn, year int, regions []string, rounds 
 	region := func(i int) string { return regions[(i*7919)%len(regions)] }
 
 	// The audit log: the first read after start, then pages.
+	if o.ProbeCPUProfile != "" {
+		f, err := os.Create(o.ProbeCPUProfile)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return nil, err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	t := time.Now()
 	if _, _, err := get("/api/v1/audit?limit=100"); err != nil {
 		return nil, err
@@ -126,6 +140,10 @@ func probes(ctx context.Context, a signedIn, year int, regions []string, rounds 
 		}); err != nil {
 			return nil, err
 		}
+	}
+
+	if o.AuditOnly {
+		return out, nil
 	}
 
 	// The verification queue.

@@ -177,6 +177,8 @@ func benchHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&o.DataDir, "data", "", "a Jejak data directory to read (e.g. one `jejak generate` filled); default a temp dir")
 	fs.IntVar(&o.Probes, "probes", 0, "then measure the queue, audit and time travel reads one at a time, this many of each (0: none)")
 	fs.BoolVar(&o.SizesOnly, "sizes", false, "only measure the region profiles' sizes (the largest full explanation and summary), no crowd and no probes")
+	fs.BoolVar(&o.AuditOnly, "audit-only", false, "with --probes: measure only the audit log's pages (no profile sizes, queue or time travel)")
+	fs.StringVar(&o.ProbeCPUProfile, "probe-cpuprofile", "", "with --probes: write a CPU profile of the probes (not of the replay before them) to this file")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
