@@ -211,7 +211,7 @@ func (s *Server) getRankings(w http.ResponseWriter, r *http.Request) error {
 		}
 		var movement map[string]int
 		if !since.IsZero() {
-			before, err := s.rankingSince(r, year, cluster, since)
+			before, err := s.rankingSince(r, year, cluster, since, ranking)
 			if err != nil {
 				return ranking, nil, false, err
 			}
@@ -263,7 +263,15 @@ func (s *Server) getRankings(w http.ResponseWriter, r *http.Request) error {
 // since, for movement: the caller must have been allowed to read it then,
 // which is checked before its past state is computed. A year not open yet
 // then has no ranking (the zero Ranking, nothing computed).
-func (s *Server) rankingSince(r *http.Request, year int, cluster domain.Cluster, since time.Time) (index.Ranking, error) {
+//
+// A year whose results were frozen (pleno) by then ranks then as it ranks
+// now (the ranking read, now): frozen results never change, and neither do
+// the submission times that break ties, since answers close before pleno.
+// That ranking is taken as it is, with no past state computed, when every
+// row of now is a frozen result (no region was assessed after the freeze).
+// The daerah perbatasan cluster is the exception: its members follow a
+// flag an admin may have changed since, so it is read from the past state.
+func (s *Server) rankingSince(r *http.Request, year int, cluster domain.Cluster, since time.Time, now index.Ranking) (index.Ranking, error) {
 	asOf := projections.AsOf{Time: since.Add(24*time.Hour - time.Nanosecond)}
 	phase, open, err := s.views.PhaseAt(r.Context(), year, s.views.Position(asOf))
 	if err != nil || !open {
@@ -274,6 +282,10 @@ func (s *Server) rankingSince(r *http.Request, year int, cluster domain.Cluster,
 	if err := authorize(r, domain.ResultsAction(phase == domain.PhasePublished), ""); err != nil {
 		return index.Ranking{}, &domain.Error{Code: domain.ErrorCode(err), Message: fmt.Sprintf("the %d ranking was not published yet on %s", year, since.Format(time.DateOnly)),
 			Problems: []domain.FieldProblem{{Field: "since", Message: "must be a date on which the ranking was published; movement compares with it"}}}
+	}
+	if frozen := phase == domain.PhasePleno || phase == domain.PhasePublished; frozen && cluster != domain.ClusterPerbatasan &&
+		!slices.ContainsFunc(now.Rows, func(row index.RankRow) bool { return !row.Published }) {
+		return now, nil
 	}
 	then, _, err := s.indexAt(r, asOf)
 	if err != nil {
