@@ -161,6 +161,75 @@ func (s *Server) getScore(w http.ResponseWriter, r *http.Request) error {
 	return s.scoreBodies.write(w, r, rs, pos, s.regionDTO(ix, g), view == "summary")
 }
 
+// scoreInnovationJSON is one innovation's part of a region's explanation,
+// what the profile loads when an innovation of the summary is opened.
+type scoreInnovationJSON struct {
+	Position   uint64              `json:"position"`
+	Year       int                 `json:"year"`
+	Region     string              `json:"region"`
+	Innovation innovationScoreJSON `json:"innovation"`
+	Warnings   []warningJSON       `json:"warnings"`
+}
+
+// getScoreInnovation answers one innovation of a region's explanation
+// (everything the full view holds for it, and its warnings), under the
+// same rules as the explanation itself.
+func (s *Server) getScoreInnovation(w http.ResponseWriter, r *http.Request) error {
+	year, err := pathYear(r)
+	if err != nil {
+		return err
+	}
+	g, err := pathRegion(r, "region")
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	ix, pos, err := s.resultsIndex(r, year, g.Code)
+	if err != nil {
+		return err
+	}
+	rs, err := ix.Score(year, g.Code)
+	if err != nil {
+		return err
+	}
+	for _, inn := range rs.Result.Innovations {
+		if inn.ID == id {
+			ws := warnings(rs.Result.Warnings, id)
+			j := innovationScore(inn, true)
+			j.WarningCount = len(ws)
+			writeJSON(w, http.StatusOK, scoreInnovationJSON{Position: pos, Year: year, Region: g.Code, Innovation: j, Warnings: ws})
+			return nil
+		}
+	}
+	return domain.Errorf(domain.CodeNotFound, "no innovation %s in the %d score of %s", domain.Quote(id), year, g.Code)
+}
+
+// getScoreWarnings answers the warnings of a region's explanation (the
+// summary counts them), under the same rules as the explanation itself.
+func (s *Server) getScoreWarnings(w http.ResponseWriter, r *http.Request) error {
+	year, err := pathYear(r)
+	if err != nil {
+		return err
+	}
+	g, err := pathRegion(r, "region")
+	if err != nil {
+		return err
+	}
+	ix, pos, err := s.resultsIndex(r, year, g.Code)
+	if err != nil {
+		return err
+	}
+	rs, err := ix.Score(year, g.Code)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"position": pos, "year": year, "region": g.Code, "warnings": warnings(rs.Result.Warnings, "")})
+	return nil
+}
+
 type rankRowJSON struct {
 	Rank        int              `json:"rank"`
 	Region      string           `json:"region"`

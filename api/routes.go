@@ -26,6 +26,8 @@ func (s *Server) apiRoutes() []route {
 
 		{method: "GET", pattern: v1 + "/index/{year}", public: true, fn: s.getOverview},
 		{method: "GET", pattern: v1 + "/index/{year}/{region}", public: true, fn: s.getScore},
+		{method: "GET", pattern: v1 + "/index/{year}/{region}/innovations/{id}", public: true, fn: s.getScoreInnovation},
+		{method: "GET", pattern: v1 + "/index/{year}/{region}/warnings", public: true, fn: s.getScoreWarnings},
 		{method: "GET", pattern: v1 + "/index/{year}/{region}/simulation", public: true, fn: s.getSimulation},
 		{method: "GET", pattern: v1 + "/index/{year}/{region}/history", public: true, fn: s.getScoreHistory},
 		{method: "GET", pattern: v1 + "/index/{year}/{region}/report", public: true, fn: s.getReport},

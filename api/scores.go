@@ -51,35 +51,48 @@ type citedFileJSON struct {
 	Pages  int    `json:"pages,omitempty"`
 }
 
+// innovationScoreJSON is one innovation's part of an explanation. The
+// summary (view=summary) keeps what the closed line of the profile shows:
+// the totals and the count rule as a short code; the unit, affair, reason in
+// words and the indicators come with the full view or the innovation's own
+// explanation (GET .../innovations/{id}), which the profile loads when the
+// line is opened.
 type innovationScoreJSON struct {
-	ID                string `json:"id"`
-	Name              string `json:"name"`
-	Unit              string `json:"unit"`
-	Affair            string `json:"affair"`
-	Counted           bool   `json:"counted"`
-	Reason            string `json:"reason"`
-	Points            string `json:"points"`
-	ProvisionalPoints string `json:"provisional_points"`
-	// Indicators are absent from the summary (view=summary).
-	Indicators []indicatorJSON `json:"indicators,omitempty"`
+	ID                string           `json:"id"`
+	Name              string           `json:"name"`
+	Unit              string           `json:"unit,omitempty"`
+	Affair            string           `json:"affair,omitempty"`
+	Counted           bool             `json:"counted"`
+	CountRule         domain.CountRule `json:"count_rule"`
+	Reason            string           `json:"reason,omitempty"`
+	Points            string           `json:"points"`
+	ProvisionalPoints string           `json:"provisional_points"`
+	// WarningCount is the number of the innovation's warnings (mandatory
+	// indicators without points).
+	WarningCount int             `json:"warning_count,omitempty"`
+	Indicators   []indicatorJSON `json:"indicators,omitempty"`
 }
 
 type scoreJSON struct {
-	Region            regionJSON            `json:"region"`
-	Year              int                   `json:"year"`
-	CatalogueVersion  string                `json:"catalogue_version"`
-	Phase             domain.Phase          `json:"phase"`
-	NotAssessed       bool                  `json:"not_assessed"`
-	Verified          totalsJSON            `json:"verified"`
-	Provisional       totalsJSON            `json:"provisional"`
-	Published         *publishedJSON        `json:"published,omitempty"`
-	SPD               []indicatorJSON       `json:"spd"`
-	Innovations       []innovationScoreJSON `json:"innovations"`
-	Warnings          []warningJSON         `json:"warnings"`
-	BasicServices     []basicServiceJSON    `json:"basic_services"`
-	ChangedSincePleno bool                  `json:"changed_since_pleno"`
-	Method            methodJSON            `json:"method"`
-	// View is "summary" for the summary (no per-innovation indicators).
+	Region           regionJSON            `json:"region"`
+	Year             int                   `json:"year"`
+	CatalogueVersion string                `json:"catalogue_version"`
+	Phase            domain.Phase          `json:"phase"`
+	NotAssessed      bool                  `json:"not_assessed"`
+	Verified         totalsJSON            `json:"verified"`
+	Provisional      totalsJSON            `json:"provisional"`
+	Published        *publishedJSON        `json:"published,omitempty"`
+	SPD              []indicatorJSON       `json:"spd"`
+	Innovations      []innovationScoreJSON `json:"innovations"`
+	// Warnings are absent from the summary (see GET .../warnings);
+	// WarningCount is their number in both views.
+	Warnings          []warningJSON      `json:"warnings,omitzero"`
+	WarningCount      int                `json:"warning_count"`
+	BasicServices     []basicServiceJSON `json:"basic_services"`
+	ChangedSincePleno bool               `json:"changed_since_pleno"`
+	Method            methodJSON         `json:"method"`
+	// View is "summary" for the summary (per innovation its totals and
+	// count rule only, no warnings).
 	View string `json:"view,omitempty"`
 }
 
@@ -172,29 +185,27 @@ func indicators(in []domain.IndicatorScore) []indicatorJSON {
 	return out
 }
 
-// scoreDTO is a region's explanation; the response adds the position in
-// front (see scoreBodies).
-// scoreDTO is the explanation of rs; the summary leaves out each
-// innovation's indicators (the bulk of a large region's explanation).
+// scoreDTO is the explanation of rs (the response adds the position in
+// front, see scoreBodies). The summary keeps per innovation only its totals
+// and count rule and leaves out the warnings: at national scale the
+// largest region's full explanation is about 1.5 MB, and the summary is
+// what the profile's first screen reads.
 func scoreDTO(rs index.RegionScore, region regionJSON, summary bool) scoreJSON {
 	r := rs.Result
 	out := scoreJSON{Region: region, Year: r.Year, CatalogueVersion: r.CatalogueVersion, Phase: rs.Phase,
 		NotAssessed: rs.NotAssessed, Verified: totals(r.Verified), Provisional: totals(r.Provisional),
-		SPD: indicators(r.SPD), Innovations: []innovationScoreJSON{}, Warnings: []warningJSON{}, BasicServices: []basicServiceJSON{},
-		ChangedSincePleno: rs.ChangedSincePleno, Published: publishedOf(rs), Method: method(r.Method)}
+		SPD: indicators(r.SPD), Innovations: make([]innovationScoreJSON, 0, len(r.Innovations)), BasicServices: []basicServiceJSON{},
+		ChangedSincePleno: rs.ChangedSincePleno, Published: publishedOf(rs), Method: method(r.Method), WarningCount: len(r.Warnings)}
+	perInnovation := warningsPerInnovation(r.Warnings)
 	for _, inn := range r.Innovations {
-		out.Innovations = append(out.Innovations, innovationScoreJSON{ID: inn.ID, Name: inn.Name, Unit: inn.Unit,
-			Affair: string(inn.Affair), Counted: inn.Counted, Reason: inn.Reason, Points: inn.Points.String(),
-			ProvisionalPoints: inn.ProvisionalPoints.String()})
-		if !summary {
-			out.Innovations[len(out.Innovations)-1].Indicators = indicators(inn.Indicators)
-		}
+		j := innovationScore(inn, !summary)
+		j.WarningCount = perInnovation[inn.ID]
+		out.Innovations = append(out.Innovations, j)
 	}
 	if summary {
 		out.View = "summary"
-	}
-	for _, w := range r.Warnings {
-		out.Warnings = append(out.Warnings, warningJSON{Indicator: w.Indicator, InnovationID: w.InnovationID, Message: w.Message})
+	} else {
+		out.Warnings = warnings(r.Warnings, "")
 	}
 	for _, b := range r.BasicServices {
 		ids := b.InnovationIDs
@@ -202,6 +213,40 @@ func scoreDTO(rs index.RegionScore, region regionJSON, summary bool) scoreJSON {
 			ids = []string{}
 		}
 		out.BasicServices = append(out.BasicServices, basicServiceJSON{Affair: string(b.Affair), Covered: b.Covered, InnovationIDs: ids})
+	}
+	return out
+}
+
+// innovationScore is inn's part of an explanation: in full (unit, affair,
+// reason and indicators) or its summary line.
+func innovationScore(inn domain.InnovationScore, full bool) innovationScoreJSON {
+	j := innovationScoreJSON{ID: inn.ID, Name: inn.Name, Counted: inn.Counted, CountRule: inn.Rule,
+		Points: inn.Points.String(), ProvisionalPoints: inn.ProvisionalPoints.String()}
+	if full {
+		j.Unit, j.Affair, j.Reason, j.Indicators = inn.Unit, string(inn.Affair), inn.Reason, indicators(inn.Indicators)
+	}
+	return j
+}
+
+// warnings are ws as JSON (never nil), those of innovation id alone when id
+// is not "".
+func warnings(ws []domain.Warning, id string) []warningJSON {
+	out := []warningJSON{}
+	for _, w := range ws {
+		if id == "" || w.InnovationID == id {
+			out = append(out, warningJSON{Indicator: w.Indicator, InnovationID: w.InnovationID, Message: w.Message})
+		}
+	}
+	return out
+}
+
+// warningsPerInnovation counts ws by innovation.
+func warningsPerInnovation(ws []domain.Warning) map[string]int {
+	out := map[string]int{}
+	for _, w := range ws {
+		if w.InnovationID != "" {
+			out[w.InnovationID]++
+		}
 	}
 	return out
 }

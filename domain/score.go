@@ -39,7 +39,8 @@ type InnovationScore struct {
 	Unit              string
 	Affair            Affair
 	Counted           bool
-	Reason            string // why it counts, or why not
+	Rule              CountRule // the counting rule that decided Counted
+	Reason            string    // why it counts, or why not, in words (with the dates)
 	Points            Milli
 	ProvisionalPoints Milli
 	Indicators        []IndicatorScore
@@ -232,7 +233,8 @@ func baseScore(ind Indicator) IndicatorScore {
 
 func scoreInnovation(c *Catalogue, in ScoreInput, inn InnovationInput, answers map[string]AnswerInput) InnovationScore {
 	s := InnovationScore{ID: inn.ID, Name: inn.Name, Unit: inn.Unit, Affair: inn.Affair}
-	s.Counted, s.Reason = countDecision(c, in, inn)
+	s.Rule = countRule(c, in, inn)
+	s.Counted, s.Reason = s.Rule == CountOK, countDecision(c, in, inn, s.Rule)
 	s.Indicators = make([]IndicatorScore, 0, len(c.byAspect[AspectSID]))
 	for _, ind := range c.byAspect[AspectSID] {
 		var is IndicatorScore
@@ -248,62 +250,74 @@ func scoreInnovation(c *Catalogue, in ScoreInput, inn InnovationInput, answers m
 	return s
 }
 
-// countDecision applies the counting rules of the catalogue.
-func countDecision(c *Catalogue, in ScoreInput, inn InnovationInput) (bool, string) {
+// countDecision words the counting rule that decided whether inn counts.
+func countDecision(c *Catalogue, in ScoreInput, inn InnovationInput, rule CountRule) string {
 	rules := c.Counting()
-	switch countRule(c, in, inn) {
-	case countWithdrawn:
-		return false, "withdrawn"
-	case countNotImplemented:
-		return false, fmt.Sprintf("still in %s: only innovations in penerapan or replikasi count", inn.Stage)
-	case countStartedAfter:
-		return false, fmt.Sprintf("implementation started %s, after the period closed on %s", date(inn.ImplementationStartedOn), date(in.ClosesAt))
-	case countStartedBefore:
-		return false, fmt.Sprintf("implementation started %s, more than %d months before the period closed on %s", date(inn.ImplementationStartedOn), rules.ImplementationWindowMonths, date(in.ClosesAt))
-	case countRejected:
-		return false, "rejected for the year: " + inn.RejectionReason
-	case countUsedUp:
+	switch rule {
+	case CountWithdrawn:
+		return "withdrawn"
+	case CountNotImplemented:
+		return fmt.Sprintf("still in %s: only innovations in penerapan or replikasi count", inn.Stage)
+	case CountStartedAfter:
+		return fmt.Sprintf("implementation started %s, after the period closed on %s", date(inn.ImplementationStartedOn), date(in.ClosesAt))
+	case CountStartedBefore:
+		return fmt.Sprintf("implementation started %s, more than %d months before the period closed on %s", date(inn.ImplementationStartedOn), rules.ImplementationWindowMonths, date(in.ClosesAt))
+	case CountRejected:
+		return "rejected for the year: " + inn.RejectionReason
+	case CountUsedUp:
 		var years []string
 		for _, y := range slices.Compact(slices.Sorted(slices.Values(inn.CountedYears))) {
 			if y < in.Year {
 				years = append(years, fmt.Sprint(y))
 			}
 		}
-		return false, fmt.Sprintf("already counted in %s (at most %d years)", strings.Join(years, ", "), rules.MaxCountedYears)
+		return fmt.Sprintf("already counted in %s (at most %d years)", strings.Join(years, ", "), rules.MaxCountedYears)
 	}
-	return true, fmt.Sprintf("in %s since %s, within %d months before %s", inn.Stage, date(inn.ImplementationStartedOn), rules.ImplementationWindowMonths, date(in.ClosesAt))
+	return fmt.Sprintf("in %s since %s, within %d months before %s", inn.Stage, date(inn.ImplementationStartedOn), rules.ImplementationWindowMonths, date(in.ClosesAt))
 }
 
-// countRule is which counting rule decides whether inn counts (countOK:
+// countRule is which counting rule decides whether inn counts (CountOK:
 // it counts); countDecision words it.
-func countRule(c *Catalogue, in ScoreInput, inn InnovationInput) int {
+func countRule(c *Catalogue, in ScoreInput, inn InnovationInput) CountRule {
 	rules := c.Counting()
 	switch {
 	case inn.Stage == StageWithdrawn:
-		return countWithdrawn
+		return CountWithdrawn
 	case inn.Stage != StageImplementation && inn.Stage != StageReplication || inn.ImplementationStartedOn.IsZero():
-		return countNotImplemented
+		return CountNotImplemented
 	case inn.ImplementationStartedOn.After(in.ClosesAt):
-		return countStartedAfter
+		return CountStartedAfter
 	case inn.ImplementationStartedOn.Before(in.ClosesAt.AddDate(0, -rules.ImplementationWindowMonths, 0)):
-		return countStartedBefore
+		return CountStartedBefore
 	case inn.RejectedForYear:
-		return countRejected
+		return CountRejected
 	case earlierYears(inn.CountedYears, in.Year) >= rules.MaxCountedYears:
-		return countUsedUp
+		return CountUsedUp
 	}
-	return countOK
+	return CountOK
 }
 
+// CountRule names the counting rule that decides whether an innovation
+// counts in a year: a stable code, so that a summary can say why in a few
+// bytes where the reason says it in a sentence with its dates.
+type CountRule string
+
+// The counting rules, in the order they are applied (the first that holds
+// decides).
 const (
-	countOK = iota
-	countWithdrawn
-	countNotImplemented
-	countStartedAfter
-	countStartedBefore
-	countRejected
-	countUsedUp
+	CountOK             CountRule = "counted"               // counts
+	CountWithdrawn      CountRule = "withdrawn"             // the innovation was withdrawn
+	CountNotImplemented CountRule = "not_implemented"       // not (yet) in penerapan or replikasi
+	CountStartedAfter   CountRule = "started_after_close"   // implementation began after the period closed
+	CountStartedBefore  CountRule = "started_before_window" // implementation began before the counting window
+	CountRejected       CountRule = "rejected"              // rejected for the year by the verifiers
+	CountUsedUp         CountRule = "counted_years_used_up" // already counted in the most years allowed
 )
+
+// CountRules lists every counting rule, CountOK first.
+func CountRules() []CountRule {
+	return []CountRule{CountOK, CountWithdrawn, CountNotImplemented, CountStartedAfter, CountStartedBefore, CountRejected, CountUsedUp}
+}
 
 // earlierYears is the number of distinct years before year in years.
 func earlierYears(years []int, year int) int {

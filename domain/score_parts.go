@@ -53,7 +53,7 @@ func InnovationPoints(c *Catalogue, in ScoreInput, inn InnovationInput) (counted
 		points += ind.Bobot * Milli(v)
 		provisional += ind.Bobot * Milli(pv)
 	}
-	return countRule(c, in, inn) == countOK, points, provisional, nil
+	return countRule(c, in, inn) == CountOK, points, provisional, nil
 }
 
 // TotalsOf returns the totals of SPD points spd and n counted innovations

@@ -801,7 +801,11 @@ func TestDashboardWithDemoData(t *testing.T) {
 		e := e.as(t)
 		ctx := e.tab("", 30*time.Second)
 		e.open(ctx, "#/daerah/64.03?year=2024", "#region-iid")
-		// textContent: the per-innovation reasons sit in closed <details>.
+		// The reasons and warnings are read when their <details> open: open
+		// them all and wait until none is loading.
+		must(t, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('details.sid, #warnings-box').forEach((d) => { d.open = true; })`),
+			poll(`[...document.querySelectorAll('details.sid')].every((d) => d.querySelector('.sid-reason'))
+				&& (!document.querySelector('#warnings-box') || !!document.querySelector('#warnings'))`)), "open the innovations and warnings")
 		body, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('main').textContent`))
 		must(t, err)
 		for _, english := range []string{"mandatory indicator", "only innovations in", "implementation started", "sessions attended",
@@ -826,6 +830,10 @@ func TestDashboardWithDemoData(t *testing.T) {
 			poll(`document.querySelectorAll('details.sid .sid-indicators table tbody tr').length > 0`)), "open an innovation")
 		if n := count(t, ctx, "details.sid table"); n != 1 {
 			t.Errorf("%d innovation tables after opening one, want 1", n)
+		}
+		// the opened innovation's unit, affair and reason come with its table
+		if n := count(t, ctx, "details.sid .sid-reason"); n != 1 {
+			t.Errorf("%d reasons after opening one innovation, want 1", n)
 		}
 	})
 }

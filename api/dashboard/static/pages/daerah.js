@@ -79,9 +79,12 @@ export function page(ctx) {
     document.title = `${region.name} · Jejak`;
     fill(asOfNote, asOf ? h('p', { class: 'notice warn', id: 'as-of-note' },
       `Menampilkan keadaan per ${fmtDate(asOf)}. Peristiwa sesudah tanggal itu tidak dihitung.`) : '');
-    if (score && !(score instanceof Error)) { // the summary first; every indicator once an innovation is opened
-      let full;
-      score.loadFull = () => (full ??= read(`/api/v1/index/${year}/${code}`));
+    if (score && !(score instanceof Error)) {
+      // The summary first (per innovation its totals and count rule); an
+      // innovation's unit, reason and indicators and the list of warnings
+      // are read when opened.
+      score.loadInnovation = (id) => read(`/api/v1/index/${year}/${code}/innovations/${encodeURIComponent(id)}`);
+      score.loadWarnings = () => read(`/api/v1/index/${year}/${code}/warnings`);
     }
     fill(scoreBox, ...scoreView(region, score, year, hidden).filter(Boolean));
     fill(historyBox, scoreHistory(steps, score instanceof Error ? null : score, code));
@@ -142,38 +145,74 @@ function scoreView(region, score, year, hidden) {
     final(score.phase) ? null : provisionalNote(score.phase),
     computation(score),
     score.changed_since_pleno ? h('p', { class: 'notice warn' }, 'Ada perubahan sesudah pleno; angka yang diumumkan tetap berlaku.') : null,
-    score.warnings?.length ? section('Peringatan', h('ul', { id: 'warnings' }, score.warnings.map((w) => h('li', {},
-      h('strong', {}, `Indikator ${w.indicator}`), w.innovation_id ? [' (', innovationName(score, w.innovation_id), ')'] : '',
-      ': ', scoreText(w.message))))) : null,
+    score.warning_count ? section('Peringatan', warningsBox(score)) : null,
     section('Urusan pelayanan dasar', h('ul', { class: 'checklist', id: 'basic-services' }, (score.basic_services || []).map((b) =>
       h('li', {}, b.covered ? h('span', { class: 'yes' }, '✓ ') : h('span', { class: 'no' }, '✗ '),
         h('span', { class: 'sr-only' }, b.covered ? 'tercakup: ' : 'belum tercakup: '), affairLabel(b.affair),
         b.innovation_ids.length ? h('span', { class: 'muted' }, ` (${b.innovation_ids.length} inovasi)`) : '')))),
     section('Rincian SPD (Satuan Pemerintahan Daerah)', indicatorTable('Indikator SPD', score.spd, score.region.code)),
     section('Rincian SID (Satuan Inovasi Daerah) per inovasi',
-      score.innovations.length ? byWeight(score.innovations).map((inn) => h('details', { class: 'form-box sid' },
-        h('summary', {}, inn.name, ' · ', inn.counted ? h('span', { class: 'yes' }, 'dihitung') : h('span', { class: 'no' }, 'tidak dihitung'),
-          ` · ${fmtDec(inn.points)} poin`, inn.provisional_points !== inn.points ? ` (sementara ${fmtDec(inn.provisional_points)})` : ''),
-        h('p', {}, can.readRegion(score.region.code) ? [innovationRef(score.region.code, inn.id), ' · '] : '', `${inn.unit} · ${affairLabel(inn.affair)}`),
-        h('p', { class: inn.counted ? 'muted' : 'notice warn' }, 'Alasan: ', scoreText(inn.reason) || '–'),
-        sidIndicators(score, inn)))
+      score.innovations.length ? byWeight(score.innovations).map((inn) => {
+        const detail = h('div', { class: 'sid-detail' });
+        const box = h('details', { class: 'form-box sid' },
+          h('summary', {}, inn.name, ' · ', inn.counted ? h('span', { class: 'yes' }, 'dihitung')
+            : h('span', { class: 'no', title: 'Alasan lengkap tampil saat dibuka' }, `tidak dihitung (${countRuleLabel[inn.count_rule] || inn.count_rule})`),
+          ` · ${fmtDec(inn.points)} poin`, inn.provisional_points !== inn.points ? ` (sementara ${fmtDec(inn.provisional_points)})` : '',
+          inn.warning_count ? h('span', { class: 'no sid-warning-count' }, ` · ${fmtNum(inn.warning_count)} peringatan`) : ''),
+          detail);
+        box.addEventListener('toggle', () => innovationDetail(score, inn, detail), { once: true });
+        return box;
+      })
         : h('p', { class: 'muted' }, 'Belum ada inovasi.')),
   ];
 }
 
-// sidIndicators is an innovation's indicator table: from the full
-// explanation, loaded when the innovation is first opened (the profile
-// reads the summary).
-function sidIndicators(score, inn) {
-  if (inn.indicators) return indicatorTable(`Indikator SID ${inn.name}`, inn.indicators, score.region.code);
-  const box = h('div', { class: 'sid-indicators' });
-  queueMicrotask(() => box.closest('details')?.addEventListener('toggle', async () => {
-    fill(box, loading());
-    const full = await score.loadFull();
-    const detail = full instanceof Error ? null : full.innovations.find((i) => i.id === inn.id);
-    fill(box, full instanceof Error ? problemBox(full) : detail ? indicatorTable(`Indikator SID ${inn.name}`, detail.indicators || [], score.region.code)
-      : h('p', { class: 'muted' }, 'Rincian indikator tidak tersedia.'));
-  }, { once: true }));
+// countRuleLabel names, in a few words, the counting rule that kept an
+// innovation out (the API's count_rule; the reason in full is read when the
+// innovation is opened).
+const countRuleLabel = {
+  withdrawn: 'ditarik',
+  not_implemented: 'belum tahap penerapan atau replikasi',
+  started_after_close: 'penerapan sesudah penjaringan ditutup',
+  started_before_window: 'penerapan dimulai terlalu lama sebelum penjaringan ditutup',
+  rejected: 'ditolak untuk tahun ini',
+  counted_years_used_up: 'sudah dihitung pada tahun-tahun sebelumnya',
+};
+
+// innovationDetail fills box, when the innovation is first opened, with
+// what the summary leaves out: its unit and affair, the reason it counts or
+// not, its warnings and its indicator table (GET .../innovations/{id}).
+async function innovationDetail(score, inn, box) {
+  fill(box, loading());
+  const res = await score.loadInnovation(inn.id);
+  if (res instanceof Error) {
+    fill(box, problemBox(res));
+    return;
+  }
+  const d = res.innovation, region = score.region.code;
+  fill(box,
+    h('p', {}, can.readRegion(region) ? [innovationRef(region, d.id), ' · '] : '', `${d.unit || '–'} · ${affairLabel(d.affair)}`),
+    h('p', { class: d.counted ? 'muted sid-reason' : 'notice warn sid-reason' }, 'Alasan: ', scoreText(d.reason) || '–'),
+    res.warnings.length ? h('ul', { class: 'sid-warnings' }, res.warnings.map((w) => h('li', {},
+      h('strong', {}, `Indikator ${w.indicator}`), ': ', scoreText(w.message)))) : '',
+    h('div', { class: 'sid-indicators' }, indicatorTable(`Indikator SID ${d.name}`, d.indicators || [], region)));
+}
+
+// warningsBox is the warnings section: the summary counts them; the list
+// (mandatory indicators without points, which at national scale run to
+// hundreds) is read when opened.
+function warningsBox(score) {
+  const list = h('div', { class: 'warnings-list' });
+  const box = h('details', { id: 'warnings-box' }, h('summary', {},
+    `${fmtNum(score.warning_count)} indikator wajib belum berpoin`,
+    h('span', { class: 'muted' }, ' (tampilkan)')), list);
+  box.addEventListener('toggle', async () => {
+    fill(list, loading());
+    const res = await score.loadWarnings();
+    fill(list, res instanceof Error ? problemBox(res) : h('ul', { id: 'warnings' }, res.warnings.map((w) => h('li', {},
+      h('strong', {}, `Indikator ${w.indicator}`), w.innovation_id ? [' (', innovationName(score, w.innovation_id), ')'] : '',
+      ': ', scoreText(w.message)))));
+  }, { once: true });
   return box;
 }
 
