@@ -185,8 +185,14 @@ func benchHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if o.Readers > 10_000 || o.Duration > 10*time.Minute {
 		return fmt.Errorf("bench http: at most 10,000 readers for at most 10 minutes")
 	}
+	// A store given with --data is read as it is: --scale applies only to
+	// data generated into an empty one.
+	data := fmt.Sprintf("--scale %g", o.Scale)
+	if o.DataDir != "" {
+		data = "--data " + o.DataDir + " (" + data + " if empty)"
+	}
 	if o.SizesOnly {
-		fmt.Fprintf(stdout, "jejak bench http --sizes --scale %g\n", o.Scale)
+		fmt.Fprintf(stdout, "jejak bench http --sizes %s\n", data)
 	} else {
 		fmt.Fprintf(stdout, "jejak bench http --readers %d --duration %s --scale %g --probes %d\n", o.Readers, o.Duration, o.Scale, o.Probes)
 	}
