@@ -245,7 +245,8 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("%s = %v, want %v", c.line, got, c.want)
 		}
 	}
-	for _, name := range []string{"go_goroutines", "process_resident_memory_bytes", "jejak_checkpoint_age_seconds", "jejak_store_head_position"} {
+	for _, name := range []string{"go_goroutines", "process_resident_memory_bytes", "jejak_checkpoint_age_seconds", "jejak_store_head_position",
+		"jejak_audit_commit_cache_bytes", "jejak_audit_commit_cache_hits_total"} {
 		if !strings.Contains(m, "\n"+name+" ") {
 			t.Errorf("no %s in /metrics", name)
 		}

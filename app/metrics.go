@@ -73,6 +73,20 @@ func (a *App) newRegistry() *prometheus.Registry {
 			}
 			return 0
 		}),
+		// The audit pages' cache of decoded commits (projections/audit):
+		// a hit is a commit a page did not read from the store.
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "jejak_audit_commit_cache_hits_total",
+			Help: "Commits audit pages found in the cache of decoded commits (since the projections started).",
+		}, func() float64 { h, _, _ := a.Views.Audit.CommitCacheStats(); return float64(h) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "jejak_audit_commit_cache_misses_total",
+			Help: "Commits audit pages read from the store (not in the cache of decoded commits).",
+		}, func() float64 { _, m, _ := a.Views.Audit.CommitCacheStats(); return float64(m) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "jejak_audit_commit_cache_bytes",
+			Help: "Estimated bytes of the decoded commits the audit pages' cache keeps (bounded).",
+		}, func() float64 { _, _, b := a.Views.Audit.CommitCacheStats(); return float64(b) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "jejak_ready",
 			Help: "1 once the projections have caught up with the store as it was at start-up.",

@@ -214,3 +214,47 @@ func TestAuditPagingWhileEventsAreAppended(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditPagesFromTheCommitCache pages with the commit cache warm (the
+// whole log read first, so it holds commits after as_of), evicting all
+// the time (a bound of a few commits) and off: every page is the whole
+// trail's, as_of and cursors included.
+func TestAuditPagesFromTheCommitCache(t *testing.T) {
+	s := mustStack(t)
+	pos := scenario(t, s)
+	data, err := caughtUp(t, s.store).Audit.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	queries := []audit.LogQuery{
+		{AsOf: pos["answer 18.04 33"]},
+		{AsOf: pos["answer 18.04 33"], Ascending: true, Region: "18.04"},
+		{Region: "18.01"},
+		{Types: []string{"assessment.answer_verified"}, Ascending: true},
+		{},
+	}
+	for _, bound := range []int64{audit.CommitCacheBytes, 6000, 0} {
+		trails := audit.NewTrails(s.store)
+		if err := trails.Restore(data); err != nil {
+			t.Fatal(err)
+		}
+		trails.SetCommitCache(bound)
+		pageLog(t, trails, audit.LogQuery{}, 7) // warm: every commit, newest first
+		for _, q := range queries {
+			want := jsonOf(t, wantLog(t, s, q))
+			for _, limit := range []int{3, 100} {
+				if got, _ := pageLog(t, trails, q, limit); jsonOf(t, got) != want {
+					t.Fatalf("bound %d, %+v, limit %d: pages give\n%s\nwant\n%s", bound, q, limit, jsonOf(t, got), want)
+				}
+			}
+		}
+		hits, misses, bytes := trails.CommitCacheStats()
+		t.Logf("bound %d: %d hits, %d misses, %d bytes kept", bound, hits, misses, bytes)
+		switch {
+		case bytes > bound:
+			t.Errorf("bound %d: %d bytes kept", bound, bytes)
+		case bound == 0 && hits != 0, bound == audit.CommitCacheBytes && (hits == 0 || misses > hits):
+			t.Errorf("bound %d: %d hits, %d misses", bound, hits, misses)
+		}
+	}
+}

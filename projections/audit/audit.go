@@ -44,6 +44,7 @@ type Trails struct {
 	recent   *window            // the latest events of every region
 	recentBy map[string]*window // the latest events of each region; "" national
 	log      *eventLog          // every event, for audit pages
+	commits  *commitCache       // decoded commits pages read, across pages (its own lock)
 	// last is what Apply indexed last: the events of a commit, and often
 	// of a run of commits, share it, so they skip the map updates.
 	last struct {
@@ -56,7 +57,7 @@ type Trails struct {
 // NewTrails returns an empty audit projection reading events from store.
 func NewTrails(store domain.EventStore) *Trails {
 	return &Trails{store: store, byRegion: map[string]map[aggregateRef]bool{}, byActor: map[string]map[aggregateRef]bool{},
-		recent: &window{}, recentBy: map[string]*window{}, log: newEventLog()}
+		recent: &window{}, recentBy: map[string]*window{}, log: newEventLog(), commits: newCommitCache(CommitCacheBytes)}
 }
 
 func (a *Trails) Name() string { return "audit" }

@@ -245,6 +245,9 @@ func TestDecodeRebuildsTheLists(t *testing.T) {
 		if !slices.Equal(live.aggRegion, restored.aggRegion) || !slices.Equal(live.blocks, restored.blocks) {
 			t.Fatalf("%s: aggregate regions or blocks differ", when)
 		}
+		if !slices.Equal(live.aggText, restored.aggText) || !slices.Equal(live.aggEnd, restored.aggEnd) || len(live.aggEnd) != len(live.aggs) {
+			t.Fatalf("%s: the aggregates' text differs", when)
+		}
 	}
 	same("restored")
 	// entries applied after a restore grow the lists carved from one

@@ -172,7 +172,28 @@ type commitReader interface {
 
 var errCommitRead = errors.New("commit read")
 
+// commit returns the commit at position, from the cache when it is kept
+// there, else from the store (and then keeps it).
 func (a *Trails) commit(ctx context.Context, position uint64) ([]domain.RecordedEvent, error) {
+	if evs, ok := a.commits.get(position); ok {
+		return evs, nil
+	}
+	evs, err := a.readCommit(ctx, position)
+	if err == nil && len(evs) > 0 {
+		a.commits.put(position, evs)
+	}
+	return evs, err
+}
+
+// SetCommitCache replaces the commit cache with an empty one bounded at
+// bytes (estimated); 0 keeps nothing. The default is CommitCacheBytes.
+func (a *Trails) SetCommitCache(bytes int64) { a.commits = newCommitCache(bytes) }
+
+// CommitCacheStats reports the commit cache's hits and misses since start,
+// and the bytes (estimated) it keeps.
+func (a *Trails) CommitCacheStats() (hits, misses uint64, bytes int64) { return a.commits.stats() }
+
+func (a *Trails) readCommit(ctx context.Context, position uint64) ([]domain.RecordedEvent, error) {
 	if cr, ok := a.store.(commitReader); ok {
 		return cr.Commit(ctx, position)
 	}
