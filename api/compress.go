@@ -77,6 +77,11 @@ func (g *gzipResponse) WriteHeader(status int) {
 }
 
 func (g *gzipResponse) Write(p []byte) (int, error) {
+	if !g.decided && len(g.buf) == 0 && len(p) >= gzipMinBytes {
+		// Enough to decide on at once: no copy of p (an answer encoded
+		// and gzipped once per position is tens of KB, sent to many).
+		g.decide(g.compressible())
+	}
 	if !g.decided {
 		g.buf = append(g.buf, p...)
 		if len(g.buf) < gzipMinBytes {

@@ -179,6 +179,8 @@ func benchHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.BoolVar(&o.SizesOnly, "sizes", false, "only measure the region profiles' sizes (the largest full explanation and summary), no crowd and no probes")
 	fs.BoolVar(&o.AuditOnly, "audit-only", false, "with --probes: measure only the audit log's pages (no profile sizes, queue or time travel)")
 	fs.StringVar(&o.ProbeCPUProfile, "probe-cpuprofile", "", "with --probes: write a CPU profile of the probes (not of the replay before them) to this file")
+	fs.BoolVar(&o.Inflate, "inflate", false, "the readers inflate gzip answers themselves (Go's default, and this benchmark's before 2026-11-27); by default they take the compressed bytes, as a browser downloads them")
+	fs.StringVar(&o.CrowdCPUProfile, "crowd-cpuprofile", "", "write a CPU profile of the crowd (server and readers, not the replay before them) to this file")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -194,7 +196,7 @@ func benchHTTP(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if o.SizesOnly {
 		fmt.Fprintf(stdout, "jejak bench http --sizes %s\n", data)
 	} else {
-		fmt.Fprintf(stdout, "jejak bench http --readers %d --duration %s --scale %g --probes %d\n", o.Readers, o.Duration, o.Scale, o.Probes)
+		fmt.Fprintf(stdout, "jejak bench http --readers %d --duration %s %s --probes %d --inflate=%t\n", o.Readers, o.Duration, data, o.Probes, o.Inflate)
 	}
 	bar := newProgress(stderr, "membuat data")
 	o.Progress = bar.Update
