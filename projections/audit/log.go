@@ -233,7 +233,13 @@ func decodeEventLog(b []byte) (*eventLog, error) {
 			n.id(s)
 		}
 	}
-	for _, s := range r.strings() {
+	aggs := r.strings()
+	text := 0
+	for _, s := range aggs {
+		text += len(s) + 1
+	}
+	l.aggText, l.aggEnd = make([]byte, 0, text), make([]uint32, 0, len(aggs)) // their size is known: no growing on restore
+	for _, s := range aggs {
 		typ, id, _ := strings.Cut(s, "/")
 		l.aggID(aggregateRef{domain.AggregateType(typ), id})
 	}
