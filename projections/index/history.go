@@ -295,22 +295,18 @@ func (x *Index) rescore(k scoreKey, t touch) (v, p domain.Hundredths, err error)
 	}
 	a := x.state.Assessments[domain.AssessmentID(k.year, k.region)]
 	in := domain.ScoreInput{Region: k.region, Year: k.year, ClosesAt: period.closesAt()}
-	var key []byte
-	answersOf := func(innovation string, indicators []domain.Indicator) []domain.AnswerInput {
-		if a == nil {
-			return nil
-		}
-		var out []domain.AnswerInput
-		for _, ind := range indicators {
-			key = appendAnswerKey(key[:0], innovation, ind.Code)
-			if ans := a.Answers[string(key)]; ans != nil { // no copy of key to look it up
-				out = append(out, ans.input())
+	if t.spd {
+		var spd []domain.AnswerInput
+		if a != nil {
+			var key []byte
+			for _, ind := range c.IndicatorsOf(domain.AspectSPD) {
+				key = appendAnswerKey(key[:0], "", ind.Code)
+				if ans := a.Answers[string(key)]; ans != nil { // no copy of key to look it up
+					spd = append(spd, ans.input())
+				}
 			}
 		}
-		return out
-	}
-	if t.spd {
-		if parts.spd, parts.spdProvisional, err = domain.ScoreSPD(c, answersOf("", c.IndicatorsOf(domain.AspectSPD))); err != nil {
+		if parts.spd, parts.spdProvisional, err = domain.ScoreSPD(c, spd); err != nil {
 			return 0, 0, err
 		}
 	}
@@ -321,25 +317,28 @@ func (x *Index) rescore(k scoreKey, t touch) (v, p domain.Hundredths, err error)
 			ids = map[string]bool{}
 		}
 		for _, inn := range x.byRegion[k.region] {
-			if t.units[normUnit(inn.Unit)] {
+			if t.units[inn.unit] {
 				ids[inn.ID] = true
 			}
 		}
 	}
 	if len(ids) > 0 {
-		sid := sidIndicators(c)
+		order := sidOrder(c)
 		for _, id := range sortedKeys(ids) {
 			inn := x.state.Innovations[id]
 			if inn == nil || inn.Region != k.region || !in.ClosesAt.IsZero() && dayOf(inn.ProposedOn).After(in.ClosesAt) {
 				parts.set(id, innovationPart{}, false) // not part of this year's score
 				continue
 			}
-			unit := normUnit(inn.Unit)
 			var sessions []domain.DatedFact
-			if unit != "" {
-				sessions = x.sessionDatesOfUnit(k.region, unit)
+			if inn.unit != "" {
+				sessions = x.sessionDatesOfUnit(k.region, inn.unit)
 			}
-			ok, points, provisional, err := domain.InnovationPoints(c, in, x.innovationInput(inn, a, answersOf(id, sid), sessions, parts.counted[id]))
+			var answers []domain.AnswerInput
+			if a != nil {
+				answers = sidAnswers(order, a.innovationAnswers(id))
+			}
+			ok, points, provisional, err := domain.InnovationPoints(c, in, x.innovationInput(inn, a, answers, sessions, parts.counted[id]))
 			if err != nil {
 				return 0, 0, err
 			}
@@ -369,19 +368,45 @@ func (s *scoreParts) set(id string, part innovationPart, keep bool) {
 	}
 }
 
-// sidIndicators is c.IndicatorsOf(domain.AspectSID), cloned once per
-// catalogue (the history asks on every commit).
-func sidIndicators(c *domain.Catalogue) []domain.Indicator {
+// sidOrder maps each SID indicator code of c to its place in
+// c.IndicatorsOf(domain.AspectSID), made once per catalogue (the history
+// asks on every commit).
+func sidOrder(c *domain.Catalogue) map[string]int {
 	if v, ok := sidCache.Load(c); ok {
-		return v.([]domain.Indicator)
+		return v.(map[string]int)
 	}
-	list := c.IndicatorsOf(domain.AspectSID)
-	sidCache.Store(c, list)
-	return list
+	order := map[string]int{}
+	for i, ind := range c.IndicatorsOf(domain.AspectSID) {
+		order[ind.Code] = i
+	}
+	sidCache.Store(c, order)
+	return order
 }
 
-// sidCache holds sidIndicators per catalogue (a few, for ever).
+// sidCache holds sidOrder per catalogue (a few, for ever).
 var sidCache sync.Map
+
+// sidAnswers is an innovation's answers to SID indicators in the
+// catalogue's order, as the scoring takes them (answers to an indicator
+// the catalogue does not hold are left out).
+func sidAnswers(order map[string]int, answers []*answerState) []domain.AnswerInput {
+	type placed struct {
+		at  int
+		ans *answerState
+	}
+	kept := make([]placed, 0, len(answers))
+	for _, ans := range answers {
+		if at, ok := order[ans.Indicator]; ok {
+			kept = append(kept, placed{at, ans})
+		}
+	}
+	slices.SortFunc(kept, func(a, b placed) int { return a.at - b.at })
+	out := make([]domain.AnswerInput, len(kept))
+	for i, p := range kept {
+		out[i] = p.ans.input()
+	}
+	return out
+}
 
 // subjectOf is the indicator and innovation an event is about.
 func (x *Index) subjectOf(ev domain.RecordedEvent) (indicator, innovation string) {

@@ -78,6 +78,7 @@ func (x *Index) reindex() {
 	x.assessedRegions = map[int][]string{}
 	for _, id := range sortedKeys(x.state.Innovations) {
 		inn := x.state.Innovations[id]
+		inn.unit = normUnit(inn.Unit)
 		x.byRegion[inn.Region] = append(x.byRegion[inn.Region], inn)
 	}
 	for _, id := range sortedKeys(x.state.Sessions) {
@@ -217,7 +218,7 @@ func (x *Index) apply(ev domain.RecordedEvent) (string, error) {
 		x.region(e.Region).Perbatasan = e.Perbatasan
 		return e.Region, nil
 	case domain.InnovationProposed:
-		inn := &innovationState{ID: e.InnovationID, Region: e.Region, Name: e.Name, Unit: e.Unit,
+		inn := &innovationState{ID: e.InnovationID, Region: e.Region, Name: e.Name, Unit: e.Unit, unit: normUnit(e.Unit),
 			Initiator: e.Initiator, Form: e.Form, Digital: e.Digital, Affair: e.Affair,
 			Stage: domain.StageProposed, ProposedOn: e.ProposedOn, ProposedEventID: ev.ID,
 			OriginInnovationID: e.OriginInnovationID, OriginRegion: e.OriginRegion}
@@ -285,7 +286,8 @@ func (x *Index) apply(ev domain.RecordedEvent) (string, error) {
 			evidence.Files = files
 		}
 		key := answerKey(e.InnovationID, e.Indicator)
-		if old := a.Answers[key]; old != nil {
+		old := a.Answers[key]
+		if old != nil {
 			x.queue.remove(a, key, old)
 		}
 		ans := &answerState{
@@ -293,6 +295,7 @@ func (x *Index) apply(ev domain.RecordedEvent) (string, error) {
 			Revision: e.Revision, Claimed: e.Option, Status: domain.AnswerPending, Evidence: evidence,
 			SubmittedBy: x.sym(e.SubmittedBy), SubmittedAt: ev.OccurredAt, EventIDs: ids}
 		a.Answers[key] = ans
+		a.answerSet(old, ans)
 		x.queue.add(a, key, ans)
 		if a.FirstSubmitted.IsZero() {
 			a.FirstSubmitted = ev.OccurredAt

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -61,10 +62,13 @@ type regionState struct {
 }
 
 type innovationState struct {
-	ID                      string             `json:",omitzero"`
-	Region                  string             `json:",omitzero"`
-	Name                    string             `json:",omitzero"`
-	Unit                    string             `json:",omitzero"`
+	ID     string `json:",omitzero"`
+	Region string `json:",omitzero"`
+	Name   string `json:",omitzero"`
+	Unit   string `json:",omitzero"`
+	// unit is normUnit(Unit), derived when the innovation is applied or
+	// restored (not serialised): the score history asks on every commit.
+	unit                    string
 	Initiator               domain.Initiator   `json:",omitzero"`
 	Form                    domain.Form        `json:",omitzero"`
 	Digital                 bool               `json:",omitzero"`
@@ -126,6 +130,39 @@ type assessmentState struct {
 	FirstSubmitted time.Time         `json:",omitzero"`
 	LastSubmitted  time.Time         `json:",omitzero"`
 	Version        uint64            `json:",omitzero"`
+	// byInnovation lists each innovation's answers (the values of Answers
+	// with that InnovationID), derived (not serialised): built on first
+	// use and kept as answers are submitted, so the score history reads an
+	// innovation's twenty-odd answers without a map lookup for each.
+	byInnovation map[string][]*answerState
+}
+
+// innovationAnswers returns innovation id's answers, in no order. The
+// caller holds the index's write lock (the list is built on first use).
+func (a *assessmentState) innovationAnswers(id string) []*answerState {
+	if a.byInnovation == nil {
+		a.byInnovation = map[string][]*answerState{}
+		for _, ans := range a.Answers {
+			if ans.InnovationID != "" {
+				a.byInnovation[ans.InnovationID] = append(a.byInnovation[ans.InnovationID], ans)
+			}
+		}
+	}
+	return a.byInnovation[id]
+}
+
+// answerSet notes that ans replaced old (nil: none) in Answers, for
+// innovationAnswers once its lists exist.
+func (a *assessmentState) answerSet(old, ans *answerState) {
+	if a.byInnovation == nil || ans.InnovationID == "" {
+		return
+	}
+	list := a.byInnovation[ans.InnovationID]
+	if i := slices.Index(list, old); old != nil && i >= 0 {
+		list[i] = ans
+		return
+	}
+	a.byInnovation[ans.InnovationID] = append(list, ans)
 }
 
 func answerKey(innovationID, indicator string) string {
