@@ -31,6 +31,11 @@ type Probe struct {
 	Max      time.Duration
 }
 
+// processStart is about when the process started: the probes say when
+// each ended on the clock GODEBUG=gctrace=1 uses (gc N @Ts), so that a
+// slow read can be matched with a collection.
+var processStart = time.Now()
+
 // probes measures the reads of issue 21 one at a time: the verification
 // queue and the audit log (first pages and the pages after them, with
 // filters), and time travel (a past ranking: the first at a position,
@@ -77,7 +82,8 @@ func probes(ctx context.Context, a signedIn, year int, regions []string, o Optio
 		p := Probe{Name: name, Requests: len(ds), P50: percentile(ds, 50), P99: percentile(ds, 99)}
 		p.Max = ds[len(ds)-1]
 		out = append(out, p)
-		fmt.Fprintf(w, "%-58s %5d reads  p50 %-12s p99 %-12s max %s\n", name, p.Requests, p.P50, p.P99, p.Max)
+		fmt.Fprintf(w, "%-58s %5d reads  p50 %-12s p99 %-12s max %-12s (at %.1fs)\n", name, p.Requests, p.P50, p.P99, p.Max,
+			time.Since(processStart).Seconds())
 		return nil
 	}
 	measure := func(name string, paths func(i int) string) error { return measureN(name, rounds, paths) }
