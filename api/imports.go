@@ -55,6 +55,17 @@ func (s *Server) importFile(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
+	// Rows are matched by name with the innovations recorded: the index
+	// first catches up with every commit appended before this request,
+	// or an innovation entered by hand a moment ago would be proposed
+	// again.
+	head, err := s.store.Head(r.Context())
+	if err != nil {
+		return err
+	}
+	if err := s.runner.WaitFor(r.Context(), head, s.cfg.WaitTimeout); err != nil {
+		return err
+	}
 	ix, _, err := s.index(r)
 	if err != nil {
 		return err
