@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/pprof"
 	"sort"
 	"strings"
@@ -54,6 +55,11 @@ func commands() []command {
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if path := os.Getenv("JEJAK_MEMPROFILE"); path != "" {
+		// A diagnostic for memory: each SIGUSR1 writes a heap profile of
+		// the running command (after a collection) to path.
+		dumpHeapOnSignal(path)
+	}
 	if path := os.Getenv("JEJAK_CPUPROFILE"); path != "" {
 		// A diagnostic for the benchmarks: a CPU profile of the whole command.
 		stopProfile, err := startCPUProfile(path)
@@ -149,6 +155,25 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return errUsage
 	}
 	return nil
+}
+
+// dumpHeapOnSignal writes a heap profile to path on every SIGUSR1, for as
+// long as the process runs (jejak serve's memory, measured while it serves).
+func dumpHeapOnSignal(path string) {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGUSR1)
+	go func() {
+		for range sig {
+			runtime.GC()
+			f, err := os.Create(path)
+			if err == nil {
+				err = errors.Join(pprof.WriteHeapProfile(f), f.Close())
+			}
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "jejak: heap profile:", err)
+			}
+		}
+	}()
 }
 
 func startCPUProfile(path string) (stop func(), err error) {
