@@ -246,7 +246,7 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"go_goroutines", "process_resident_memory_bytes", "jejak_checkpoint_age_seconds", "jejak_store_head_position",
-		"jejak_audit_commit_cache_bytes", "jejak_audit_commit_cache_hits_total"} {
+		"jejak_audit_commit_cache_bytes", "jejak_audit_commit_cache_hits_total", "jejak_score_cache_bytes"} {
 		if !strings.Contains(m, "\n"+name+" ") {
 			t.Errorf("no %s in /metrics", name)
 		}

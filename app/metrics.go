@@ -87,6 +87,12 @@ func (a *App) newRegistry() *prometheus.Registry {
 			Name: "jejak_audit_commit_cache_bytes",
 			Help: "Estimated bytes of the decoded commits the audit pages' cache keeps (bounded).",
 		}, func() float64 { _, _, b := a.Views.Audit.CommitCacheStats(); return float64(b) }),
+		// The index's explained scores kept between reads (bounded by
+		// estimated bytes; the totals rankings read are kept apart).
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "jejak_score_cache_bytes",
+			Help: "Estimated bytes of the explained region scores the index keeps between reads (bounded).",
+		}, func() float64 { _, b, _ := a.Views.Index.ScoreCacheStats(); return float64(b) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "jejak_ready",
 			Help: "1 once the projections have caught up with the store as it was at start-up.",

@@ -40,8 +40,9 @@ type Index struct {
 	// snapshotSize is the last snapshot's size, to size the next one's buffer.
 	snapshotSize atomic.Int64
 
-	cacheMu sync.Mutex
-	scores  map[scoreKey]*domain.ScoreResult
+	cacheMu     sync.Mutex
+	scores      *scoreCache // scorecache.go; held under cacheMu
+	scoreBudget int64       // its bound in bytes (SetScoreCacheBytes)
 
 	// pending are the region-years the commit being applied touched
 	// (history.go). Held under mu.
@@ -57,7 +58,7 @@ type Index struct {
 
 // New returns an empty index.
 func New() *Index {
-	x := &Index{state: newIndexState()}
+	x := &Index{state: newIndexState(), scoreBudget: DefaultScoreCacheBytes}
 	x.reindex()
 	return x
 }
@@ -89,7 +90,9 @@ func (x *Index) reindex() {
 		a := x.state.Assessments[id]
 		x.assessedRegions[a.Year] = append(x.assessedRegions[a.Year], a.Region)
 	}
-	x.scores = map[scoreKey]*domain.ScoreResult{}
+	x.cacheMu.Lock()
+	x.scores = newScoreCache(x.scoreBudget)
+	x.cacheMu.Unlock()
 	x.pending = map[scoreKey]*pendingTouch{}
 	x.parts = map[scoreKey]*scoreParts{}
 	x.unitDates = nil
@@ -176,15 +179,15 @@ func (x *Index) setVersion(ev domain.RecordedEvent) {
 func (x *Index) invalidate(region string) {
 	x.cacheMu.Lock()
 	defer x.cacheMu.Unlock()
-	if len(x.scores) == 0 {
+	if len(x.scores.totals) == 0 {
 		return
 	}
 	if region == "" {
-		clear(x.scores)
+		x.scores.clear()
 		return
 	}
 	for year := range x.state.Periods {
-		delete(x.scores, scoreKey{year, region})
+		x.scores.drop(scoreKey{year, region})
 	}
 }
 

@@ -64,7 +64,7 @@ func (x *Index) Rankings(year int, cluster domain.Cluster) (Ranking, error) {
 	if len(p.Results) == 0 {
 		// Before pleno every row needs a computed score: fill the cache on
 		// every CPU first (cheap when it is already warm).
-		if err := x.scoreAll(year, x.assessedRegions[year]); err != nil {
+		if err := x.scoreAll(year, x.assessedRegions[year], false); err != nil {
 			return Ranking{}, err
 		}
 	}
@@ -96,13 +96,13 @@ func (x *Index) Rankings(year int, cluster domain.Cluster) (Ranking, error) {
 			row.SID, _ = new(big.Rat).SetString(fr.SID)
 			row.Total, _ = new(big.Rat).SetString(fr.Total)
 		} else {
-			res, err := x.score(year, code)
+			t, err := x.totals(year, code)
 			if err != nil {
 				return Ranking{}, err
 			}
-			v := res.Verified
+			v := t.verified
 			row.IID, row.Predicate, row.SPD, row.SID, row.Total = v.IID, v.Predicate, v.SPD, v.SID, v.Total
-			row.Provisional, row.Counted = res.Provisional.IID, v.Counted
+			row.Provisional, row.Counted = t.provisionalIID, v.Counted
 		}
 		out.Rows = append(out.Rows, row)
 	}

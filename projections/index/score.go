@@ -60,7 +60,7 @@ func (x *Index) score(year int, region string) (*domain.ScoreResult, error) {
 	id := domain.AssessmentID(year, region)
 	key := scoreKey{year, region}
 	x.cacheMu.Lock()
-	cached, ok := x.scores[key]
+	cached, ok := x.scores.result(key)
 	x.cacheMu.Unlock()
 	if ok {
 		return cached, nil
@@ -76,9 +76,25 @@ func (x *Index) score(year int, region string) (*domain.ScoreResult, error) {
 		return nil, fmt.Errorf("score %s: %w", id, err)
 	}
 	x.cacheMu.Lock()
-	x.scores[key] = &res
+	x.scores.put(key, &res)
 	x.cacheMu.Unlock()
 	return &res, nil
+}
+
+// totals returns the totals of region's score in year, kept (whatever the
+// bound on explained results) or computed; the caller holds x.mu.
+func (x *Index) totals(year int, region string) (scoreTotals, error) {
+	x.cacheMu.Lock()
+	t, ok := x.scores.totalsOf(scoreKey{year, region})
+	x.cacheMu.Unlock()
+	if ok {
+		return t, nil
+	}
+	res, err := x.score(year, region)
+	if err != nil {
+		return scoreTotals{}, err
+	}
+	return scoreTotals{verified: res.Verified, provisionalIID: res.Provisional.IID}, nil
 }
 
 // scoreInput gathers what the score of region in p's year depends on.
@@ -259,7 +275,7 @@ func (x *Index) freeze(p *periodState, position uint64) error {
 	p.Results = map[string]*frozenResult{}
 	regions := slices.Clone(x.assessedRegions[p.Year])
 	slices.Sort(regions)
-	if err := x.scoreAll(p.Year, regions); err != nil {
+	if err := x.scoreAll(p.Year, regions, true); err != nil {
 		return err
 	}
 	for _, region := range regions {
@@ -295,19 +311,27 @@ func (x *Index) warmScores(year int) error {
 	if _, ok := x.state.Periods[year]; !ok {
 		return nil
 	}
-	return x.scoreAll(year, x.assessedRegions[year])
+	return x.scoreAll(year, x.assessedRegions[year], true)
 }
 
 // scoreAll computes (and caches) the scores of regions in year on every
 // CPU; one region's score does not depend on another's. The caller holds
 // x.mu, read or write, for the workers too.
-func (x *Index) scoreAll(year int, regions []string) error {
+//
+// full asks for the explained results (an export, a freeze, the phase
+// summary read them next); otherwise the totals are enough (rankings),
+// and a region whose totals are kept is not scored again.
+func (x *Index) scoreAll(year int, regions []string, full bool) error {
 	// Rankings call this on every read: when the cache is warm (or one
 	// region is missing) there is nothing to share out.
 	x.cacheMu.Lock()
 	var missing []string
 	for _, r := range regions {
-		if _, ok := x.scores[scoreKey{year, r}]; !ok {
+		k := scoreKey{year, r}
+		if _, ok := x.scores.totals[k]; ok && !full {
+			continue
+		}
+		if _, ok := x.scores.results[k]; !ok {
 			missing = append(missing, r)
 		}
 	}
