@@ -64,7 +64,7 @@ func (x *Index) Rankings(year int, cluster domain.Cluster) (Ranking, error) {
 	if len(p.Results) == 0 {
 		// Before pleno every row needs a computed score: fill the cache on
 		// every CPU first (cheap when it is already warm).
-		if err := x.scoreAll(year, x.assessedRegions[year], false); err != nil {
+		if _, err := x.scoreAll(year, x.assessedRegions[year], false); err != nil {
 			return Ranking{}, err
 		}
 	}

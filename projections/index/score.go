@@ -275,14 +275,12 @@ func (x *Index) freeze(p *periodState, position uint64) error {
 	p.Results = map[string]*frozenResult{}
 	regions := slices.Clone(x.assessedRegions[p.Year])
 	slices.Sort(regions)
-	if err := x.scoreAll(p.Year, regions, true); err != nil {
+	results, err := x.scoreAll(p.Year, regions, true)
+	if err != nil {
 		return err
 	}
 	for _, region := range regions {
-		res, err := x.score(p.Year, region)
-		if err != nil {
-			return err
-		}
+		res := results[region]
 		fr := &frozenResult{SPD: res.Verified.SPD, SID: res.Verified.SID.RatString(), Total: res.Verified.Total.RatString(),
 			IID: res.Verified.IID, Predicate: res.Verified.Predicate, ProvisionalIID: res.Provisional.IID}
 		for _, inn := range res.Innovations {
@@ -303,13 +301,13 @@ func frozenPhase(ph domain.Phase) bool {
 // affairLabel is a readable label for an affair code.
 func affairLabel(a domain.Affair) string { return strings.ReplaceAll(string(a), "_", " ") }
 
-// warmScores computes the scores of year's assessed regions that are not
-// cached yet: an export needs all of them.
-func (x *Index) warmScores(year int) error {
+// scoresOf returns the explained scores of year's assessed regions, kept
+// or computed on every CPU: an export reads all of them.
+func (x *Index) scoresOf(year int) (map[string]*domain.ScoreResult, error) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	if _, ok := x.state.Periods[year]; !ok {
-		return nil
+		return nil, nil
 	}
 	return x.scoreAll(year, x.assessedRegions[year], true)
 }
@@ -321,9 +319,13 @@ func (x *Index) warmScores(year int) error {
 // full asks for the explained results (an export, a freeze, the phase
 // summary read them next); otherwise the totals are enough (rankings),
 // and a region whose totals are kept is not scored again.
-func (x *Index) scoreAll(year int, regions []string, full bool) error {
+func (x *Index) scoreAll(year int, regions []string, full bool) (map[string]*domain.ScoreResult, error) {
 	// Rankings call this on every read: when the cache is warm (or one
 	// region is missing) there is nothing to share out.
+	var out map[string]*domain.ScoreResult
+	if full {
+		out = make(map[string]*domain.ScoreResult, len(regions))
+	}
 	x.cacheMu.Lock()
 	var missing []string
 	for _, r := range regions {
@@ -331,18 +333,23 @@ func (x *Index) scoreAll(year int, regions []string, full bool) error {
 		if _, ok := x.scores.totals[k]; ok && !full {
 			continue
 		}
-		if _, ok := x.scores.results[k]; !ok {
-			missing = append(missing, r)
+		if res, ok := x.scores.result(k); ok {
+			if full {
+				out[r] = res
+			}
+			continue
 		}
+		missing = append(missing, r)
 	}
 	x.cacheMu.Unlock()
-	if len(missing) <= 1 {
-		return nil // score() computes a single one on demand
+	if len(missing) <= 1 && !full {
+		return nil, nil // score() computes a single one on demand
 	}
 	regions = missing
-	workers := min(runtime.GOMAXPROCS(0), len(regions))
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(regions)))
 	errs := make([]error, workers)
 	var next atomic.Int64
+	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
@@ -351,13 +358,20 @@ func (x *Index) scoreAll(year int, regions []string, full bool) error {
 				if i >= len(regions) {
 					return
 				}
-				if _, err := x.score(year, regions[i]); err != nil {
+				res, err := x.score(year, regions[i])
+				if err != nil {
 					errs[w] = err
 					return
+				}
+				if full {
+					// kept here too: the cache may already have let it go
+					mu.Lock()
+					out[regions[i]] = res
+					mu.Unlock()
 				}
 			}
 		})
 	}
 	wg.Wait()
-	return errors.Join(errs...)
+	return out, errors.Join(errs...)
 }

@@ -38,10 +38,12 @@ type scoreTotals struct {
 	provisionalIID domain.Hundredths
 }
 
-// DefaultScoreCacheBytes bounds the explained results kept: an open
-// national year (about 330 MB of results for 531 regions) fits, so an
-// export or a freeze scores each region once.
-const DefaultScoreCacheBytes = 512 << 20
+// DefaultScoreCacheBytes bounds the explained results kept: about two
+// hundred national-scale regions, as many as the API keeps encoded
+// (scoreBodies, 64 MiB of JSON, whose entries live as long as their
+// result). An export or a freeze, which read every region, take the
+// results from scoreAll, not from this cache.
+const DefaultScoreCacheBytes = 128 << 20
 
 func newScoreCache(budget int64) *scoreCache {
 	return &scoreCache{budget: budget, results: map[scoreKey]*list.Element{}, totals: map[scoreKey]scoreTotals{}}

@@ -15,7 +15,8 @@ import (
 // the year's Bimtek sessions. For a year frozen at pleno, region figures are
 // the published ones.
 func (x *Index) Tables(year int) (kemendagri.Tables, string, error) {
-	if err := x.warmScores(year); err != nil {
+	results, err := x.scoresOf(year)
+	if err != nil {
 		return kemendagri.Tables{}, "", err
 	}
 	national, err := x.Rankings(year, ClusterNational)
@@ -48,9 +49,11 @@ func (x *Index) Tables(year int) (kemendagri.Tables, string, error) {
 		for _, c := range row.Clusters {
 			rr.Clusters = append(rr.Clusters, strings.ReplaceAll(string(c), "_", " "))
 		}
-		res, err := x.scoreLocked(year, row.Region.Code)
-		if err != nil {
-			return kemendagri.Tables{}, "", err
+		res, ok := results[row.Region.Code]
+		if !ok {
+			if res, err = x.scoreLocked(year, row.Region.Code); err != nil {
+				return kemendagri.Tables{}, "", err
+			}
 		}
 		for _, inn := range res.Innovations {
 			info := x.innovationInfo(inn.ID)
