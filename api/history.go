@@ -37,15 +37,7 @@ type beforeAfterJSON struct {
 // provisional IID in a year, oldest first. It reads like the score: as_of
 // and min_position are honoured and unpublished years need a scoped role.
 func (s *Server) getScoreHistory(w http.ResponseWriter, r *http.Request) error {
-	year, err := pathYear(r)
-	if err != nil {
-		return err
-	}
-	g, err := pathRegion(r, "region")
-	if err != nil {
-		return err
-	}
-	ix, pos, err := s.resultsIndex(r, year, g.Code)
+	year, g, ix, pos, err := s.regionResults(r)
 	if err != nil {
 		return err
 	}

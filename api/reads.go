@@ -135,12 +135,29 @@ func (s *Server) regionScores(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) getScore(w http.ResponseWriter, r *http.Request) error {
+// pathYearRegion reads the {year} and {region} of a region-year's path.
+func pathYearRegion(r *http.Request) (int, domain.Region, error) {
 	year, err := pathYear(r)
 	if err != nil {
-		return err
+		return 0, domain.Region{}, err
 	}
 	g, err := pathRegion(r, "region")
+	return year, g, err
+}
+
+// regionResults is the index a read of a region-year's results answers
+// from, authorised as the score is (resultsIndex), with the year, the
+// region and the index's position.
+func (s *Server) regionResults(r *http.Request) (year int, g domain.Region, ix *index.Index, pos uint64, err error) {
+	if year, g, err = pathYearRegion(r); err != nil {
+		return 0, g, nil, 0, err
+	}
+	ix, pos, err = s.resultsIndex(r, year, g.Code)
+	return year, g, ix, pos, err
+}
+
+func (s *Server) getScore(w http.ResponseWriter, r *http.Request) error {
+	year, g, err := pathYearRegion(r)
 	if err != nil {
 		return err
 	}
@@ -175,11 +192,7 @@ type scoreInnovationJSON struct {
 // (everything the full view holds for it, and its warnings), under the
 // same rules as the explanation itself.
 func (s *Server) getScoreInnovation(w http.ResponseWriter, r *http.Request) error {
-	year, err := pathYear(r)
-	if err != nil {
-		return err
-	}
-	g, err := pathRegion(r, "region")
+	year, g, err := pathYearRegion(r)
 	if err != nil {
 		return err
 	}
@@ -210,15 +223,7 @@ func (s *Server) getScoreInnovation(w http.ResponseWriter, r *http.Request) erro
 // getScoreWarnings answers the warnings of a region's explanation (the
 // summary counts them), under the same rules as the explanation itself.
 func (s *Server) getScoreWarnings(w http.ResponseWriter, r *http.Request) error {
-	year, err := pathYear(r)
-	if err != nil {
-		return err
-	}
-	g, err := pathRegion(r, "region")
-	if err != nil {
-		return err
-	}
-	ix, pos, err := s.resultsIndex(r, year, g.Code)
+	year, g, ix, pos, err := s.regionResults(r)
 	if err != nil {
 		return err
 	}
@@ -487,11 +492,7 @@ func (s *Server) getInnovation(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listAnswers(w http.ResponseWriter, r *http.Request) error {
-	year, err := pathYear(r)
-	if err != nil {
-		return err
-	}
-	g, err := pathRegion(r, "region")
+	year, g, err := pathYearRegion(r)
 	if err != nil {
 		return err
 	}

@@ -23,11 +23,7 @@ type reportCodeJSON struct {
 }
 
 func (s *Server) getReport(w http.ResponseWriter, r *http.Request) error {
-	year, err := pathYear(r)
-	if err != nil {
-		return err
-	}
-	g, err := pathRegion(r, "region")
+	year, g, err := pathYearRegion(r)
 	if err != nil {
 		return err
 	}

@@ -57,11 +57,7 @@ type simulationJSON struct {
 // getSimulation is the score simulator (simulasi skor) of a region-year:
 // readable like the region's score.
 func (s *Server) getSimulation(w http.ResponseWriter, r *http.Request) error {
-	year, err := pathYear(r)
-	if err != nil {
-		return err
-	}
-	g, err := pathRegion(r, "region")
+	year, g, err := pathYearRegion(r)
 	if err != nil {
 		return err
 	}

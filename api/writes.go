@@ -262,11 +262,7 @@ type answerRequest struct {
 }
 
 func (s *Server) submitAnswer(w http.ResponseWriter, r *http.Request) error {
-	year, err := pathYear(r)
-	if err != nil {
-		return err
-	}
-	g, err := pathRegion(r, "region")
+	year, g, err := pathYearRegion(r)
 	if err != nil {
 		return err
 	}
@@ -295,11 +291,7 @@ type verificationRequest struct {
 }
 
 func (s *Server) verifyAnswer(w http.ResponseWriter, r *http.Request) error {
-	year, err := pathYear(r)
-	if err != nil {
-		return err
-	}
-	g, err := pathRegion(r, "region")
+	year, g, err := pathYearRegion(r)
 	if err != nil {
 		return err
 	}
