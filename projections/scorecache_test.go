@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/jejak-id/jejak/projections"
 	"github.com/jejak-id/jejak/projections/index"
 	"github.com/jejak-id/jejak/sampledata"
 )
@@ -74,4 +75,39 @@ func TestBoundedScoreCache(t *testing.T) {
 		t.Errorf("totals kept %d (default %d), results %d (default %d)", totals, refTotals, results, refResults)
 	}
 	t.Logf("default: %d results; bounded at %d bytes: %d results, %d bytes; totals of %d region-years", refResults, bound, results, bytes, totals)
+}
+
+// TestIndexWithoutHistory: the index bench projections --history-cost
+// rebuilds keeps no score history and otherwise the same state: equal
+// rankings and scores, no steps.
+func TestIndexWithoutHistory(t *testing.T) {
+	s := mustStack(t)
+	if _, err := sampledata.LoadDemo(context.Background(), s.svc, sampledata.DemoOptions{OtherRegions: 4}); err != nil {
+		t.Fatal(err)
+	}
+	ref := caughtUp(t, s.store).Index
+	v := projections.NewViews(s.store)
+	v.Index.WithoutHistory()
+	if err := v.Runner.CatchUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	bare := v.Index
+	for _, y := range ref.Years() {
+		want, _ := ref.Rankings(y.Year, index.ClusterNational)
+		got, _ := bare.Rankings(y.Year, index.ClusterNational)
+		a, _ := json.Marshal(want)
+		b, _ := json.Marshal(got)
+		if string(a) != string(b) || len(want.Rows) == 0 {
+			t.Fatalf("%d: the ranking differs without the history", y.Year)
+		}
+		for _, row := range want.Rows {
+			steps, err := bare.History(y.Year, row.Region.Code)
+			if err != nil || len(steps) != 0 {
+				t.Fatalf("%d %s: %d history steps without the history (%v)", y.Year, row.Region.Code, len(steps), err)
+			}
+			if kept, _ := ref.History(y.Year, row.Region.Code); len(kept) == 0 {
+				t.Fatalf("%d %s: no history in the reference", y.Year, row.Region.Code)
+			}
+		}
+	}
 }

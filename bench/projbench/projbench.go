@@ -48,6 +48,10 @@ type Options struct {
 	// SkipReads leaves out the query and append-to-visible measurements
 	// (the cost curve needs only rebuild, memory, snapshot and export).
 	SkipReads bool
+	// HistoryCost adds, to each round, a rebuild whose index keeps no
+	// score history (index.WithoutHistory): the history's share of the
+	// rebuild time and memory, measured in the same run.
+	HistoryCost bool
 	// Progress reports generation progress.
 	Progress func(done, total int)
 }
@@ -81,6 +85,11 @@ type Report struct {
 	RebuildRate, RawRate, RebuildRatio float64
 	RebuildSecs                        float64 // median rebuild time (ranking scores included)
 	HeapMiB, RSSMiB                    float64 // after a rebuild, live projections held, after GC
+	// With HistoryCost: the same without the score history (median time,
+	// live heap of those views), and the history's share of the rebuild
+	// time (1 - without/with).
+	NoHistorySecs, NoHistoryHeapMiB float64
+	HistoryShare                    float64
 	// The index snapshot of the rebuilt state: serialised and as stored
 	// (gzip), and the export of the latest year from the live views,
 	// taking that snapshot first (as `jejak export` and the API do).
@@ -169,9 +178,19 @@ func rebuild(ctx context.Context, st *app.Storage, rep *Report, w io.Writer) (*p
 	for _, s := range domain.EventSpecs() {
 		types[s.Type] = reflect.TypeOf(s.New())
 	}
-	var raws, builds, secs []float64
+	var raws, builds, secs, bare []float64
 	var views *projections.Views
 	for range rep.Options.Rounds {
+		if rep.Options.HistoryCost {
+			views = nil
+			runtime.GC()
+			d, heap, err := rebuildWithoutHistory(ctx, store)
+			if err != nil {
+				return nil, err
+			}
+			bare = append(bare, d)
+			rep.NoHistoryHeapMiB = heap
+		}
 		t := time.Now()
 		n, err := rawReplay(ctx, stream, rep.Commits, types)
 		if err != nil {
@@ -210,7 +229,36 @@ func rebuild(ctx context.Context, st *app.Storage, rep *Report, w io.Writer) (*p
 	rep.RSSMiB = rssMiB()
 	fmt.Fprintf(w, "rebuild of all projections: %.0f events/s vs raw decode %.0f events/s: ratio %.2fx (target 0.75x); last rebuild %.1fs (%.1fs per million events); heap %.0f MiB, RSS %.0f MiB\n",
 		rep.RebuildRate, rep.RawRate, rep.RebuildRatio, rep.RebuildSecs, rep.RebuildSecs/(float64(rep.Events)/1e6), rep.HeapMiB, rep.RSSMiB)
+	if rep.Options.HistoryCost {
+		rep.NoHistorySecs = median(bare)
+		rep.HistoryShare = 1 - rep.NoHistorySecs/rep.RebuildSecs
+		fmt.Fprintf(w, "without the score history: rebuild %.1fs, heap %.0f MiB; the history is %.1f%% of the rebuild time (budget 10%%) and %.0f MiB of heap\n",
+			rep.NoHistorySecs, rep.NoHistoryHeapMiB, 100*rep.HistoryShare, rep.HeapMiB-rep.NoHistoryHeapMiB)
+	}
 	return views, nil
+}
+
+// rebuildWithoutHistory rebuilds every projection, the index keeping no
+// score history, as rebuild does (rankings scored), and returns its time
+// and the live heap those views hold.
+func rebuildWithoutHistory(ctx context.Context, store *eventstore.Store) (secs, heapMiB float64, err error) {
+	t := time.Now()
+	v := projections.NewViews(store)
+	v.Index.WithoutHistory()
+	if err := v.Runner.CatchUp(ctx); err != nil {
+		return 0, 0, err
+	}
+	for _, p := range v.Index.Years() {
+		if _, err := v.Index.Rankings(p.Year, index.ClusterNational); err != nil {
+			return 0, 0, err
+		}
+	}
+	secs = time.Since(t).Seconds()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	runtime.KeepAlive(v)
+	return secs, float64(ms.HeapInuse) / (1 << 20), nil
 }
 
 // snapshotAndExport takes, stores and exports a snapshot of the rebuilt

@@ -15,11 +15,12 @@ func TestRunSmall(t *testing.T) {
 		t.Skip("benchmark smoke test")
 	}
 	rep, err := projbench.Run(context.Background(), projbench.Options{Scale: 0.002, Rounds: 1, Writers: 4, Appends: 40,
-		Queries: 20, DataDir: t.TempDir()}, io.Discard)
+		Queries: 20, DataDir: t.TempDir(), HistoryCost: true}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Events == 0 || rep.RebuildRate == 0 || rep.RawRate == 0 || rep.VisibleP99 == 0 || rep.RankingP99 == 0 || rep.RegionP99 == 0 || rep.HotRegionP99 == 0 {
+	if rep.Events == 0 || rep.RebuildRate == 0 || rep.RawRate == 0 || rep.VisibleP99 == 0 || rep.RankingP99 == 0 || rep.RegionP99 == 0 || rep.HotRegionP99 == 0 ||
+		rep.NoHistorySecs == 0 || rep.NoHistoryHeapMiB == 0 {
 		t.Fatalf("incomplete report: %+v", rep)
 	}
 }

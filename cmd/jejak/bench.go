@@ -87,6 +87,7 @@ Absolute numbers move with the machine; the ratios are what to compare.
 	fs.IntVar(&o.Queries, "queries", 2000, "queries per kind")
 	scales := fs.String("scales", "", "comma-separated scales for a cost curve (e.g. 0.25,0.5,1,2): rebuild, memory, snapshot and export at each, no reads")
 	chart := fs.String("chart", "", "with --scales: write the cost curve as a PNG to this file")
+	fs.BoolVar(&o.HistoryCost, "history-cost", false, "also rebuild without the score history in each round: the history's share of the rebuild time and heap (issue 16's 10% budget)")
 	privacy := fs.Bool("privacy", false, "compare, in one run, the rebuild with sealed attendance (issue 20) against the same history in clear, and time opening every attendee")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
@@ -105,8 +106,8 @@ Absolute numbers move with the machine; the ratios are what to compare.
 	if *scales != "" {
 		return runCurve(ctx, *scales, *chart, o, stdout, stderr)
 	}
-	fmt.Fprintf(stdout, "jejak bench projections --scale %g --rounds %d --writers %d --appends %d --queries %d\n",
-		o.Scale, o.Rounds, o.Writers, o.Appends, o.Queries)
+	fmt.Fprintf(stdout, "jejak bench projections --scale %g --rounds %d --writers %d --appends %d --queries %d --history-cost=%t\n",
+		o.Scale, o.Rounds, o.Writers, o.Appends, o.Queries, o.HistoryCost)
 	bar := newProgress(stderr, "membuat data")
 	o.Progress = bar.Update
 	rep, err := projbench.Run(ctx, o, stdout)

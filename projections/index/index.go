@@ -54,6 +54,19 @@ type Index struct {
 	// parts keep each region-year's score between commits (history.go).
 	// Held under mu.
 	parts map[scoreKey]*scoreParts
+	// noHistory leaves the score history out (WithoutHistory), for
+	// measuring what it costs. Set before the first event.
+	noHistory bool
+}
+
+// WithoutHistory makes an index that keeps no score history, for one
+// purpose only: measuring what the history costs a rebuild (jejak bench
+// projections --history-cost). Its state differs from Jejak's (no steps),
+// so it must never be checkpointed or served. Call it before any event.
+func (x *Index) WithoutHistory() {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.noHistory = true
 }
 
 // New returns an empty index.
@@ -140,6 +153,9 @@ func (x *Index) Apply(ev domain.RecordedEvent) error {
 	}
 	x.setVersion(ev)
 	x.invalidate(region)
+	if x.noHistory {
+		return nil
+	}
 	return x.noteTouches(ev)
 }
 
