@@ -167,7 +167,11 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			if record.problem != "" {
 				attrs = append(attrs, slog.String("reason", record.problem))
 			}
-			if status >= 500 {
+			switch {
+			case status == http.StatusServiceUnavailable && route == "GET /readyz":
+				// not ready yet (starting, catching up): a state the
+				// answer reports, not a failure to serve
+			case status >= 500:
 				level = slog.LevelError
 			}
 			s.log.LogAttrs(ctx, level, "request", attrs...)
