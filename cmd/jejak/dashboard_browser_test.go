@@ -769,7 +769,7 @@ func TestDashboardWithDemoData(t *testing.T) {
 		e := e.as(t)
 		ctx := e.tab("auditor", 30*time.Second)
 		e.open(ctx, "#/daerah/64.03?year=2024", "#region-iid")
-		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`table a.event-ref`)), chromedp.WaitVisible(chromedp.CSS(`#audit-one`))))
+		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`table.indicators a.event-ref`)), chromedp.WaitVisible(chromedp.CSS(`#audit-one`))))
 		if n := count(t, ctx, "#audit-table tbody tr"); n != 1 {
 			t.Errorf("the event's audit shows %d rows, want 1", n)
 		}

@@ -118,7 +118,7 @@ func TestPublicPathsInBrowser(t *testing.T) {
 		}
 		ctx = e.tab("auditor", 30*time.Second)
 		e.open(ctx, "#/daerah/64.03?year=2024", "#computation")
-		if got := text(t, ctx, "table a.event-ref"); !strings.HasPrefix(got, "lihat peristiwa") {
+		if got := text(t, ctx, "table.indicators a.event-ref"); !strings.HasPrefix(got, "lihat peristiwa") {
 			t.Errorf("an auditor's event link reads %q", got)
 		}
 	})
@@ -168,6 +168,52 @@ func TestPublicPathsInBrowser(t *testing.T) {
 		must(t, err)
 		if !strings.Contains(hash, "event="+last.EventID) {
 			t.Errorf("the step opened %q, not its event %s", hash, last.EventID)
+		}
+	})
+
+	t.Run("the score and its chart are in the first screen", func(t *testing.T) {
+		// Issue 21: at 1366x900 the IID and the score history chart show
+		// without scrolling; on a phone the IID is in the first screen and
+		// the chart comes right after it, before the explanation. Geometry
+		// from getBoundingClientRect at scroll 0, no timing.
+		e := e.as(t)
+		const geometry = `(() => {
+			window.scrollTo(0, 0);
+			const r = (sel) => document.querySelector(sel).getBoundingClientRect();
+			const iid = r('#region-iid'), sum = r('#score-summary'), chart = r('svg.chart.steps'), calc = r('#computation');
+			return { vh: window.innerHeight, iidTop: iid.top, iidBottom: iid.bottom, summaryBottom: sum.bottom,
+				chartTop: chart.top, chartBottom: chart.bottom, calcTop: calc.top };
+		})()`
+		for _, role := range []string{"", "operator"} {
+			for _, sz := range []struct {
+				name   string
+				w, h   int64
+				mobile bool
+			}{{"desktop", 1366, 900, false}, {"ponsel", 390, 844, true}} {
+				ctx := e.tab(role, 30*time.Second)
+				vp := []chromedp.EmulateViewportOption{chromedp.EmulateScale(1)}
+				if sz.mobile {
+					vp = append(vp, chromedp.EmulateMobile)
+				}
+				must(t, chromedp.Do(ctx, chromedp.EmulateViewport(sz.w, sz.h, vp...)))
+				e.open(ctx, "#/daerah/64.03?year=2024", "svg.chart.steps")
+				g, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]float64](geometry))
+				must(t, err)
+				who := fmt.Sprintf("%s at %dx%d (role %q)", sz.name, sz.w, sz.h, role)
+				if g["vh"] != float64(sz.h) {
+					t.Fatalf("%s: the viewport is %v px high", who, g["vh"])
+				}
+				if g["iidTop"] < 0 || g["iidBottom"] > g["vh"] {
+					t.Errorf("%s: the IID spans %v-%v px, outside the first screen", who, g["iidTop"], g["iidBottom"])
+				}
+				if !sz.mobile && (g["chartTop"] >= g["vh"] || g["chartBottom"] > g["vh"]) {
+					t.Errorf("%s: the score chart spans %v-%v px, not all in the first screen (%v px)", who, g["chartTop"], g["chartBottom"], g["vh"])
+				}
+				if sz.mobile && !(g["chartTop"] >= g["summaryBottom"] && g["chartTop"] < g["calcTop"]) {
+					t.Errorf("%s: the chart starts at %v px, want it right after the score (ends %v px) and before the explanation (%v px)",
+						who, g["chartTop"], g["summaryBottom"], g["calcTop"])
+				}
+			}
 		}
 	})
 

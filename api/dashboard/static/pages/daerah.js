@@ -18,14 +18,18 @@ export function page(ctx) {
   const controls = h('form', { class: 'toolbar', 'aria-label': 'Tahun dan tanggal' });
   const asOfNote = h('div', { 'aria-live': 'polite' });
   const back = h('p', { class: 'back' });
-  const scoreBox = h('div', {}, loading());
+  // The first screen holds the score and its history chart side by side
+  // (one under the other on a phone); the explanation and tables follow.
+  const scoreBox = h('div', { class: 'profile-score' }, loading());
+  const historyBox = h('div', { class: 'profile-chart' });
+  const firstScreen = h('div', { class: 'profile-top', id: 'profile-top' }, scoreBox, historyBox);
+  const detailBox = h('div');
   const chartBox = h('div');
-  const historyBox = h('div');
   const funnelBox = h('div');
   const innBox = h('div');
   const bimtekBox = h('div');
   const actions = h('div');
-  const el = h('div', {}, back, heading, controls, asOfNote, scoreBox, historyBox, h('div', { class: 'grid' }, chartBox, funnelBox), innBox, bimtekBox, actions);
+  const el = h('div', {}, back, heading, controls, asOfNote, firstScreen, detailBox, h('div', { class: 'grid' }, chartBox, funnelBox), innBox, bimtekBox, actions);
   let built = false;
 
   async function refresh() {
@@ -70,6 +74,9 @@ export function page(ctx) {
     ]);
     if (region instanceof Error) {
       fill(scoreBox, problemBox(region));
+      fill(historyBox);
+      fill(detailBox);
+      firstScreen.classList.remove('with-chart');
       return;
     }
     fill(heading, region.name, h('span', { class: 'muted' }, ` · ${code}`));
@@ -86,8 +93,11 @@ export function page(ctx) {
       score.loadInnovation = (id) => read(`/api/v1/index/${year}/${code}/innovations/${encodeURIComponent(id)}`);
       score.loadWarnings = () => read(`/api/v1/index/${year}/${code}/warnings`);
     }
-    fill(scoreBox, ...scoreView(region, score, year, hidden).filter(Boolean));
+    const view = scoreView(region, score, year, hidden);
+    fill(scoreBox, ...view.head.filter(Boolean));
+    fill(detailBox, ...(view.detail || []).filter(Boolean));
     fill(historyBox, scoreHistory(steps, score instanceof Error ? null : score, code));
+    firstScreen.classList.toggle('with-chart', historyBox.firstElementChild !== null);
     fill(chartBox, history(hist));
     fill(funnelBox, working ? funnel(stats) : closedHint('Tahapan inovasi'));
     fill(innBox, working ? innovationList(inns) : '');
@@ -109,7 +119,8 @@ function closedHint(title) {
 }
 
 // scoreView is the region's result of year; hidden is a year asked for
-// whose result the viewer may not read yet.
+// whose result the viewer may not read yet. head is the first screen (who
+// the region is, the IID and its parts); detail, the explanation and tables.
 function scoreView(region, score, year, hidden) {
   const info = h('p', { class: 'muted' }, `${region.kind === 'provinsi' ? 'Provinsi' : region.kind === 'kota' ? 'Kota' : 'Kabupaten'}`,
     region.province && region.kind !== 'provinsi' ? ` di ${region.province}` : '',
@@ -120,12 +131,12 @@ function scoreView(region, score, year, hidden) {
       target?.scrollIntoView({ behavior: 'smooth' });
       target?.closest('section')?.querySelector('summary')?.focus();
     } }, 'Ke formulir (usulan, Bimtek, jawaban) ↓')] : '');
-  if (hidden) return [info, unpublished(hidden)];
-  if (!score) return [info, h('p', { class: 'notice info' }, 'Belum ada periode penilaian yang dapat ditampilkan.')];
-  if (score instanceof Error) return [info, problemBox(score)];
+  if (hidden) return { head: [info, unpublished(hidden)] };
+  if (!score) return { head: [info, h('p', { class: 'notice info' }, 'Belum ada periode penilaian yang dapat ditampilkan.')] };
+  if (score instanceof Error) return { head: [info, problemBox(score)] };
   const v = score.verified, p = score.provisional;
   const shown = score.published || v;
-  return [info,
+  return { head: [info,
     h('div', { class: 'stats', id: 'score-summary' },
       h('div', { class: 'stat big' }, h('span', { class: 'label', id: 'region-iid-label' }, `IID ${year}`,
         score.published ? ' (diumumkan)' : final(score.phase) ? '' : ' sementara'),
@@ -143,8 +154,9 @@ function scoreView(region, score, year, hidden) {
     h('p', { class: 'report-link' }, h('a', { href: withQuery(`#/laporan/${score.region.code}`, { year }), id: 'to-report' }, 'Laporan daerah untuk dicetak (A4, PDF) →')),
     score.not_assessed ? h('p', { class: 'notice info' }, 'Daerah ini belum mengirim jawaban pada tahun ini.') : null,
     final(score.phase) ? null : provisionalNote(score.phase),
-    computation(score),
     score.changed_since_pleno ? h('p', { class: 'notice warn' }, 'Ada perubahan sesudah pleno; angka yang diumumkan tetap berlaku.') : null,
+  ], detail: [
+    computation(score),
     score.warning_count ? section('Peringatan', warningsBox(score)) : null,
     section('Urusan pelayanan dasar', h('ul', { class: 'checklist', id: 'basic-services' }, (score.basic_services || []).map((b) =>
       h('li', {}, b.covered ? h('span', { class: 'yes' }, '✓ ') : h('span', { class: 'no' }, '✗ '),
@@ -164,7 +176,7 @@ function scoreView(region, score, year, hidden) {
         return box;
       })
         : h('p', { class: 'muted' }, 'Belum ada inovasi.')),
-  ];
+  ] };
 }
 
 // countRuleLabel names, in a few words, the counting rule that kept an
