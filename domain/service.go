@@ -177,14 +177,33 @@ func (s *Service) load(ctx context.Context, typ AggregateType, id string) ([]Eve
 // command id, so that a retried command targets the same thing.
 func derivedID(cmd uuid.UUID, what string) string { return uuid.NewSHA1(cmd, []byte(what)).String() }
 
-// pastDay returns on as a day, today when on is zero, and CodeInvalid when
-// it is after today.
-func pastDay(field string, on, today time.Time) (time.Time, error) {
-	today = Day(today)
+// Indonesia's time zones run from WIB (UTC+7, Jakarta, where Kemendagri
+// is) to WIT (UTC+9, Papua).
+var (
+	zoneWIB = time.FixedZone("WIB", 7*3600)
+	zoneWIT = time.FixedZone("WIT", 9*3600)
+)
+
+// Today is the calendar day at now in WIB: the day a date left out means.
+func Today(now time.Time) time.Time { return dayIn(now, zoneWIB) }
+
+// latestToday is the calendar day at now in WIT, the latest day that is
+// "today" somewhere in Indonesia: only a date after it is in the future for
+// every office (a server's UTC day lags WIB's by seven hours each morning).
+func latestToday(now time.Time) time.Time { return dayIn(now, zoneWIT) }
+
+func dayIn(t time.Time, zone *time.Location) time.Time {
+	y, m, d := t.In(zone).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// pastDay returns on as a day, today (WIB) when on is zero, and
+// CodeInvalid when it is after today everywhere in Indonesia.
+func pastDay(field string, on, now time.Time) (time.Time, error) {
 	if on.IsZero() {
-		return today, nil
+		return Today(now), nil
 	}
-	if Day(on).After(today) {
+	if Day(on).After(latestToday(now)) {
 		var p Problems
 		p.Add(field, "%s is in the future", date(on))
 		return time.Time{}, p.Err()

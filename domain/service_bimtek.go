@@ -117,7 +117,7 @@ func checkAttendance(a Actor, b *Bimtek, today time.Time) error {
 	if err := Authorize(a, ActionWriteRegion, b.Region()); err != nil {
 		return err
 	}
-	if on := Day(b.plan.Date); Day(today).Before(on) {
+	if on := Day(b.plan.Date); latestToday(today).Before(on) {
 		return Errorf(CodeIllegalTransition, "attendance can be recorded from the day of the session (%s) on", date(on))
 	}
 	return nil
