@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/jejak-id/jejak/domain"
+	"github.com/jejak-id/jejak/projections/index"
 )
 
 // historyStepJSON is one change of a region's IID in a year (riwayat skor).
@@ -37,11 +38,20 @@ type beforeAfterJSON struct {
 // provisional IID in a year, oldest first. It reads like the score: as_of
 // and min_position are honoured and unpublished years need a scoped role.
 func (s *Server) getScoreHistory(w http.ResponseWriter, r *http.Request) error {
-	year, g, ix, pos, err := s.regionResults(r)
+	year, g, err := pathYearRegion(r)
 	if err != nil {
 		return err
 	}
-	steps, err := ix.History(year, g.Code)
+	ix, pos, live, err := s.resultsAt(r, year, g.Code)
+	if err != nil {
+		return err
+	}
+	var steps []index.ScoreStep
+	if live {
+		steps, err = ix.History(year, g.Code)
+	} else {
+		steps, err = ix.HistoryAt(year, g.Code, pos)
+	}
 	if err != nil {
 		return err
 	}

@@ -99,6 +99,36 @@ func (s *Server) resultsIndex(r *http.Request, year int, region string) (*index.
 	return ix, pos, nil
 }
 
+// resultsAt is resultsIndex for the reads that can answer a past instant
+// from the live index without computing its past state (the rankings from
+// their figures, the score history by position): live is true when r's
+// read options select the live index; otherwise pos is the past position
+// asked for, year was open then, and r's caller may read its results as
+// they were then. Either way ix is the live index.
+func (s *Server) resultsAt(r *http.Request, year int, region string) (ix *index.Index, pos uint64, live bool, err error) {
+	opts, err := s.parseRead(r)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	ix, pos = s.views.Index, s.views.Position(opts.AsOf)
+	if pos >= s.runner.Position() {
+		if err := authorizeResults(r, ix, year, region); err != nil {
+			return nil, 0, false, err
+		}
+		return ix, pos, true, nil
+	}
+	if err := s.authorizePastResults(r, opts.AsOf, year, region); err != nil {
+		return nil, 0, false, err
+	}
+	if _, open, err := s.views.PhaseAt(r.Context(), year, pos); err != nil || !open {
+		if err == nil {
+			err = domain.Errorf(domain.CodeNotFound, "no assessment period for %d at %s", year, opts.AsOf)
+		}
+		return nil, 0, false, err
+	}
+	return ix, pos, false, nil
+}
+
 // authorizePastResults checks, when asOf is a past state, that r's caller
 // may read year's results as they were then.
 func (s *Server) authorizePastResults(r *http.Request, asOf projections.AsOf, year int, region string) error {

@@ -274,18 +274,23 @@ func (s *Server) getRankings(w http.ResponseWriter, r *http.Request) error {
 	if err := q.err(); err != nil {
 		return err
 	}
-	ix, pos, err := s.resultsIndex(r, year, "")
+	ix, pos, live, err := s.resultsAt(r, year, "")
 	if err != nil {
 		return err
 	}
 	rankingRows := func() (index.Ranking, []rankRowJSON, bool, error) {
-		ranking, err := ix.Rankings(year, cluster)
+		var ranking index.Ranking
+		if live {
+			ranking, err = ix.Rankings(year, cluster)
+		} else {
+			ranking, _, err = s.views.RankingsAt(r.Context(), year, cluster, projections.AsOf{Position: pos})
+		}
 		if err != nil {
 			return ranking, nil, false, err
 		}
 		var movement map[string]int
 		if !since.IsZero() {
-			before, err := s.rankingSince(r, year, cluster, since, ranking)
+			before, err := s.rankingSince(r, year, cluster, since)
 			if err != nil {
 				return ranking, nil, false, err
 			}
@@ -334,18 +339,10 @@ func (s *Server) getRankings(w http.ResponseWriter, r *http.Request) error {
 }
 
 // rankingSince is the ranking of year as it was at the end of the day
-// since, for movement: the caller must have been allowed to read it then,
-// which is checked before its past state is computed. A year not open yet
-// then has no ranking (the zero Ranking, nothing computed).
-//
-// A year whose results were frozen (pleno) by then ranks then as it ranks
-// now (the ranking read, now): frozen results never change, and neither do
-// the submission times that break ties, since answers close before pleno.
-// That ranking is taken as it is, with no past state computed, when every
-// row of now is a frozen result (no region was assessed after the freeze).
-// The daerah perbatasan cluster is the exception: its members follow a
-// flag an admin may have changed since, so it is read from the past state.
-func (s *Server) rankingSince(r *http.Request, year int, cluster domain.Cluster, since time.Time, now index.Ranking) (index.Ranking, error) {
+// since, for movement, read from the ranking figures (no past state is
+// computed): the caller must have been allowed to read it then. A year not
+// open yet then has no ranking (the zero Ranking).
+func (s *Server) rankingSince(r *http.Request, year int, cluster domain.Cluster, since time.Time) (index.Ranking, error) {
 	asOf := projections.AsOf{Time: since.Add(24*time.Hour - time.Nanosecond)}
 	phase, open, err := s.views.PhaseAt(r.Context(), year, s.views.Position(asOf))
 	if err != nil || !open {
@@ -357,15 +354,7 @@ func (s *Server) rankingSince(r *http.Request, year int, cluster domain.Cluster,
 		return index.Ranking{}, &domain.Error{Code: domain.ErrorCode(err), Message: fmt.Sprintf("the %d ranking was not published yet on %s", year, since.Format(time.DateOnly)),
 			Problems: []domain.FieldProblem{{Field: "since", Message: "must be a date on which the ranking was published; movement compares with it"}}}
 	}
-	if frozen := phase == domain.PhasePleno || phase == domain.PhasePublished; frozen && cluster != domain.ClusterPerbatasan &&
-		!slices.ContainsFunc(now.Rows, func(row index.RankRow) bool { return !row.Published }) {
-		return now, nil
-	}
-	then, _, err := s.indexAt(r, asOf)
-	if err != nil {
-		return index.Ranking{}, err
-	}
-	before, err := then.Rankings(year, cluster)
+	before, _, err := s.views.RankingsAt(r.Context(), year, cluster, asOf)
 	if err != nil && !domain.IsCode(err, domain.CodeNotFound) {
 		return index.Ranking{}, err
 	}

@@ -475,3 +475,20 @@ func answerScope(innovationID, indicator string) string {
 	}
 	return "answer/" + innovationID + "/" + indicator
 }
+
+// LastPosition is the position of the last event applied on the aggregate
+// (or, for an innovation, about it); 0 when there is none.
+func (a *Trails) LastPosition(typ domain.AggregateType, id string) uint64 {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	l := a.log
+	i, ok := l.aggIdx[aggregateRef{Type: typ, ID: id}]
+	if !ok || i == 0 || int(i) > len(l.byAgg) {
+		return 0
+	}
+	list := l.byAgg[i-1]
+	if len(list) == 0 {
+		return 0
+	}
+	return l.entries[list[len(list)-1]].position
+}

@@ -31,13 +31,14 @@ import (
 //     the assessments (format 3);
 //   - the score history follows (format 4);
 //   - attendees are sealed: subject, ciphertexts, legacy name (format 5);
-//   - an innovation's entry holds when its region made it public (format 6).
+//   - an innovation's entry holds when its region made it public (format 6);
+//   - the ranking figures follow the history (format 7).
 //
 // The readable form is still JSON: Index.StateJSON.
 
 // indexCodecMagic starts every encoded index state; the trailing byte is the
 // format version.
-const indexCodecMagic = "JEJAK-INDEX\x06"
+const indexCodecMagic = "JEJAK-INDEX\x07"
 
 // stateWriter appends the encoding to buf.
 type stateWriter struct {
@@ -181,7 +182,58 @@ func encodeIndexState(st *indexState, sizeHint int) ([]byte, error) {
 		}
 	}
 	w.history(st.History)
+	w.figures(st.Figures)
 	return w.buf, nil
+}
+
+// figures writes the ranking figures (format 7); positions as the distance
+// from the step before.
+func (w *stateWriter) figures(f map[string][]figureStep) {
+	w.count(len(f), f == nil)
+	for _, k := range sortedKeys(f) {
+		w.sym(k)
+		steps := f[k]
+		w.count(len(steps), steps == nil)
+		var at uint64
+		for _, s := range steps {
+			w.uint(s.Position - at)
+			at = s.Position
+			w.int(s.LastSubmitted)
+			w.int(int64(s.SPD))
+			w.int(int64(s.SPDProvisional))
+			w.int(int64(s.Sum))
+			w.int(int64(s.SumProvisional))
+			w.uint(uint64(s.Counted))
+		}
+	}
+}
+
+func (r *stateReader) figures() map[string][]figureStep {
+	n, isNil := r.count(2)
+	if isNil {
+		return nil
+	}
+	f := make(map[string][]figureStep, n)
+	for range n {
+		k := r.sym()
+		m, isNil := r.count(7) // the smallest step
+		var steps []figureStep
+		if !isNil {
+			steps = make([]figureStep, m)
+			var at uint64
+			for i := range steps {
+				at += r.uint()
+				steps[i] = figureStep{Position: at, LastSubmitted: r.int(), SPD: domain.Milli(r.int()),
+					SPDProvisional: domain.Milli(r.int()), Sum: domain.Milli(r.int()), SumProvisional: domain.Milli(r.int()),
+					Counted: int(r.uint())}
+			}
+		}
+		if r.err != nil {
+			return nil
+		}
+		f[k] = steps
+	}
+	return f
 }
 
 // history writes the score history (format 4).
@@ -657,6 +709,7 @@ func decodeIndexState(data []byte) (*indexState, error) {
 	st.Assessments = readMap(r, 7, r.assessment)
 	st.Evidence = readMap(r, 5, r.evidence)
 	st.History = r.history()
+	st.Figures = r.figures()
 	if r.err == nil && r.off != len(r.buf) {
 		r.fail("%d bytes after the end", len(r.buf)-r.off)
 	}

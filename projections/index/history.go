@@ -2,7 +2,9 @@ package index
 
 import (
 	"maps"
+	"math"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -122,7 +124,29 @@ func (x *Index) History(year int, region string) ([]ScoreStep, error) {
 	if err := x.flushHistory(); err != nil {
 		return nil, err
 	}
+	return x.steps(year, region, math.MaxUint64), nil
+}
+
+// HistoryAt is History as it was after the commit at position: the steps
+// up to it (a step is one commit, and the history only grows). The index
+// must have applied position.
+func (x *Index) HistoryAt(year int, region string, position uint64) ([]ScoreStep, error) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if _, ok := x.state.Periods[year]; !ok {
+		return nil, domain.Errorf(domain.CodeNotFound, "no assessment period for %d", year)
+	}
+	if _, ok := domain.LookupRegion(region); !ok {
+		return nil, domain.Errorf(domain.CodeNotFound, "no region with code %s", domain.Quote(region))
+	}
+	return x.steps(year, region, position), nil
+}
+
+// steps is region's history in year up to position. The caller holds the
+// lock.
+func (x *Index) steps(year int, region string, position uint64) []ScoreStep {
 	stored := x.state.History[domain.AssessmentID(year, region)]
+	stored = stored[:sort.Search(len(stored), func(i int) bool { return stored[i].Position > position })]
 	out := make([]ScoreStep, 0, len(stored))
 	var v, p domain.Hundredths
 	for _, s := range stored {
@@ -132,7 +156,7 @@ func (x *Index) History(year int, region string) ([]ScoreStep, error) {
 			VerifiedBefore: v, VerifiedAfter: s.Verified, ProvisionalBefore: p, ProvisionalAfter: s.Provisional})
 		v, p = s.Verified, s.Provisional
 	}
-	return out, nil
+	return out
 }
 
 // noteTouches records the region-years ev may change the score of; after
@@ -174,6 +198,10 @@ func (x *Index) touches(ev domain.RecordedEvent) ([]scoreKey, touch) {
 		return []scoreKey{{e.Year, e.Region}}, answer(e.InnovationID)
 	case domain.InnovationRejected:
 		return []scoreKey{{e.Year, e.Region}}, one(e.InnovationID)
+	case domain.AssessmentStarted:
+		// changes no score, but puts the region in the year's ranking
+		// (its first figures, figures.go)
+		return []scoreKey{{e.Year, e.Region}}, touch{}
 	case domain.InnovationProposed:
 		return x.yearsFrom(e.Region, e.ProposedOn), one(e.InnovationID)
 	case domain.InnovationTrialStarted, domain.InnovationImplementationStarted, domain.InnovationReplicated, domain.InnovationWithdrawn:
@@ -253,6 +281,9 @@ func (x *Index) flushHistory() error {
 			return err
 		}
 		id := domain.AssessmentID(k.year, k.region)
+		if a := x.state.Assessments[id]; a != nil {
+			x.noteFigures(id, t.ev.Position, a, x.parts[k])
+		}
 		steps := x.state.History[id]
 		var lastV, lastP domain.Hundredths
 		if n := len(steps); n > 0 {

@@ -13,7 +13,7 @@ import (
 )
 
 // Version is the version of the index projection's logic and state.
-const Version = 9
+const Version = 10
 
 // Index is the main read model: periods, regions, innovations, Bimtek
 // sessions and assessments, from which it answers the IID of every region
@@ -111,6 +111,9 @@ func (x *Index) reindex() {
 	x.unitDates = nil
 	if x.state.History == nil {
 		x.state.History = map[string][]scoreStep{}
+	}
+	if x.state.Figures == nil {
+		x.state.Figures = map[string][]figureStep{}
 	}
 	x.syms = map[string]string{}
 	x.rebuildQueue()

@@ -71,30 +71,19 @@ func (x *Index) Rankings(year int, cluster domain.Cluster) (Ranking, error) {
 	regions := domain.MustRegions()
 	out := Ranking{Year: year, Cluster: cluster, Phase: p.Phase}
 	for _, code := range x.assessedRegions[year] {
-		g, ok := regions.Lookup(code)
-		if !ok {
-			continue
-		}
 		perbatasan := false
 		if r, ok := x.state.Regions[code]; ok {
 			perbatasan = r.Perbatasan
 		}
-		clusters := domain.Clusters(g, perbatasan)
-		if cluster != ClusterNational && !slices.Contains(clusters, cluster) {
+		row, ok := rankRowOf(regions, code, cluster, perbatasan)
+		if !ok {
 			continue
-		}
-		row := RankRow{Region: g, Clusters: clusters}
-		if prov, ok := regions.Lookup(g.ProvinceCode); ok {
-			row.Province = prov.Name
 		}
 		if a := x.state.Assessments[domain.AssessmentID(year, code)]; a != nil {
 			row.LastAnswered = a.LastSubmitted
 		}
 		if fr, ok := p.Results[code]; ok {
-			row.Published = true
-			row.IID, row.Predicate, row.SPD, row.Provisional, row.Counted = fr.IID, fr.Predicate, fr.SPD, fr.ProvisionalIID, len(fr.Counted)
-			row.SID, _ = new(big.Rat).SetString(fr.SID)
-			row.Total, _ = new(big.Rat).SetString(fr.Total)
+			row.setFrozen(fr)
 		} else {
 			t, err := x.totals(year, code)
 			if err != nil {
@@ -111,6 +100,25 @@ func (x *Index) Rankings(year int, cluster domain.Cluster) (Ranking, error) {
 		out.Rows[i].Rank = i + 1
 	}
 	return out, nil
+}
+
+// rankRowOf starts code's row in a ranking of cluster, with its identity
+// and clusters (ok false: not a region of the reference list, or not in
+// cluster).
+func rankRowOf(regions *domain.ReferenceRegions, code string, cluster domain.Cluster, perbatasan bool) (RankRow, bool) {
+	g, ok := regions.Lookup(code)
+	if !ok {
+		return RankRow{}, false
+	}
+	clusters := domain.Clusters(g, perbatasan)
+	if cluster != ClusterNational && !slices.Contains(clusters, cluster) {
+		return RankRow{}, false
+	}
+	row := RankRow{Region: g, Clusters: clusters}
+	if prov, ok := regions.Lookup(g.ProvinceCode); ok {
+		row.Province = prov.Name
+	}
+	return row, true
 }
 
 // compareRank orders rows by TieRule.

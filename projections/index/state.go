@@ -267,6 +267,10 @@ type indexState struct {
 	// History is every change of each region-year's IID, keyed by
 	// assessment id ("2025-64.03"); see history.go.
 	History map[string][]scoreStep `json:",omitzero"`
+	// Figures is, for each assessed region-year (keyed like History), what
+	// its place in a ranking depended on after every commit that changed
+	// it; see figures.go.
+	Figures map[string][]figureStep `json:",omitzero"`
 }
 
 func newIndexState() *indexState {
@@ -278,6 +282,7 @@ func newIndexState() *indexState {
 		Assessments: map[string]*assessmentState{},
 		Evidence:    map[string]*evidenceState{},
 		History:     map[string][]scoreStep{},
+		Figures:     map[string][]figureStep{},
 	}
 }
 
