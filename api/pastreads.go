@@ -77,10 +77,19 @@ func (s *Server) indexAt(r *http.Request, asOf projections.AsOf) (*index.Index, 
 	return s.views.IndexAtAdmitted(r.Context(), asOf, s.admitPast(r))
 }
 
+// regionIndexAt is the index that answers region's own reads at asOf for
+// r's caller: the live one, or a past state of the region alone
+// (projections.Views.RegionIndexAt, bounded like the others: admitPast).
+func (s *Server) regionIndexAt(r *http.Request, region string, asOf projections.AsOf) (*index.Index, uint64, error) {
+	return s.views.RegionIndexAt(r.Context(), region, asOf, s.admitPast(r))
+}
+
 // resultsIndex is the index of r's read options, for reading the results
 // of year (a region's, or every region's with region ""): the caller's
 // right to read them as of that instant is checked before any past state
-// is computed, from the period's own few events.
+// is computed, from the period's own few events. For one region, a past
+// instant is that region's own past state (regionIndexAt): only its reads
+// are right in it.
 func (s *Server) resultsIndex(r *http.Request, year int, region string) (*index.Index, uint64, error) {
 	opts, err := s.parseRead(r)
 	if err != nil {
@@ -89,7 +98,11 @@ func (s *Server) resultsIndex(r *http.Request, year int, region string) (*index.
 	if err := s.authorizePastResults(r, opts.AsOf, year, region); err != nil {
 		return nil, 0, err
 	}
-	ix, pos, err := s.indexAt(r, opts.AsOf)
+	at := s.indexAt
+	if region != "" {
+		at = func(r *http.Request, asOf projections.AsOf) (*index.Index, uint64, error) { return s.regionIndexAt(r, region, asOf) }
+	}
+	ix, pos, err := at(r, opts.AsOf)
 	if err != nil {
 		return nil, 0, err
 	}

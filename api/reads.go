@@ -55,6 +55,16 @@ func (s *Server) index(r *http.Request) (*index.Index, uint64, error) {
 	return s.indexAt(r, opts.AsOf)
 }
 
+// regionIndex resolves the read options to the index that answers
+// region's own reads at that instant (regionIndexAt).
+func (s *Server) regionIndex(r *http.Request, region string) (*index.Index, uint64, error) {
+	opts, err := s.parseRead(r)
+	if err != nil {
+		return nil, 0, err
+	}
+	return s.regionIndexAt(r, region, opts.AsOf)
+}
+
 func (s *Server) listRegions(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	kind, province, text := q.str("kind"), q.region("province"), strings.ToLower(q.str("q"))
@@ -84,7 +94,7 @@ func (s *Server) getRegion(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ix, _, err := s.index(r)
+	ix, _, err := s.regionIndex(r, g.Code)
 	if err != nil {
 		return err
 	}
@@ -100,7 +110,7 @@ func (s *Server) regionScores(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ix, pos, err := s.index(r)
+	ix, pos, err := s.regionIndex(r, g.Code)
 	if err != nil {
 		return err
 	}

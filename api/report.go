@@ -72,7 +72,7 @@ func (s *Server) verifyReport(w http.ResponseWriter, r *http.Request) error {
 	if err := s.authorizePastResults(r, asOf, code.Year, code.Region); err != nil {
 		return err
 	}
-	ix, _, err := s.indexAt(r, asOf)
+	ix, _, err := s.regionIndexAt(r, code.Region, asOf)
 	if err != nil {
 		return err
 	}

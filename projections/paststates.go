@@ -76,6 +76,8 @@ type pastStates struct {
 	// base finds a stored index at or before a position and after another
 	// (may be nil).
 	base func(ctx context.Context, after, position uint64) (*index.Index, uint64, error)
+	// scoped computes a region's past state (Views.regionIndex).
+	scoped func(ctx context.Context, region string, position uint64) (*index.Index, error)
 
 	group singleflight.Group
 	slots chan struct{} // one per computation running
@@ -84,12 +86,20 @@ type pastStates struct {
 	lru     *list.List // of *pastEntry, most recent first
 	entries map[pastKey]*list.Element
 	bytes   int64
-	flights map[uint64]*flight
+	flights map[pastKey]*flight
 }
 
 type pastKey struct {
 	position uint64
-	snapshot bool // a snapshot at a multiple of Every, not an index
+	snapshot bool   // a snapshot at a multiple of Every, not an index
+	region   string // a region's past state (Views.RegionIndexAt), not the whole index
+}
+
+func (k pastKey) String() string {
+	if k.region != "" {
+		return fmt.Sprintf("%d/%s", k.position, k.region)
+	}
+	return fmt.Sprint(k.position)
 }
 
 type pastEntry struct {
@@ -114,12 +124,11 @@ const indexBytesPerEvent = 400
 func newPastStates(store domain.EventStore, cfg PastConfig) *pastStates {
 	cfg = cfg.withDefaults()
 	return &pastStates{cfg: cfg, store: store, slots: make(chan struct{}, cfg.MaxComputing),
-		lru: list.New(), entries: map[pastKey]*list.Element{}, flights: map[uint64]*flight{}}
+		lru: list.New(), entries: map[pastKey]*list.Element{}, flights: map[pastKey]*flight{}}
 }
 
-// get returns the index at position, kept or computed.
-func (p *pastStates) get(ctx context.Context, position uint64, admit Admit) (*index.Index, error) {
-	key := pastKey{position: position}
+// get returns the index key names (not a snapshot), kept or computed.
+func (p *pastStates) get(ctx context.Context, key pastKey, admit Admit) (*index.Index, error) {
 	for {
 		if e := p.lookup(key); e != nil {
 			return e.index, nil
@@ -127,15 +136,15 @@ func (p *pastStates) get(ctx context.Context, position uint64, admit Admit) (*in
 		// Asked before joining, so that one caller's refusal is not
 		// everyone's: a computation already running costs nothing more.
 		p.mu.Lock()
-		_, running := p.flights[position]
+		_, running := p.flights[key]
 		p.mu.Unlock()
 		if !running && admit != nil {
 			if err := admit(); err != nil {
 				return nil, err
 			}
 		}
-		f := p.join(position)
-		ch := p.group.DoChan(fmt.Sprint(position), func() (any, error) {
+		f := p.join(key)
+		ch := p.group.DoChan(key.String(), func() (any, error) {
 			if e := p.lookup(key); e != nil { // computed just before this flight
 				return e.index, nil
 			}
@@ -145,11 +154,14 @@ func (p *pastStates) get(ctx context.Context, position uint64, admit Admit) (*in
 				return nil, ErrPastBusy
 			}
 			defer func() { <-p.slots }()
-			return p.compute(f.ctx, position)
+			if key.region != "" {
+				return p.computeRegion(f.ctx, key)
+			}
+			return p.compute(f.ctx, key.position)
 		})
 		select {
 		case res := <-ch:
-			p.leave(position, f)
+			p.leave(key, f)
 			if res.Err != nil {
 				if errors.Is(res.Err, context.Canceled) && ctx.Err() == nil {
 					continue // joined a flight its callers had left: start another
@@ -158,38 +170,38 @@ func (p *pastStates) get(ctx context.Context, position uint64, admit Admit) (*in
 			}
 			return res.Val.(*index.Index), nil
 		case <-ctx.Done():
-			p.leave(position, f)
+			p.leave(key, f)
 			return nil, ctx.Err()
 		}
 	}
 }
 
-// join counts a caller waiting for position's computation.
-func (p *pastStates) join(position uint64) *flight {
+// join counts a caller waiting for key's computation.
+func (p *pastStates) join(key pastKey) *flight {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	f := p.flights[position]
+	f := p.flights[key]
 	if f == nil {
 		ctx, cancel := context.WithCancel(context.Background())
 		f = &flight{ctx: ctx, cancel: cancel}
-		p.flights[position] = f
+		p.flights[key] = f
 	}
 	f.waiting++
 	return f
 }
 
 // leave stops the computation when its last caller has gone.
-func (p *pastStates) leave(position uint64, f *flight) {
+func (p *pastStates) leave(key pastKey, f *flight) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if f.waiting--; f.waiting > 0 {
 		return
 	}
 	f.cancel()
-	if p.flights[position] == f {
-		delete(p.flights, position)
+	if p.flights[key] == f {
+		delete(p.flights, key)
 	}
-	p.group.Forget(fmt.Sprint(position))
+	p.group.Forget(key.String())
 }
 
 func (p *pastStates) lookup(key pastKey) *pastEntry {
@@ -295,5 +307,22 @@ func (p *pastStates) compute(ctx context.Context, position uint64) (*index.Index
 		}
 	}
 	p.keep(&pastEntry{key: pastKey{position: position}, size: int64(ix.Events()) * indexBytesPerEvent, index: ix})
+	return ix, nil
+}
+
+// computeRegion computes a region's past state (Views.RegionIndexAt) and
+// keeps it.
+func (p *pastStates) computeRegion(ctx context.Context, key pastKey) (*index.Index, error) {
+	p.mu.Lock()
+	scoped := p.scoped
+	p.mu.Unlock()
+	if scoped == nil {
+		return nil, errors.New("past states: no region scope")
+	}
+	ix, err := scoped(ctx, key.region, key.position)
+	if err != nil {
+		return nil, err
+	}
+	p.keep(&pastEntry{key: key, size: int64(ix.Events()) * indexBytesPerEvent, index: ix})
 	return ix, nil
 }

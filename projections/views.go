@@ -50,7 +50,7 @@ func (v *Views) ConfigurePast(cfg PastConfig) error {
 	base := v.past.base
 	v.past.mu.Unlock()
 	v.past = newPastStates(v.store, cfg)
-	v.past.base = base
+	v.past.base, v.past.scoped = base, v.regionIndex
 	return nil
 }
 
@@ -63,6 +63,7 @@ func NewViews(store domain.EventStore) *Views {
 	v := &Views{store: store, Index: index.New(), Audit: audit.NewTrails(store), Timeline: &Timeline{},
 		past: newPastStates(store, PastConfig{})}
 	v.Runner = NewRunner(store, 0, v.Index, v.Audit, v.Timeline)
+	v.past.scoped = v.regionIndex
 	return v
 }
 
@@ -99,7 +100,7 @@ func (v *Views) IndexAtAdmitted(ctx context.Context, asOf AsOf, admit Admit) (*i
 	if pos >= v.Runner.Position() {
 		return v.Index, pos, nil
 	}
-	ix, err := v.past.get(ctx, pos, admit)
+	ix, err := v.past.get(ctx, pastKey{position: pos}, admit)
 	if err != nil {
 		return nil, 0, err
 	}

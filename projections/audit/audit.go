@@ -492,3 +492,17 @@ func (a *Trails) LastPosition(typ domain.AggregateType, id string) uint64 {
 	}
 	return l.entries[list[len(list)-1]].position
 }
+
+// AggregatesOf calls fn for each aggregate with an event that names region,
+// in no particular order (a snapshot of the set: fn may call the store).
+func (a *Trails) AggregatesOf(region string, fn func(typ domain.AggregateType, id string)) {
+	a.mu.RLock()
+	refs := make([]aggregateRef, 0, len(a.byRegion[region]))
+	for ref := range a.byRegion[region] {
+		refs = append(refs, ref)
+	}
+	a.mu.RUnlock()
+	for _, ref := range refs {
+		fn(ref.Type, ref.ID)
+	}
+}
