@@ -100,7 +100,9 @@ func (s *Server) resultsIndex(r *http.Request, year int, region string) (*index.
 	}
 	at := s.indexAt
 	if region != "" {
-		at = func(r *http.Request, asOf projections.AsOf) (*index.Index, uint64, error) { return s.regionIndexAt(r, region, asOf) }
+		at = func(r *http.Request, asOf projections.AsOf) (*index.Index, uint64, error) {
+			return s.regionIndexAt(r, region, asOf)
+		}
 	}
 	ix, pos, err := at(r, opts.AsOf)
 	if err != nil {
