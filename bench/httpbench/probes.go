@@ -211,6 +211,24 @@ func probes(ctx context.Context, a signedIn, year int, regions []string, o Optio
 	}); err != nil {
 		return nil, err
 	}
+	// A region's reads at past positions (the profile's "Per tanggal"):
+	// its summary from the region's own past state, first at a position
+	// (cold), then again (warm), and its score history.
+	if err := measure("time travel: a region's summary, new position (cold)", func(i int) string {
+		return fmt.Sprintf("/api/v1/index/%d/%s?view=summary&as_of=%d", year, region(i), at(i%n)+uint64(11+i))
+	}); err != nil {
+		return nil, err
+	}
+	if err := measure("time travel: a region's summary, same position (warm)", func(i int) string {
+		return fmt.Sprintf("/api/v1/index/%d/%s?view=summary&as_of=%d", year, region(i), at(i%n)+uint64(11+i))
+	}); err != nil {
+		return nil, err
+	}
+	if err := measure("time travel: a region's score history, new position", func(i int) string {
+		return fmt.Sprintf("/api/v1/index/%d/%s/history?as_of=%d", year, region(i), at(i%n)+uint64(13+i))
+	}); err != nil {
+		return nil, err
+	}
 	idx, snaps, bytes := st.views.PastStats()
 	fmt.Fprintf(w, "past states kept: %d indexes, %d snapshots, %.0f MiB estimated\n", idx, snaps, float64(bytes)/(1<<20))
 	return out, nil
