@@ -18,7 +18,8 @@ var eventIDPattern = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[8
 // the order in which concurrent writers' commits reached the stream: event
 // ids are masked, and of the score history (which records every step in
 // stream order, so two loads with different interleavings differ in their
-// steps) only each region-year's final verified and provisional IID is kept.
+// steps) only each region-year's final verified and provisional IID is kept,
+// and of the ranking figures each one's last, without its position.
 // Two loads of the same data by different paths must agree on it.
 func OrderFreeStateHash(tb testing.TB, ix *index.Index) string {
 	tb.Helper()
@@ -44,10 +45,28 @@ func OrderFreeStateHash(tb testing.TB, ix *index.Index) string {
 		}
 	}
 	delete(state, "History")
+	// The ranking figures likewise: each region-year's last, without its
+	// position.
+	var figures map[string][]map[string]json.RawMessage
+	if raw, ok := state["Figures"]; ok {
+		if err := json.Unmarshal(raw, &figures); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	finalFigures := map[string]map[string]json.RawMessage{}
+	for key, steps := range figures {
+		if len(steps) > 0 {
+			last := steps[len(steps)-1]
+			delete(last, "Position")
+			finalFigures[key] = last
+		}
+	}
+	delete(state, "Figures")
 	out, err := json.Marshal(struct {
 		State        map[string]json.RawMessage
 		HistoryFinal map[string][2]int64
-	}{state, final})
+		FiguresFinal map[string]map[string]json.RawMessage
+	}{state, final, finalFigures})
 	if err != nil {
 		tb.Fatal(err)
 	}
