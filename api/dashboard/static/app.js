@@ -166,6 +166,23 @@ function connectLive() {
   source.addEventListener('overflow', onEvent);
 }
 
+// A page left for the back-forward cache closes its stream, so that it holds
+// none of the browser's few connections per host, and opens it again when
+// it is shown (its data may be stale: the live refresh brings it up to date).
+window.addEventListener('pagehide', (e) => {
+  if (e.persisted && source) {
+    source.close();
+    source = null;
+  }
+});
+window.addEventListener('pageshow', (e) => {
+  if (e.persisted) {
+    connectLive();
+    pending++;
+    refreshLive();
+  }
+});
+
 async function refreshLive() {
   const n = pending;
   pending = 0;
