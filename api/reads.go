@@ -181,11 +181,18 @@ func (s *Server) getScore(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	var vk *scoreVersionKey
+	if ix == s.views.Index { // the live one: taken before the score, so never newer than it
+		vk = &scoreVersionKey{year: year, region: g.Code, version: ix.ScoreVersion(g.Code), summary: view == "summary"}
+		if s.scoreBodies.cached(w, r, *vk, pos) {
+			return nil
+		}
+	}
 	rs, err := ix.Score(year, g.Code)
 	if err != nil {
 		return err
 	}
-	return s.scoreBodies.write(w, r, rs, pos, s.regionDTO(ix, g), view == "summary")
+	return s.scoreBodies.write(w, r, rs, pos, s.regionDTO(ix, g), view == "summary", vk)
 }
 
 // scoreInnovationJSON is one innovation's part of a region's explanation,

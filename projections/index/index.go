@@ -43,6 +43,10 @@ type Index struct {
 	cacheMu     sync.Mutex
 	scores      *scoreCache // scorecache.go; held under cacheMu
 	scoreBudget int64       // its bound in bytes (SetScoreCacheBytes)
+	// scoreGen and regionGen count invalidations, of every region and of
+	// each (ScoreVersion); under cacheMu.
+	scoreGen  uint64
+	regionGen map[string]uint64
 
 	// pending are the region-years the commit being applied touched
 	// (history.go). Held under mu.
@@ -105,6 +109,10 @@ func (x *Index) reindex() {
 	}
 	x.cacheMu.Lock()
 	x.scores = newScoreCache(x.scoreBudget)
+	x.scoreGen++ // a restored state: no earlier version holds
+	if x.regionGen == nil {
+		x.regionGen = map[string]uint64{}
+	}
 	x.cacheMu.Unlock()
 	x.pending = map[scoreKey]*pendingTouch{}
 	x.parts = map[scoreKey]*scoreParts{}
@@ -194,10 +202,16 @@ func (x *Index) setVersion(ev domain.RecordedEvent) {
 	}
 }
 
-// invalidate drops cached scores of a region ("" drops all).
+// invalidate drops cached scores of a region ("" drops all) and moves its
+// score version on.
 func (x *Index) invalidate(region string) {
 	x.cacheMu.Lock()
 	defer x.cacheMu.Unlock()
+	if region == "" {
+		x.scoreGen++
+	} else {
+		x.regionGen[region]++
+	}
 	if len(x.scores.totals) == 0 {
 		return
 	}

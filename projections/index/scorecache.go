@@ -126,3 +126,13 @@ func (x *Index) ScoreCacheStats() (results int, bytes int64, totals int) {
 	defer x.cacheMu.Unlock()
 	return len(x.scores.results), x.scores.bytes, len(x.scores.totals)
 }
+
+// ScoreVersion changes whenever anything a region's explanations (of any
+// year) show may have changed: an event that touched the region, or all
+// regions, or a restore. Equal versions of the same Index mean equal
+// explanations, so an encoded one can be reused without scoring.
+func (x *Index) ScoreVersion(region string) [2]uint64 {
+	x.cacheMu.Lock()
+	defer x.cacheMu.Unlock()
+	return [2]uint64{x.scoreGen, x.regionGen[region]}
+}
