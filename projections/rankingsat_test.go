@@ -63,8 +63,21 @@ func TestRankingsAtEqualsThePastState(t *testing.T) {
 			}
 		}
 	}
+	replayChecking(t, s, replayed, head, 53, check)
+	if checked < 500 || rows < 5000 {
+		t.Fatalf("only %d rankings with %d rows compared", checked, rows)
+	}
+	t.Logf("%d past rankings (%d rows) equal their past states", checked, rows)
+}
+
+// replayChecking replays s's store into replayed, event by event, and calls
+// check after every commit before head whose position is a multiple of
+// every, and after each commit that moved a period and the one after it:
+// replayed then holds the whole past state at that position.
+func replayChecking(t *testing.T, s *stack, replayed *index.Index, head, every uint64, check func(pos uint64)) {
+	t.Helper()
 	moved := map[uint64]bool{}
-	err := s.store.Read(ctx, 0, func(ev domain.RecordedEvent) error {
+	err := s.store.Read(context.Background(), 0, func(ev domain.RecordedEvent) error {
 		if err := replayed.Apply(ev); err != nil {
 			return err
 		}
@@ -74,7 +87,7 @@ func TestRankingsAtEqualsThePastState(t *testing.T) {
 		if ev.Index < ev.CommitSize-1 || ev.Position >= head {
 			return nil
 		}
-		if ev.Position%53 == 0 || moved[ev.Position] || moved[ev.Position-1] {
+		if ev.Position%every == 0 || moved[ev.Position] || moved[ev.Position-1] {
 			check(ev.Position)
 		}
 		return nil
@@ -82,10 +95,6 @@ func TestRankingsAtEqualsThePastState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if checked < 500 || rows < 5000 {
-		t.Fatalf("only %d rankings with %d rows compared", checked, rows)
-	}
-	t.Logf("%d past rankings (%d rows) equal their past states", checked, rows)
 }
 
 // sameRanking fails t unless got and want rank the same regions the same way

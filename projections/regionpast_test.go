@@ -75,25 +75,7 @@ func TestRegionIndexAtEqualsThePastState(t *testing.T) {
 			checked++
 		}
 	}
-	moved := map[uint64]bool{}
-	err := s.store.Read(ctx, 0, func(ev domain.RecordedEvent) error {
-		if err := replayed.Apply(ev); err != nil {
-			return err
-		}
-		if ev.AggregateType == domain.AggregatePeriod {
-			moved[ev.Position] = true
-		}
-		if ev.Index < ev.CommitSize-1 || ev.Position >= head {
-			return nil
-		}
-		if ev.Position%997 == 0 || moved[ev.Position] || moved[ev.Position-1] {
-			check(ev.Position)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	replayChecking(t, s, replayed, head, 997, check)
 	if checked < 60 || scores < 150 {
 		t.Fatalf("only %d region states with %d scores compared", checked, scores)
 	}
