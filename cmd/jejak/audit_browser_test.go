@@ -13,6 +13,9 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
+// auditPage is the rows of an audit page in the dashboard (audit.js).
+const auditPage = 50
+
 // TestAuditPageInBrowser drives the audit trail page over the demo data
 // (issue 16): newest first by default, keyset pages that continue without
 // overlap, filters and a search term that narrow the rows as the API does,
@@ -36,7 +39,7 @@ func TestAuditPageInBrowser(t *testing.T) {
 	}
 	apiPage := func(e *dashboardEnv, query string) page {
 		var p page
-		e.call("auditor", "GET", "/api/v1/audit?limit=100&"+query, nil, &p, 200)
+		e.call("auditor", "GET", fmt.Sprintf("/api/v1/audit?limit=%d&", auditPage)+query, nil, &p, 200)
 		return p
 	}
 	positions := func(t *testing.T, ctx context.Context) []int {
@@ -67,15 +70,15 @@ func TestAuditPageInBrowser(t *testing.T) {
 	t.Run("newest first, and the next page continues without overlap", func(t *testing.T) {
 		e := e.as(t)
 		all := apiPage(e, "")
-		if all.Total <= 200 || all.NextCursor == "" {
+		if all.Total <= 2*auditPage || all.NextCursor == "" {
 			t.Fatalf("the demo has %d audit events; the test needs more than two pages", all.Total)
 		}
 		ctx := e.tab("auditor", 30*time.Second)
 		e.open(ctx, "#/audit", "#audit-table tbody .pos")
-		must(t, chromedp.Do(ctx, pagerIs(fmt.Sprintf("Peristiwa 1–100 dari %s, terbaru di atas.", idInt(all.Total)))))
+		must(t, chromedp.Do(ctx, pagerIs(fmt.Sprintf("Peristiwa 1–%d dari %s, terbaru di atas.", auditPage, idInt(all.Total)))))
 		first, firstIDs := positions(t, ctx), eventIDs(t, ctx)
-		if len(first) != 100 {
-			t.Fatalf("the first page shows %d rows, want 100", len(first))
+		if len(first) != auditPage {
+			t.Fatalf("the first page shows %d rows, want %d", len(first), auditPage)
 		}
 		if first[0] <= first[len(first)-1] {
 			t.Errorf("first row at position %d, last at %d: not newest first", first[0], first[len(first)-1])
@@ -87,10 +90,10 @@ func TestAuditPageInBrowser(t *testing.T) {
 			t.Errorf("first row at position %d, the API's newest is %d", first[0], all.Items[0].Position)
 		}
 		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.pager-top button[data-page=next]`)),
-			pagerIs(fmt.Sprintf("Peristiwa 101–200 dari %s, terbaru di atas.", idInt(all.Total)))))
+			pagerIs(fmt.Sprintf("Peristiwa %d–%d dari %s, terbaru di atas.", auditPage+1, 2*auditPage, idInt(all.Total)))))
 		second := positions(t, ctx)
 		// a commit's events share its position: one may straddle two pages
-		if len(second) != 100 || second[0] > first[len(first)-1] {
+		if len(second) != auditPage || second[0] > first[len(first)-1] {
 			t.Errorf("the second page (%d rows) starts at position %d, the first ended at %d", len(second), second[0], first[len(first)-1])
 		}
 		seen := map[string]bool{}
@@ -102,7 +105,7 @@ func TestAuditPageInBrowser(t *testing.T) {
 				t.Errorf("event %s is on both pages", id)
 			}
 		}
-		if len(firstIDs) != 100 {
+		if len(firstIDs) != auditPage {
 			t.Errorf("the first page names %d events", len(firstIDs))
 		}
 		want := apiPage(e, "cursor="+all.NextCursor)
@@ -115,18 +118,18 @@ func TestAuditPageInBrowser(t *testing.T) {
 		}
 		// the address reproduces the page
 		must(t, chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#audit-table tbody .pos`)),
-			pagerIs(fmt.Sprintf("Peristiwa 101–200 dari %s, terbaru di atas.", idInt(all.Total)))))
+			pagerIs(fmt.Sprintf("Peristiwa %d–%d dari %s, terbaru di atas.", auditPage+1, 2*auditPage, idInt(all.Total)))))
 		if again := positions(t, ctx); again[0] != second[0] {
 			t.Errorf("the reloaded second page starts at %d, was %d", again[0], second[0])
 		}
 		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.pager-top button[data-page=prev]`)),
-			pagerIs(fmt.Sprintf("Peristiwa 1–100 dari %s, terbaru di atas.", idInt(all.Total)))))
+			pagerIs(fmt.Sprintf("Peristiwa 1–%d dari %s, terbaru di atas.", auditPage, idInt(all.Total)))))
 		if back := positions(t, ctx); back[0] != first[0] {
 			t.Errorf("Sebelumnya shows position %d first, want %d", back[0], first[0])
 		}
 		// Terlama: oldest first
 		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.order-toggle button[data-order=asc]`)),
-			pagerIs(fmt.Sprintf("Peristiwa 1–100 dari %s, terlama di atas.", idInt(all.Total)))))
+			pagerIs(fmt.Sprintf("Peristiwa 1–%d dari %s, terlama di atas.", auditPage, idInt(all.Total)))))
 		if asc := positions(t, ctx); asc[0] >= asc[len(asc)-1] {
 			t.Errorf("Terlama shows position %d first and %d last", asc[0], asc[len(asc)-1])
 		}
@@ -148,7 +151,7 @@ func TestAuditPageInBrowser(t *testing.T) {
 		must(t, chromedp.Do(ctx,
 			chromedp.SetValue(chromedp.CSS(`#audit-filters select[name=type]`), "assessment.answer_verified"),
 			chromedp.Click(chromedp.CSS(`#audit-filters button[type=submit]`)),
-			pagerIs(fmt.Sprintf("Peristiwa 1–%d dari %s, terbaru di atas.", min(100, typed.Total), idInt(typed.Total)))))
+			pagerIs(fmt.Sprintf("Peristiwa 1–%d dari %s, terbaru di atas.", min(auditPage, typed.Total), idInt(typed.Total)))))
 		labels, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#audit-table tbody td:nth-child(2) strong')].map((s) => s.textContent)`))
 		must(t, err)
 		for i, l := range labels {
@@ -159,7 +162,7 @@ func TestAuditPageInBrowser(t *testing.T) {
 		}
 		must(t, chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(`#audit-filters input[name=q]`), "64.03"),
 			chromedp.Click(chromedp.CSS(`#audit-filters button[type=submit]`)),
-			pagerIs(fmt.Sprintf("Peristiwa 1–%d dari %s, terbaru di atas.", min(100, both.Total), idInt(both.Total)))))
+			pagerIs(fmt.Sprintf("Peristiwa 1–%d dari %s, terbaru di atas.", min(auditPage, both.Total), idInt(both.Total)))))
 		if ps := positions(t, ctx); len(ps) == 0 || ps[0] != both.Items[0].Position {
 			t.Errorf("the search shows positions %v first, the API %d", ps[:min(1, len(ps))], both.Items[0].Position)
 		}
@@ -170,7 +173,7 @@ func TestAuditPageInBrowser(t *testing.T) {
 		// the same address in a new tab shows the same view and fills the form
 		ctx2 := e.tab("auditor", 30*time.Second)
 		e.open(ctx2, "#/audit?"+v.Encode(), "#audit-table tbody .pos")
-		must(t, chromedp.Do(ctx2, pagerIs(fmt.Sprintf("Peristiwa 1–%d dari %s, terbaru di atas.", min(100, both.Total), idInt(both.Total)))))
+		must(t, chromedp.Do(ctx2, pagerIs(fmt.Sprintf("Peristiwa 1–%d dari %s, terbaru di atas.", min(auditPage, both.Total), idInt(both.Total)))))
 		form, err := chromedp.Run(ctx2, chromedp.Evaluate[[]string](`[document.querySelector('#audit-filters select[name=type]').value, document.querySelector('#audit-filters input[name=q]').value]`))
 		must(t, err)
 		if form[0] != "assessment.answer_verified" || form[1] != "64.03" {
@@ -202,7 +205,7 @@ func TestAuditPageInBrowser(t *testing.T) {
 		if v.Get("from") != day || v.Get("to") != day || v.Get("actor") != actor {
 			t.Errorf("the address keeps %v, want from=to=%s and actor=%s", v, day, actor)
 		}
-		must(t, chromedp.Do(ctx, pagerIs(fmt.Sprintf("Peristiwa 1–%d dari %s, terbaru di atas.", min(100, dated.Total), idInt(dated.Total)))))
+		must(t, chromedp.Do(ctx, pagerIs(fmt.Sprintf("Peristiwa 1–%d dari %s, terbaru di atas.", min(auditPage, dated.Total), idInt(dated.Total)))))
 	})
 
 	t.Run("an innovation's trail from its address fills the entity filter", func(t *testing.T) {
@@ -218,7 +221,7 @@ func TestAuditPageInBrowser(t *testing.T) {
 		want := apiPage(e, "entity=innovation/"+id)
 		ctx := e.tab("auditor", 30*time.Second)
 		e.open(ctx, "#/audit?entity=innovation/"+id, "#audit-table tbody .pos")
-		must(t, chromedp.Do(ctx, pagerIs(fmt.Sprintf("Peristiwa 1–%d dari %s, terbaru di atas.", min(100, want.Total), idInt(want.Total)))))
+		must(t, chromedp.Do(ctx, pagerIs(fmt.Sprintf("Peristiwa 1–%d dari %s, terbaru di atas.", min(auditPage, want.Total), idInt(want.Total)))))
 		form, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[document.querySelector('#audit-filters select[name=entity_type]').value, document.querySelector('#audit-filters input[name=entity_id]').value]`))
 		must(t, err)
 		if form[0] != "innovation" || form[1] != id {
@@ -227,14 +230,14 @@ func TestAuditPageInBrowser(t *testing.T) {
 		// Hapus saringan: the whole log again, and an address without filters
 		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#audit-reset`)), poll(`!location.hash.includes('entity=')`)))
 		all := apiPage(e, "")
-		must(t, chromedp.Do(ctx, pagerIs(fmt.Sprintf("Peristiwa 1–100 dari %s, terbaru di atas.", idInt(all.Total)))))
+		must(t, chromedp.Do(ctx, pagerIs(fmt.Sprintf("Peristiwa 1–%d dari %s, terbaru di atas.", auditPage, idInt(all.Total)))))
 	})
 
 	if e.shots() {
 		t.Run("screenshots", func(t *testing.T) {
 			e := e.as(t)
 			// the top of the page (filters, pager, first rows): a whole page
-			// of 100 events is a 40,000 px image on a phone
+			// of 50 events is a 40,000 px image on a phone
 			for _, sz := range []struct {
 				suffix string
 				w, h   int64
