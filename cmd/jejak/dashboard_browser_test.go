@@ -747,17 +747,17 @@ func TestDashboardWithDemoData(t *testing.T) {
 			Total int `json:"total"`
 		}
 		e.call("auditor", "GET", "/api/v1/audit?region=64.03&limit=1", nil, &a, 200)
-		if a.Total <= 100 {
+		if a.Total <= auditPage {
 			t.Fatalf("Berau has %d audit events; the test needs more than one page", a.Total)
 		}
 		e.open(ctx, "#/audit?region=64.03", "#audit-table")
-		want := fmt.Sprintf("Peristiwa 1–100 dari %s, terbaru di atas.", idInt(a.Total))
+		want := fmt.Sprintf("Peristiwa 1–%d dari %s, terbaru di atas.", auditPage, idInt(a.Total))
 		if got := text(t, ctx, ".pager-top p"); got != want {
 			t.Errorf("pager reads %q, want %q", got, want)
 		}
 		must(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.pager-top button[data-page=next]`)),
 			poll(fmt.Sprintf(`document.querySelector('.pager-top p').textContent === %q`,
-				fmt.Sprintf("Peristiwa 101–%d dari %s, terbaru di atas.", min(200, a.Total), idInt(a.Total))))))
+				fmt.Sprintf("Peristiwa %d–%d dari %s, terbaru di atas.", auditPage+1, min(2*auditPage, a.Total), idInt(a.Total))))))
 		// a verification says which answer it verified
 		e.open(ctx, "#/audit?region=64.03&type=assessment.answer_verified", "#audit-table .subject")
 		if got := text(t, ctx, "#audit-table tbody tr:first-child .subject"); !strings.HasPrefix(got, "indikator ") {
