@@ -26,21 +26,20 @@ func (v *Views) RankingsAt(ctx context.Context, year int, cluster domain.Cluster
 	if !open {
 		return index.Ranking{}, 0, domain.Errorf(domain.CodeNotFound, "no assessment period for %d at %s", year, asOf)
 	}
-	var failed error
-	perbatasan := func(region string) bool {
-		if v.Audit.LastPosition(domain.AggregateRegion, region) <= pos {
-			return v.Index.RegionProfile(region).Perbatasan
+	// The flags of then, found before the index is locked: only regions
+	// whose own events go on after pos may have had another.
+	flagsThen := map[string]bool{}
+	for _, g := range domain.MustRegions().All() {
+		if v.Audit.LastPosition(domain.AggregateRegion, g.Code) <= pos {
+			continue
 		}
-		flag, err := v.perbatasanAt(ctx, region, pos)
-		if err != nil && failed == nil {
-			failed = err
+		flag, err := v.perbatasanAt(ctx, g.Code, pos)
+		if err != nil {
+			return index.Ranking{}, 0, err
 		}
-		return flag
+		flagsThen[g.Code] = flag
 	}
-	r, err := v.Index.RankingsAt(year, cluster, pos, phase, perbatasan)
-	if err == nil {
-		err = failed
-	}
+	r, err := v.Index.RankingsAt(year, cluster, pos, phase, flagsThen)
 	if err != nil {
 		return index.Ranking{}, 0, err
 	}

@@ -87,12 +87,13 @@ func (x *Index) figuresAt(id string, position uint64) (figureStep, bool) {
 }
 
 // RankingsAt is Rankings as it was after the commit at position, read from
-// the figures (no past state): phase is the period's phase then and
-// perbatasan a region's daerah perbatasan flag then, both of which the
-// caller finds in the period's and the region's own few events. Results
-// frozen by then rank as frozen. The index must have applied position;
-// a year it does not know is CodeNotFound.
-func (x *Index) RankingsAt(year int, cluster domain.Cluster, position uint64, phase domain.Phase, perbatasan func(region string) bool) (Ranking, error) {
+// the figures (no past state): phase is the period's phase then, and
+// flagsThen the daerah perbatasan flag then of every region whose flag may
+// have changed since (the others read their flag from the index); the
+// caller finds both in the period's and the regions' own few events.
+// Results frozen by then rank as frozen. The index must have applied
+// position; a year it does not know is CodeNotFound.
+func (x *Index) RankingsAt(year int, cluster domain.Cluster, position uint64, phase domain.Phase, flagsThen map[string]bool) (Ranking, error) {
 	if !slices.Contains(Clusters(), cluster) {
 		return x.Rankings(year, cluster) // its error
 	}
@@ -114,7 +115,11 @@ func (x *Index) RankingsAt(year int, cluster domain.Cluster, position uint64, ph
 		if !ok {
 			continue
 		}
-		row, ok := rankRowOf(regions, code, cluster, perbatasan(code))
+		perbatasan, changed := flagsThen[code]
+		if r := x.state.Regions[code]; !changed && r != nil {
+			perbatasan = r.Perbatasan
+		}
+		row, ok := rankRowOf(regions, code, cluster, perbatasan)
 		if !ok {
 			continue
 		}
