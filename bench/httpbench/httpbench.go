@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"sync"
@@ -133,6 +134,10 @@ func Run(ctx context.Context, o Options, w io.Writer) (Report, error) {
 	}
 	rep.Events = views.Runner.Position()
 	fmt.Fprintf(w, "projections replayed to position %d in %.1fs\n", rep.Events, time.Since(start).Seconds())
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	fmt.Fprintf(w, "heap in use after the replay (after a GC): %.0f MiB\n", float64(ms.HeapInuse)/(1<<20))
 
 	year, regions, err := published(views.Index)
 	if err != nil {
