@@ -138,6 +138,10 @@ func Run(ctx context.Context, o Options, w io.Writer) (Report, error) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	fmt.Fprintf(w, "heap in use after the replay (after a GC): %.0f MiB\n", float64(ms.HeapInuse)/(1<<20))
+	t := time.Now()
+	if snap, err := views.Audit.Snapshot(); err == nil { // its part of every checkpoint
+		fmt.Fprintf(w, "the audit projection's snapshot: %.1f MiB in %s\n", float64(len(snap))/(1<<20), time.Since(t).Round(time.Millisecond))
+	}
 
 	year, regions, err := published(views.Index)
 	if err != nil {
