@@ -148,7 +148,8 @@ func probes(ctx context.Context, a signedIn, year int, regions []string, o Optio
 		}
 	}
 	hits, misses, kept := st.views.Audit.CommitCacheStats()
-	fmt.Fprintf(w, "audit: commit cache after the pages: %d hits, %d misses, %.1f MiB kept\n", hits, misses, float64(kept)/(1<<20))
+	fmt.Fprintf(w, "audit: commit cache after the pages: %d hits, %d misses, %.1f MiB kept; the entries' rows %.1f MiB\n", hits, misses,
+		float64(kept)/(1<<20), float64(st.views.Audit.RowBytes())/(1<<20))
 
 	if o.AuditOnly {
 		return out, nil

@@ -22,8 +22,10 @@ import (
 // names, so checkpoints of version 1 are rebuilt. 3: the latest events are
 // also kept per region (Recent by region). 4: every event is indexed in
 // the log that audit pages are found in (log.go). 5: attendees by subject and
-// unit, without their sealed fields or legacy names (issue 20).
-const Version = 5
+// unit, without their sealed fields or legacy names (issue 20). 6: the log
+// keeps each entry's row (rows.go), so that pages read nothing from the
+// store.
+const Version = 6
 
 // aggregateRef names one aggregate.
 type aggregateRef struct {
@@ -44,6 +46,7 @@ type Trails struct {
 	recent   *window            // the latest events of every region
 	recentBy map[string]*window // the latest events of each region; "" national
 	log      *eventLog          // every event, for audit pages
+	rows     *rowStore          // what each entry of log shows, for audit pages
 	commits  *commitCache       // decoded commits pages read, across pages (its own lock)
 	// last is what Apply indexed last: the events of a commit, and often
 	// of a run of commits, share it, so they skip the map updates.
@@ -57,7 +60,7 @@ type Trails struct {
 // NewTrails returns an empty audit projection reading events from store.
 func NewTrails(store domain.EventStore) *Trails {
 	return &Trails{store: store, byRegion: map[string]map[aggregateRef]bool{}, byActor: map[string]map[aggregateRef]bool{},
-		recent: &window{}, recentBy: map[string]*window{}, log: newEventLog(), commits: newCommitCache(CommitCacheBytes)}
+		recent: &window{}, recentBy: map[string]*window{}, log: newEventLog(), rows: &rowStore{}, commits: newCommitCache(CommitCacheBytes)}
 }
 
 func (a *Trails) Name() string { return "audit" }
@@ -77,6 +80,9 @@ func (a *Trails) Apply(ev domain.RecordedEvent) error {
 		l.ref, l.region, l.actor, l.valid = ref, region, ev.Actor.UserID, true
 	}
 	a.log.add(ev, region)
+	if a.rows.add(ev) {
+		go compressRows(&a.mu, a.rows)
+	}
 	a.recent.add(ev)
 	w := a.recentBy[region]
 	if w == nil {

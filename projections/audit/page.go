@@ -85,34 +85,105 @@ const maxScopeWalk = 64
 const commitReaders = 8
 
 // Page returns a page of the audit log. The events are found in the index
-// in memory; only the page's events, and the earlier events of the same
-// scope for their before values, are read from the store.
+// in memory, and their rows are built from the records the projection
+// keeps (rows.go), with the earlier events of the same scope for their
+// before values: nothing is read from the store, but for entries the
+// records do not hold (a log restored from a snapshot without them).
 func (a *Trails) Page(ctx context.Context, q LogQuery) (LogPage, error) {
 	type pick struct {
-		entry logEntry
-		chain []logEntry // earlier events of its scope, oldest first
+		entry int
+		chain []int // earlier events of its scope, oldest first
 	}
 	var picks []pick
 	page := LogPage{Entries: []Entry{}}
+	needed := map[int]neededEvent{}
 	a.mu.RLock()
 	l := a.log
 	found, total, next := l.find(q)
 	for _, i := range found {
-		picks = append(picks, pick{entry: l.entries[i], chain: l.scopeChain(i)})
+		p := pick{entry: i, chain: l.scopeChain(i)}
+		for _, k := range append(p.chain, i) {
+			if _, ok := needed[k]; !ok {
+				needed[k] = a.neededLocked(k)
+			}
+		}
+		picks = append(picks, p)
 	}
 	page.Total, page.Next = total, next
 	a.mu.RUnlock()
 
-	// The commits the page needs, read a few at a time: each read waits
-	// on the store more than it works.
+	events, err := a.events(ctx, needed)
+	if err != nil {
+		return LogPage{}, err
+	}
+	for _, p := range picks {
+		var tr Trailer
+		for _, k := range p.chain {
+			tr.Entry(events[k])
+		}
+		page.Entries = append(page.Entries, tr.Entry(events[p.entry]))
+	}
+	if err := a.namePageFiles(ctx, page.Entries); err != nil {
+		return LogPage{}, err
+	}
+	return page, nil
+}
+
+// neededEvent is what a page takes from the log, under the lock, to build
+// one entry's event after it: the log's columns and where its record is.
+type neededEvent struct {
+	entry logEntry
+	typ   string
+	agg   aggregateRef
+	user  string
+	row   rowRef
+}
+
+// neededLocked is entry i's neededEvent. The caller holds the read lock.
+func (a *Trails) neededLocked(i int) neededEvent {
+	l := a.log
+	e := l.entries[i]
+	return neededEvent{entry: e, typ: l.types.list[e.typ], agg: l.aggs[e.agg-1], user: l.actors.list[e.actor], row: a.rows.ref(i)}
+}
+
+// events builds the events of needed from their records; those without a
+// record are read from the store, a few commits at a time (each read waits
+// on the store more than it works).
+func (a *Trails) events(ctx context.Context, needed map[int]neededEvent) (map[int]domain.RecordedEvent, error) {
+	out := make(map[int]domain.RecordedEvent, len(needed))
+	order := make([]int, 0, len(needed))
+	for k := range needed {
+		order = append(order, k)
+	}
+	slices.Sort(order) // the log's order: group by group
+	var rr rowReader
+	defer rr.release()
+	var missing []int
+	for _, k := range order {
+		n := needed[k]
+		rec, err := rr.record(n.row)
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil {
+			missing = append(missing, k)
+			continue
+		}
+		ev, err := rowEvent(n.entry, n.typ, n.agg, n.user, rec)
+		if err != nil {
+			return nil, err
+		}
+		out[k] = ev
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
 	commits := map[uint64][]domain.RecordedEvent{}
 	var positions []uint64
-	for _, p := range picks {
-		for _, e := range append(p.chain, p.entry) {
-			if _, ok := commits[e.position]; !ok {
-				commits[e.position] = nil
-				positions = append(positions, e.position)
-			}
+	for _, k := range missing {
+		if pos := needed[k].entry.position; commits[pos] == nil {
+			commits[pos] = []domain.RecordedEvent{}
+			positions = append(positions, pos)
 		}
 	}
 	read := make([][]domain.RecordedEvent, len(positions))
@@ -126,38 +197,88 @@ func (a *Trails) Page(ctx context.Context, q LogQuery) (LogPage, error) {
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return LogPage{}, err
+		return nil, err
 	}
 	for i, pos := range positions {
 		commits[pos] = read[i]
 	}
-	event := func(e logEntry) (domain.RecordedEvent, error) {
-		for _, ev := range commits[e.position] {
-			if ev.Index == int(e.index) {
-				return ev, nil
+	for _, k := range missing {
+		e := needed[k].entry
+		i := slices.IndexFunc(commits[e.position], func(ev domain.RecordedEvent) bool { return ev.Index == int(e.index) })
+		if i < 0 {
+			return nil, domain.Errorf(domain.CodeInternal, "no event %d in the commit at %d", e.index, e.position)
+		}
+		out[k] = commits[e.position][i]
+	}
+	return out, nil
+}
+
+// namePageFiles names the files the entries cite as nameFiles does, from
+// the first evidence.uploaded of each file's aggregate in the log and its
+// record; a file the log or the records do not hold is named from the
+// store.
+func (a *Trails) namePageFiles(ctx context.Context, entries []Entry) error {
+	known := map[string]File{}
+	var rest []Entry
+	for i := range entries {
+		for j, f := range entries[i].Files {
+			id := domain.EvidenceFileID(entries[i].Region, f.SHA256)
+			named, ok := known[id]
+			if !ok {
+				up, found, err := a.upload(id)
+				if err != nil {
+					return err
+				}
+				if !found {
+					if len(rest) == 0 || &rest[len(rest)-1].Files[0] != &entries[i].Files[0] {
+						rest = append(rest, entries[i]) // shares Files with entries[i]
+					}
+					continue
+				}
+				named = File{SHA256: f.SHA256, Name: up.Name, Pages: up.Pages}
+				known[id] = named
+			}
+			entries[i].Files[j] = named
+		}
+	}
+	if len(rest) == 0 {
+		return nil
+	}
+	return a.nameFiles(ctx, rest)
+}
+
+var evidenceUploaded = domain.EvidenceUploaded{}.EventType()
+
+// upload is the first evidence.uploaded of the evidence file id, from the
+// log and the records; found is false when they do not hold one.
+func (a *Trails) upload(id string) (up domain.EvidenceUploaded, found bool, err error) {
+	a.mu.RLock()
+	l := a.log
+	var n neededEvent
+	if k, ok := l.aggIdx[aggregateRef{domain.AggregateEvidence, id}]; ok {
+		for _, i := range l.byAgg[k-1] {
+			if e := l.entries[i]; e.agg == k && l.types.list[e.typ] == evidenceUploaded {
+				n, found = a.neededLocked(int(i)), true
+				break
 			}
 		}
-		return domain.RecordedEvent{}, domain.Errorf(domain.CodeInternal, "no event %d in the commit at %d", e.index, e.position)
 	}
-	for _, p := range picks {
-		var tr Trailer
-		for _, e := range p.chain {
-			ev, err := event(e)
-			if err != nil {
-				return LogPage{}, err
-			}
-			tr.Entry(ev)
-		}
-		ev, err := event(p.entry)
-		if err != nil {
-			return LogPage{}, err
-		}
-		page.Entries = append(page.Entries, tr.Entry(ev))
+	a.mu.RUnlock()
+	if !found {
+		return up, false, nil
 	}
-	if err := a.nameFiles(ctx, page.Entries); err != nil {
-		return LogPage{}, err
+	var rr rowReader
+	defer rr.release()
+	rec, err := rr.record(n.row)
+	if err != nil || rec == nil {
+		return up, false, err
 	}
-	return page, nil
+	ev, err := rowEvent(n.entry, n.typ, n.agg, n.user, rec)
+	if err != nil {
+		return up, false, err
+	}
+	up, found = ev.Data.(domain.EvidenceUploaded)
+	return up, found, nil
 }
 
 func (c LogCursor) after(d LogCursor) bool {
@@ -189,6 +310,13 @@ func (a *Trails) commit(ctx context.Context, position uint64) ([]domain.Recorded
 // bytes (estimated); 0 keeps nothing. The default is CommitCacheBytes.
 func (a *Trails) SetCommitCache(bytes int64) { a.commits = newCommitCache(bytes) }
 
+// RowBytes is about the memory the entries' rows take (rows.go).
+func (a *Trails) RowBytes() int {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	return a.rows.bytes()
+}
+
 // CommitCacheStats reports the commit cache's hits and misses since start,
 // and the bytes (estimated) it keeps.
 func (a *Trails) CommitCacheStats() (hits, misses uint64, bytes int64) { return a.commits.stats() }
@@ -211,16 +339,16 @@ func (a *Trails) readCommit(ctx context.Context, position uint64) ([]domain.Reco
 	return out, nil
 }
 
-// scopeChain is the earlier entries of entry i's aggregate and scope,
-// oldest first (at most maxScopeWalk).
-func (l *eventLog) scopeChain(i int) []logEntry {
+// scopeChain is the earlier entries (their numbers) of entry i's aggregate
+// and scope, oldest first (at most maxScopeWalk).
+func (l *eventLog) scopeChain(i int) []int {
 	e := l.entries[i]
 	list := l.byAgg[e.agg-1]
 	k, _ := slices.BinarySearch(list, uint32(i))
-	var chain []logEntry
+	var chain []int
 	for k--; k >= 0 && len(chain) < maxScopeWalk; k-- {
 		if p := l.entries[list[k]]; p.agg == e.agg && p.scope == e.scope {
-			chain = append(chain, p)
+			chain = append(chain, int(list[k]))
 		}
 	}
 	slices.Reverse(chain)

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"testing"
@@ -12,9 +13,10 @@ import (
 	"github.com/jejak-id/jejak/domain"
 )
 
-// A snapshot in the binary layout and one in the earlier all-JSON layout
-// (still found in checkpoints saved before the change) restore to the same
-// audit index.
+// A snapshot in the binary layout, and those in the binary layout without
+// rows and the all-JSON layout (still found in checkpoints saved before
+// them), restore to the same audit index; the earlier layouts hold no row,
+// so their entries' rows are read from the store.
 func TestSnapshotLayouts(t *testing.T) {
 	a := NewTrails(nil)
 	at := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
@@ -47,7 +49,25 @@ func TestSnapshotLayouts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, data := range map[string][]byte{"binary": binarySnap, "all-JSON": jsonSnap} {
+	old.Log = nil
+	meta, err := json.Marshal(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noRowsSnap := append(binary.AppendUvarint([]byte(snapshotMagicNoRows), uint64(len(meta))), meta...)
+	noRowsSnap = append(noRowsSnap, a.log.encode()...)
+	a.mu.Lock()
+	rows := a.rows
+	a.rows = &rowStore{base: len(a.log.entries)}
+	a.mu.Unlock()
+	withoutRows, err := a.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.mu.Lock()
+	a.rows = rows
+	a.mu.Unlock()
+	for name, data := range map[string][]byte{"binary": binarySnap, "binary without rows": noRowsSnap, "all-JSON": jsonSnap} {
 		b := NewTrails(nil)
 		if err := b.Restore(data); err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -56,7 +76,11 @@ func TestSnapshotLayouts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Equal(again, binarySnap) {
+		want := binarySnap
+		if name != "binary" {
+			want = withoutRows
+		}
+		if !bytes.Equal(again, want) {
 			t.Errorf("restored from the %s layout, the index snapshots differently", name)
 		}
 		if got, want := len(b.Recent(50, "64.03")), len(a.Recent(50, "64.03")); got != want || got == 0 {
