@@ -1,6 +1,6 @@
 // Jejak dashboard: hash routes, sign-in, navigation by role and live
 // updates over Server-Sent Events.
-import { h, fill, api, session, can, roleLabel, problemBox } from './lib.js';
+import { h, fill, api, session, claimsOf, can, roleLabel, problemBox } from './lib.js';
 import * as beranda from './pages/beranda.js';
 import * as peringkat from './pages/peringkat.js';
 import * as daerah from './pages/daerah.js';
@@ -217,9 +217,28 @@ function offerUpdate(n) {
 
 window.addEventListener('hashchange', route);
 
+// start shows the page of the address. With a token, the app does not wait
+// for /api/v1/me before the page's own reads: it starts as whom the token
+// names (its claims), and /api/v1/me checks the token meanwhile. Only when
+// it does not confirm them (a revoked or expired token, one of another
+// server) is the page shown again, as /api/v1/me says (signed out).
 (async function start() {
-  await loadMe();
-  connectLive();
-  await route();
+  const claimed = session.token ? claimsOf(session.token) : null;
+  if (!claimed) {
+    await loadMe();
+    connectLive();
+    await route();
+  } else {
+    session.me = claimed;
+    connectLive(); // before the page's reads, so that no change after them is missed
+    const shown = route();
+    await loadMe();
+    const me = session.me;
+    if (me.user !== claimed.user || me.role !== claimed.role || (me.region || '') !== claimed.region) {
+      connectLive();
+      await route();
+    }
+    await shown;
+  }
   document.body.dataset.ready = 'true';
 })();

@@ -55,6 +55,24 @@ export const session = {
   },
 };
 
+// claimsOf reads whom a token names (the JWT's sub, role and region
+// claims, as /api/v1/me answers them for a valid token) without checking
+// its signature: the app starts with them while /api/v1/me checks the
+// token, and the API decides every read and write whatever the dashboard
+// believes. Null for what is not such a token, or one that has expired.
+export function claimsOf(token) {
+  try {
+    const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    const bin = atob(part.padEnd(Math.ceil(part.length / 4) * 4, '='));
+    const c = JSON.parse(new TextDecoder().decode(Uint8Array.from(bin, (ch) => ch.charCodeAt(0))));
+    if (typeof c.sub !== 'string' || !c.sub || typeof c.role !== 'string' || !c.role) return null;
+    if (typeof c.exp === 'number' && c.exp * 1000 <= Date.now()) return null;
+    return { user: c.sub, role: c.role, region: typeof c.region === 'string' ? c.region : '' };
+  } catch {
+    return null;
+  }
+}
+
 // can tells what the signed-in role may do; what it may not is not offered.
 // The API decides (domain.Authorize); these mirror its rules so that the
 // dashboard does not offer what it would refuse.
