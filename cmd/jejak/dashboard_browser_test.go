@@ -495,16 +495,32 @@ func TestDashboardInBrowser(t *testing.T) {
 		if n := count(t, ctx, "#form-propose"); n != 0 {
 			t.Error("verifier is offered operator writes")
 		}
-		// a decision is confirmed and leaves the queue
+		// a decision being written is kept through a live update, which is
+		// offered instead (an event the verifier is told of that leaves the
+		// queue as it is: another region's profile)
 		must(t, chromedp.Do(ctx,
 			chromedp.Click(chromedp.CSS(`#queue-table tbody tr:first-child details > summary`)),
 			chromedp.SetValue(chromedp.CSS(`#queue-table tbody tr:first-child .form-verify [name=reason]`), "bukti lengkap"),
+			chromedp.Evaluate[chromedp.Void](`document.querySelector('#queue-table').dataset.marker = 'drawn before'`)))
+		e.call("admin", "PATCH", "/api/v1/regions/11.01", map[string]any{"office_name": "Bappeda Aceh Selatan", "office_kind": "bappeda"}, nil, 200)
+		must(t, chromedp.Do(ctx, poll(`document.querySelector('#queue-changed .notice') !== null`)))
+		kept, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[document.querySelector('#queue-table').dataset.marker,
+			document.querySelector('#queue-table tbody tr:first-child details').open,
+			document.querySelector('#queue-table tbody tr:first-child .form-verify [name=reason]').value].join(' | ')`))
+		must(t, err)
+		if kept != "drawn before | true | bukti lengkap" {
+			t.Errorf("after a live update the decision being written reads %q (table, open, reason), want it kept", kept)
+		}
+		// a decision is confirmed and leaves the queue
+		must(t, chromedp.Do(ctx,
 			chromedp.Click(chromedp.CSS(`#queue-table tbody tr:first-child .form-verify button[type=submit]`)),
 			poll(`document.querySelector('.notice.ok') !== null`)))
 		if got := text(t, ctx, ".notice.ok"); !strings.HasPrefix(got, "Keputusan untuk indikator ") || !strings.HasSuffix(got, "tersimpan.") {
 			t.Errorf("the confirmation reads %q", got)
 		}
-		must(t, chromedp.Do(ctx, poll(fmt.Sprintf(`document.querySelectorAll('#queue-table tbody tr .form-verify').length === %d`, q.Total-1))))
+		must(t, chromedp.Do(ctx, poll(fmt.Sprintf(`document.querySelectorAll('#queue-table tbody tr .form-verify').length === %d`, q.Total-1)),
+			// the queue drawn again is current: the offer is gone, the confirmation stays
+			poll(`document.querySelector('#queue-changed').childElementCount === 0 && document.querySelector('.notice.ok') !== null`)))
 	})
 
 	t.Run("a coordinator moves a period on and opens the next year", func(t *testing.T) {

@@ -15,8 +15,11 @@ export function page(ctx) {
   const controls = h('form', { class: 'toolbar', 'aria-label': 'Saring antrian' });
   const body = h('div', {}, loading());
   const flash = h('div', { role: 'status', 'aria-live': 'polite' });
+  // changed offers a live update that waited while a decision was written:
+  // apart from flash, so that it never replaces a decision's confirmation.
+  const changed = h('div', { id: 'queue-changed', 'aria-live': 'polite' });
   const help = h('p', { class: 'hint', id: 'queue-keys' }, 'Pintasan: j / k pindah baris, a terima, l turunkan, r tolak (alasan wajib), Enter simpan, Esc batal.');
-  const el = h('div', {}, h('h1', {}, 'Antrian verifikasi'), controls, help, flash, body);
+  const el = h('div', {}, h('h1', {}, 'Antrian verifikasi'), controls, help, flash, changed, body);
   let built = false;
   let phases = {};
   let selected = 0; // the row the keyboard works on
@@ -90,8 +93,21 @@ export function page(ctx) {
   document.addEventListener('keydown', onKey);
   document.addEventListener('keyup', onKey);
 
+  // writing tells whether a decision is being written: a row's form is
+  // open (or being sent). A live update does not draw the table again
+  // then, which would close the form and drop what was typed; it offers to.
+  const writing = () => !!body.querySelector('#queue-table details[open], #queue-table form[aria-busy]');
+  const offer = () => fill(changed, h('p', { class: 'notice info' }, 'Antrian berubah. ',
+    h('button', { type: 'button', class: 'secondary small', onclick: () => refresh() }, 'Perbarui')));
+
+  let drawn = 0; // a newer refresh wins over a slower, older one
   async function refresh(opts = {}) {
     const q = ctx.query;
+    if (opts.live && built && writing()) {
+      offer();
+      return;
+    }
+    const n = ++drawn;
 
     if (!built) {
       const years = await loadYears();
@@ -118,7 +134,7 @@ export function page(ctx) {
     try {
       res = await api(withQuery('/api/v1/verification-queue', { ...filter, limit: 200 }));
     } catch (err) {
-      fill(body, problemBox(err));
+      if (n === drawn && !(opts.live && writing())) fill(body, problemBox(err));
       return;
     }
     const cats = {};
@@ -127,13 +143,14 @@ export function page(ctx) {
         try { cats[a.year] = Object.fromEntries((await catalogue(a.year)).indicators.map((i) => [i.code, i])); } catch { cats[a.year] = {}; }
       }
     }
-    // A live update waits while a decision is being written (checked
-    // after the reads, just before the table is drawn again).
-    if (opts.live && body.querySelector('#queue-table details[open]')) {
-      fill(flash, h('p', { class: 'notice info' }, 'Antrian berubah. ',
-        h('button', { type: 'button', class: 'secondary small', onclick: () => { fill(flash); refresh(); } }, 'Perbarui')));
+    if (n !== drawn) return;
+    // A decision may have been opened during the reads: checked again
+    // just before the table is drawn.
+    if (opts.live && writing()) {
+      offer();
       return;
     }
+    fill(changed); // the table drawn now is the current queue
     const active = document.activeElement;
     const keyboard = active === document.body || !!active?.closest?.('#queue-table tbody tr');
     const status = q.get('status') || 'pending';
@@ -161,5 +178,7 @@ export function page(ctx) {
     }
     select(selected, keyboard);
   }
-  return { el, refresh };
+  // The page keeps a decision being written through live updates itself
+  // (writing, above); the filter form above the table is never drawn again.
+  return { el, refresh, liveSafe: true };
 }
