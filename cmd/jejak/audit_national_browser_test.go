@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/performance"
 	"github.com/chromedp/cdproto/runtime"
@@ -26,7 +27,8 @@ import (
 // the server (e.g. http://127.0.0.1:8391, serving a `jejak generate
 // --scale 1` store) and JEJAK_NATIONAL_TOKEN holds an auditor's token;
 // JEJAK_NATIONAL_REGION (default 32.79) is the region and
-// JEJAK_NATIONAL_RUNS (default 10) the runs per figure. It logs p50 and
+// JEJAK_NATIONAL_RUNS (default 10) the runs per figure; JEJAK_NATIONAL_COLD=1
+// turns Chromium's cache off (every navigation a first visit). It logs p50 and
 // max and asserts nothing about time:
 //
 //   - first page: from navigation (performance.now() of a fresh document)
@@ -114,6 +116,10 @@ func TestAuditPageAtNationalScale(t *testing.T) {
 		}),
 		chromedp.Navigate(base+"/#/"), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`)),
 		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`sessionStorage.setItem('jejak.token', %q)`, token))))
+	if os.Getenv("JEJAK_NATIONAL_COLD") != "" {
+		_, err := chromedp.Call(ctx, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true})
+		must(t, err, "cache off")
+	}
 
 	type figure = map[string]float64
 	report := func(name string, fs []figure) {
