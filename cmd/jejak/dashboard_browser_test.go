@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -298,6 +299,23 @@ func TestDashboardInBrowser(t *testing.T) {
 		res.Body.Close()
 		if res.StatusCode != 404 || res.Header.Get("Content-Type") != "application/problem+json" {
 			t.Fatalf("GET /api/v1/nothing: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+		}
+	})
+
+	t.Run("a token the API refuses signs out, whatever it claims", func(t *testing.T) {
+		e := e.as(t)
+		ctx := e.tab("", 30*time.Second)
+		// The app starts as whom a token names while /api/v1/me checks it:
+		// an auditor's claims that this server did not sign.
+		claims := base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"auditor-palsu","role":"auditor","exp":4102444800}`))
+		forged := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"EdDSA","typ":"JWT"}`)) + "." + claims + ".AAAA"
+		must(t, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`sessionStorage.setItem('jejak.token', %q)`, forged)),
+			chromedp.Navigate(e.base+"/#/audit"), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`body[data-ready="true"]`))))
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[sessionStorage.getItem('jejak.token') === null, !!document.querySelector('#audit-table'),
+			document.querySelector('#who').textContent.trim(), document.querySelector('main').textContent.includes('Masuk dengan token untuk membuka halaman ini')].join(' | ')`))
+		must(t, err)
+		if got != "true | false | Masuk | true" {
+			t.Errorf("with a forged auditor's token the audit page reads %q (token gone, table, who, sign-in asked)", got)
 		}
 	})
 
