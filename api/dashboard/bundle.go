@@ -25,8 +25,8 @@ import (
 // Why at start and not with go generate: the modules stay the only source,
 // nothing generated is committed that could fall behind them, and every
 // test and binary serves what the modules say. It costs the binary
-// esbuild's bundler (about 4 MB) and each process one build (see
-// TestBundle for what it takes).
+// esbuild's bundler (6.3 MB) and each process one build, 20-40 ms
+// (TestBundle logs it), and compressing it once (docs/BENCHMARKS.md).
 
 // entry is the app's module, the root of the bundle.
 const entry = "app.js"
