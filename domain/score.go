@@ -162,44 +162,55 @@ func mandatoryMessage(s IndicatorScore) string {
 func indexAnswers(p *Problems, c *Catalogue, aspect Aspect, group, id string, answers []AnswerInput) map[string]AnswerInput {
 	out := make(map[string]AnswerInput, len(answers))
 	for _, a := range answers {
-		bad := func(format string, args ...any) {
-			f := group + "." + a.Indicator
-			if id != "" {
-				f = group + "[" + id + "]." + a.Indicator
-			}
-			p.Add(f, format, args...)
+		_, dup := out[a.Indicator]
+		if _, ok := checkAnswer(p, c, aspect, group, id, a, dup); ok {
+			out[a.Indicator] = a
 		}
-		ind, ok := c.Indicator(a.Indicator)
-		switch {
-		case !ok || ind.Aspect != aspect:
-			bad("is not an %s indicator of catalogue %s", aspect, c.Version())
-			continue
-		case ind.IsDerived():
-			bad("is derived from events and cannot be answered")
-			continue
-		}
-		if _, dup := out[a.Indicator]; dup {
-			bad("is answered twice")
-		}
-		if a.Claimed < 1 || a.Claimed > 3 {
-			bad("claimed option must be 1, 2 or 3")
-		}
-		switch a.Status {
-		case AnswerPending, AnswerRejected:
-		case AnswerAccepted:
-			if a.Verified != a.Claimed {
-				bad("an accepted answer keeps its claimed option")
-			}
-		case AnswerLowered:
-			if a.Verified < 1 || a.Verified >= a.Claimed {
-				bad("a lowered answer needs a smaller option")
-			}
-		default:
-			bad("unknown status %q", a.Status)
-		}
-		out[a.Indicator] = a
 	}
 	return out
+}
+
+// checkAnswer reports what is wrong with answer a to an indicator of
+// aspect (dup: the indicator was answered before in the same list) under
+// group[.id].indicator, and returns its indicator; ok is false when a is
+// not an answerable indicator of the aspect (a is then left out).
+func checkAnswer(p *Problems, c *Catalogue, aspect Aspect, group, id string, a AnswerInput, dup bool) (ind Indicator, ok bool) {
+	bad := func(format string, args ...any) {
+		f := group + "." + a.Indicator
+		if id != "" {
+			f = group + "[" + id + "]." + a.Indicator
+		}
+		p.Add(f, format, args...)
+	}
+	ind, ok = c.Indicator(a.Indicator)
+	switch {
+	case !ok || ind.Aspect != aspect:
+		bad("is not an %s indicator of catalogue %s", aspect, c.Version())
+		return ind, false
+	case ind.IsDerived():
+		bad("is derived from events and cannot be answered")
+		return ind, false
+	}
+	if dup {
+		bad("is answered twice")
+	}
+	if a.Claimed < 1 || a.Claimed > 3 {
+		bad("claimed option must be 1, 2 or 3")
+	}
+	switch a.Status {
+	case AnswerPending, AnswerRejected:
+	case AnswerAccepted:
+		if a.Verified != a.Claimed {
+			bad("an accepted answer keeps its claimed option")
+		}
+	case AnswerLowered:
+		if a.Verified < 1 || a.Verified >= a.Claimed {
+			bad("a lowered answer needs a smaller option")
+		}
+	default:
+		bad("unknown status %q", a.Status)
+	}
+	return ind, true
 }
 
 // answeredScore scores one hand-answered indicator ("" status if absent).

@@ -35,25 +35,58 @@ func ScoreInnovation(c *Catalogue, in ScoreInput, inn InnovationInput) (Innovati
 // InnovationPoints is ScoreInnovation's count decision and points alone,
 // without the explanation (its indicators, reasons and notes): a read model
 // that follows every commit needs the numbers. It refuses what
-// ScoreInnovation refuses.
+// ScoreInnovation refuses. It is InnovationAnswered plus
+// InnovationDerived, which a read model may keep apart: an answer changes
+// the first alone.
 func InnovationPoints(c *Catalogue, in ScoreInput, inn InnovationInput) (counted bool, points, provisional Milli, err error) {
-	var p Problems
-	answers := indexAnswers(&p, c, AspectSID, "innovations", inn.ID, inn.Answers)
-	if err := p.Err(); err != nil {
+	points, provisional, err = InnovationAnswered(c, inn.ID, inn.Answers)
+	if err != nil {
 		return false, 0, 0, err
 	}
-	for _, ind := range c.byAspect[AspectSID] {
-		if ind.IsDerived() {
-			pts := derivedPoints(c, in, inn, ind)
-			points += pts
-			provisional += pts
+	counted, derived := InnovationDerived(c, in, inn)
+	return counted, points + derived, provisional + derived, nil
+}
+
+// InnovationAnswered is the verified and provisional points that the
+// answers of innovation id give its hand-answered SID indicators. It
+// refuses what ScoreInnovation refuses of the answers, with the same
+// problems, and allocates nothing for valid answers.
+func InnovationAnswered(c *Catalogue, id string, answers []AnswerInput) (points, provisional Milli, err error) {
+	var p Problems
+	var small [4]uint64 // answered indicators, by catalogue position
+	seen := small[:]
+	if n := (len(c.indicators) + 63) / 64; n > len(small) {
+		seen = make([]uint64, n)
+	}
+	for _, a := range answers {
+		at, known := c.byCode[a.Indicator]
+		dup := known && seen[at/64]&(1<<(at%64)) != 0
+		ind, ok := checkAnswer(&p, c, AspectSID, "innovations", id, a, dup)
+		if !ok {
 			continue
 		}
-		v, pv := answeredParameters(answers[ind.Code])
+		seen[at/64] |= 1 << (at % 64)
+		v, pv := answeredParameters(a)
 		points += ind.Bobot * Milli(v)
 		provisional += ind.Bobot * Milli(pv)
 	}
-	return countRule(c, in, inn) == CountOK, points, provisional, nil
+	if err := p.Err(); err != nil {
+		return 0, 0, err
+	}
+	return points, provisional, nil
+}
+
+// InnovationDerived is whether inn counts within in, and the points of the
+// SID indicators derived from events (the same verified and provisional):
+// what InnovationPoints adds to InnovationAnswered. It does not read
+// inn.Answers.
+func InnovationDerived(c *Catalogue, in ScoreInput, inn InnovationInput) (counted bool, points Milli) {
+	for _, ind := range c.byAspect[AspectSID] {
+		if ind.IsDerived() {
+			points += derivedPoints(c, in, inn, ind)
+		}
+	}
+	return countRule(c, in, inn) == CountOK, points
 }
 
 // TotalsOf returns the totals of SPD points spd and n counted innovations

@@ -83,10 +83,29 @@ func TestInnovationPointsAreScoreInnovations(t *testing.T) {
 			t.Errorf("%d: %d of %d innovations counted: the inputs test little", year, counted, len(inns))
 		}
 	}
-	bad := domain.InnovationInput{ID: "X", Answers: []domain.AnswerInput{accepted("1", 2)}} // an SPD indicator
-	_, errScore := domain.ScoreInnovation(MustCatalogue(t, 2025), workedExample(), bad)
-	_, _, _, errPoints := domain.InnovationPoints(MustCatalogue(t, 2025), workedExample(), bad)
-	if errScore == nil || errPoints == nil || errScore.Error() != errPoints.Error() {
-		t.Errorf("a malformed answer: %v, ScoreInnovation says %v", errPoints, errScore)
+	c := MustCatalogue(t, 2025)
+	var sid string // an answerable SID indicator
+	for _, ind := range c.IndicatorsOf(domain.AspectSID) {
+		if !ind.IsDerived() {
+			sid = ind.Code
+			break
+		}
+	}
+	for name, answers := range map[string][]domain.AnswerInput{
+		"an SPD indicator":    {accepted("1", 2)},
+		"answered twice":      {accepted(sid, 2), ans(sid, 3, domain.AnswerPending, 0)},
+		"a bad claim":         {ans(sid, 4, domain.AnswerPending, 0)},
+		"a raised lowering":   {ans(sid, 2, domain.AnswerLowered, 3)},
+		"an unknown status":   {ans(sid, 2, "approved", 2)},
+		"an unknown code":     {accepted("no-such-indicator", 2)},
+		"two wrongs, in turn": {accepted(sid, 2), accepted("1", 2), accepted(sid, 2)},
+	} {
+		bad := domain.InnovationInput{ID: "X", Answers: answers}
+		_, errScore := domain.ScoreInnovation(c, workedExample(), bad)
+		_, _, _, errPoints := domain.InnovationPoints(c, workedExample(), bad)
+		_, _, errAnswered := domain.InnovationAnswered(c, bad.ID, bad.Answers)
+		if errScore == nil || errPoints == nil || errAnswered == nil || errScore.Error() != errPoints.Error() || errScore.Error() != errAnswered.Error() {
+			t.Errorf("%s: InnovationPoints says %v, InnovationAnswered %v; ScoreInnovation says %v", name, errPoints, errAnswered, errScore)
+		}
 	}
 }
