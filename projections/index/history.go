@@ -1,7 +1,6 @@
 package index
 
 import (
-	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -56,35 +55,45 @@ type ScoreStep struct {
 	ProvisionalBefore, ProvisionalAfter domain.Hundredths
 }
 
-// pendingTouch is what a commit in progress did to one region-year.
+// pendingTouch is what a commit in progress did to one region-year. The
+// index keeps the commit's in a list it reuses (Index.pending), slices and
+// all: a commit allocates nothing for its touches.
 type pendingTouch struct {
+	key    scoreKey
 	ev     domain.RecordedEvent // the first event touching it
 	events int
 	touch
 }
 
 // touch is what an event changes in a region-year's score input: everything
-// (a new year, an earlier year frozen), the SPD answers, one innovation, or
-// the innovations of one unit (a Bimtek attendance).
+// (a new year, an earlier year frozen), the SPD answers, innovations whose
+// own facts changed, innovations whose answers changed, or the facts of a
+// unit's innovations (a Bimtek attendance). The lists may repeat an entry
+// until the commit is scored.
 type touch struct {
 	all, spd    bool
-	innovations map[string]bool
-	units       map[string]bool
+	innovations []string
+	answered    []string
+	units       []string
 }
 
 func (t *touch) merge(o touch) {
 	t.all, t.spd = t.all || o.all, t.spd || o.spd
-	for id := range o.innovations {
-		if t.innovations == nil {
-			t.innovations = map[string]bool{}
-		}
-		t.innovations[id] = true
-	}
-	for u := range o.units {
-		if t.units == nil {
-			t.units = map[string]bool{}
-		}
-		t.units[u] = true
+	t.innovations = append(t.innovations, o.innovations...)
+	t.answered = append(t.answered, o.answered...)
+	t.units = append(t.units, o.units...)
+}
+
+// reset empties t, keeping its lists' room.
+func (t *touch) reset() {
+	*t = touch{innovations: t.innovations[:0], answered: t.answered[:0], units: t.units[:0]}
+}
+
+// settle sorts t's lists and drops repeats.
+func (t *touch) settle() {
+	for _, l := range []*[]string{&t.innovations, &t.answered, &t.units} {
+		slices.Sort(*l)
+		*l = slices.Compact(*l)
 	}
 }
 
@@ -105,10 +114,18 @@ type scoreParts struct {
 	counted map[string][]int
 }
 
+// innovationPart is one innovation's points in a region-year: the part its
+// answers give (domain.InnovationAnswered), which an answer changes alone,
+// and the part derived from events with the count decision
+// (domain.InnovationDerived).
 type innovationPart struct {
-	counted             bool
-	points, provisional domain.Milli
+	counted                       bool
+	answered, answeredProvisional domain.Milli
+	derived                       domain.Milli
 }
+
+func (p innovationPart) points() domain.Milli      { return p.answered + p.derived }
+func (p innovationPart) provisional() domain.Milli { return p.answeredProvisional + p.derived }
 
 // History returns every change of region's IID in year, oldest first.
 // It returns a CodeNotFound error for an unknown period or region.
@@ -165,14 +182,12 @@ func (x *Index) steps(year int, region string, position uint64) []ScoreStep {
 func (x *Index) noteTouches(ev domain.RecordedEvent) error {
 	keys, what := x.touches(ev)
 	for _, k := range keys {
-		if t, ok := x.pending[k]; ok {
-			t.events++
-			t.merge(what)
-			continue
+		t := x.pendingFor(k)
+		if t.events == 0 {
+			t.ev = ev
 		}
-		t := &pendingTouch{ev: ev, events: 1}
+		t.events++
 		t.merge(what)
-		x.pending[k] = t
 	}
 	if ev.Index >= ev.CommitSize-1 {
 		return x.flushHistory()
@@ -180,79 +195,133 @@ func (x *Index) noteTouches(ev domain.RecordedEvent) error {
 	return nil
 }
 
+// pendingIndexFrom is the number of region-years in one commit from which
+// pendingFor finds them through a map rather than by a scan.
+const pendingIndexFrom = 16
+
+// pendingFor returns the commit's entry for k, adding it (events 0) if the
+// commit has not touched k yet. The caller holds the write lock.
+func (x *Index) pendingFor(k scoreKey) *pendingTouch {
+	if len(x.pendingAt) > 0 {
+		if i, ok := x.pendingAt[k]; ok {
+			return &x.pending[i]
+		}
+	} else {
+		for i := range x.pending {
+			if x.pending[i].key == k {
+				return &x.pending[i]
+			}
+		}
+	}
+	if len(x.pending) < cap(x.pending) {
+		x.pending = x.pending[:len(x.pending)+1] // an entry of an earlier commit, reset
+	} else {
+		x.pending = append(x.pending, pendingTouch{})
+	}
+	t := &x.pending[len(x.pending)-1]
+	t.key = k
+	if n := len(x.pending); n >= pendingIndexFrom {
+		if x.pendingAt == nil {
+			x.pendingAt = make(map[scoreKey]int, 2*n)
+		}
+		if len(x.pendingAt) == 0 {
+			for i := range x.pending {
+				x.pendingAt[x.pending[i].key] = i
+			}
+		}
+		x.pendingAt[k] = n - 1
+	}
+	return t
+}
+
 // touches lists the region-years whose score ev may change, exactly those
 // whose score input it is part of (see scoreInput), and what it changes.
+// Both are valid until the next call (they reuse the index's room). The
+// caller holds the write lock.
 func (x *Index) touches(ev domain.RecordedEvent) ([]scoreKey, touch) {
 	s := x.state
-	one := func(id string) touch { return touch{innovations: map[string]bool{id: true}} }
+	keys := x.touchKeys[:0]
+	defer func() { x.touchKeys = keys[:0] }()
+	one := func(year int, region string) []scoreKey {
+		keys = append(keys, scoreKey{year, region})
+		return keys
+	}
+	whole := func(id string) touch { x.touchIDs[0] = id; return touch{innovations: x.touchIDs[:]} }
 	answer := func(innovation string) touch {
 		if innovation == "" {
 			return touch{spd: true}
 		}
-		return one(innovation)
+		x.touchIDs[0] = innovation
+		return touch{answered: x.touchIDs[:]}
 	}
 	switch e := ev.Data.(type) {
 	case domain.AnswerSubmitted:
-		return []scoreKey{{e.Year, e.Region}}, answer(e.InnovationID)
+		return one(e.Year, e.Region), answer(e.InnovationID)
 	case domain.AnswerVerified:
-		return []scoreKey{{e.Year, e.Region}}, answer(e.InnovationID)
+		return one(e.Year, e.Region), answer(e.InnovationID)
 	case domain.InnovationRejected:
-		return []scoreKey{{e.Year, e.Region}}, one(e.InnovationID)
+		return one(e.Year, e.Region), whole(e.InnovationID)
 	case domain.AssessmentStarted:
 		// changes no score, but puts the region in the year's ranking
 		// (its first figures, figures.go)
-		return []scoreKey{{e.Year, e.Region}}, touch{}
+		return one(e.Year, e.Region), touch{}
 	case domain.InnovationProposed:
-		return x.yearsFrom(e.Region, e.ProposedOn), one(e.InnovationID)
+		keys = x.yearsFrom(keys, e.Region, e.ProposedOn)
+		return keys, whole(e.InnovationID)
 	case domain.InnovationTrialStarted, domain.InnovationImplementationStarted, domain.InnovationReplicated, domain.InnovationWithdrawn:
 		// a year scores an innovation proposed by its closing date
 		if inn := s.Innovations[ev.AggregateID]; inn != nil {
-			return x.yearsFrom(inn.Region, inn.ProposedOn), one(inn.ID)
+			keys = x.yearsFrom(keys, inn.Region, inn.ProposedOn)
+			return keys, whole(inn.ID)
 		}
 	case domain.BimtekAttendanceRecorded:
 		// a year counts sessions held by its closing date, for the
 		// innovations of the attendee's unit
-		if ss := s.Sessions[e.SessionID]; ss != nil && normUnit(e.Attendee.Unit) != "" {
-			return x.yearsFrom(ss.Region, ss.Date), touch{units: map[string]bool{normUnit(e.Attendee.Unit): true}}
+		if ss := s.Sessions[e.SessionID]; ss != nil {
+			if u := normUnit(e.Attendee.Unit); u != "" {
+				keys = x.yearsFrom(keys, ss.Region, ss.Date)
+				x.touchIDs[0] = u
+				return keys, touch{units: x.touchIDs[:]}
+			}
 		}
 	case domain.PeriodOpened:
 		// a new year scores every region's innovations at once
-		var out []scoreKey
 		for _, region := range sortedKeys(x.byRegion) {
-			out = append(out, scoreKey{e.Year, region})
+			keys = append(keys, scoreKey{e.Year, region})
 		}
-		return out, touch{all: true}
+		return keys, touch{all: true}
 	case domain.PeriodPhaseAdvanced:
 		// freezing a year sets which innovations counted in it, and an
 		// innovation counts at most twice: later years may change
 		if p := s.Periods[e.Year]; p == nil || p.FrozenAt != ev.Position {
 			return nil, touch{}
 		}
-		var out []scoreKey
 		for _, y := range sortedKeys(s.Periods) {
 			if y <= e.Year {
 				continue
 			}
 			for _, region := range sortedKeys(x.byRegion) {
-				out = append(out, scoreKey{y, region})
+				keys = append(keys, scoreKey{y, region})
 			}
 		}
-		return out, touch{all: true}
+		return keys, touch{all: true}
 	}
 	return nil, touch{}
 }
 
-// yearsFrom lists region's years whose closing date is on or after day
-// (or which have none).
-func (x *Index) yearsFrom(region string, day time.Time) []scoreKey {
-	var out []scoreKey
-	for _, y := range sortedKeys(x.state.Periods) {
+// yearsFrom appends to keys region's years whose closing date is on or
+// after day (or which have none).
+func (x *Index) yearsFrom(keys []scoreKey, region string, day time.Time) []scoreKey {
+	if x.years == nil {
+		x.years = sortedKeys(x.state.Periods)
+	}
+	for _, y := range x.years {
 		closes := x.state.Periods[y].closesAt()
 		if closes.IsZero() || !dayOf(day).After(closes) {
-			out = append(out, scoreKey{y, region})
+			keys = append(keys, scoreKey{y, region})
 		}
 	}
-	return out
+	return keys
 }
 
 // flushHistory scores the pending region-years and records a step for each
@@ -261,27 +330,29 @@ func (x *Index) flushHistory() error {
 	if len(x.pending) == 0 {
 		return nil
 	}
-	keys := make([]scoreKey, 0, len(x.pending))
-	for k := range x.pending {
-		keys = append(keys, k)
+	defer x.resetPending()
+	if len(x.pending) > 1 {
+		slices.SortFunc(x.pending, func(a, b pendingTouch) int {
+			if a.key.year != b.key.year {
+				return a.key.year - b.key.year
+			}
+			return strings.Compare(a.key.region, b.key.region)
+		})
 	}
-	slices.SortFunc(keys, func(a, b scoreKey) int {
-		if a.year != b.year {
-			return a.year - b.year
-		}
-		return strings.Compare(a.region, b.region)
-	})
-	for _, k := range keys {
-		t := x.pending[k]
+	for i := range x.pending {
+		t := &x.pending[i]
+		k := t.key
 		if _, ok := x.state.Periods[k.year]; !ok {
 			continue
 		}
-		v, p, err := x.rescore(k, t.touch)
+		t.settle()
+		id := domain.AssessmentID(k.year, k.region)
+		a := x.state.Assessments[id]
+		v, p, err := x.rescore(k, a, &t.touch)
 		if err != nil {
 			return err
 		}
-		id := domain.AssessmentID(k.year, k.region)
-		if a := x.state.Assessments[id]; a != nil {
+		if a != nil {
 			x.noteFigures(id, t.ev.Position, a, x.parts[k])
 		}
 		steps := x.state.History[id]
@@ -298,36 +369,49 @@ func (x *Index) flushHistory() error {
 		step.Indicator, step.InnovationID = x.subjectOf(ev)
 		x.state.History[id] = append(steps, step)
 	}
-	clear(x.pending)
 	return nil
 }
 
-// rescore returns k's verified and provisional IID after a commit that
-// touched t, re-scoring the touched parts alone: every part when k has no
-// parts yet (or t is all). Numbers only: the history builds no
-// explanation. The caller holds the write lock.
-func (x *Index) rescore(k scoreKey, t touch) (v, p domain.Hundredths, err error) {
-	parts := x.parts[k]
-	if parts == nil || t.all {
-		// the parts of a full score: the SPD and the region's innovations
-		parts = &scoreParts{innovations: make(map[string]innovationPart, len(x.byRegion[k.region])),
-			counted: x.countedYears(k.year, k.region)}
-		x.parts[k] = parts
-		all := make(map[string]bool, len(x.byRegion[k.region]))
-		for _, inn := range x.byRegion[k.region] {
-			all[inn.ID] = true
-		}
-		t = touch{spd: true, innovations: all}
+// resetPending empties the commit's list, keeping its room (the events it
+// held are let go).
+func (x *Index) resetPending() {
+	for i := range x.pending {
+		t := &x.pending[i]
+		t.touch.reset()
+		t.ev, t.events, t.key = domain.RecordedEvent{}, 0, scoreKey{}
 	}
+	x.pending = x.pending[:0]
+	clear(x.pendingAt)
+}
+
+// rescore returns k's verified and provisional IID after a commit that
+// touched t (settled), re-scoring the touched parts alone. An answer
+// changes an innovation's answered part alone; any other fact of an
+// innovation (its stage, a session of its unit, a rejection, a year frozen
+// before) changes its derived part and count decision alone. A region-year
+// with no parts yet is scored whole. a is k's assessment (nil: none yet).
+// Numbers only: the history builds no explanation. The caller holds the
+// write lock.
+func (x *Index) rescore(k scoreKey, a *assessmentState, t *touch) (v, p domain.Hundredths, err error) {
 	period := x.state.Periods[k.year]
 	c, err := domain.CatalogueByVersion(period.CatalogueVersion)
 	if err != nil {
 		return 0, 0, err
 	}
-	a := x.state.Assessments[domain.AssessmentID(k.year, k.region)]
 	in := domain.ScoreInput{Region: k.region, Year: k.year, ClosesAt: period.closesAt()}
-	if t.spd {
-		var spd []domain.AnswerInput
+	parts := x.parts[k]
+	all := parts == nil || t.all
+	if parts == nil {
+		parts = &scoreParts{innovations: make(map[string]innovationPart, len(x.byRegion[k.region]))}
+		x.parts[k] = parts
+	}
+	if all {
+		// the earlier years frozen, read when the parts were made or an
+		// earlier year froze since (which touches every later year)
+		parts.counted = x.countedYears(k.year, k.region)
+	}
+	if all || t.spd {
+		spd := x.answerBuf[:0]
 		if a != nil {
 			var key []byte
 			for _, ind := range c.IndicatorsOf(domain.AspectSPD) {
@@ -337,46 +421,98 @@ func (x *Index) rescore(k scoreKey, t touch) (v, p domain.Hundredths, err error)
 				}
 			}
 		}
+		x.answerBuf = spd[:0]
 		if parts.spd, parts.spdProvisional, err = domain.ScoreSPD(c, spd); err != nil {
 			return 0, 0, err
 		}
 	}
-	ids := t.innovations
-	if len(t.units) > 0 {
-		ids = maps.Clone(ids)
-		if ids == nil {
-			ids = map[string]bool{}
-		}
-		for _, inn := range x.byRegion[k.region] {
-			if t.units[inn.unit] {
-				ids[inn.ID] = true
+	// innovations whose facts changed: every one, those of the touched
+	// units, the touched ones
+	for _, inn := range x.byRegion[k.region] {
+		if all || len(t.units) > 0 && slices.Contains(t.units, inn.unit) {
+			if err := x.rescoreFacts(c, in, a, parts, inn.ID); err != nil {
+				return 0, 0, err
 			}
 		}
 	}
-	if len(ids) > 0 {
-		order := sidOrder(c)
-		for _, id := range sortedKeys(ids) {
-			inn := x.state.Innovations[id]
-			if inn == nil || inn.Region != k.region || !in.ClosesAt.IsZero() && dayOf(inn.ProposedOn).After(in.ClosesAt) {
-				parts.set(id, innovationPart{}, false) // not part of this year's score
-				continue
+	if !all {
+		for _, id := range t.innovations {
+			if inn := x.state.Innovations[id]; len(t.units) > 0 && inn != nil && slices.Contains(t.units, inn.unit) {
+				continue // done with its unit
 			}
-			var sessions []domain.DatedFact
-			if inn.unit != "" {
-				sessions = x.sessionDatesOfUnit(k.region, inn.unit)
-			}
-			var answers []domain.AnswerInput
-			if a != nil {
-				answers = sidAnswers(order, a.innovationAnswers(id))
-			}
-			ok, points, provisional, err := domain.InnovationPoints(c, in, x.innovationInput(inn, a, answers, sessions, parts.counted[id]))
-			if err != nil {
+			if err := x.rescoreFacts(c, in, a, parts, id); err != nil {
 				return 0, 0, err
 			}
-			parts.set(id, innovationPart{counted: ok, points: points, provisional: provisional}, true)
+		}
+	}
+	for _, id := range t.answered {
+		if err := x.rescoreAnswers(c, a, parts, id); err != nil {
+			return 0, 0, err
 		}
 	}
 	return domain.IIDOf(c, parts.spd, parts.sum, parts.n), domain.IIDOf(c, parts.spdProvisional, parts.sumProvisional, parts.n), nil
+}
+
+// rescoreFacts re-scores innovation id's derived part and count decision
+// in a region-year (in) after a change to its facts, with its answered
+// part too when it had no part before; or removes its part when id is not
+// part of the year's score. The caller holds the write lock.
+func (x *Index) rescoreFacts(c *domain.Catalogue, in domain.ScoreInput, a *assessmentState, parts *scoreParts, id string) error {
+	inn := x.state.Innovations[id]
+	if inn == nil || inn.Region != in.Region || !in.ClosesAt.IsZero() && dayOf(inn.ProposedOn).After(in.ClosesAt) {
+		parts.set(id, innovationPart{}, false) // not part of this year's score
+		return nil
+	}
+	part, had := parts.innovations[id]
+	if !had { // its answers so far (an innovation becomes part of a year when proposed)
+		var err error
+		if part.answered, part.answeredProvisional, err = x.answeredPoints(c, a, id); err != nil {
+			return err
+		}
+	}
+	var sessions []domain.DatedFact
+	if inn.unit != "" {
+		sessions = x.sessionDatesOfUnit(in.Region, inn.unit)
+	}
+	part.counted, part.derived = domain.InnovationDerived(c, in, x.innovationInput(inn, a, nil, sessions, parts.counted[id]))
+	parts.set(id, part, true)
+	return nil
+}
+
+// rescoreAnswers re-scores the answered part of innovation id alone, after
+// a change to its answers; an innovation that is not part of the
+// region-year's score stays out (an answer does not make it part). The
+// caller holds the write lock.
+func (x *Index) rescoreAnswers(c *domain.Catalogue, a *assessmentState, parts *scoreParts, id string) error {
+	part, ok := parts.innovations[id]
+	if !ok {
+		return nil
+	}
+	var err error
+	if part.answered, part.answeredProvisional, err = x.answeredPoints(c, a, id); err != nil {
+		return err
+	}
+	parts.set(id, part, true)
+	return nil
+}
+
+// answeredPoints is domain.InnovationAnswered of innovation id's answers in
+// a (nil: none) to the catalogue's SID indicators (answers to an indicator
+// the catalogue does not hold as one are left out, as the score leaves
+// them). The caller holds the write lock (it borrows the index's room).
+func (x *Index) answeredPoints(c *domain.Catalogue, a *assessmentState, id string) (points, provisional domain.Milli, err error) {
+	if a == nil {
+		return 0, 0, nil
+	}
+	order := sidOrder(c)
+	answers := x.answerBuf[:0]
+	for _, ans := range a.innovationAnswers(id) {
+		if _, ok := order[ans.Indicator]; ok {
+			answers = append(answers, ans.input())
+		}
+	}
+	x.answerBuf = answers[:0]
+	return domain.InnovationAnswered(c, id, answers)
 }
 
 // set replaces innovation id's part (keep false: removes it), keeping the
@@ -384,8 +520,8 @@ func (x *Index) rescore(k scoreKey, t touch) (v, p domain.Hundredths, err error)
 func (s *scoreParts) set(id string, part innovationPart, keep bool) {
 	if old, ok := s.innovations[id]; ok && old.counted {
 		s.n--
-		s.sum -= old.points
-		s.sumProvisional -= old.provisional
+		s.sum -= old.points()
+		s.sumProvisional -= old.provisional()
 	}
 	if !keep {
 		delete(s.innovations, id)
@@ -394,8 +530,8 @@ func (s *scoreParts) set(id string, part innovationPart, keep bool) {
 	s.innovations[id] = part
 	if part.counted {
 		s.n++
-		s.sum += part.points
-		s.sumProvisional += part.provisional
+		s.sum += part.points()
+		s.sumProvisional += part.provisional()
 	}
 }
 
@@ -416,28 +552,6 @@ func sidOrder(c *domain.Catalogue) map[string]int {
 
 // sidCache holds sidOrder per catalogue (a few, for ever).
 var sidCache sync.Map
-
-// sidAnswers is an innovation's answers to SID indicators in the
-// catalogue's order, as the scoring takes them (answers to an indicator
-// the catalogue does not hold are left out).
-func sidAnswers(order map[string]int, answers []*answerState) []domain.AnswerInput {
-	type placed struct {
-		at  int
-		ans *answerState
-	}
-	kept := make([]placed, 0, len(answers))
-	for _, ans := range answers {
-		if at, ok := order[ans.Indicator]; ok {
-			kept = append(kept, placed{at, ans})
-		}
-	}
-	slices.SortFunc(kept, func(a, b placed) int { return a.at - b.at })
-	out := make([]domain.AnswerInput, len(kept))
-	for i, p := range kept {
-		out[i] = p.ans.input()
-	}
-	return out
-}
 
 // subjectOf is the indicator and innovation an event is about.
 func (x *Index) subjectOf(ev domain.RecordedEvent) (indicator, innovation string) {

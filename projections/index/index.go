@@ -49,8 +49,16 @@ type Index struct {
 	regionGen map[string]uint64
 
 	// pending are the region-years the commit being applied touched
-	// (history.go). Held under mu.
-	pending map[scoreKey]*pendingTouch
+	// (history.go), a list reused from commit to commit, found through
+	// pendingAt when long. Held under mu, like the history's other room:
+	// touchKeys and touchIDs (touches), answerBuf (the answers scored) and
+	// years (the periods' years in order, nil after a period event).
+	pending   []pendingTouch
+	pendingAt map[scoreKey]int
+	touchKeys []scoreKey
+	touchIDs  [1]string
+	answerBuf []domain.AnswerInput
+	years     []int
 	// unitDates caches sessionDatesByUnit per region for the history,
 	// kept up to date by Bimtek events (sessions and attendance change
 	// only by them: noteSessionDates); reindex drops it.
@@ -114,7 +122,7 @@ func (x *Index) reindex() {
 		x.regionGen = map[string]uint64{}
 	}
 	x.cacheMu.Unlock()
-	x.pending = map[scoreKey]*pendingTouch{}
+	x.pending, x.pendingAt, x.years = nil, nil, nil
 	x.parts = map[scoreKey]*scoreParts{}
 	x.unitDates = nil
 	if x.state.History == nil {
@@ -161,6 +169,9 @@ func (x *Index) Apply(ev domain.RecordedEvent) error {
 	}
 	if ev.AggregateType == domain.AggregateBimtek {
 		x.noteSessionDates(ev)
+	}
+	if ev.AggregateType == domain.AggregatePeriod {
+		x.years = nil
 	}
 	x.setVersion(ev)
 	x.invalidate(region)
