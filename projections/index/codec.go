@@ -237,21 +237,21 @@ func (r *stateReader) figures() map[string][]figureStep {
 }
 
 // history writes the score history (format 4).
-func (w *stateWriter) history(h map[string][]scoreStep) {
-	w.count(len(h), h == nil)
-	for _, k := range sortedKeys(h) {
+func (w *stateWriter) history(h scoreHistory) {
+	w.count(len(h.steps), h.steps == nil)
+	for _, k := range sortedKeys(h.steps) {
 		w.sym(k)
-		steps := h[k]
+		steps := h.steps[k]
 		w.count(len(steps), steps == nil)
 		for _, s := range steps {
 			w.uint(s.Position)
-			w.time(s.At)
+			w.time(s.At.time())
 			w.id(s.EventID)
-			w.sym(s.Type)
-			w.sym(s.Actor)
-			w.sym(s.Role)
-			w.sym(s.Indicator)
-			w.sym(s.InnovationID)
+			w.sym(h.str(s.Type))
+			w.sym(h.str(s.Actor))
+			w.sym(h.str(s.Role))
+			w.sym(h.str(s.Indicator))
+			w.sym(h.str(s.InnovationID))
 			w.uint(uint64(s.Events))
 			w.int(int64(s.Verified))
 			w.int(int64(s.Provisional))
@@ -259,12 +259,13 @@ func (w *stateWriter) history(h map[string][]scoreStep) {
 	}
 }
 
-func (r *stateReader) history() map[string][]scoreStep {
+func (r *stateReader) history() scoreHistory {
 	n, isNil := r.count(2)
 	if isNil {
-		return nil
+		return scoreHistory{}
 	}
-	h := make(map[string][]scoreStep, n)
+	h := newScoreHistory()
+	h.steps = make(map[string][]scoreStep, n)
 	for range n {
 		k := r.sym()
 		m, isNil := r.count(11) // the smallest step
@@ -272,15 +273,15 @@ func (r *stateReader) history() map[string][]scoreStep {
 		if !isNil {
 			steps = make([]scoreStep, m)
 			for i := range steps {
-				steps[i] = scoreStep{Position: r.uint(), At: r.time(), EventID: r.id(), Type: r.sym(), Actor: r.sym(), Role: r.sym(),
-					Indicator: r.sym(), InnovationID: r.sym(), Events: int(r.uint()),
-					Verified: domain.Hundredths(r.int()), Provisional: domain.Hundredths(r.int())}
+				steps[i] = scoreStep{Position: r.uint(), At: stampOf(r.time()), EventID: r.id(), Type: h.ref(r.sym()),
+					Actor: h.ref(r.sym()), Role: h.ref(r.sym()), Indicator: h.ref(r.sym()), InnovationID: h.ref(r.sym()),
+					Events: int32(r.uint()), Verified: domain.Hundredths(r.int()), Provisional: domain.Hundredths(r.int())}
 			}
 		}
 		if r.err != nil {
-			return nil
+			return scoreHistory{}
 		}
-		h[k] = steps
+		h.steps[k] = steps
 	}
 	return h
 }

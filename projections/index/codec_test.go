@@ -26,10 +26,12 @@ func edgeState() *indexState {
 		Results: map[string]*frozenResult{"64.03": {SPD: 40250, SID: "1429/40", Total: "6543/200", IID: 3237,
 			Predicate: "Kurang Inovatif", ProvisionalIID: 3300, Counted: []string{"inn-1"}}, "18.04": {Counted: []string{}}}}
 	st.Periods[2024] = &periodState{Year: 2024, Results: map[string]*frozenResult{}}
-	st.History["2025-64.03"] = []scoreStep{{Position: 9, At: time.Date(2025, 6, 2, 3, 4, 5, 6, jakarta), EventID: id,
-		Type: "assessment.answer_verified", Actor: "verifikator", Role: "verifier", Indicator: "16", InnovationID: "inn-1",
-		Events: 3, Verified: 3237, Provisional: -1}, {Position: 10}}
-	st.History["2024-18.04"] = []scoreStep{}
+	h := &st.History
+	h.steps["2025-64.03"] = []scoreStep{{Position: 9, At: stampOf(time.Date(2025, 6, 2, 3, 4, 5, 6, jakarta)), EventID: id,
+		Type: h.ref("assessment.answer_verified"), Actor: h.ref("verifikator"), Role: h.ref("verifier"), Indicator: h.ref("16"),
+		InnovationID: h.ref("inn-1"), Events: 3, Verified: 3237, Provisional: -1}, {Position: 10},
+		{Position: 11, At: stampOf(time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)), Actor: h.ref("<&>")}}
+	h.steps["2024-18.04"] = []scoreStep{}
 	st.Regions["64.03"] = &regionState{Perbatasan: true, OfficeName: "Brida Kabupaten Berau", OfficeKind: "brida", Version: 2}
 	st.Regions["18.04"] = &regionState{}
 	st.Innovations["inn-1"] = &innovationState{ID: "inn-1", Region: "64.03", Name: "Layanan \"Jemput\" Bola ✓",
@@ -180,4 +182,24 @@ func stateJSON(t *testing.T, st *indexState) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// A stamp keeps the instant and the zone offset of a time (the zone's
+// name is dropped, as the codec drops it); the zero time stays zero.
+func TestStampKeepsTime(t *testing.T) {
+	for _, tm := range []time.Time{
+		{},
+		time.Unix(0, 0).UTC(),
+		time.Date(2025, 6, 2, 3, 4, 5, 6, time.FixedZone("WIB", 7*3600)),
+		time.Date(2025, 6, 2, 3, 4, 5, 999_999_999, time.UTC),
+		time.Date(1, 1, 1, 0, 0, 1, 0, time.UTC),
+		time.Date(2100, 12, 31, 23, 59, 59, 0, time.FixedZone("", -9*3600-30*60)),
+	} {
+		back := stampOf(tm).time()
+		_, want := tm.Zone()
+		_, got := back.Zone()
+		if !back.Equal(tm) || got != want || back.IsZero() != tm.IsZero() {
+			t.Errorf("%v came back as %v", tm, back)
+		}
+	}
 }

@@ -1,6 +1,8 @@
 package index
 
 import (
+	"bytes"
+	"encoding/json"
 	"math"
 	"slices"
 	"sort"
@@ -23,20 +25,148 @@ import (
 // the index state (checkpoints, snapshots, the state hash), so a read as of
 // a past position or date sees the history of then.
 
-// scoreStep is one change, as stored: the values after it (the values
-// before are the previous step's, or zero).
+// scoreStep is one change, as kept: the values after it (the values
+// before are the previous step's, or zero). It holds no pointer, so that
+// the collector never scans the history (hundreds of thousands of steps at
+// national scale, kept for the life of the process): its strings are refs
+// into the history's table and its time a stamp.
 type scoreStep struct {
+	Position uint64
+	At       stamp     // occurred-at of the event
+	EventID  uuid.UUID // the commit's first event touching the region-year
+	Type     strRef
+	Actor    strRef
+	Role     strRef
+	// Indicator and InnovationID are what the event was about ("" if
+	// not one indicator or innovation).
+	Indicator    strRef
+	InnovationID strRef
+	Events       int32 // events of the commit touching the region-year
+	Verified     domain.Hundredths
+	Provisional  domain.Hundredths
+}
+
+// scoreHistory is the score history of every region-year, keyed by
+// assessment id ("2025-64.03"), with the table of its strings.
+type scoreHistory struct {
+	steps map[string][]scoreStep
+	strs  []string          // by ref; strs[0] is ""
+	refs  map[string]strRef // the table's index
+	// recent is the last ref given per field of a step (stepType ...):
+	// one commit after another has the same type, actor and role.
+	recent [stepFields]strRef
+}
+
+// The string fields of a step, for scoreHistory.refIn.
+const (
+	stepType = iota
+	stepActor
+	stepRole
+	stepIndicator
+	stepInnovation
+	stepFields
+)
+
+// strRef is a string of a scoreHistory's table.
+type strRef uint32
+
+func newScoreHistory() scoreHistory {
+	return scoreHistory{steps: map[string][]scoreStep{}, strs: []string{""}, refs: map[string]strRef{"": 0}}
+}
+
+// ref returns s's ref, adding a copy of s to the table when new. The
+// caller holds the index's write lock.
+func (h *scoreHistory) ref(s string) strRef {
+	if r, ok := h.refs[s]; ok {
+		return r
+	}
+	s = strings.Clone(s) // not a piece of an event's buffer
+	r := strRef(len(h.strs))
+	h.strs = append(h.strs, s)
+	h.refs[s] = r
+	return r
+}
+
+func (h *scoreHistory) str(r strRef) string { return h.strs[r] }
+
+// refIn is ref(s) for a field of a step, trying the field's last ref
+// first. The caller holds the index's write lock.
+func (h *scoreHistory) refIn(field int, s string) strRef {
+	if r := h.recent[field]; h.strs[r] == s {
+		return r
+	}
+	r := h.ref(s)
+	h.recent[field] = r
+	return r
+}
+
+// stamp is a time.Time without its location: seconds since 0001-01-01 UTC
+// (the zero time is the zero stamp), nanoseconds, and the zone's offset
+// from UTC (a zone's name is not kept, as the index codec does not keep
+// it).
+type stamp struct {
+	sec    int64
+	nsec   int32
+	offset int32
+}
+
+// zeroUnix is the Unix time of the zero time.Time.
+var zeroUnix = time.Time{}.Unix()
+
+func stampOf(t time.Time) stamp {
+	_, offset := t.Zone()
+	return stamp{sec: t.Unix() - zeroUnix, nsec: int32(t.Nanosecond()), offset: int32(offset)}
+}
+
+func (s stamp) time() time.Time {
+	if s == (stamp{}) {
+		return time.Time{}
+	}
+	t := time.Unix(s.sec+zeroUnix, int64(s.nsec))
+	if s.offset == 0 {
+		return t.UTC()
+	}
+	return t.In(time.FixedZone("", int(s.offset)))
+}
+
+// scoreStepJSON is a step as the state's JSON shows it (StateJSON).
+type scoreStepJSON struct {
 	Position     uint64            `json:",omitzero"`
-	At           time.Time         `json:",omitzero"` // occurred-at of the event
-	EventID      uuid.UUID         `json:",omitzero"` // the commit's first event touching the region-year
+	At           time.Time         `json:",omitzero"`
+	EventID      uuid.UUID         `json:",omitzero"`
 	Type         string            `json:",omitzero"`
 	Actor        string            `json:",omitzero"`
 	Role         string            `json:",omitzero"`
 	Indicator    string            `json:",omitzero"`
 	InnovationID string            `json:",omitzero"`
-	Events       int               `json:",omitzero"` // events of the commit touching the region-year
+	Events       int               `json:",omitzero"`
 	Verified     domain.Hundredths `json:",omitzero"`
 	Provisional  domain.Hundredths `json:",omitzero"`
+}
+
+// IsZero makes the state's JSON leave a nil history out.
+func (h scoreHistory) IsZero() bool { return h.steps == nil }
+
+// MarshalJSON writes the history as the state's JSON shows it: the steps
+// with their strings and times, by assessment id.
+func (h scoreHistory) MarshalJSON() ([]byte, error) {
+	out := make(map[string][]scoreStepJSON, len(h.steps))
+	for k, steps := range h.steps {
+		list := make([]scoreStepJSON, len(steps))
+		for i, s := range steps {
+			list[i] = scoreStepJSON{Position: s.Position, At: s.At.time(), EventID: s.EventID, Type: h.str(s.Type),
+				Actor: h.str(s.Actor), Role: h.str(s.Role), Indicator: h.str(s.Indicator), InnovationID: h.str(s.InnovationID),
+				Events: int(s.Events), Verified: s.Verified, Provisional: s.Provisional}
+		}
+		out[k] = list
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // as StateJSON
+	if err := enc.Encode(out); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // ScoreStep is one change of a region's IID in a year.
@@ -103,14 +233,18 @@ func (t *touch) settle() {
 // starts from a full score after a restore.
 type scoreParts struct {
 	spd, spdProvisional domain.Milli
-	innovations         map[string]innovationPart
+	// innovations are the parts of the region's innovations, by their
+	// ord (a slice, not a map: a commit reads and writes a few of them,
+	// a year opened all of them).
+	innovations []innovationPart
 	// sum, sumProvisional and n are the counted innovations' points and
 	// their number, kept as the innovations' parts change.
 	sum, sumProvisional domain.Milli
 	n                   int
 	// counted is countedYears of the region-year, taken when the parts
-	// are made: the frozen results it reads change only when an earlier
-	// year freezes, which touches every later region-year with all.
+	// are made and again when an earlier year freezes (which touches
+	// every later region-year with all): the frozen results it reads
+	// change only then.
 	counted map[string][]int
 }
 
@@ -119,6 +253,7 @@ type scoreParts struct {
 // and the part derived from events with the count decision
 // (domain.InnovationDerived).
 type innovationPart struct {
+	in                            bool // part of the year's score
 	counted                       bool
 	answered, answeredProvisional domain.Milli
 	derived                       domain.Milli
@@ -162,14 +297,15 @@ func (x *Index) HistoryAt(year int, region string, position uint64) ([]ScoreStep
 // steps is region's history in year up to position. The caller holds the
 // lock.
 func (x *Index) steps(year int, region string, position uint64) []ScoreStep {
-	stored := x.state.History[domain.AssessmentID(year, region)]
+	h := &x.state.History
+	stored := h.steps[domain.AssessmentID(year, region)]
 	stored = stored[:sort.Search(len(stored), func(i int) bool { return stored[i].Position > position })]
 	out := make([]ScoreStep, 0, len(stored))
 	var v, p domain.Hundredths
 	for _, s := range stored {
-		out = append(out, ScoreStep{Position: s.Position, At: s.At, EventID: s.EventID, Type: s.Type,
-			Actor:     domain.Actor{UserID: s.Actor, Role: domain.Role(s.Role)},
-			Indicator: s.Indicator, InnovationID: s.InnovationID, Events: s.Events,
+		out = append(out, ScoreStep{Position: s.Position, At: s.At.time(), EventID: s.EventID, Type: h.str(s.Type),
+			Actor:     domain.Actor{UserID: h.str(s.Actor), Role: domain.Role(h.str(s.Role))},
+			Indicator: h.str(s.Indicator), InnovationID: h.str(s.InnovationID), Events: int(s.Events),
 			VerifiedBefore: v, VerifiedAfter: s.Verified, ProvisionalBefore: p, ProvisionalAfter: s.Provisional})
 		v, p = s.Verified, s.Provisional
 	}
@@ -355,7 +491,8 @@ func (x *Index) flushHistory() error {
 		if a != nil {
 			x.noteFigures(id, t.ev.Position, a, x.parts[k])
 		}
-		steps := x.state.History[id]
+		h := &x.state.History
+		steps := h.steps[id]
 		var lastV, lastP domain.Hundredths
 		if n := len(steps); n > 0 {
 			lastV, lastP = steps[n-1].Verified, steps[n-1].Provisional
@@ -364,10 +501,12 @@ func (x *Index) flushHistory() error {
 			continue
 		}
 		ev := t.ev
-		step := scoreStep{Position: ev.Position, At: ev.OccurredAt, EventID: ev.ID, Type: x.sym(ev.Type),
-			Actor: x.sym(ev.Actor.UserID), Role: x.sym(string(ev.Actor.Role)), Events: t.events, Verified: v, Provisional: p}
-		step.Indicator, step.InnovationID = x.subjectOf(ev)
-		x.state.History[id] = append(steps, step)
+		step := scoreStep{Position: ev.Position, At: stampOf(ev.OccurredAt), EventID: ev.ID, Type: h.refIn(stepType, ev.Type),
+			Actor: h.refIn(stepActor, ev.Actor.UserID), Role: h.refIn(stepRole, string(ev.Actor.Role)),
+			Events: int32(t.events), Verified: v, Provisional: p}
+		indicator, innovation := x.subjectOf(ev)
+		step.Indicator, step.InnovationID = h.refIn(stepIndicator, indicator), h.refIn(stepInnovation, innovation)
+		h.steps[id] = append(steps, step)
 	}
 	return nil
 }
@@ -402,7 +541,7 @@ func (x *Index) rescore(k scoreKey, a *assessmentState, t *touch) (v, p domain.H
 	parts := x.parts[k]
 	all := parts == nil || t.all
 	if parts == nil {
-		parts = &scoreParts{innovations: make(map[string]innovationPart, len(x.byRegion[k.region]))}
+		parts = &scoreParts{innovations: make([]innovationPart, len(x.byRegion[k.region]))}
 		x.parts[k] = parts
 	}
 	if all {
@@ -430,52 +569,51 @@ func (x *Index) rescore(k scoreKey, a *assessmentState, t *touch) (v, p domain.H
 	// units, the touched ones
 	for _, inn := range x.byRegion[k.region] {
 		if all || len(t.units) > 0 && slices.Contains(t.units, inn.unit) {
-			if err := x.rescoreFacts(c, in, a, parts, inn.ID); err != nil {
+			if err := x.rescoreFacts(c, in, a, parts, inn); err != nil {
 				return 0, 0, err
 			}
 		}
 	}
 	if !all {
 		for _, id := range t.innovations {
-			if inn := x.state.Innovations[id]; len(t.units) > 0 && inn != nil && slices.Contains(t.units, inn.unit) {
-				continue // done with its unit
+			inn := x.state.Innovations[id]
+			if inn == nil || inn.Region != k.region || len(t.units) > 0 && slices.Contains(t.units, inn.unit) {
+				continue // not the region's (no part), or done with its unit
 			}
-			if err := x.rescoreFacts(c, in, a, parts, id); err != nil {
+			if err := x.rescoreFacts(c, in, a, parts, inn); err != nil {
 				return 0, 0, err
 			}
 		}
 	}
 	for _, id := range t.answered {
-		if err := x.rescoreAnswers(c, a, parts, id); err != nil {
+		if err := x.rescoreAnswers(c, a, parts, k.region, id); err != nil {
 			return 0, 0, err
 		}
 	}
 	return domain.IIDOf(c, parts.spd, parts.sum, parts.n), domain.IIDOf(c, parts.spdProvisional, parts.sumProvisional, parts.n), nil
 }
 
-// rescoreFacts re-scores innovation id's derived part and count decision
-// in a region-year (in) after a change to its facts, with its answered
-// part too when it had no part before; or removes its part when id is not
-// part of the year's score. The caller holds the write lock.
-func (x *Index) rescoreFacts(c *domain.Catalogue, in domain.ScoreInput, a *assessmentState, parts *scoreParts, id string) error {
-	inn := x.state.Innovations[id]
-	if inn == nil || inn.Region != in.Region || !in.ClosesAt.IsZero() && dayOf(inn.ProposedOn).After(in.ClosesAt) {
-		parts.set(id, innovationPart{}, false) // not part of this year's score
+// rescoreFacts re-scores the derived part and count decision of inn, one
+// of the region's innovations, in a region-year (in) after a change to its
+// facts, with its answered part too when it had no part before; or takes
+// its part out when inn is not part of the year's score. The caller holds
+// the write lock.
+func (x *Index) rescoreFacts(c *domain.Catalogue, in domain.ScoreInput, a *assessmentState, parts *scoreParts, inn *innovationState) error {
+	if !in.ClosesAt.IsZero() && dayOf(inn.ProposedOn).After(in.ClosesAt) {
+		parts.set(inn.ord, innovationPart{}) // not part of this year's score
 		return nil
 	}
-	part, had := parts.innovations[id]
-	if !had { // its answers so far (an innovation becomes part of a year when proposed)
+	part := parts.part(inn.ord)
+	if !part.in { // its answers so far (an innovation becomes part of a year when proposed)
 		var err error
-		if part.answered, part.answeredProvisional, err = x.answeredPoints(c, a, id); err != nil {
+		if part.answered, part.answeredProvisional, err = x.answeredPoints(c, a, inn.ID); err != nil {
 			return err
 		}
+		part.in = true
 	}
-	var sessions []domain.DatedFact
-	if inn.unit != "" {
-		sessions = x.sessionDatesOfUnit(in.Region, inn.unit)
-	}
-	part.counted, part.derived = domain.InnovationDerived(c, in, x.innovationInput(inn, a, nil, sessions, parts.counted[id]))
-	parts.set(id, part, true)
+	sessions := x.unitSessionsOf(inn)
+	part.counted, part.derived = domain.InnovationDerived(c, in, x.innovationInput(inn, a, nil, sessions, parts.counted[inn.ID]))
+	parts.set(inn.ord, part)
 	return nil
 }
 
@@ -483,16 +621,20 @@ func (x *Index) rescoreFacts(c *domain.Catalogue, in domain.ScoreInput, a *asses
 // a change to its answers; an innovation that is not part of the
 // region-year's score stays out (an answer does not make it part). The
 // caller holds the write lock.
-func (x *Index) rescoreAnswers(c *domain.Catalogue, a *assessmentState, parts *scoreParts, id string) error {
-	part, ok := parts.innovations[id]
-	if !ok {
+func (x *Index) rescoreAnswers(c *domain.Catalogue, a *assessmentState, parts *scoreParts, region, id string) error {
+	inn := x.state.Innovations[id]
+	if inn == nil || inn.Region != region {
+		return nil
+	}
+	part := parts.part(inn.ord)
+	if !part.in {
 		return nil
 	}
 	var err error
 	if part.answered, part.answeredProvisional, err = x.answeredPoints(c, a, id); err != nil {
 		return err
 	}
-	parts.set(id, part, true)
+	parts.set(inn.ord, part)
 	return nil
 }
 
@@ -515,20 +657,30 @@ func (x *Index) answeredPoints(c *domain.Catalogue, a *assessmentState, id strin
 	return domain.InnovationAnswered(c, id, answers)
 }
 
-// set replaces innovation id's part (keep false: removes it), keeping the
-// sums of the counted ones.
-func (s *scoreParts) set(id string, part innovationPart, keep bool) {
-	if old, ok := s.innovations[id]; ok && old.counted {
+// part is the part of the innovation at ord (not in: none yet).
+func (s *scoreParts) part(ord int) innovationPart {
+	if ord < len(s.innovations) {
+		return s.innovations[ord]
+	}
+	return innovationPart{}
+}
+
+// set replaces the part of the innovation at ord (a part not in takes it
+// out of the year's score), keeping the sums of the counted ones.
+func (s *scoreParts) set(ord int, part innovationPart) {
+	if ord >= len(s.innovations) {
+		s.innovations = append(s.innovations, make([]innovationPart, ord+1-len(s.innovations))...)
+	}
+	if old := s.innovations[ord]; old.in && old.counted {
 		s.n--
 		s.sum -= old.points()
 		s.sumProvisional -= old.provisional()
 	}
-	if !keep {
-		delete(s.innovations, id)
-		return
+	if !part.in {
+		part = innovationPart{}
 	}
-	s.innovations[id] = part
-	if part.counted {
+	s.innovations[ord] = part
+	if part.in && part.counted {
 		s.n++
 		s.sum += part.points()
 		s.sumProvisional += part.provisional()
@@ -557,14 +709,14 @@ var sidCache sync.Map
 func (x *Index) subjectOf(ev domain.RecordedEvent) (indicator, innovation string) {
 	switch e := ev.Data.(type) {
 	case domain.AnswerSubmitted:
-		return x.sym(e.Indicator), x.innovationID(e.InnovationID)
+		return e.Indicator, e.InnovationID
 	case domain.AnswerVerified:
-		return x.sym(e.Indicator), x.innovationID(e.InnovationID)
+		return e.Indicator, e.InnovationID
 	case domain.InnovationRejected:
-		return "", x.innovationID(e.InnovationID)
+		return "", e.InnovationID
 	}
 	if ev.AggregateType == domain.AggregateInnovation {
-		return "", x.innovationID(ev.AggregateID)
+		return "", ev.AggregateID
 	}
 	return "", ""
 }

@@ -62,7 +62,10 @@ type Index struct {
 	// unitDates caches sessionDatesByUnit per region for the history,
 	// kept up to date by Bimtek events (sessions and attendance change
 	// only by them: noteSessionDates); reindex drops it.
-	unitDates map[string]map[string][]domain.DatedFact
+	unitDates map[string]map[string]*unitDates
+	// unitGen counts the times unitDates were dropped: an innovation's
+	// pointer to its unit's dates holds while its generation is current.
+	unitGen uint64
 	// parts keep each region-year's score between commits (history.go).
 	// Held under mu.
 	parts map[scoreKey]*scoreParts
@@ -105,6 +108,7 @@ func (x *Index) reindex() {
 	for _, id := range sortedKeys(x.state.Innovations) {
 		inn := x.state.Innovations[id]
 		inn.unit = normUnit(inn.Unit)
+		inn.ord = len(x.byRegion[inn.Region])
 		x.byRegion[inn.Region] = append(x.byRegion[inn.Region], inn)
 	}
 	for _, id := range sortedKeys(x.state.Sessions) {
@@ -124,9 +128,9 @@ func (x *Index) reindex() {
 	x.cacheMu.Unlock()
 	x.pending, x.pendingAt, x.years = nil, nil, nil
 	x.parts = map[scoreKey]*scoreParts{}
-	x.unitDates = nil
-	if x.state.History == nil {
-		x.state.History = map[string][]scoreStep{}
+	x.dropUnitDates("")
+	if x.state.History.steps == nil {
+		x.state.History = newScoreHistory()
 	}
 	if x.state.Figures == nil {
 		x.state.Figures = map[string][]figureStep{}
@@ -271,6 +275,7 @@ func (x *Index) apply(ev domain.RecordedEvent) (string, error) {
 			OriginInnovationID: e.OriginInnovationID, OriginRegion: e.OriginRegion}
 		inn.Timeline = append(inn.Timeline, stageEvent{Stage: domain.StageProposed, On: e.ProposedOn, EventID: ev.ID, Actor: ev.Actor.UserID})
 		s.Innovations[inn.ID] = inn
+		inn.ord = len(x.byRegion[inn.Region])
 		x.byRegion[inn.Region] = insertSorted(x.byRegion[inn.Region], inn, func(i *innovationState) string { return i.ID })
 		return inn.Region, nil
 	case domain.InnovationTrialStarted:

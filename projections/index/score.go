@@ -188,64 +188,109 @@ func (x *Index) sessionsOfUnit(region, unit string) []domain.DatedFact {
 	return out
 }
 
-// sessionDatesOfUnit is sessionsOfUnit without the event ids: the history's
-// numbers need the sessions and their dates alone. Kept per region in
-// unitDates (see noteSessionDates); the caller holds the write lock.
-func (x *Index) sessionDatesOfUnit(region, unit string) []domain.DatedFact {
-	byUnit, ok := x.unitDates[region]
-	if !ok {
-		byUnit = x.sessionDatesByUnit(region)
-		if x.unitDates == nil {
-			x.unitDates = map[string]map[string][]domain.DatedFact{}
-		}
-		x.unitDates[region] = byUnit
+// unitDates is the sessions (and their dates) attended by someone from one
+// unit of a region, for the history: sessionsOfUnit without the event ids.
+// The index keeps one per region and unit in unitDates, and each
+// innovation of the unit points to it, so that scoring an innovation finds
+// its unit's sessions without looking its unit up.
+type unitDates struct {
+	facts []domain.DatedFact
+}
+
+// unitSessionsOf is the sessions attended by inn's unit (see unitDates).
+// The caller holds the write lock.
+func (x *Index) unitSessionsOf(inn *innovationState) []domain.DatedFact {
+	if inn.unit == "" {
+		return nil
 	}
-	return byUnit[unit]
+	if inn.dates != nil && inn.datesGen == x.unitGen {
+		return inn.dates.facts
+	}
+	byUnit, ok := x.unitDates[inn.Region]
+	if !ok {
+		byUnit = x.sessionDatesByUnit(inn.Region)
+		if x.unitDates == nil {
+			x.unitDates = map[string]map[string]*unitDates{}
+		}
+		x.unitDates[inn.Region] = byUnit
+	}
+	d := byUnit[inn.unit]
+	if d == nil { // none yet: an attendance will add to it
+		d = &unitDates{}
+		byUnit[inn.unit] = d
+	}
+	inn.dates, inn.datesGen = d, x.unitGen
+	return d.facts
+}
+
+// dropUnitDates forgets the unit dates of region ("": of every region),
+// and every innovation's pointer to them. The caller holds the write lock.
+func (x *Index) dropUnitDates(region string) {
+	if region == "" {
+		x.unitDates = nil
+	} else {
+		delete(x.unitDates, region)
+	}
+	x.unitGen++
 }
 
 // noteSessionDates keeps unitDates up to date after the Bimtek event ev:
 // an attendance adds its session to its unit's dates (the order of the
-// dates does not matter to a score), a new session changes nothing (it has
-// no attendees yet; any other schedule drops every region's), another event
-// drops its session's region's. The caller
-// holds the write lock and has applied ev.
+// dates does not matter to a score), a new session or a closing changes
+// nothing (a new session has no attendees yet; any other schedule drops
+// every region's), an event of another kind drops its session's region's. The caller holds the write lock and has
+// applied ev.
 func (x *Index) noteSessionDates(ev domain.RecordedEvent) {
 	ss := x.state.Sessions[ev.AggregateID]
 	switch e := ev.Data.(type) {
 	case domain.BimtekScheduled:
 		if ev.Version != 1 { // not a new session (with no attendees yet)
-			x.unitDates = nil
+			x.dropUnitDates("")
 		}
 	case domain.BimtekAttendanceRecorded:
 		if ss == nil {
-			x.unitDates = nil
+			x.dropUnitDates("")
 			return
 		}
 		byUnit, ok := x.unitDates[ss.Region]
 		u := normUnit(e.Attendee.Unit)
-		if !ok || u == "" || slices.ContainsFunc(byUnit[u], func(f domain.DatedFact) bool { return f.Ref == ss.ID }) {
+		if !ok || u == "" {
 			return
 		}
-		byUnit[u] = append(byUnit[u], domain.DatedFact{Ref: ss.ID, Date: ss.Date})
+		d := byUnit[u]
+		if d == nil {
+			d = &unitDates{}
+			byUnit[u] = d
+		}
+		if !slices.ContainsFunc(d.facts, func(f domain.DatedFact) bool { return f.Ref == ss.ID }) {
+			d.facts = append(d.facts, domain.DatedFact{Ref: ss.ID, Date: ss.Date})
+		}
+	case domain.BimtekClosed:
+		// a closed session keeps its date and attendance
 	default:
 		if ss == nil {
-			x.unitDates = nil
+			x.dropUnitDates("")
 			return
 		}
-		delete(x.unitDates, ss.Region)
+		x.dropUnitDates(ss.Region)
 	}
 }
 
 // sessionDatesByUnit is sessionsByUnit without the event ids.
-func (x *Index) sessionDatesByUnit(region string) map[string][]domain.DatedFact {
-	out := map[string][]domain.DatedFact{}
+func (x *Index) sessionDatesByUnit(region string) map[string]*unitDates {
+	out := map[string]*unitDates{}
 	for _, s := range x.sessionsBy[region] {
 		for i, att := range s.Attendees {
 			u := att.unit
 			if u == "" || slices.ContainsFunc(s.Attendees[:i], func(b attendeeState) bool { return b.unit == u }) {
 				continue
 			}
-			out[u] = append(out[u], domain.DatedFact{Ref: s.ID, Date: s.Date})
+			d := out[u]
+			if d == nil {
+				d = &unitDates{}
+				out[u] = d
+			}
+			d.facts = append(d.facts, domain.DatedFact{Ref: s.ID, Date: s.Date})
 		}
 	}
 	return out

@@ -68,7 +68,16 @@ type innovationState struct {
 	Unit   string `json:",omitzero"`
 	// unit is normUnit(Unit), derived when the innovation is applied or
 	// restored (not serialised): the score history asks on every commit.
-	unit                    string
+	unit string
+	// ord is the innovation's place among its region's innovations in
+	// the order the index came to know them (derived, not serialised): the
+	// score history keeps a region's innovation parts by it.
+	ord int
+	// dates is the innovation's unit's sessions for the history, while
+	// datesGen is the index's unitGen (derived, not serialised; see
+	// unitDates).
+	dates                   *unitDates
+	datesGen                uint64
 	Initiator               domain.Initiator   `json:",omitzero"`
 	Form                    domain.Form        `json:",omitzero"`
 	Digital                 bool               `json:",omitzero"`
@@ -266,7 +275,7 @@ type indexState struct {
 	Events uint64 `json:",omitzero"`
 	// History is every change of each region-year's IID, keyed by
 	// assessment id ("2025-64.03"); see history.go.
-	History map[string][]scoreStep `json:",omitzero"`
+	History scoreHistory `json:",omitzero"`
 	// Figures is, for each assessed region-year (keyed like History), what
 	// its place in a ranking depended on after every commit that changed
 	// it; see figures.go.
@@ -281,7 +290,7 @@ func newIndexState() *indexState {
 		Sessions:    map[string]*sessionState{},
 		Assessments: map[string]*assessmentState{},
 		Evidence:    map[string]*evidenceState{},
-		History:     map[string][]scoreStep{},
+		History:     newScoreHistory(),
 		Figures:     map[string][]figureStep{},
 	}
 }
