@@ -163,7 +163,7 @@ func indexAnswers(p *Problems, c *Catalogue, aspect Aspect, group, id string, an
 	out := make(map[string]AnswerInput, len(answers))
 	for _, a := range answers {
 		_, dup := out[a.Indicator]
-		if _, ok := checkAnswer(p, c, aspect, group, id, a, dup); ok {
+		if checkAnswer(p, c, aspect, group, id, a, dup) != nil {
 			out[a.Indicator] = a
 		}
 	}
@@ -172,9 +172,9 @@ func indexAnswers(p *Problems, c *Catalogue, aspect Aspect, group, id string, an
 
 // checkAnswer reports what is wrong with answer a to an indicator of
 // aspect (dup: the indicator was answered before in the same list) under
-// group[.id].indicator, and returns its indicator; ok is false when a is
-// not an answerable indicator of the aspect (a is then left out).
-func checkAnswer(p *Problems, c *Catalogue, aspect Aspect, group, id string, a AnswerInput, dup bool) (ind Indicator, ok bool) {
+// group[.id].indicator, and returns its indicator; nil when a is not an
+// answerable indicator of the aspect (a is then left out).
+func checkAnswer(p *Problems, c *Catalogue, aspect Aspect, group, id string, a AnswerInput, dup bool) *Indicator {
 	bad := func(format string, args ...any) {
 		f := group + "." + a.Indicator
 		if id != "" {
@@ -182,14 +182,17 @@ func checkAnswer(p *Problems, c *Catalogue, aspect Aspect, group, id string, a A
 		}
 		p.Add(f, format, args...)
 	}
-	ind, ok = c.Indicator(a.Indicator)
+	var ind *Indicator
+	if at, ok := c.byCode[a.Indicator]; ok {
+		ind = &c.indicators[at]
+	}
 	switch {
-	case !ok || ind.Aspect != aspect:
+	case ind == nil || ind.Aspect != aspect:
 		bad("is not an %s indicator of catalogue %s", aspect, c.Version())
-		return ind, false
+		return nil
 	case ind.IsDerived():
 		bad("is derived from events and cannot be answered")
-		return ind, false
+		return nil
 	}
 	if dup {
 		bad("is answered twice")
@@ -210,7 +213,7 @@ func checkAnswer(p *Problems, c *Catalogue, aspect Aspect, group, id string, a A
 	default:
 		bad("unknown status %q", a.Status)
 	}
-	return ind, true
+	return ind
 }
 
 // answeredScore scores one hand-answered indicator ("" status if absent).

@@ -61,8 +61,8 @@ func InnovationAnswered(c *Catalogue, id string, answers []AnswerInput) (points,
 	for _, a := range answers {
 		at, known := c.byCode[a.Indicator]
 		dup := known && seen[at/64]&(1<<(at%64)) != 0
-		ind, ok := checkAnswer(&p, c, AspectSID, "innovations", id, a, dup)
-		if !ok {
+		ind := checkAnswer(&p, c, AspectSID, "innovations", id, a, dup)
+		if ind == nil {
 			continue
 		}
 		seen[at/64] |= 1 << (at % 64)

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -639,19 +638,15 @@ func (x *Index) rescoreAnswers(c *domain.Catalogue, a *assessmentState, parts *s
 }
 
 // answeredPoints is domain.InnovationAnswered of innovation id's answers in
-// a (nil: none) to the catalogue's SID indicators (answers to an indicator
-// the catalogue does not hold as one are left out, as the score leaves
-// them). The caller holds the write lock (it borrows the index's room).
+// a (nil: none), as the score takes them (it refuses what the score
+// refuses). The caller holds the write lock (it borrows the index's room).
 func (x *Index) answeredPoints(c *domain.Catalogue, a *assessmentState, id string) (points, provisional domain.Milli, err error) {
 	if a == nil {
 		return 0, 0, nil
 	}
-	order := sidOrder(c)
 	answers := x.answerBuf[:0]
 	for _, ans := range a.innovationAnswers(id) {
-		if _, ok := order[ans.Indicator]; ok {
-			answers = append(answers, ans.input())
-		}
+		answers = append(answers, ans.input())
 	}
 	x.answerBuf = answers[:0]
 	return domain.InnovationAnswered(c, id, answers)
@@ -686,24 +681,6 @@ func (s *scoreParts) set(ord int, part innovationPart) {
 		s.sumProvisional += part.provisional()
 	}
 }
-
-// sidOrder maps each SID indicator code of c to its place in
-// c.IndicatorsOf(domain.AspectSID), made once per catalogue (the history
-// asks on every commit).
-func sidOrder(c *domain.Catalogue) map[string]int {
-	if v, ok := sidCache.Load(c); ok {
-		return v.(map[string]int)
-	}
-	order := map[string]int{}
-	for i, ind := range c.IndicatorsOf(domain.AspectSID) {
-		order[ind.Code] = i
-	}
-	sidCache.Store(c, order)
-	return order
-}
-
-// sidCache holds sidOrder per catalogue (a few, for ever).
-var sidCache sync.Map
 
 // subjectOf is the indicator and innovation an event is about.
 func (x *Index) subjectOf(ev domain.RecordedEvent) (indicator, innovation string) {
