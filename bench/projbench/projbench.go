@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/google/uuid"
@@ -90,6 +91,12 @@ type Report struct {
 	// time (1 - without/with).
 	NoHistorySecs, NoHistoryHeapMiB float64
 	HistoryShare                    float64
+	// The same in CPU time (the process's user and system time, which
+	// the other load on a shared machine inflates less than the wall
+	// time): median CPU seconds of a rebuild with and without the
+	// history, and the history's share (1 - without/with).
+	RebuildCPUSecs, NoHistoryCPUSecs float64
+	HistoryCPUShare                  float64
 	// The index snapshot of the rebuilt state: serialised and as stored
 	// (gzip), and the export of the latest year from the live views,
 	// taking that snapshot first (as `jejak export` and the API do).
@@ -178,17 +185,18 @@ func rebuild(ctx context.Context, st *app.Storage, rep *Report, w io.Writer) (*p
 	for _, s := range domain.EventSpecs() {
 		types[s.Type] = reflect.TypeOf(s.New())
 	}
-	var raws, builds, secs, bare []float64
+	var raws, builds, secs, bare, cpus, bareCPUs []float64
 	var views *projections.Views
 	for range rep.Options.Rounds {
 		if rep.Options.HistoryCost {
 			views = nil
 			runtime.GC()
+			c := cpuSecs()
 			d, heap, err := rebuildWithoutHistory(ctx, store)
 			if err != nil {
 				return nil, err
 			}
-			bare = append(bare, d)
+			bare, bareCPUs = append(bare, d), append(bareCPUs, cpuSecs()-c)
 			rep.NoHistoryHeapMiB = heap
 		}
 		t := time.Now()
@@ -200,6 +208,7 @@ func rebuild(ctx context.Context, st *app.Storage, rep *Report, w io.Writer) (*p
 
 		views = nil
 		runtime.GC()
+		c := cpuSecs()
 		t = time.Now()
 		v := projections.NewViews(store)
 		var events int
@@ -215,6 +224,7 @@ func rebuild(ctx context.Context, st *app.Storage, rep *Report, w io.Writer) (*p
 			}
 		}
 		d := time.Since(t).Seconds()
+		cpus = append(cpus, cpuSecs()-c)
 		builds = append(builds, float64(events)/d)
 		secs = append(secs, d)
 		views = v
@@ -232,8 +242,12 @@ func rebuild(ctx context.Context, st *app.Storage, rep *Report, w io.Writer) (*p
 	if rep.Options.HistoryCost {
 		rep.NoHistorySecs = median(bare)
 		rep.HistoryShare = 1 - rep.NoHistorySecs/rep.RebuildSecs
+		rep.RebuildCPUSecs, rep.NoHistoryCPUSecs = median(cpus), median(bareCPUs)
+		rep.HistoryCPUShare = 1 - rep.NoHistoryCPUSecs/rep.RebuildCPUSecs
 		fmt.Fprintf(w, "without the score history: rebuild %.1fs, heap %.0f MiB; the history is %.1f%% of the rebuild time (budget 10%%) and %.0f MiB of heap\n",
 			rep.NoHistorySecs, rep.NoHistoryHeapMiB, 100*rep.HistoryShare, rep.HeapMiB-rep.NoHistoryHeapMiB)
+		fmt.Fprintf(w, "in CPU time (user and system, medians): rebuild %.1fs with the score history, %.1fs without; the history is %.1f%% of the rebuild's CPU time\n",
+			rep.RebuildCPUSecs, rep.NoHistoryCPUSecs, 100*rep.HistoryCPUShare)
 	}
 	return views, nil
 }
@@ -467,6 +481,16 @@ func median(xs []float64) float64 {
 }
 
 // rssMiB reads the resident set size from /proc (0 where unavailable).
+// cpuSecs is the CPU time the process has used, user and system, in
+// seconds (the embedded server's included: the same in every rebuild).
+func cpuSecs() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+}
+
 func rssMiB() float64 {
 	data, err := os.ReadFile("/proc/self/status")
 	if err != nil {
