@@ -2,10 +2,12 @@ package projections_test
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 
 	"github.com/jejak-id/jejak/domain"
+	"github.com/jejak-id/jejak/projections/index"
 )
 
 // TestHistoryWhenAnEarlierYearFreezes: an innovation enters the award in at
@@ -55,6 +57,8 @@ func TestHistoryWhenAnEarlierYearFreezes(t *testing.T) {
 			Indicator: "1", Option: 2, Evidence: domain.Evidence{DocumentRef: "bukti-1", Note: "data uji"}}))
 	}
 	var pleno uint64
+	var restored *index.Index // from a snapshot taken after 2024 froze
+	var snapshotAt uint64
 	for _, year := range []int{2024, 2025} { // 2026 stays open
 		for _, ph := range domain.Phases()[1:] {
 			res := must("advance")(s.svc.AdvancePhase(ctx, domain.AdvancePhaseCommand{CommandMeta: s.meta(admin), Year: year, To: ph}))
@@ -63,6 +67,20 @@ func TestHistoryWhenAnEarlierYearFreezes(t *testing.T) {
 				break
 			}
 		}
+		if year == 2024 {
+			data, err := caughtUp(t, s.store).Index.Snapshot()
+			if err != nil {
+				t.Fatal(err)
+			}
+			restored = index.New()
+			if err := restored.Restore(data); err != nil {
+				t.Fatal(err)
+			}
+			snapshotAt = pleno
+		}
+	}
+	if err := s.store.Read(ctx, snapshotAt, restored.Apply); err != nil { // 2025's phases, to the restored index
+		t.Fatal(err)
 	}
 
 	live := caughtUp(t, s.store).Index
@@ -87,6 +105,10 @@ func TestHistoryWhenAnEarlierYearFreezes(t *testing.T) {
 	if last.VerifiedAfter != rs.Result.Verified.IID || last.ProvisionalAfter != rs.Result.Provisional.IID {
 		t.Errorf("2026's history ends at %s/%s, the score is %s/%s", last.VerifiedAfter, last.ProvisionalAfter,
 			rs.Result.Verified.IID, rs.Result.Provisional.IID)
+	}
+	// a restored index knows in which years the innovation counted
+	if again, err := restored.History(2026, "18.04"); err != nil || !reflect.DeepEqual(again, steps) {
+		t.Errorf("the index restored after 2024 froze has another 2026 history (%v):\n%+v\nlive:\n%+v", err, again, steps)
 	}
 	for _, year := range []int{2024, 2025} {
 		frozen, err := live.Score(year, "18.04")

@@ -240,11 +240,6 @@ type scoreParts struct {
 	// their number, kept as the innovations' parts change.
 	sum, sumProvisional domain.Milli
 	n                   int
-	// counted is countedYears of the region-year, taken when the parts
-	// are made and again when an earlier year freezes (which touches
-	// every later region-year with all): the frozen results it reads
-	// change only then.
-	counted map[string][]int
 }
 
 // innovationPart is one innovation's points in a region-year: the part its
@@ -543,11 +538,6 @@ func (x *Index) rescore(k scoreKey, a *assessmentState, t *touch) (v, p domain.H
 		parts = &scoreParts{innovations: make([]innovationPart, len(x.byRegion[k.region]))}
 		x.parts[k] = parts
 	}
-	if all {
-		// the earlier years frozen, read when the parts were made or an
-		// earlier year froze since (which touches every later year)
-		parts.counted = x.countedYears(k.year, k.region)
-	}
 	if all || t.spd {
 		spd := x.answerBuf[:0]
 		if a != nil {
@@ -611,7 +601,7 @@ func (x *Index) rescoreFacts(c *domain.Catalogue, in domain.ScoreInput, a *asses
 		part.in = true
 	}
 	sessions := x.unitSessionsOf(inn)
-	part.counted, part.derived = domain.InnovationDerived(c, in, x.innovationInput(inn, a, nil, sessions, parts.counted[inn.ID]))
+	part.counted, part.derived = domain.InnovationDerived(c, in, x.innovationInput(inn, a, nil, sessions, inn.countedIn))
 	parts.set(inn.ord, part)
 	return nil
 }

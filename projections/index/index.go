@@ -111,6 +111,12 @@ func (x *Index) reindex() {
 		inn.ord = len(x.byRegion[inn.Region])
 		x.byRegion[inn.Region] = append(x.byRegion[inn.Region], inn)
 	}
+	for _, y := range sortedKeys(x.state.Periods) {
+		p := x.state.Periods[y]
+		for _, region := range sortedKeys(p.Results) {
+			x.noteCounted(y, p.Results[region])
+		}
+	}
 	for _, id := range sortedKeys(x.state.Sessions) {
 		s := x.state.Sessions[id]
 		x.sessionsBy[s.Region] = append(x.sessionsBy[s.Region], s)

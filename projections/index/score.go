@@ -296,6 +296,16 @@ func (x *Index) sessionDatesByUnit(region string) map[string]*unitDates {
 	return out
 }
 
+// noteCounted records, in each innovation fr counted, that it counted in
+// year (innovationState.countedIn). The caller holds the write lock.
+func (x *Index) noteCounted(year int, fr *frozenResult) {
+	for _, id := range fr.Counted {
+		if inn := x.state.Innovations[id]; inn != nil && !slices.Contains(inn.countedIn, year) {
+			inn.countedIn = append(inn.countedIn, year)
+		}
+	}
+}
+
 // countedYears returns, per innovation, the earlier frozen years in which it
 // counted (an innovation may enter the award at most twice).
 func (x *Index) countedYears(year int, region string) map[string][]int {
@@ -334,6 +344,7 @@ func (x *Index) freeze(p *periodState, position uint64) error {
 			}
 		}
 		p.Results[region] = fr
+		x.noteCounted(p.Year, fr)
 	}
 	return nil
 }

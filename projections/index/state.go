@@ -76,8 +76,12 @@ type innovationState struct {
 	// dates is the innovation's unit's sessions for the history, while
 	// datesGen is the index's unitGen (derived, not serialised; see
 	// unitDates).
-	dates                   *unitDates
-	datesGen                uint64
+	dates    *unitDates
+	datesGen uint64
+	// countedIn is the frozen years in which the innovation counted
+	// (derived from the periods' results, not serialised): the history's
+	// count decision takes the earlier ones.
+	countedIn               []int
 	Initiator               domain.Initiator   `json:",omitzero"`
 	Form                    domain.Form        `json:",omitzero"`
 	Digital                 bool               `json:",omitzero"`
