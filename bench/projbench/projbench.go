@@ -7,6 +7,8 @@ package projbench
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -26,6 +28,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/jejak-id/jejak/api"
 	"github.com/jejak-id/jejak/app"
 	"github.com/jejak-id/jejak/domain"
 	"github.com/jejak-id/jejak/eventstore"
@@ -109,6 +112,18 @@ type Report struct {
 	// repeat the top 20 of the national ranking, as a dashboard audience does.
 	RankingP50, RankingP99, RegionP50, RegionP99 time.Duration
 	HotRegionP50, HotRegionP99                   time.Duration
+	// Audit pages of 50 rows (the dashboard's page) read by an auditor,
+	// p99 per kind, in the order of AuditPageKinds.
+	AuditP99 []time.Duration
+}
+
+// AuditPageKinds names the audit pages Run reads, each for a region in
+// turn (AuditP99 follows this order).
+var AuditPageKinds = []struct{ Name, Query string }{
+	{"newest", ""},
+	{"a region's newest", "region=%s"},
+	{"a region's, oldest first", "order=asc&region=%s"},
+	{"search by a region's code", "q=%s"},
 }
 
 // Run generates the data into an embedded server with file storage and
@@ -161,6 +176,11 @@ func Run(ctx context.Context, o Options, w io.Writer) (Report, error) {
 	}
 	fmt.Fprintf(w, "queries (HTTP handler, JSON): ranking p50 %s p99 %s; region score p50 %s p99 %s; hot region score p50 %s p99 %s\n",
 		rep.RankingP50, rep.RankingP99, rep.RegionP50, rep.RegionP99, rep.HotRegionP50, rep.HotRegionP99)
+	var audit []string
+	for i, k := range AuditPageKinds {
+		audit = append(audit, fmt.Sprintf("%s p99 %s", k.Name, rep.AuditP99[i]))
+	}
+	fmt.Fprintf(w, "audit pages of 50 (auditor, HTTP handler): %s (target <= 50ms)\n", strings.Join(audit, "; "))
 	if err := appendToVisible(ctx, store, views, &rep); err != nil {
 		return rep, err
 	}
@@ -360,7 +380,16 @@ func rawReplay(ctx context.Context, stream jetstream.Stream, head uint64, types 
 
 // queries measures ranking and region reads through the HTTP handler.
 func queries(ctx context.Context, store *eventstore.Store, views *projections.Views, rep *Report) error {
-	srv, err := app.NewHandler(store, views)
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return err
+	}
+	tokens := api.NewTokens(key, nil)
+	srv, err := api.New(api.Config{Store: store, Service: domain.NewService(store, nil), Views: views, Tokens: tokens})
+	if err != nil {
+		return err
+	}
+	auditor, err := tokens.Issue(domain.Actor{UserID: "auditor-bench", Role: domain.RoleAuditor}, time.Hour)
 	if err != nil {
 		return err
 	}
@@ -374,8 +403,11 @@ func queries(ctx context.Context, store *eventstore.Store, views *projections.Vi
 		return fmt.Errorf("no ranking for %d: %v", year, err)
 	}
 	clusters := index.Clusters()
-	get := func(path string) (time.Duration, error) {
+	getAs := func(token, path string) (time.Duration, error) {
 		req := httptest.NewRequest(http.MethodGet, path, nil).WithContext(ctx)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
 		rec := httptest.NewRecorder()
 		t := time.Now()
 		srv.ServeHTTP(rec, req)
@@ -385,6 +417,7 @@ func queries(ctx context.Context, store *eventstore.Store, views *projections.Vi
 		}
 		return d, nil
 	}
+	get := func(path string) (time.Duration, error) { return getAs("", path) }
 	var rank, region []time.Duration
 	for i := range rep.Options.Queries {
 		d, err := get(fmt.Sprintf("/api/v1/rankings/%d?cluster=%s&limit=100", year, clusters[i%len(clusters)]))
@@ -410,6 +443,23 @@ func queries(ctx context.Context, store *eventstore.Store, views *projections.Vi
 		hot = append(hot, d)
 	}
 	rep.HotRegionP50, rep.HotRegionP99 = percentile(hot, 50), percentile(hot, 99)
+	// Audit pages, each kind for a region in turn (mostly cold: a region
+	// read once), at most 200 reads a kind.
+	for _, k := range AuditPageKinds {
+		var ds []time.Duration
+		for i := range min(rep.Options.Queries, 200) {
+			q := k.Query
+			if strings.Contains(q, "%s") {
+				q = fmt.Sprintf(q, ranking.Rows[(i*7919)%len(ranking.Rows)].Region.Code)
+			}
+			d, err := getAs(auditor, "/api/v1/audit?limit=50&"+q)
+			if err != nil {
+				return err
+			}
+			ds = append(ds, d)
+		}
+		rep.AuditP99 = append(rep.AuditP99, percentile(ds, 99))
+	}
 	return nil
 }
 

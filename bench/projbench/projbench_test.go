@@ -3,6 +3,7 @@ package projbench_test
 import (
 	"context"
 	"io"
+	"slices"
 	"testing"
 
 	"github.com/jejak-id/jejak/bench/projbench"
@@ -20,7 +21,8 @@ func TestRunSmall(t *testing.T) {
 		t.Fatal(err)
 	}
 	if rep.Events == 0 || rep.RebuildRate == 0 || rep.RawRate == 0 || rep.VisibleP99 == 0 || rep.RankingP99 == 0 || rep.RegionP99 == 0 || rep.HotRegionP99 == 0 ||
-		rep.NoHistorySecs == 0 || rep.NoHistoryHeapMiB == 0 || rep.RebuildCPUSecs == 0 || rep.NoHistoryCPUSecs == 0 {
+		rep.NoHistorySecs == 0 || rep.NoHistoryHeapMiB == 0 || rep.RebuildCPUSecs == 0 || rep.NoHistoryCPUSecs == 0 ||
+		len(rep.AuditP99) != len(projbench.AuditPageKinds) || slices.Contains(rep.AuditP99, 0) {
 		t.Fatalf("incomplete report: %+v", rep)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -115,8 +116,13 @@ Absolute numbers move with the machine; the ratios are what to compare.
 		return err
 	}
 	fmt.Fprintf(stdout, "\nsummary: rebuild ratio %.2fx (target 0.75x), rebuild %.1fs (%.1fs per million events), RSS %.0f MiB (target <= 819), "+
-		"append-to-visible p99 %s (target <= 50ms), ranking p99 %s, region p99 %s cold, %s hot (target <= 5ms)\n",
-		rep.RebuildRatio, rep.RebuildSecs, rep.RebuildSecs/(float64(rep.Events)/1e6), rep.RSSMiB, rep.VisibleP99, rep.RankingP99, rep.RegionP99, rep.HotRegionP99)
+		"append-to-visible p99 %s (target <= 50ms), ranking p99 %s, region p99 %s cold, %s hot (target <= 5ms), audit page p99 at most %s (target <= 50ms)\n",
+		rep.RebuildRatio, rep.RebuildSecs, rep.RebuildSecs/(float64(rep.Events)/1e6), rep.RSSMiB, rep.VisibleP99, rep.RankingP99, rep.RegionP99, rep.HotRegionP99,
+		slices.Max(append(rep.AuditP99, 0)))
+	if o.HistoryCost {
+		fmt.Fprintf(stdout, "summary: the score history is %.1f%% of the rebuild time and %.1f%% of its CPU time (budget 10%%), %.0f MiB of heap\n",
+			100*rep.HistoryShare, 100*rep.HistoryCPUShare, rep.HeapMiB-rep.NoHistoryHeapMiB)
+	}
 	return nil
 }
 
