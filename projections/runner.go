@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -41,6 +42,16 @@ type Projection interface {
 type Runner struct {
 	store       domain.EventStore
 	projections []Projection
+	// beside are applied on a goroutine of their own (the lane), commit
+	// by commit, while the next commits are applied to the others: two
+	// cores share a replay. The position moves when the lane has applied
+	// a commit, the last to do so. See Beside.
+	beside   []Projection
+	lane     chan []domain.RecordedEvent // nil while no lane runs
+	laneDone chan struct{}
+	laneBusy sync.WaitGroup          // commits sent to the lane, not yet applied
+	laneErr  error                   // guarded by mu
+	commit   []domain.RecordedEvent // the commit being gathered for the lane
 
 	// applyMu is held while a commit is being applied, so Exclusive sees
 	// the projections only between commits.
@@ -64,12 +75,100 @@ func NewRunner(store domain.EventStore, start uint64, ps ...Projection) *Runner 
 // all projections (for live updates). It must not block. Call before Run.
 func (r *Runner) OnApplied(fn func(domain.RecordedEvent)) { r.listener = fn }
 
+// Beside moves ps (projections of the runner) to a goroutine of their own:
+// each commit is applied to the other projections, then handed to ps,
+// which apply it while the next commits are read and applied to the
+// others (at most laneDepth commits behind). Position, WaitFor, OnApplied
+// and Exclusive keep their meaning: a commit counts as applied when ps have
+// applied it too. Readers of two projections may see one a few commits
+// ahead of the other, as they could see one an event ahead before. Call
+// before Run or CatchUp.
+func (r *Runner) Beside(ps ...Projection) {
+	for _, p := range ps {
+		r.projections = slices.DeleteFunc(r.projections, func(q Projection) bool { return q == p })
+	}
+	r.beside = append(r.beside, ps...)
+}
+
+// laneDepth is how many commits the lane may be behind.
+const laneDepth = 1024
+
+// startLane starts the lane's goroutine, if the runner has projections
+// beside; stop waits for it to apply what it was given and returns its
+// error.
+func (r *Runner) startLane() (stop func() error) {
+	if len(r.beside) == 0 {
+		return func() error { return nil }
+	}
+	in, done := make(chan []domain.RecordedEvent, laneDepth), make(chan struct{})
+	r.lane, r.laneDone = in, done
+	go r.runLane(in, done)
+	return func() error {
+		close(in)
+		<-done
+		r.lane, r.commit = nil, nil
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		err := r.laneErr
+		r.laneErr = nil
+		return err
+	}
+}
+
+// runLane applies each commit it is given to the projections beside,
+// then moves the position. After an error it only drains (the applying
+// goroutine finds the error at its next event).
+func (r *Runner) runLane(in <-chan []domain.RecordedEvent, done chan<- struct{}) {
+	defer close(done)
+	failed := false
+	for commit := range in {
+		if !failed {
+			if err := r.applyBeside(commit); err != nil {
+				r.mu.Lock()
+				r.laneErr = err
+				r.mu.Unlock()
+				failed = true
+			} else {
+				r.advance(commit[len(commit)-1].Position)
+			}
+		}
+		r.laneBusy.Done()
+	}
+}
+
+func (r *Runner) applyBeside(commit []domain.RecordedEvent) error {
+	for _, ev := range commit {
+		for _, p := range r.beside {
+			if err := p.Apply(ev); err != nil {
+				return fmt.Errorf("projection %s at position %d (%s): %w", p.Name(), ev.Position, ev.Type, err)
+			}
+		}
+		if r.listener != nil {
+			r.listener(ev)
+		}
+	}
+	return nil
+}
+
+// advance records that every projection has applied the commit at
+// position.
+func (r *Runner) advance(position uint64) {
+	r.mu.Lock()
+	r.position = position
+	close(r.changed)
+	r.changed = make(chan struct{})
+	r.mu.Unlock()
+}
+
 // Run catches up from the start position and then follows the store live.
 // It blocks until ctx is done (returning nil) or a projection or the store
 // fails (returning that error).
 func (r *Runner) Run(ctx context.Context) error {
+	stop := r.startLane()
 	err := r.store.Subscribe(ctx, r.Position(), r.apply)
-	if ctx.Err() != nil {
+	if laneErr := stop(); laneErr != nil {
+		err = laneErr
+	} else if ctx.Err() != nil {
 		err = nil
 	}
 	r.mu.Lock()
@@ -86,7 +185,12 @@ func (r *Runner) Run(ctx context.Context) error {
 // CatchUp applies every event up to the store's current head and returns. It
 // is used by rebuilds and tools that do not follow the store live.
 func (r *Runner) CatchUp(ctx context.Context) error {
-	return r.store.Read(ctx, r.Position(), r.apply)
+	stop := r.startLane()
+	err := r.store.Read(ctx, r.Position(), r.apply)
+	if laneErr := stop(); laneErr != nil {
+		return laneErr
+	}
+	return err
 }
 
 func (r *Runner) apply(ev domain.RecordedEvent) error {
@@ -95,30 +199,41 @@ func (r *Runner) apply(ev domain.RecordedEvent) error {
 		r.applyMu.Lock()
 		r.inCommit = true
 	}
-	if last {
-		defer func() {
-			r.inCommit = false
-			r.applyMu.Unlock()
-		}()
+	release := func() {
+		r.inCommit = false
+		r.applyMu.Unlock()
+	}
+	if r.lane != nil {
+		r.mu.Lock()
+		err := r.laneErr
+		r.mu.Unlock()
+		if err != nil {
+			release()
+			return err
+		}
 	}
 	for _, p := range r.projections {
 		if err := p.Apply(ev); err != nil {
-			if !last {
-				r.inCommit = false
-				r.applyMu.Unlock()
-			}
+			release()
 			return fmt.Errorf("projection %s at position %d (%s): %w", p.Name(), ev.Position, ev.Type, err)
 		}
+	}
+	if r.lane != nil {
+		r.commit = append(r.commit, ev)
+		if last {
+			r.laneBusy.Add(1)
+			r.lane <- r.commit // the lane owns it now
+			r.commit = nil
+			release()
+		}
+		return nil
 	}
 	if r.listener != nil {
 		r.listener(ev)
 	}
 	if last {
-		r.mu.Lock()
-		r.position = ev.Position
-		close(r.changed)
-		r.changed = make(chan struct{})
-		r.mu.Unlock()
+		r.advance(ev.Position)
+		release()
 	}
 	return nil
 }
@@ -163,6 +278,7 @@ func (r *Runner) WaitFor(ctx context.Context, position uint64, timeout time.Dura
 func (r *Runner) Exclusive(fn func(position uint64) error) error {
 	r.applyMu.Lock()
 	defer r.applyMu.Unlock()
+	r.laneBusy.Wait() // the projections beside apply what they were given
 	return fn(r.Position())
 }
 

@@ -63,6 +63,7 @@ func NewViews(store domain.EventStore) *Views {
 	v := &Views{store: store, Index: index.New(), Audit: audit.NewTrails(store), Timeline: &Timeline{},
 		past: newPastStates(store, PastConfig{})}
 	v.Runner = NewRunner(store, 0, v.Index, v.Audit, v.Timeline)
+	v.Runner.Beside(v.Index) // the index (and its score history) beside the audit and the timeline
 	v.past.scoped = v.regionIndex
 	return v
 }
