@@ -49,8 +49,8 @@ type Runner struct {
 	beside   []Projection
 	lane     chan []domain.RecordedEvent // nil while no lane runs
 	laneDone chan struct{}
-	laneBusy sync.WaitGroup          // commits sent to the lane, not yet applied
-	laneErr  error                   // guarded by mu
+	laneBusy sync.WaitGroup         // commits sent to the lane, not yet applied
+	laneErr  error                  // guarded by mu
 	commit   []domain.RecordedEvent // the commit being gathered for the lane
 
 	// applyMu is held while a commit is being applied, so Exclusive sees
