@@ -48,10 +48,9 @@ type Runner struct {
 	// a commit, the last to do so. See Beside.
 	beside   []Projection
 	lane     chan []domain.RecordedEvent // nil while no lane runs
-	laneDone chan struct{}
-	laneBusy sync.WaitGroup         // commits sent to the lane, not yet applied
-	laneErr  error                  // guarded by mu
-	commit   []domain.RecordedEvent // the commit being gathered for the lane
+	laneBusy sync.WaitGroup              // commits sent to the lane, not yet applied
+	laneErr  error                       // guarded by mu
+	commit   []domain.RecordedEvent      // the commit being gathered for the lane
 
 	// applyMu is held while a commit is being applied, so Exclusive sees
 	// the projections only between commits.
@@ -101,7 +100,7 @@ func (r *Runner) startLane() (stop func() error) {
 		return func() error { return nil }
 	}
 	in, done := make(chan []domain.RecordedEvent, laneDepth), make(chan struct{})
-	r.lane, r.laneDone = in, done
+	r.lane = in
 	go r.runLane(in, done)
 	return func() error {
 		close(in)
